@@ -1,0 +1,54 @@
+/**
+ * A validated study file (`*.rung.yaml` / `*.rung.json`), after defaults are applied.
+ * parseStudySpec() produces it; everything downstream trusts it.
+ */
+import type { MetricFormat } from '../metrics/metricParser';
+import type { SearchSpace } from '../space/searchSpace';
+
+export interface StudySpec {
+  /** Study name: letters, digits, `.`, `_`, `-`; the folder name under the store root. */
+  readonly name: string;
+  /**
+   * Command template as argv tokens. A string command is split like a shell would split words
+   * (quotes respected) but never run through a shell. Tokens may hold placeholders:
+   * `{param}`, `{args}` (a token of its own: expands to `--name=value` per active param), `{budget}`,
+   * `{trial_id}`, `{trial_dir}`.
+   */
+  readonly command: readonly [string, ...string[]];
+  /** Absolute working directory of trials (study file's folder unless `cwd:` says otherwise). */
+  readonly cwd: string;
+  /** Absolute path of the study file it came from (undefined for specs built in code). */
+  readonly file?: string;
+  readonly metric: {
+    readonly name: string;
+    readonly goal: 'minimize' | 'maximize';
+    /** How metrics are read from output lines; default `{kind: 'auto'}`. */
+    readonly format: MetricFormat;
+  };
+  readonly space: SearchSpace;
+  readonly sampler: { readonly type: string; readonly options: Readonly<Record<string, unknown>> };
+  readonly scheduler: {
+    readonly type: string;
+    /** Budget a trial runs to (`{budget}`, RUNG_BUDGET); fifo uses it as the only budget. */
+    readonly maxBudget: number;
+    readonly minBudget?: number;
+    readonly options: Readonly<Record<string, unknown>>;
+  };
+  /** Number of trials to run (undefined: until the sampler is exhausted or `timeout`). */
+  readonly trials?: number;
+  /** Concurrent trials; `auto` resolves to one per GPU when gpus are requested, else one per CPU core. */
+  readonly parallel: number | 'auto';
+  /** Study wall-clock limit in seconds; running trials are stopped when it elapses. */
+  readonly timeoutSeconds?: number;
+  readonly seed: number;
+  readonly launcher: {
+    readonly type: 'local';
+    /** Per-trial wall-clock limit in seconds. */
+    readonly trialTimeoutSeconds?: number;
+    /** Seconds between SIGTERM and SIGKILL when a trial is stopped. */
+    readonly killGraceSeconds: number;
+    /** Extra environment variables for every trial. */
+    readonly env: Readonly<Record<string, string>>;
+  };
+  readonly resources: { readonly gpusPerTrial: number };
+}
