@@ -19,6 +19,11 @@ export interface StudySpec {
   readonly cwd: string;
   /** Absolute path of the study file it came from (undefined for specs built in code). */
   readonly file?: string;
+  /**
+   * The file's document as plain JSON (keys as written, snake_case), stored in the event log so a resumed
+   * study can tell whether its command, metric, parameters, sampler or scheduler changed.
+   */
+  readonly source?: unknown;
   readonly metric: {
     readonly name: string;
     readonly goal: 'minimize' | 'maximize';
@@ -40,7 +45,8 @@ export interface StudySpec {
   readonly parallel: number | 'auto';
   /** Study wall-clock limit in seconds; running trials are stopped when it elapses. */
   readonly timeoutSeconds?: number;
-  readonly seed: number;
+  /** Study seed from the file; undefined: the runner picks one and records it in the event log. */
+  readonly seed?: number;
   readonly launcher: {
     readonly type: 'local';
     /** Per-trial wall-clock limit in seconds. */

@@ -11,7 +11,10 @@ import type { Config } from '../space/searchSpace';
 /** The study file as stored in the log: the raw document (JSON-safe) plus where it came from. */
 export interface StoredSpec {
   readonly file?: string;
+  /** The parsed document (JSON-safe). */
   readonly source: unknown;
+  /** The file's text, so `rung resume <study>` can re-parse it when the file has moved or changed. */
+  readonly text?: string;
 }
 
 /** JSON has no NaN/Infinity: non-finite metric values are stored as these strings. */
@@ -29,7 +32,9 @@ export type StudyEvent =
       readonly argv: readonly string[];
       readonly cwd: string;
       readonly trialDir: string;
-      readonly budget: number;
+      readonly budget: number | null;
+      /** True when RUNG_RESUME=1 was set: a relaunch of a trial that already ran (resume, promotion). */
+      readonly resume: boolean;
       readonly external: ExternalRef;
     }
   | { readonly type: 'trial.reported'; readonly at: number; readonly trialId: TrialId; readonly step: number; readonly values: Readonly<Record<string, StoredNumber>> }

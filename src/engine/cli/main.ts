@@ -1,0 +1,442 @@
+/**
+ * `rung`: the headless host over the engine. The composition root for the CLI: it parses arguments,
+ * builds a StudyRunner and renders progress; all study logic lives in the engine.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { finalStatuses } from '../../shared/ids';
+import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
+import { studyFileJsonSchema } from '../spec/schema';
+import type { StudySpec } from '../spec/studySpec';
+import { listStudyDirs, readLock } from '../store/jsonlStore';
+import { loadStudy, type LoadedStudy } from '../store/loadStudy';
+import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
+import { openStudyIndex } from '../store/studyIndex';
+import { createStudyRunner } from '../study';
+import { csvField, formatDuration, formatNumber, formatParam, shellQuote, table } from './format';
+import { createProgressRenderer } from './progress';
+
+const usage = `rung — tune the hyperparameters of training scripts
+
+Usage:
+  rung run <study.rung.yaml> [--store DIR] [--fresh] [--trials N] [--parallel N] [--python PATH] [--quiet | --json]
+  rung resume <study> [--store DIR] [--python PATH] [--quiet | --json]
+  rung validate <study.rung.yaml>
+  rung ls [--store DIR]
+  rung show <study> [--store DIR] [--top N]
+  rung export <study> --format csv|json [--out FILE] [--store DIR]
+  rung stop <study> [--store DIR]
+  rung schema                       print the study file's JSON Schema
+
+The store (default ./.rung, or $RUNG_STORE) holds one folder per study with its event log and trial folders.
+A command whose program is python/python3 runs with --python or $RUNG_PYTHON when given.`;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly isTty: boolean;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTty: process.stderr.isTTY === true,
+};
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, io, false);
+      case 'resume':
+        return await runCommand(rest, io, true);
+      case 'validate':
+        return validateCommand(rest, io);
+      case 'ls':
+        return await lsCommand(rest, io);
+      case 'show':
+        return await showCommand(rest, io);
+      case 'export':
+        return await exportCommand(rest, io);
+      case 'stop':
+        return await stopCommand(rest, io);
+      case 'schema':
+        io.stdout(`${JSON.stringify(studyFileJsonSchema(), null, 2)}\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(`${usage}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`rung: ${error.message}\n\n${usage}\n`);
+      return 2;
+    }
+    io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function parse<const O extends ParseArgsOptionsConfig>(args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function storeRoot(option: string | boolean | undefined): string {
+  const given = typeof option === 'string' ? option : process.env['RUNG_STORE'];
+  return path.resolve(given ?? '.rung');
+}
+
+function positiveInt(value: string | boolean | undefined, name: string): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Reads and parses a study file; prints positioned errors and returns undefined when it is invalid. */
+function readSpec(file: string, io: CliIo): { spec: StudySpec; text: string; source: unknown } | undefined {
+  const absolute = path.resolve(file);
+  if (!existsSync(absolute)) throw new Error(`no such study file: ${file}`);
+  const text = readFileSync(absolute, 'utf8');
+  const parsed = parseStudySpec(text, absolute);
+  if (!parsed.ok) {
+    for (const issue of parsed.error) io.stderr(`${formatSpecIssue(issue)}\n`);
+    const errors = parsed.error.filter((i) => i.severity === 'error').length;
+    io.stderr(`${errors} error${errors === 1 ? '' : 's'} in ${file}\n`);
+    return undefined;
+  }
+  return { spec: parsed.value, text, source: parsed.value.source };
+}
+
+function pythonHelperDir(): string | undefined {
+  // dist/cli.js → <package>/python; the helper ships in the package next to dist/.
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (const candidate of [path.join(here, '..', 'python'), path.join(here, '..', '..', '..', 'python')]) {
+    if (existsSync(path.join(candidate, 'rung', '__init__.py'))) return candidate;
+  }
+  return undefined;
+}
+
+async function runCommand(args: readonly string[], io: CliIo, isResume: boolean): Promise<number> {
+  const { values, positionals } = parse(args, {
+    store: { type: 'string' },
+    fresh: { type: 'boolean' },
+    trials: { type: 'string' },
+    parallel: { type: 'string' },
+    python: { type: 'string' },
+    quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const target = positionals[0];
+  if (!target || positionals.length > 1) throw new UsageError(isResume ? 'resume needs one study name' : 'run needs one study file');
+  const root = storeRoot(values.store);
+
+  let loaded: { spec: StudySpec; text: string; source: unknown } | undefined;
+  if (isResume) {
+    const study = await loadStudy(root, target);
+    const created = study.events.find((e) => e.event.type === 'study.created')?.event;
+    if (created?.type !== 'study.created' || created.spec.text === undefined) throw new Error(`cannot resume ${target}: no stored study file`);
+    loaded = { spec: study.spec, text: created.spec.text, source: created.spec.source };
+  } else {
+    loaded = readSpec(target, io);
+    if (!loaded) return 1;
+  }
+  const trials = positiveInt(values.trials, 'trials');
+  const parallel = positiveInt(values.parallel, 'parallel');
+  const spec: StudySpec = {
+    ...loaded.spec,
+    ...(trials !== undefined ? { trials } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+  };
+
+  const mode = values.json ? 'json' : values.quiet ? 'quiet' : 'human';
+  const helperDir = pythonHelperDir();
+  const runner = createStudyRunner({
+    spec,
+    stored: { ...(spec.file !== undefined ? { file: spec.file } : {}), source: loaded.source, text: loaded.text },
+    storeRoot: root,
+    ...(typeof values.python === 'string' ? { python: values.python } : {}),
+    ...(helperDir !== undefined ? { pythonHelperDir: helperDir } : {}),
+    fresh: values.fresh === true,
+    log: (m) => (mode === 'json' ? io.stdout(`${JSON.stringify({ type: 'log', message: m })}\n`) : mode === 'human' && io.stderr(`${m}\n`)),
+  });
+
+  const progress = mode === 'human' ? createProgressRenderer(spec, io) : undefined;
+  runner.events.on((e) => {
+    if (mode === 'json') io.stdout(`${JSON.stringify(e)}\n`);
+    progress?.onEvent(e, runner.snapshot());
+  });
+
+  // Ctrl-C (or `rung stop`): stop gracefully; a second Ctrl-C forces.
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      if (mode !== 'json') io.stderr('\nstopping the study (trials get SIGTERM; Ctrl-C again to force)...\n');
+      void runner.stop();
+    } else {
+      for (const t of runner.snapshot().trials) {
+        // Each local trial leads its own process group: kill the whole group.
+        if ((t.status === 'running' || t.status === 'stopping') && t.pid !== undefined) tryKill(-t.pid, 'SIGKILL');
+      }
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runner.start();
+    const snapshot = await runner.done;
+    progress?.finish(snapshot);
+    if (mode !== 'json') io.stdout(`${summary(snapshot, spec, root)}\n`);
+    return snapshot.state === 'crashed' ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function summary(snapshot: StudySnapshot, spec: StudySpec, root: string): string {
+  const c = countTrials(snapshot);
+  const lines = [
+    `study ${snapshot.study}: ${snapshot.endReason ?? snapshot.state} — ${c.completed} completed, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped`,
+  ];
+  const best = snapshot.best ? snapshot.trials.find((t) => t.id === snapshot.best?.trialId) : undefined;
+  if (best && snapshot.best) {
+    lines.push(`best: trial #${best.id} ${spec.metric.name}=${formatNumber(snapshot.best.value)} with ${configText(best)}`);
+    lines.push(`show it: rung show ${snapshot.study}${root === path.resolve('.rung') ? '' : ` --store ${shellQuote(path.relative(process.cwd(), root) || '.')}`}`);
+  } else {
+    lines.push('no trial completed with a finite value');
+  }
+  return lines.join('\n');
+}
+
+function configText(t: TrialSnapshot): string {
+  return Object.entries(t.config ?? {})
+    .map(([k, v]) => `${k}=${formatParam(v)}`)
+    .join(' ');
+}
+
+function validateCommand(args: readonly string[], io: CliIo): number {
+  const { positionals } = parse(args, {});
+  if (positionals.length === 0) throw new UsageError('validate needs a study file');
+  let bad = 0;
+  for (const file of positionals) {
+    const loaded = readSpec(file, io);
+    if (loaded) io.stdout(`${file}: ok (${loaded.spec.space.params.size} parameters, sampler ${loaded.spec.sampler.type}, scheduler ${loaded.spec.scheduler.type})\n`);
+    else bad++;
+  }
+  return bad === 0 ? 0 : 1;
+}
+
+async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { store: { type: 'string' } });
+  const root = storeRoot(values.store);
+  const names = existsSync(root) ? await listStudyDirs(root) : [];
+  if (names.length === 0) {
+    io.stdout(`no studies in ${root}\n`);
+    return 0;
+  }
+  const index = await openStudyIndex(root);
+  const summaries = new Map((await index.list()).map((s) => [s.name, s]));
+  const rows: string[][] = [];
+  for (const name of names) {
+    const lock = await readLock(root, name);
+    const s = summaries.get(name);
+    let status: string = s?.status ?? '?';
+    if (status === 'running' && !lock?.alive) status = 'crashed';
+    rows.push([
+      name,
+      status,
+      String(s?.trials.total ?? '-'),
+      String(s?.trials.completed ?? '-'),
+      String(s?.trials.pruned ?? '-'),
+      String(s?.trials.failed ?? '-'),
+      s ? `${s.metric} ${s.goal === 'minimize' ? '↓' : '↑'}` : '-',
+      s?.best ? `${formatNumber(s.best.value)} (#${s.best.trialId})` : '-',
+      s ? new Date(s.updatedAt).toISOString().replace('T', ' ').slice(0, 19) : '-',
+    ]);
+  }
+  io.stdout(`${table(['study', 'status', 'trials', 'done', 'pruned', 'failed', 'metric', 'best', 'updated'], rows)}\n`);
+  return 0;
+}
+
+/** Trials ordered best first: completed by value, then pruned by value, then the rest by number. */
+function rankTrials(study: LoadedStudy): TrialSnapshot[] {
+  const sign = study.spec.metric.goal === 'minimize' ? 1 : -1;
+  const group = (t: TrialSnapshot): number => (t.status === 'completed' && t.value !== null ? 0 : t.status === 'pruned' && t.value !== null ? 1 : 2);
+  return [...study.snapshot.trials].sort((a, b) => {
+    const ga = group(a);
+    const gb = group(b);
+    if (ga !== gb) return ga - gb;
+    if (ga < 2) return sign * ((a.value ?? 0) - (b.value ?? 0)) || a.number - b.number;
+    return a.number - b.number;
+  });
+}
+
+async function showCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { store: { type: 'string' }, top: { type: 'string' } });
+  const name = positionals[0];
+  if (!name) throw new UsageError('show needs a study name');
+  const study = await loadStudy(storeRoot(values.store), name);
+  const { snapshot, spec } = study;
+  const top = positiveInt(values.top, 'top');
+  const params = [...spec.space.params.keys()];
+  const ranked = rankTrials(study);
+  const shown = top !== undefined ? ranked.slice(0, top) : ranked;
+  const c = countTrials(snapshot);
+  const out: string[] = [];
+  out.push(
+    `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : snapshot.state}${snapshot.endReason && !study.isRunning ? `: ${snapshot.endReason}` : ''})` +
+      ` — ${spec.metric.name} ${spec.metric.goal === 'minimize' ? '↓ minimize' : '↑ maximize'}, seed ${snapshot.seed ?? '-'}`,
+  );
+  out.push(`trials: ${c.total} (${c.completed} completed, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running)`);
+  out.push('');
+  const rows = shown.map((t) => [
+    `#${t.id}`,
+    t.status,
+    formatNumber(t.value ?? (finalStatuses.includes(t.status) ? null : t.lastValue)),
+    t.valueStep !== null ? String(t.valueStep) : t.lastStep !== null ? String(t.lastStep) : '-',
+    t.startedAt !== undefined ? formatDuration((t.endedAt ?? Date.now()) - t.startedAt) : '-',
+    ...params.map((p) => formatParam(t.config?.[p])),
+    t.reason ?? '',
+  ]);
+  out.push(table(['trial', 'status', spec.metric.name, 'step', 'time', ...params, 'note'], rows));
+  const best = snapshot.best ? snapshot.trials.find((t) => t.id === snapshot.best?.trialId) : undefined;
+  out.push('');
+  if (best && snapshot.best) {
+    out.push(`best trial #${best.id}: ${spec.metric.name}=${formatNumber(snapshot.best.value)} at step ${snapshot.best.step ?? '-'}`);
+    for (const [k, v] of Object.entries(best.config ?? {})) out.push(`  ${k}: ${formatParam(v)}`);
+    out.push('reproduce it:');
+    out.push(`  ${reproduceCommand(best)}`);
+  } else {
+    out.push('no completed trial with a finite value yet');
+  }
+  const failed = snapshot.trials.filter((t) => t.status === 'failed');
+  if (failed.length > 0 && failed.length === c.total) {
+    const first = failed[0];
+    out.push('', `every trial failed; trial #${first?.id}: ${first?.reason ?? ''}`);
+    for (const line of first?.tail ?? []) out.push(`  | ${line}`);
+  }
+  io.stdout(`${out.join('\n')}\n`);
+  return 0;
+}
+
+/** The exact command of a trial, runnable from any shell (argv quoted; cwd and RUNG_* env included). */
+export function reproduceCommand(t: TrialSnapshot): string {
+  const env = [`RUNG_PARAMS=${shellQuote(JSON.stringify(t.config ?? {}))}`];
+  if (t.budget !== undefined) env.push(`RUNG_BUDGET=${t.budget}`);
+  const argv = (t.argv ?? []).map(shellQuote).join(' ');
+  return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
+}
+
+async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { store: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  const name = positionals[0];
+  if (!name) throw new UsageError('export needs a study name');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got "${String(format)}"`);
+  const study = await loadStudy(storeRoot(values.store), name);
+  const params = [...study.spec.space.params.keys()];
+  const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
+  let text: string;
+  if (format === 'json') {
+    text = `${JSON.stringify(
+      {
+        study: study.snapshot.study,
+        metric: study.spec.metric,
+        seed: study.snapshot.seed,
+        state: study.snapshot.state,
+        best: study.snapshot.best,
+        trials: trials.map((t) => ({
+          id: t.id,
+          number: t.number,
+          status: t.status,
+          value: t.value,
+          step: t.valueStep,
+          params: t.config ?? {},
+          startedAt: t.startedAt ?? null,
+          endedAt: t.endedAt ?? null,
+          reason: t.reason ?? null,
+          argv: t.argv ?? null,
+          curve: t.curve,
+        })),
+      },
+      null,
+      2,
+    )}\n`;
+  } else {
+    const header = ['trial', 'status', study.spec.metric.name, 'step', 'started_at', 'ended_at', 'duration_s', ...params.map((p) => `param_${p}`), 'reason'];
+    const rows = trials.map((t) =>
+      [
+        t.id,
+        t.status,
+        t.value === null ? '' : String(t.value),
+        t.valueStep === null ? '' : String(t.valueStep),
+        t.startedAt !== undefined ? new Date(t.startedAt).toISOString() : '',
+        t.endedAt !== undefined ? new Date(t.endedAt).toISOString() : '',
+        t.startedAt !== undefined && t.endedAt !== undefined ? String((t.endedAt - t.startedAt) / 1000) : '',
+        ...params.map((p) => (t.config?.[p] === undefined ? '' : String(t.config[p]))),
+        t.reason ?? '',
+      ]
+        .map(csvField)
+        .join(','),
+    );
+    text = `${[header.map(csvField).join(','), ...rows].join('\n')}\n`;
+  }
+  if (typeof values.out === 'string') {
+    writeFileSync(values.out, text);
+    io.stderr(`wrote ${trials.length} trials to ${values.out}\n`);
+  } else {
+    io.stdout(text);
+  }
+  return 0;
+}
+
+async function stopCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { store: { type: 'string' } });
+  const name = positionals[0];
+  if (!name) throw new UsageError('stop needs a study name');
+  const root = storeRoot(values.store);
+  const lock = await readLock(root, name);
+  if (!lock?.alive) {
+    io.stderr(`study "${name}" is not running\n`);
+    return 1;
+  }
+  // The runner treats SIGINT like Ctrl-C: graceful stop of every trial, then study.ended.
+  process.kill(lock.pid, 'SIGINT');
+  io.stderr(`asked process ${lock.pid} to stop study "${name}"; waiting...\n`);
+  for (let waited = 0; waited < 120_000; waited += 200) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await readLock(root, name);
+    if (!now?.alive) {
+      io.stderr(`study "${name}" stopped\n`);
+      return 0;
+    }
+  }
+  io.stderr(`study "${name}" is still stopping (process ${lock.pid})\n`);
+  return 1;
+}

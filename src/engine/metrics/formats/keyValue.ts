@@ -1,0 +1,147 @@
+/**
+ * `key=value` and `key: value` pairs anywhere on a line: `epoch=3 val_loss=0.214 acc=0.93`,
+ * `val_loss: 0.214, acc: 0.93`, `Epoch 3 | loss=0.5`, and Python dict reprs such as Hugging Face's
+ * `{'loss': 0.69, 'epoch': 0.33}` (a key may sit in matching quotes).
+ *
+ * The rules, chosen so that ordinary log text yields nothing:
+ * - A key is `[A-Za-z_][A-Za-z0-9_./-]*` and starts a token: the character before it is not a letter,
+ *   digit, `_`, `.`, `/` or `@` (so `https://host:8080` and `user@host:22` give nothing; `--lr=0.1` gives `lr`).
+ * - Then optional blanks, `=` or `:`, optional blanks, and a number (see numberToken.ts), optionally
+ *   followed by `%` (the value stays as printed: `acc=93.5%` is 93.5).
+ * - The number must end the token. It may not be followed by a letter, digit or `_` (`time=3s`,
+ *   `id=3abc`, `0x1f` give nothing: units are not parsed), nor by `.`, `:`, `/`, `-`, `+` or `@` and
+ *   then a letter or digit (`time: 12:30:45`, `v=1.2.3`, `date: 2024-01-02`, `epoch: 3/10` give
+ *   nothing), nor by `,` and then a digit (`n: 1,234`). A sentence-ending `.` or a `,` before the next
+ *   pair is fine.
+ * - Anything else (words without a separator, non-numeric values, control characters, U+FFFD) is
+ *   skipped; a duplicated key keeps its last value.
+ */
+import type { MetricRecord } from '../metricParser';
+import { scanNumberToken, scanned } from '../numberToken';
+import { MAX_KEY_LENGTH, RecordBuilder } from '../recordBuilder';
+import { hashStep, internKey } from '../keyCache';
+
+// Character classes of the ASCII range (code points >= 128 have none).
+const KEY_START = 1; // may start a key
+const KEY_CHAR = 2; // may continue a key
+const WORD = 4; // letter, digit or `_`: glued to a number, it makes the number part of a word
+const GLUE = 8; // before a key: the key is inside a longer token (URL, e-mail, path, version)
+const JOINER = 16; // after a number and before a letter/digit: the number is part of a longer token
+
+const CLASSES = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  const letter = /[A-Za-z]/.test(ch);
+  const digit = /[0-9]/.test(ch);
+  let cls = 0;
+  if (letter || ch === '_') cls |= KEY_START;
+  if (letter || digit || '_./-'.includes(ch)) cls |= KEY_CHAR;
+  if (letter || digit || ch === '_') cls |= WORD;
+  if (letter || digit || '_./@'.includes(ch)) cls |= GLUE;
+  if ('.:/-+@'.includes(ch)) cls |= JOINER;
+  CLASSES[c] = cls;
+}
+
+function classOf(c: number): number {
+  return c < 128 ? (CLASSES[c] ?? 0) : 0;
+}
+
+const CH_EQUALS = 0x3d;
+const CH_COLON = 0x3a;
+const CH_PERCENT = 0x25;
+const CH_COMMA = 0x2c;
+const CH_QUOTE = 0x22;
+const CH_APOSTROPHE = 0x27;
+const CH_ESC = 0x1b;
+const CH_BRACKET = 0x5b;
+
+/** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
+export function parseKeyValueLine(line: string): MetricRecord | undefined {
+  let builder: RecordBuilder | undefined;
+  const n = line.length;
+  // Where a key may start regardless of the character before it (line start, after an escape sequence).
+  let boundaryAt = 0;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    const cls = classOf(c);
+    if ((cls & KEY_START) === 0) {
+      if (c === CH_ESC) {
+        // A stray ANSI escape (the launcher normally strips them): skip `ESC [ params final`.
+        i = skipEscape(line, i, n);
+        boundaryAt = i;
+      } else {
+        i++;
+      }
+      continue;
+    }
+    const keyStart = i;
+    let hash = hashStep(0, c);
+    i++;
+    for (; i < n; i++) {
+      const k = line.charCodeAt(i);
+      if ((classOf(k) & KEY_CHAR) === 0) break;
+      hash = hashStep(hash, k);
+    }
+    const keyEnd = i;
+    if (keyStart !== boundaryAt && (classOf(line.charCodeAt(keyStart - 1)) & GLUE) !== 0) continue;
+
+    // Separator: an optional closing quote matching an opening one, blanks, `=` or `:`, blanks.
+    let j = keyEnd;
+    const before = keyStart > 0 ? line.charCodeAt(keyStart - 1) : -1;
+    if ((before === CH_QUOTE || before === CH_APOSTROPHE) && j < n && line.charCodeAt(j) === before) j++;
+    while (j < n && isBlank(line.charCodeAt(j))) j++;
+    const sep = j < n ? line.charCodeAt(j) : -1;
+    if (sep !== CH_EQUALS && sep !== CH_COLON) continue;
+    j++;
+    while (j < n && isBlank(line.charCodeAt(j))) j++;
+
+    const numberEnd = scanNumberToken(line, j, n);
+    if (numberEnd < 0) continue; // resume right after the key: the value may itself start a pair
+    const value = scanned.value;
+    let end = numberEnd;
+    if (end < n && line.charCodeAt(end) === CH_PERCENT) end++;
+    if (!endsToken(line, end, n)) continue;
+
+    builder ??= new RecordBuilder();
+    if (keyEnd - keyStart <= MAX_KEY_LENGTH) builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+    if (builder.full) break; // the rest of a line with this many pairs is not worth reading
+    i = end;
+  }
+  return builder?.build();
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** Whether a number that stops at `at` is a whole token (see the rules at the top of this file). */
+function endsToken(line: string, at: number, n: number): boolean {
+  if (at >= n) return true;
+  const c = line.charCodeAt(at);
+  const cls = classOf(c);
+  if ((cls & WORD) !== 0) return false;
+  if (at + 1 >= n) return true;
+  const next = classOf(line.charCodeAt(at + 1));
+  if ((cls & JOINER) !== 0) return (next & WORD) === 0;
+  if (c === CH_COMMA) return !isDigitClass(line.charCodeAt(at + 1));
+  return true;
+}
+
+function isDigitClass(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Index after an ANSI CSI sequence starting at the ESC at `i` (or just after a lone ESC). */
+function skipEscape(line: string, i: number, n: number): number {
+  if (i + 1 >= n || line.charCodeAt(i + 1) !== CH_BRACKET) return i + 1;
+  let k = i + 2;
+  // Parameter and intermediate bytes are 0x20-0x3f; the final byte is 0x40-0x7e.
+  while (k < n) {
+    const c = line.charCodeAt(k);
+    k++;
+    if (c >= 0x40 && c <= 0x7e) break;
+    if (c < 0x20 || c > 0x3f) return k - 1;
+  }
+  return k;
+}

@@ -1,0 +1,151 @@
+/**
+ * POSIX process-group helpers: a trial is started as the leader of its own group (setsid), so
+ * signalling `-pgid` reaches every descendant that did not leave the group on purpose.
+ *
+ * Windows has no process groups; a Windows port would use `taskkill /T /F /PID <pid>` (tree kill)
+ * or a Job Object instead of the functions here.
+ */
+
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Poll intervals while waiting for a group to disappear: start fast, back off to a cap. */
+const POLL_START_MS = 5;
+const POLL_MAX_MS = 50;
+/** After SIGKILL a group normally vanishes within milliseconds; wait at most this long for it. */
+const DEFAULT_KILL_WAIT_MS = 5000;
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether any process of group `pgid` is still running.
+ *
+ * `kill(-pgid, 0)` alone also counts zombies: a killed grandchild whose parent died is reparented to
+ * PID 1 and stays a zombie until PID 1 reaps it, which in containers can take seconds or (with an init
+ * that never reaps) forever. A zombie runs nothing and holds no pipe, so on Linux we look at
+ * `/proc/<pid>/stat` and ignore zombies. EPERM (a member we may not signal) counts as alive.
+ */
+export function isGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if (errorCode(error) === 'ESRCH') return false;
+  }
+  return hasRunningMember(pgid);
+}
+
+/** Last members seen running per group, checked first so a poll usually reads a few small files. */
+const knownMembers = new Map<number, number[]>();
+
+function hasRunningMember(pgid: number): boolean {
+  const known = knownMembers.get(pgid);
+  if (known !== undefined && known.some((pid) => procState(pid, pgid) === 'running')) return true;
+  // None of the known ones is left: scan all of /proc once (a member may have forked a new one).
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc');
+  } catch {
+    return true; // no procfs (macOS, BSD): trust kill(), zombies included
+  }
+  const members: number[] = [];
+  for (const name of pids) {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) continue; // only the numeric entries are processes
+    const pid = Number(name);
+    if (procState(pid, pgid) === 'running') members.push(pid);
+  }
+  if (members.length === 0) {
+    knownMembers.delete(pgid);
+    return false;
+  }
+  knownMembers.set(pgid, members);
+  return true;
+}
+
+/** `running` when `pid` is a live (non-zombie) member of `pgid`; `other` otherwise (gone, zombie, elsewhere). */
+function procState(pid: number, pgid: number): 'running' | 'other' {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return 'other';
+  }
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so parse after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+  const state = fields[0];
+  if (Number(fields[2]) !== pgid || state === 'Z' || state === 'X') return 'other';
+  return 'running';
+}
+
+/** Sends `signal` to every process of group `pgid`. Returns false when the group is already gone. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    return errorCode(error) !== 'ESRCH';
+  }
+}
+
+/** Resolves true as soon as group `pgid` is gone, or false once `timeoutMs` passed with it still alive. */
+export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  if (!isGroupAlive(pgid)) return true;
+  const deadline = Date.now() + Math.max(0, timeoutMs);
+  let interval = POLL_START_MS;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return !isGroupAlive(pgid);
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(interval, left)));
+    if (!isGroupAlive(pgid)) return true;
+    interval = Math.min(POLL_MAX_MS, interval * 2);
+  }
+}
+
+/**
+ * Ends group `pgid`: SIGTERM, up to `graceMs` for it to exit, then SIGKILL and up to `killWaitMs` more.
+ * Sends nothing once the group is seen gone (its number may then be reused). Resolves true when gone.
+ */
+export async function terminateGroup(
+  pgid: number,
+  graceMs: number,
+  killWaitMs: number = DEFAULT_KILL_WAIT_MS,
+): Promise<boolean> {
+  if (!isGroupAlive(pgid) || !signalGroup(pgid, 'SIGTERM')) return true;
+  if (await waitForGroupExit(pgid, graceMs)) return true;
+  if (!signalGroup(pgid, 'SIGKILL')) return true;
+  return waitForGroupExit(pgid, killWaitMs);
+}
+
+/** Groups started by this Node process and not yet known to be gone. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/** Last resort when Node exits with trials alive (crash, `process.exit`): SIGKILL them synchronously. */
+function killLiveGroupsSync(): void {
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  liveGroups.clear();
+}
+
+/**
+ * Registers a group to be SIGKILLed if this Node process exits while it is alive. A detached group
+ * would otherwise outlive us; the orderly path is still `Launcher.dispose()` (graceful, awaited).
+ * Note that `exit` does not run on an unhandled fatal signal: CLIs install SIGINT/SIGTERM handlers.
+ */
+export function trackGroup(pgid: number): void {
+  liveGroups.add(pgid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', killLiveGroupsSync);
+  }
+}
+
+/** Removes a group registered by {@link trackGroup} (it is gone). */
+export function untrackGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+  knownMembers.delete(pgid);
+}

@@ -1,0 +1,382 @@
+/**
+ * The study file's structure, described once. The validator (checkStructure.ts) walks YAML nodes against
+ * it for unknown keys, types, enums and ranges; studyFileJsonSchema() turns it into the JSON Schema the
+ * editor uses for completion. Cross-field rules (low <= high, `when` parents, placeholders) live in
+ * parseStudySpec.ts.
+ *
+ * Adding a sampler, scheduler or launcher = one entry in SAMPLERS / SCHEDULERS / LAUNCHERS.
+ */
+import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
+import { DURATION_PATTERN } from './duration';
+
+/** A key of a mapping in the study file. */
+export interface Field {
+  /** Shape of the value. */
+  readonly type: FieldType;
+  /** Shown in editor hovers and completions. */
+  readonly description: string;
+  /** Whether the key must be present. */
+  readonly required?: boolean;
+  /** Value used when the key is absent (also offered by the editor). */
+  readonly default?: string | number | boolean;
+}
+
+export type Fields = Readonly<Record<string, Field>>;
+
+/** One alternative of a `type:`-tagged mapping (a sampler, a scheduler, a parameter kind...). */
+export interface TaggedVariant {
+  /** Shown for the `type` value in the editor. */
+  readonly description: string;
+  /** Keys allowed besides `type` and the union's common fields. */
+  readonly fields: Fields;
+}
+
+export type FieldType =
+  | {
+      readonly kind: 'string';
+      /** Anchored ECMAScript regex. */
+      readonly pattern?: string;
+      /** Words for the pattern in error messages. */
+      readonly patternHint?: string;
+      readonly minLength?: number;
+      readonly maxLength?: number;
+    }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | {
+      readonly kind: 'number';
+      readonly integer?: boolean;
+      readonly minimum?: number;
+      readonly exclusiveMinimum?: number;
+      readonly maximum?: number;
+    }
+  | { readonly kind: 'boolean' }
+  /** A string, number or boolean. */
+  | { readonly kind: 'scalar' }
+  /** Seconds as a number, or a string like `90s`, `1h30m`. */
+  | { readonly kind: 'duration'; readonly positive: boolean }
+  | { readonly kind: 'list'; readonly items: FieldType; readonly minItems?: number }
+  | { readonly kind: 'object'; readonly fields: Fields }
+  /** A mapping with free keys (parameters, env, when). */
+  | {
+      readonly kind: 'map';
+      readonly values: FieldType;
+      /** Anchored regex every key must match. */
+      readonly keyPattern?: string;
+      /** Words for the key pattern in error messages. */
+      readonly keyHint?: string;
+      readonly minEntries?: number;
+      /** Messages name an entry `<noun> "<key>"` (e.g. `parameter "lr"`). */
+      readonly entryNoun?: string;
+    }
+  /** The first alternative whose shape (string, number, list, mapping...) fits the value is used. */
+  | { readonly kind: 'anyOf'; readonly variants: readonly FieldType[] }
+  /** A mapping with a `type:` key choosing the allowed keys; with `shorthand`, a bare type name is also accepted. */
+  | {
+      readonly kind: 'tagged';
+      readonly variants: Readonly<Record<string, TaggedVariant>>;
+      readonly common?: Fields;
+      readonly shorthand: boolean;
+      /** The variant used when a mapping has no `type:` key (e.g. `launcher: {kill_grace: 5}` is local). */
+      readonly defaultType?: string;
+      /** Messages name the mapping `<noun> "<type>"` (e.g. `sampler "grid"`). */
+      readonly noun?: string;
+    };
+
+const positiveInt: FieldType = { kind: 'number', integer: true, minimum: 1 };
+const positiveNumber: FieldType = { kind: 'number', exclusiveMinimum: 0 };
+
+/** Sampler names and their options. Later samplers (tpe, gp, cmaes, evolution, bohb, auto) are one entry each. */
+export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
+  random: { description: 'Independent uniform draws (log-uniform for log parameters).', fields: {} },
+  grid: {
+    description: 'Every combination of each parameter\'s grid values (`values`, else `grid_points` evenly spaced points).',
+    fields: {
+      grid_points: {
+        type: { kind: 'number', integer: true, minimum: 2 },
+        description: 'Grid points for numeric parameters that give neither `values` nor `grid_points`.',
+        default: 5,
+      },
+      shuffle: { type: { kind: 'boolean' }, description: 'Visit the grid in a seeded random order.', default: false },
+    },
+  },
+  sobol: { description: 'Scrambled Sobol quasi-random sequence: covers the space more evenly than random.', fields: {} },
+};
+
+/** Scheduler names and their options (besides the common budgets). Later: median, sha, hyperband, asha. */
+export const SCHEDULERS: Readonly<Record<string, TaggedVariant>> = {
+  fifo: { description: 'No early stopping: every trial runs to max_budget.', fields: {} },
+};
+
+const SCHEDULER_COMMON: Fields = {
+  max_budget: {
+    type: positiveNumber,
+    description: 'Budget (epochs, steps...) a trial runs to; the value of {budget} and RUNG_BUDGET.',
+  },
+  min_budget: { type: positiveNumber, description: 'Smallest budget a trial is given (early-stopping schedulers).' },
+};
+
+/** Launcher names and their options. Later: slurm, ssh. */
+export const LAUNCHERS: Readonly<Record<string, TaggedVariant>> = {
+  local: {
+    description: 'Run trials as child processes on this machine.',
+    fields: {
+      trial_timeout: {
+        type: { kind: 'duration', positive: true },
+        description: 'Per-trial wall-clock limit: seconds, or a duration like 90s, 30m, 2h, 1h30m.',
+      },
+      kill_grace: {
+        type: { kind: 'duration', positive: false },
+        description: 'Seconds between SIGTERM and SIGKILL when a trial is stopped.',
+        default: 10,
+      },
+      env: {
+        type: { kind: 'map', values: { kind: 'scalar' }, keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'letters, digits and _, not starting with a digit', entryNoun: 'variable' },
+        description: 'Extra environment variables for every trial (numbers and booleans become strings).',
+      },
+    },
+  },
+};
+
+const WHEN: Field = {
+  type: {
+    kind: 'map',
+    values: { kind: 'anyOf', variants: [{ kind: 'scalar' }, { kind: 'list', items: { kind: 'scalar' }, minItems: 1 }] },
+    minEntries: 1,
+    entryNoun: 'parent',
+  },
+  description:
+    'Makes the parameter conditional: active only when each named categorical parent (declared earlier) has the value, or one of the listed values.',
+};
+
+function numericParamFields(integer: boolean): Fields {
+  const bound: FieldType = { kind: 'number', integer };
+  return {
+    low: { type: bound, description: 'Smallest value (inclusive).', required: true },
+    high: { type: bound, description: 'Largest value (inclusive).', required: true },
+    log: { type: { kind: 'boolean' }, description: 'Sample uniformly in log space (needs low > 0; not with step).', default: false },
+    step: {
+      type: integer ? positiveInt : positiveNumber,
+      description: integer ? 'Values are low + k*step (default 1).' : 'Values are low + k*step (a discretised float).',
+    },
+    values: {
+      type: { kind: 'list', items: bound, minItems: 1 },
+      description: 'Explicit values for the grid sampler (within [low, high]).',
+    },
+    grid_points: {
+      type: { kind: 'number', integer: true, minimum: 2 },
+      description: 'Number of evenly spaced grid points (log-spaced when log) for the grid sampler.',
+    },
+    when: WHEN,
+  };
+}
+
+/** Parameter kinds. */
+export const PARAMETER_TYPES: Readonly<Record<string, TaggedVariant>> = {
+  float: { description: 'A real number in [low, high].', fields: numericParamFields(false) },
+  int: { description: 'An integer in [low, high].', fields: numericParamFields(true) },
+  categorical: {
+    description: 'One of a list of choices.',
+    fields: {
+      choices: {
+        type: { kind: 'list', items: { kind: 'scalar' }, minItems: 1 },
+        description: 'The allowed values (strings, numbers or booleans), all different.',
+        required: true,
+      },
+      when: WHEN,
+    },
+  },
+};
+
+/** Keys of `resources`. */
+export const RESOURCE_FIELDS: Fields = {
+  gpus_per_trial: { type: { kind: 'number', integer: true, minimum: 0 }, description: 'GPUs each trial needs (CUDA_VISIBLE_DEVICES names them).', default: 0 },
+};
+
+/** Parameter names; also the syntax of a placeholder name. Kept in sync with PARAM_NAME_PATTERN. */
+const PARAM_NAME = '^[A-Za-z_][A-Za-z0-9_.-]*$';
+
+/** The whole study file. */
+export const STUDY_FILE: Fields = {
+  $schema: { type: { kind: 'string' }, description: 'JSON Schema of this file (for editors); ignored by Rung.' },
+  name: {
+    type: { kind: 'string', pattern: '^[A-Za-z0-9._-]+$', patternHint: 'letters, digits, ".", "_" and "-"', minLength: 1, maxLength: 100 },
+    description: 'Study name: letters, digits, ".", "_" and "-" (1 to 100 characters); the folder name under .rung/.',
+    required: true,
+  },
+  command: {
+    type: {
+      kind: 'anyOf',
+      variants: [{ kind: 'string', minLength: 1 }, { kind: 'list', items: { kind: 'string' }, minItems: 1 }],
+    },
+    description: `The trial's command, run without a shell: a string split like shell words, or a list of arguments. Placeholders: {parameter}, ${RESERVED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {{ and }} are literal braces.`,
+    required: true,
+  },
+  cwd: { type: { kind: 'string', minLength: 1 }, description: "Working directory of trials, relative to this file's folder.", default: '.' },
+  metric: {
+    type: {
+      kind: 'anyOf',
+      variants: [
+        { kind: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_./-]*$', patternHint: 'letters, digits, "_", ".", "/" and "-", not starting with a digit' },
+        {
+          kind: 'object',
+          fields: {
+            name: {
+              type: { kind: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_./-]*$', patternHint: 'letters, digits, "_", ".", "/" and "-", not starting with a digit' },
+              description: 'Name of the metric the trial prints (e.g. val_loss).',
+              required: true,
+            },
+            goal: { type: { kind: 'enum', values: ['minimize', 'maximize'] }, description: 'Whether lower or higher is better.', default: 'minimize' },
+            pattern: {
+              type: { kind: 'string', minLength: 1 },
+              description: 'A JavaScript regular expression with a named group for the metric (and optionally one named step), for output that is not key=value or JSON.',
+            },
+          },
+        },
+      ],
+    },
+    description: 'The objective: a metric name (minimized), or {name, goal, pattern}.',
+    required: true,
+  },
+  parameters: {
+    type: {
+      kind: 'map',
+      values: { kind: 'tagged', variants: PARAMETER_TYPES, shorthand: false },
+      keyPattern: PARAM_NAME,
+      keyHint: 'letters, digits, "_", "." and "-", not starting with a digit, "." or "-"',
+      minEntries: 1,
+      entryNoun: 'parameter',
+    },
+    description: 'The search space, in order: a conditional parameter comes after its parents.',
+    required: true,
+  },
+  sampler: {
+    type: { kind: 'tagged', variants: SAMPLERS, shorthand: true, defaultType: 'random', noun: 'sampler' },
+    description: 'How configurations are chosen: a name, or {type, ...options}.',
+    default: 'random',
+  },
+  scheduler: {
+    type: { kind: 'tagged', variants: SCHEDULERS, common: SCHEDULER_COMMON, shorthand: true, defaultType: 'fifo', noun: 'scheduler' },
+    description: 'How trials are stopped early: a name, or {type, max_budget, min_budget, ...options}.',
+    default: 'fifo',
+  },
+  budget: { type: positiveNumber, description: 'Shorthand for scheduler.max_budget.' },
+  trials: { type: positiveInt, description: 'Number of trials to run (default: until the sampler is exhausted or timeout).' },
+  parallel: {
+    type: { kind: 'anyOf', variants: [positiveInt, { kind: 'enum', values: ['auto'] }] },
+    description: 'Trials running at once, or "auto" (one per GPU when gpus_per_trial > 0, else one per CPU core).',
+    default: 1,
+  },
+  timeout: {
+    type: { kind: 'duration', positive: true },
+    description: 'Study wall-clock limit: seconds, or a duration like 90s, 30m, 2h, 1h30m.',
+  },
+  seed: {
+    type: { kind: 'number', integer: true, minimum: 0, maximum: 0xffffffff },
+    description: 'Random seed (0 to 4294967295); when absent Rung picks one and records it.',
+  },
+  launcher: {
+    type: { kind: 'tagged', variants: LAUNCHERS, shorthand: true, defaultType: 'local', noun: 'launcher' },
+    description: 'Where trials run: a name, or {type, ...options}.',
+    default: 'local',
+  },
+  resources: {
+    type: { kind: 'object', fields: RESOURCE_FIELDS },
+    description: 'What each trial needs.',
+  },
+};
+
+/** JSON Schema (draft-07) of the study file, generated from STUDY_FILE; the build writes it to dist/rung-study.schema.json. */
+export function studyFileJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://rung.dev/schema/rung-study.schema.json',
+    title: 'Rung study',
+    description: 'A hyperparameter tuning study for Rung (*.rung.yaml / *.rung.json).',
+    ...objectSchema(STUDY_FILE),
+  };
+}
+
+function objectSchema(
+  fields: Fields,
+  extraProperties: Record<string, unknown> = {},
+  extraRequired: readonly string[] = [],
+): Record<string, unknown> {
+  const properties: Record<string, unknown> = { ...extraProperties };
+  const required: string[] = [...extraRequired];
+  for (const [key, field] of Object.entries(fields)) {
+    properties[key] = fieldSchema(field);
+    if (field.required) required.push(key);
+  }
+  return {
+    type: 'object',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    additionalProperties: false,
+  };
+}
+
+function fieldSchema(field: Field): Record<string, unknown> {
+  return {
+    ...typeSchema(field.type),
+    description: field.description,
+    ...(field.default !== undefined ? { default: field.default } : {}),
+  };
+}
+
+function typeSchema(type: FieldType): Record<string, unknown> {
+  switch (type.kind) {
+    case 'string':
+      return {
+        type: 'string',
+        ...(type.pattern !== undefined ? { pattern: type.pattern } : {}),
+        ...(type.minLength !== undefined ? { minLength: type.minLength } : {}),
+        ...(type.maxLength !== undefined ? { maxLength: type.maxLength } : {}),
+      };
+    case 'enum':
+      return { type: 'string', enum: [...type.values] };
+    case 'number':
+      return {
+        type: type.integer ? 'integer' : 'number',
+        ...(type.minimum !== undefined ? { minimum: type.minimum } : {}),
+        ...(type.exclusiveMinimum !== undefined ? { exclusiveMinimum: type.exclusiveMinimum } : {}),
+        ...(type.maximum !== undefined ? { maximum: type.maximum } : {}),
+      };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'scalar':
+      return { type: ['string', 'number', 'boolean'] };
+    case 'duration':
+      return {
+        anyOf: [
+          { type: 'number', ...(type.positive ? { exclusiveMinimum: 0 } : { minimum: 0 }) },
+          { type: 'string', pattern: DURATION_PATTERN },
+        ],
+      };
+    case 'list':
+      return { type: 'array', items: typeSchema(type.items), ...(type.minItems !== undefined ? { minItems: type.minItems } : {}) };
+    case 'object':
+      return objectSchema(type.fields);
+    case 'map':
+      return {
+        type: 'object',
+        additionalProperties: typeSchema(type.values),
+        ...(type.keyPattern !== undefined ? { propertyNames: { pattern: type.keyPattern } } : {}),
+        ...(type.minEntries !== undefined ? { minProperties: type.minEntries } : {}),
+      };
+    case 'anyOf':
+      return { anyOf: type.variants.map(typeSchema) };
+    case 'tagged': {
+      const names = Object.keys(type.variants);
+      const variants = Object.entries(type.variants).map(([name, variant]) =>
+        objectSchema(
+          { ...(type.common ?? {}), ...variant.fields },
+          { type: { const: name, description: variant.description } },
+          name === type.defaultType ? [] : ['type'],
+        ),
+      );
+      return {
+        anyOf: [...(type.shorthand ? [{ type: 'string', enum: names }] : []), ...variants],
+      };
+    }
+  }
+}

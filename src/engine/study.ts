@@ -1,0 +1,558 @@
+/**
+ * The study loop: it ties sampler, scheduler, launcher, metric parser and store together.
+ *
+ *   free slot → scheduler.plan → sampler.ask → render argv → launcher.launch
+ *   each output line → metric parser → trial.reported → scheduler.onReport → stop?
+ *   exit → status → trial.ended (fsync) → sampler.tell → next trial in that slot
+ *
+ * Every fact goes through the event log first; listeners see an event only once it is written (and a
+ * finished trial only once it is fsynced), so what the UI shows is never ahead of the disk.
+ */
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { TrialId, TrialStatus } from '../shared/ids';
+import { createMetricParser } from './metrics/createMetricParser';
+import type { MetricParser } from './metrics/metricParser';
+import { renderCommand } from './runner/commandTemplate';
+import { detectGpus, GpuPool } from './runner/gpus';
+import type { ExitInfo, Launcher, TrialHandle } from './runner/launcher';
+import { createLocalLauncher } from './runner/local';
+import { createSampler } from './samplers/registry';
+import type { Sampler } from './samplers/sampler';
+import { createScheduler } from './schedulers/registry';
+import type { Decision, Scheduler } from './schedulers/scheduler';
+import type { Config } from './space/searchSpace';
+import type { StudySpec } from './spec/studySpec';
+import type { SequencedEvent, StoredSpec, StudyEvent } from './store/events';
+import { openStudyWriter, readLock, readStudyEvents, trialDir as trialDirOf, type StudyWriter } from './store/jsonlStore';
+import { countTrials, StudyProjection, toStoredNumber, type StudySnapshot } from './store/project';
+import { openStudyIndex } from './store/studyIndex';
+import { type Clock, systemClock } from './util/clock';
+import { Emitter, type Listenable } from './util/emitter';
+import { createRng, type Rng } from './util/rng';
+
+/** How many output lines a failed trial keeps for its failure message. */
+const tailLines = 20;
+
+export interface StudyRunnerOptions {
+  readonly spec: StudySpec;
+  /** The study file as it should be stored (parsed document and text), for resume and `rung show`. */
+  readonly stored: StoredSpec;
+  /** Folder holding `<study>/events.jsonl` (default `<spec.cwd>/.rung`). */
+  readonly storeRoot: string;
+  readonly launcher?: Launcher;
+  readonly clock?: Clock;
+  /** Interpreter used when a command's program is `python` or `python3` (default: env RUNG_PYTHON, else unchanged). */
+  readonly python?: string;
+  /** Folder that holds the bundled `rung` Python helper; put on PYTHONPATH for every trial. */
+  readonly pythonHelperDir?: string;
+  /** Start over: an existing log of this study is moved aside instead of resumed. */
+  readonly fresh?: boolean;
+  /** Informational messages (resume, seed choice, GPU assignment). */
+  readonly log?: (message: string) => void;
+}
+
+export interface StudyRunner {
+  readonly study: string;
+  /** Events as they are written (a finished trial after its fsync). */
+  readonly events: Listenable<SequencedEvent>;
+  snapshot(): StudySnapshot;
+  /** Opens the log (lock), replays it when resuming, and starts filling slots; resolves once running. */
+  start(): Promise<void>;
+  /** Stops one trial (status `stopped`); the study goes on. */
+  stopTrial(id: TrialId): Promise<void>;
+  /** Idempotent: stops all trials gracefully, writes `study.ended`, releases the lock. */
+  stop(reason?: 'userStopped'): Promise<void>;
+  /** Resolves when the study has ended (budget, sampler exhausted, timeout, stop) and the log is closed. */
+  readonly done: Promise<StudySnapshot>;
+}
+
+/** What the loop needs to (re)launch a trial. */
+interface PlannedTrial {
+  readonly id: TrialId;
+  readonly number: number;
+  readonly config: Config;
+}
+
+interface LiveTrial {
+  readonly trial: PlannedTrial;
+  handle?: TrialHandle;
+  stopBy?: 'user' | 'scheduler' | 'shutdown' | 'timeout';
+  decision?: Exclude<Decision, { kind: 'continue' }>;
+  gpus?: readonly number[];
+}
+
+export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
+  const { spec } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => undefined);
+  const launcher = options.launcher ?? createLocalLauncher({ clock });
+  const python = options.python ?? process.env['RUNG_PYTHON'];
+  const sign = spec.metric.goal === 'minimize' ? 1 : -1;
+  const parser: MetricParser = createMetricParser(spec.metric.format);
+  const projection = new StudyProjection(spec.name, spec.metric.name, spec.metric.goal);
+  const emitter = new Emitter<SequencedEvent>();
+  const live = new Map<TrialId, LiveTrial>();
+  /** Trials of an earlier run that must run again (unfinished when the study stopped or crashed). */
+  const rerunQueue: PlannedTrial[] = [];
+
+  let writer: StudyWriter | undefined;
+  let sampler: Sampler;
+  let scheduler: Scheduler;
+  let studyRng: Rng;
+  let seed = 0;
+  let parallel = 1;
+  let gpuPool: GpuPool | undefined;
+  let nextNumber = 0;
+  let samplerExhausted: string | undefined;
+  let stopping: 'userStopped' | 'timeout' | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let studyEnded = false;
+  let resolveDone!: (s: StudySnapshot) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<StudySnapshot>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+  // `done` is also awaited through start() errors; avoid an unhandled rejection when nobody listens yet.
+  done.catch(() => undefined);
+
+  /** Writes events and then tells listeners; `sync` fsyncs first (trial ends). */
+  const append = async (events: StudyEvent[], sync = false): Promise<void> => {
+    if (!writer) throw new Error('study log is not open');
+    const last = await writer.append(events, { sync });
+    let seq = last - events.length;
+    for (const event of events) {
+      const sequenced = { seq: ++seq, event };
+      projection.apply(sequenced);
+      emitter.emit(sequenced);
+    }
+  };
+
+  const trialsLeft = (): boolean => {
+    if (stopping || samplerExhausted) return false;
+    if (rerunQueue.length > 0) return true;
+    return spec.trials === undefined || nextNumber < spec.trials;
+  };
+
+  // The index is a convenience for `rung ls` and the sidebar: refreshed at most once a second while running.
+  let indexWrittenAt = 0;
+  const indexUpdateThrottled = (): void => {
+    if (clock.now() - indexWrittenAt < 1000) return;
+    indexWrittenAt = clock.now();
+    void indexUpdate().catch(() => undefined);
+  };
+
+  const indexUpdate = async (): Promise<void> => {
+    const counts = countTrials(projection.snapshot);
+    const best = projection.snapshot.best;
+    const state = projection.snapshot.state;
+    const index = await openStudyIndex(options.storeRoot);
+    await index.upsert({
+      name: spec.name,
+      ...(spec.file !== undefined ? { file: spec.file } : {}),
+      status: state === 'running' || state === 'new' ? 'running' : state === 'crashed' ? 'crashed' : state === 'stopped' ? 'stopped' : 'finished',
+      trials: { total: counts.total, completed: counts.completed, pruned: counts.pruned, failed: counts.failed, running: counts.running },
+      best: best ? { value: best.value, trialId: best.trialId } : null,
+      goal: spec.metric.goal,
+      metric: spec.metric.name,
+      updatedAt: clock.now(),
+      pid: process.pid,
+    });
+  };
+
+  /** Fills free slots; called at start and whenever a trial ends. Ends the study when nothing is left. */
+  const fillSlots = (): void => {
+    while (live.size < parallel && trialsLeft()) {
+      const rerun = rerunQueue.shift();
+      if (rerun) {
+        startTrial(rerun, true);
+        continue;
+      }
+      const number = nextNumber;
+      const trialId = String(number);
+      const rng = studyRng.fork(`trial:${number}`);
+      const plan = scheduler.plan(trialId, rng);
+      const pending: Config[] = [];
+      for (const t of live.values()) pending.push(t.trial.config);
+      const asked = sampler.ask({ trialId, trialNumber: number, rng, budget: plan.budget, bracket: plan.bracket, pending });
+      if (asked.kind === 'exhausted') {
+        samplerExhausted = asked.reason;
+        log(asked.reason);
+        break;
+      }
+      nextNumber++;
+      const at = clock.now();
+      const askedEvent: StudyEvent = {
+        type: 'trial.asked',
+        at,
+        trialId,
+        config: asked.config,
+        ...(asked.note !== undefined ? { note: asked.note } : {}),
+      };
+      // The slot is taken synchronously; the log write is ordered before the trial's later events.
+      void append([{ type: 'trial.planned', at, trialId, number, plan }, askedEvent]).catch(fail);
+      startTrial({ id: trialId, number, config: asked.config }, false);
+    }
+    if (live.size === 0 && !trialsLeft()) void finish().catch(fail);
+  };
+
+  const startTrial = (trial: PlannedTrial, isRerun: boolean): void => {
+    const entry: LiveTrial = { trial };
+    if (gpuPool) entry.gpus = gpuPool.take(spec.resources.gpusPerTrial);
+    live.set(trial.id, entry);
+    void runTrial(entry, isRerun).catch(fail);
+  };
+
+  const runTrial = async (entry: LiveTrial, isRerun: boolean): Promise<void> => {
+    const { id: trialId, config } = entry.trial;
+    const dir = trialDirOf(options.storeRoot, spec.name, trialId);
+    mkdirSync(dir, { recursive: true });
+    const budget = spec.scheduler.maxBudget;
+    const argv = renderCommand(spec.command, {
+      config,
+      space: spec.space,
+      ...(budget !== undefined ? { budget } : {}),
+      trialId,
+      trialDir: dir,
+    });
+    if (python && (argv[0] === 'python' || argv[0] === 'python3')) argv[0] = python;
+    const env: Record<string, string> = {
+      PYTHONUNBUFFERED: '1',
+      ...spec.launcher.env,
+      RUNG_STUDY: spec.name,
+      RUNG_TRIAL_ID: trialId,
+      RUNG_TRIAL_DIR: dir,
+      RUNG_PARAMS: JSON.stringify(config),
+    };
+    if (budget !== undefined) env['RUNG_BUDGET'] = String(budget);
+    if (isRerun) env['RUNG_RESUME'] = '1';
+    if (options.pythonHelperDir) {
+      const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
+      env['PYTHONPATH'] = inherited ? `${options.pythonHelperDir}${path.delimiter}${inherited}` : options.pythonHelperDir;
+    }
+    if (entry.gpus) env['CUDA_VISIBLE_DEVICES'] = entry.gpus.join(',');
+    writeFileSync(path.join(dir, 'params.json'), `${JSON.stringify(config, null, 2)}\n`);
+
+    const handle = await launcher.launch({
+      trialId,
+      argv,
+      cwd: spec.cwd,
+      env,
+      trialDir: dir,
+      killGraceMs: spec.launcher.killGraceSeconds * 1000,
+      ...(spec.launcher.trialTimeoutSeconds !== undefined ? { timeoutMs: spec.launcher.trialTimeoutSeconds * 1000 } : {}),
+    });
+    entry.handle = handle;
+    // A stop that arrived while launching applies now.
+    if (entry.stopBy) void handle.stop();
+    await append([
+      {
+        type: 'trial.launched',
+        at: clock.now(),
+        trialId,
+        argv,
+        cwd: spec.cwd,
+        trialDir: dir,
+        budget: budget ?? null,
+        resume: isRerun,
+        external: handle.external,
+      },
+    ]);
+
+    const tail: string[] = [];
+    let reports = 0;
+    let lastValue: number | undefined;
+    let lastStep = 0;
+    let pendingWrites: Promise<void> = Promise.resolve();
+    for await (const line of handle.lines) {
+      tail.push(line.text);
+      if (tail.length > tailLines) tail.shift();
+      const record = parser.parse(line.text);
+      if (!record) continue;
+      const value = record.values[spec.metric.name];
+      if (value === undefined) continue;
+      reports++;
+      // Step from epoch/step/iteration when printed, else the count of objective reports.
+      const step = record.step ?? reports;
+      lastValue = value;
+      lastStep = step;
+      const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
+      for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
+      const events: StudyEvent[] = [{ type: 'trial.reported', at: line.at, trialId, step, values: stored }];
+      if (!entry.stopBy) {
+        const decision = scheduler.onReport({ trialId, resource: step, loss: sign * value });
+        if (decision.kind === 'stop') {
+          entry.decision = decision;
+          entry.stopBy = 'scheduler';
+          events.push({ type: 'trial.decided', at: clock.now(), trialId, decision });
+          events.push({ type: 'trial.stopRequested', at: clock.now(), trialId, by: 'scheduler' });
+          void handle.stop();
+        }
+      }
+      // Reports are written in order without waiting for each other: the reader must keep up with the script.
+      pendingWrites = append(events);
+    }
+    const exit = await handle.exited;
+    await pendingWrites;
+
+    const ended = classify(exit, entry, reports, lastValue, lastStep, tail);
+    // Queue the fsynced end first so the log order is right, but launch the next trial without waiting
+    // for the disk: listeners still hear of this trial's end only after the fsync.
+    const trialEndWritten = append([{ type: 'trial.ended', at: clock.now(), trialId, ...ended }], true);
+    if (entry.gpus && gpuPool) gpuPool.give(entry.gpus);
+    live.delete(trialId);
+    if (entry.stopBy !== 'shutdown' && entry.stopBy !== 'timeout') {
+      sampler.tell(observationOf(trialId, entry.trial.number, config, ended.status, ended.value, ended.step));
+    }
+    fillSlots();
+    await trialEndWritten;
+    indexUpdateThrottled();
+  };
+
+  const classify = (
+    exit: ExitInfo,
+    entry: LiveTrial,
+    reports: number,
+    lastValue: number | undefined,
+    lastStep: number,
+    tail: readonly string[],
+  ): { status: TrialStatus; exit: ExitInfo; reason?: string; tail?: readonly string[]; value: number | null; step: number | null } => {
+    const finite = lastValue !== undefined && Number.isFinite(lastValue) ? lastValue : null;
+    const step = reports > 0 ? lastStep : null;
+    const metric = spec.metric.name;
+    if (exit.cause === 'launchFailed') {
+      return { status: 'failed', exit, reason: `could not start: ${exit.detail ?? 'unknown reason'}`, value: null, step: null };
+    }
+    if (entry.stopBy === 'scheduler') {
+      return { status: 'pruned', exit, value: finite, step };
+    }
+    if (entry.stopBy === 'user' || entry.stopBy === 'shutdown') {
+      return { status: 'stopped', exit, reason: entry.stopBy === 'user' ? 'stopped by user' : 'study stopped', value: finite, step };
+    }
+    if (entry.stopBy === 'timeout') {
+      return { status: 'stopped', exit, reason: 'study timeout reached', value: finite, step };
+    }
+    if (exit.cause === 'timedOut') {
+      return { status: 'failed', exit, reason: `trial timed out after ${spec.launcher.trialTimeoutSeconds ?? 0}s`, tail, value: finite, step };
+    }
+    if (exit.code !== 0) {
+      const how = exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
+      return { status: 'failed', exit, reason: how, tail, value: finite, step };
+    }
+    if (reports === 0) {
+      return { status: 'failed', exit, reason: `metric ${metric} never reported`, tail, value: null, step: null };
+    }
+    if (finite === null) {
+      return { status: 'failed', exit, reason: `last ${metric} was ${String(lastValue)} at step ${lastStep}`, tail, value: null, step };
+    }
+    return { status: 'completed', exit, value: finite, step };
+  };
+
+  const observationOf = (
+    trialId: TrialId,
+    trialNumber: number,
+    config: Config,
+    status: TrialStatus,
+    value: number | null,
+    step: number | null,
+  ): Parameters<Sampler['tell']>[0] => ({
+    trialId,
+    trialNumber,
+    config,
+    budget: step ?? 0,
+    loss: value === null || status === 'failed' ? null : sign * value,
+    status: status === 'completed' ? 'completed' : status === 'pruned' ? 'pruned' : 'failed',
+  });
+
+  const finish = async (): Promise<void> => {
+    if (studyEnded) return;
+    studyEnded = true;
+    if (timeoutTimer) clearTimeout(timeoutTimer);
+    const reason = stopping ?? (samplerExhausted ? 'samplerExhausted' : 'budgetExhausted');
+    await append(
+      [{ type: 'study.ended', at: clock.now(), reason, ...(samplerExhausted && !stopping ? { detail: samplerExhausted } : {}) }],
+      true,
+    );
+    await indexUpdate().catch(() => undefined);
+    await writer?.close();
+    resolveDone(projection.snapshot);
+  };
+
+  const fail = (error: unknown): void => {
+    // An engine error (not a trial failure): stop trials, record it, and surface it through `done`.
+    if (studyEnded) return;
+    studyEnded = true;
+    const detail = error instanceof Error ? error.message : String(error);
+    void (async () => {
+      await launcher.dispose().catch(() => undefined);
+      await writer?.append([{ type: 'study.ended', at: clock.now(), reason: 'error', detail }], { sync: true }).catch(() => undefined);
+      await writer?.close().catch(() => undefined);
+      rejectDone(error);
+    })();
+  };
+
+  /** Rebuilds sampler and scheduler state from an existing log and queues its unfinished trials. */
+  const replay = (events: readonly SequencedEvent[]): StudyEvent[] => {
+    projection.applyAll(events);
+    const repairs: StudyEvent[] = [];
+    for (const t of projection.snapshot.trials) {
+      nextNumber = Math.max(nextNumber, t.number + 1);
+      const final = t.status === 'completed' || t.status === 'pruned' || t.status === 'failed';
+      const stoppedByUser = t.status === 'stopped' && t.stopRequestedBy === 'user';
+      if (final && t.config) {
+        sampler.tell(observationOf(t.id, t.number, t.config, t.status, t.value, t.valueStep));
+        continue;
+      }
+      if (stoppedByUser) continue;
+      if (!t.config) continue;
+      if (t.status !== 'stopped' && t.status !== 'lost') {
+        // The runner died with this trial running: record that before it runs again.
+        repairs.push({
+          type: 'trial.ended',
+          at: clock.now(),
+          trialId: t.id,
+          status: 'lost',
+          exit: { code: null, signal: null, cause: 'stopped', detail: 'the study process ended while the trial was running' },
+          reason: 'lost when the study process ended; re-run on resume',
+          value: null,
+          step: null,
+        });
+      }
+      rerunQueue.push({ id: t.id, number: t.number, config: t.config });
+    }
+    return repairs;
+  };
+
+  const start = async (): Promise<void> => {
+    mkdirSync(options.storeRoot, { recursive: true });
+    if (options.fresh) await archiveExisting(options.storeRoot, spec.name, clock.now());
+    writer = await openStudyWriter(options.storeRoot, spec.name);
+    const existing = writer.lastSeq > 0 ? (await readStudyEvents(options.storeRoot, spec.name)).events : [];
+    const created = existing.find((e) => e.event.type === 'study.created')?.event;
+    const storedSeed = created?.type === 'study.created' ? created.seed : undefined;
+    if (created?.type === 'study.created') {
+      const mismatch = specMismatch(created.spec.source, options.stored.source);
+      if (mismatch) {
+        await writer.close();
+        throw new Error(
+          `study "${spec.name}" already exists in ${options.storeRoot} with a different ${mismatch}; ` +
+            `run with --fresh to start over (the old log is kept aside), or rename the study`,
+        );
+      }
+    }
+    seed = spec.seed ?? storedSeed ?? randomInt(0, 2 ** 31 - 1);
+    studyRng = createRng(seed);
+    const samplerResult = createSampler(spec.sampler.type, spec.space, spec.sampler.options, seed);
+    if (!samplerResult.ok) throw new Error(samplerResult.error);
+    sampler = samplerResult.value;
+    const schedulerResult = createScheduler(spec.scheduler, seed);
+    if (!schedulerResult.ok) throw new Error(schedulerResult.error);
+    scheduler = schedulerResult.value;
+
+    parallel = await resolveParallel(spec, log, (pool) => (gpuPool = pool));
+
+    if (created) {
+      const repairs = replay(existing);
+      const counts = countTrials(projection.snapshot);
+      log(
+        `resuming study ${spec.name}: ${counts.completed + counts.pruned + counts.failed} finished trials kept, ` +
+          `${rerunQueue.length} unfinished to re-run`,
+      );
+      await append([...repairs, { type: 'study.started', at: clock.now(), pid: process.pid, resumed: true }]);
+    } else {
+      if (spec.seed === undefined) log(`no seed in the study file; using seed ${seed} (recorded in the log)`);
+      await append([
+        { type: 'study.created', v: 1, at: clock.now(), study: spec.name, spec: options.stored, seed },
+        { type: 'study.started', at: clock.now(), pid: process.pid, resumed: false },
+      ]);
+    }
+    await indexUpdate().catch(() => undefined);
+    if (spec.timeoutSeconds !== undefined) {
+      timeoutTimer = setTimeout(() => void stopAll('timeout'), spec.timeoutSeconds * 1000);
+      timeoutTimer.unref?.();
+    }
+    fillSlots();
+  };
+
+  const stopAll = async (reason: 'userStopped' | 'timeout'): Promise<void> => {
+    if (stopping || studyEnded) return done.then(() => undefined);
+    stopping = reason;
+    const by = reason === 'timeout' ? 'timeout' : 'shutdown';
+    const stops: Promise<void>[] = [];
+    for (const entry of live.values()) {
+      entry.stopBy ??= by;
+      stops.push(append([{ type: 'trial.stopRequested', at: clock.now(), trialId: entry.trial.id, by }]));
+      if (entry.handle) stops.push(entry.handle.stop());
+    }
+    await Promise.all(stops);
+    if (live.size === 0) await finish();
+    await done.catch(() => undefined);
+  };
+
+  return {
+    study: spec.name,
+    events: emitter,
+    snapshot: () => projection.snapshot,
+    start,
+    stopTrial: async (id) => {
+      const entry = live.get(id);
+      if (!entry || entry.stopBy) return;
+      entry.stopBy = 'user';
+      await append([{ type: 'trial.stopRequested', at: clock.now(), trialId: id, by: 'user' }]);
+      await entry.handle?.stop();
+    },
+    stop: () => stopAll('userStopped'),
+    done,
+  };
+}
+
+/** Which identity fields of two study documents differ (so a resume never mixes two different studies). */
+function specMismatch(stored: unknown, current: unknown): string | undefined {
+  const fields = ['command', 'metric', 'parameters', 'sampler', 'scheduler', 'budget'];
+  const a = (stored ?? {}) as Record<string, unknown>;
+  const b = (current ?? {}) as Record<string, unknown>;
+  const differing = fields.filter((f) => canonicalJson(a[f]) !== canonicalJson(b[f]));
+  return differing.length > 0 ? differing.join(', ') : undefined;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** `--fresh`: moves an existing study folder to `<root>/.archive/<study>-<time>` so nothing is lost. */
+async function archiveExisting(root: string, study: string, now: number): Promise<void> {
+  const dir = path.join(root, study);
+  if (!existsSync(dir)) return;
+  const lock = await readLock(root, study);
+  if (lock?.alive) throw new Error(`study "${study}" is running (process ${lock.pid}); stop it before starting it fresh`);
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const target = path.join(root, '.archive', `${study}-${stamp}`);
+  mkdirSync(path.dirname(target), { recursive: true });
+  renameSync(dir, target);
+}
+
+async function resolveParallel(spec: StudySpec, log: (m: string) => void, setPool: (p: GpuPool) => void): Promise<number> {
+  const perTrial = spec.resources.gpusPerTrial;
+  if (perTrial > 0) {
+    const gpus = await detectGpus();
+    if (gpus.length < perTrial) {
+      throw new Error(
+        `resources.gpus_per_trial is ${perTrial} but ${gpus.length === 0 ? 'no NVIDIA GPU was found (nvidia-smi)' : `only ${gpus.length} GPU(s) were found`}`,
+      );
+    }
+    setPool(new GpuPool(gpus));
+    const byGpu = Math.floor(gpus.length / perTrial);
+    const parallel = spec.parallel === 'auto' ? byGpu : Math.min(spec.parallel, byGpu);
+    log(`GPUs ${gpus.join(',')}: ${perTrial} per trial, ${parallel} trial(s) at a time`);
+    return parallel;
+  }
+  return spec.parallel === 'auto' ? availableParallelism() : spec.parallel;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parseKeyValueLine } from '../../../src/engine/metrics/formats/keyValue';
+import type { MetricRecord } from '../../../src/engine/metrics/metricParser';
+
+type Case = readonly [line: string, expected: MetricRecord | undefined];
+
+const rec = (values: Record<string, number>, step?: number): MetricRecord =>
+  step === undefined ? { values } : { values, step };
+
+describe('parseKeyValueLine', () => {
+  const cases: readonly Case[] = [
+    // the forms of the design doc
+    ['epoch=3 val_loss=0.214 acc=0.93', rec({ epoch: 3, val_loss: 0.214, acc: 0.93 }, 3)],
+    ['val_loss: 0.214, acc: 0.93', rec({ val_loss: 0.214, acc: 0.93 })],
+    ['Epoch 3 | loss=0.5', rec({ loss: 0.5 })],
+    ['epoch=12 step=3400 loss=0.41235 val_loss=0.3871 acc=0.8812', rec({ epoch: 12, step: 3400, loss: 0.41235, val_loss: 0.3871, acc: 0.8812 }, 12)],
+    // separators and blanks
+    ['loss = 0.5 ; acc : 0.9', rec({ loss: 0.5, acc: 0.9 })],
+    ['loss=\t0.5', rec({ loss: 0.5 })],
+    ['loss=0.5,acc=0.9', rec({ loss: 0.5, acc: 0.9 })],
+    ['(val_loss=0.3) [acc=0.8] {lr=1e-3}', rec({ val_loss: 0.3, acc: 0.8, lr: 0.001 })],
+    ['Finished with loss=0.5.', rec({ loss: 0.5 })],
+    ['loss=0.5 | acc=0.75 |', rec({ loss: 0.5, acc: 0.75 })],
+    // key shapes
+    ['train/loss=0.5 val.acc=0.9 top-1=0.7 _x=1', rec({ 'train/loss': 0.5, 'val.acc': 0.9, 'top-1': 0.7, _x: 1 })],
+    ['--lr=0.01 --epochs=10', rec({ lr: 0.01, epochs: 10 })],
+    ['Namespace(lr=0.01, batch_size=64)', rec({ lr: 0.01, batch_size: 64 })],
+    ["{'loss': 0.6931, 'learning_rate': 4.5e-05, 'epoch': 0.33}", rec({ loss: 0.6931, learning_rate: 4.5e-5, epoch: 0.33 }, 0.33)],
+    ['{"loss": 0.5, "acc": ', rec({ loss: 0.5 })],
+    ['INFO:root:epoch=3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
+    ['2024-05-01 12:30:45,123 INFO epoch=3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
+    ['constructor=1 toString=2', rec({ constructor: 1, toString: 2 })],
+    // numbers
+    ['a=-1 b=+2 c=.5 d=5. e=-0.25', rec({ a: -1, b: 2, c: 0.5, d: 5, e: -0.25 })],
+    ['lr=1e-3 big=2.5E+04 tiny=-3.2e-10 x=1E5', rec({ lr: 1e-3, big: 25000, tiny: -3.2e-10, x: 1e5 })],
+    ['n=12345678901234567890 p=0.1234567890123456789', rec({ n: 12345678901234567890, p: 0.1234567890123456789 })],
+    ['acc=93.5% err: 6.5%', rec({ acc: 93.5, err: 6.5 })],
+    ['a=nan b=NaN c=inf d=-inf e=Infinity f=-Infinity g=+INF', rec({ a: NaN, b: NaN, c: Infinity, d: -Infinity, e: Infinity, f: -Infinity, g: Infinity })],
+    // step keys
+    ['Epoch=3 loss=1', rec({ Epoch: 3, loss: 1 }, 3)],
+    ['step=100 epoch=2 loss=1', rec({ step: 100, epoch: 2, loss: 1 }, 2)],
+    ['iter=7 iteration=9 loss=1', rec({ iter: 7, iteration: 9, loss: 1 }, 9)],
+    ['ITER=7 loss=1', rec({ ITER: 7, loss: 1 }, 7)],
+    ['epoch=nan step=4 loss=1', rec({ epoch: NaN, step: 4, loss: 1 }, 4)],
+    ['epoch=inf loss=1', rec({ epoch: Infinity, loss: 1 })],
+    ['epochs=3 steps=4 loss=1', rec({ epochs: 3, steps: 4, loss: 1 })],
+    ['train.epoch=3', rec({ 'train.epoch': 3 })],
+    ['epoch=3', rec({ epoch: 3 }, 3)],
+    ['loss=1 loss=2', rec({ loss: 2 })],
+    // values that are not numbers
+    ['time=3s id=3abc hex=0x1f v=1e', undefined],
+    ['loss=0.5s acc=0.9', rec({ acc: 0.9 })],
+    ['loss=inference acc=nano', undefined],
+    ['time: 12:30:45', undefined],
+    ['time: 12:30:45 loss=0.1', rec({ loss: 0.1 })],
+    ['version=1.2.3 date: 2024-01-02 progress: 3/10 n: 1,234', undefined],
+    ['a=1-b', undefined],
+    ['a=1+2', undefined],
+    ['lr=--0.1 x==2 y=- 3', undefined],
+    // log text
+    ['https://host:8080/x', undefined],
+    ['http://localhost:6006/', undefined],
+    ['Downloading https://example.org:443/models/resnet18.pth', undefined],
+    ['ssh user@host:22', undefined],
+    ['Note: something', undefined],
+    ['Epoch 3/10', undefined],
+    ['Loading data from /data/x.csv (1797 rows)', undefined],
+    ['Warning: loss is nan-ish', undefined],
+    ['', undefined],
+    ['     ', undefined],
+    ['=3 :4 = 5', undefined],
+    // remnants the launcher should have removed
+    ['loss=0.5\r', rec({ loss: 0.5 })],
+    ['loss=0.5\r\n', rec({ loss: 0.5 })],
+    ['\u001b[32mloss=0.5\u001b[0m acc=1', rec({ loss: 0.5, acc: 1 })],
+    ['\u001b[1;31mloss=0.5', rec({ loss: 0.5 })],
+    ['\u0000loss=0.5\u0007acc=0.25\u0001', rec({ loss: 0.5, acc: 0.25 })],
+    ['\ufffd\ufffdloss=0.5\ufffd acc=\ufffd1', rec({ loss: 0.5 })],
+    ['é loss=0.5 µ=3', rec({ loss: 0.5 })],
+  ];
+
+  it.each(cases)('%j', (line, expected) => {
+    expect(parseKeyValueLine(line)).toEqual(expected);
+  });
+
+  it('keeps the step key in the values', () => {
+    expect(parseKeyValueLine('step=5 loss=1')?.values).toHaveProperty('step', 5);
+  });
+
+  it('stores a `__proto__` key as an own value, not as the prototype', () => {
+    const record = parseKeyValueLine('__proto__=1 loss=2');
+    expect(record).toBeDefined();
+    expect(Object.getPrototypeOf(record?.values)).toBe(Object.prototype);
+    expect(Object.hasOwn(record?.values ?? {}, '__proto__')).toBe(true);
+    expect(record?.values.loss).toBe(2);
+  });
+
+  it('reads the same keys on many lines (key cache) without mixing them up', () => {
+    for (let k = 0; k < 2000; k++) {
+      const name = `m${k % 700}`;
+      expect(parseKeyValueLine(`${name}=${k} other_${name}=1`)?.values).toEqual({ [name]: k, [`other_${name}`]: 1 });
+    }
+  });
+
+  it('caps the metrics of one line and skips very long keys', () => {
+    const many = Array.from({ length: 3000 }, (_, k) => `k${k}=${k}`).join(' ');
+    expect(Object.keys(parseKeyValueLine(many)?.values ?? {})).toHaveLength(1024);
+    expect(parseKeyValueLine(`${'a'.repeat(300)}=1 b=2`)).toEqual(rec({ b: 2 }));
+  });
+});

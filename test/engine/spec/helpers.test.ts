@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { closestMatch, didYouMean, editDistance } from '../../../src/engine/spec/didYouMean';
+import { parseDuration } from '../../../src/engine/spec/duration';
+
+describe('editDistance / didYouMean', () => {
+  it.each([
+    ['', '', 0],
+    ['abc', 'abc', 0],
+    ['lwo', 'low', 2],
+    ['optimiser', 'optimizer', 1],
+    ['kitten', 'sitting', 3],
+    ['', 'abc', 3],
+  ] as const)('%j vs %j = %d', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+    expect(editDistance(b, a)).toBe(d);
+  });
+
+  it('suggests the closest candidate within distance 2 only', () => {
+    expect(closestMatch('smapler', ['sampler', 'scheduler'])).toBe('sampler');
+    expect(closestMatch('Trials', ['trials'])).toBe('trials');
+    expect(closestMatch('zzz', ['sampler'])).toBeUndefined();
+    expect(didYouMean('lwo', ['type', 'low', 'high'])).toBe(' (did you mean "low"?)');
+    expect(didYouMean('qqqq', ['type', 'low'])).toBe('');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    [90, 90],
+    [0, 0],
+    ['45', 45],
+    ['2.5', 2.5],
+    ['90s', 90],
+    ['30m', 1800],
+    ['2h', 7200],
+    ['1h30m', 5400],
+    ['1d2h3m4s', 93784],
+    ['0.5m', 30],
+  ] as const)('%j -> %d s', (input, seconds) => {
+    expect(parseDuration(input)).toBe(seconds);
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '', 'h', '1x', '2 h', '30m1h', '1h1h', '-5s', '1e3'])('rejects %j', (input) => {
+    expect(parseDuration(input)).toBeUndefined();
+  });
+});

@@ -1,0 +1,349 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderCommand } from '../../../src/engine/runner/commandTemplate';
+import { checkStudySpec, formatSpecIssue, parseStudySpec, type SpecIssue } from '../../../src/engine/spec/parseStudySpec';
+import type { StudySpec } from '../../../src/engine/spec/studySpec';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/specs');
+const FILE = '/home/u/proj/study.rung.yaml';
+
+function fixture(name: string): { text: string; file: string } {
+  const file = path.join(FIXTURES, name);
+  return { text: readFileSync(file, 'utf8'), file };
+}
+
+function parseOk(text: string, file = FILE): StudySpec {
+  const result = parseStudySpec(text, file);
+  if (!result.ok) throw new Error(`unexpected issues:\n${result.error.map((i) => formatSpecIssue(i)).join('\n')}`);
+  return result.value;
+}
+
+function parseErr(text: string, file = FILE): SpecIssue[] {
+  const result = parseStudySpec(text, file);
+  if (result.ok) throw new Error('expected issues, got a spec');
+  return result.error;
+}
+
+/** [line, column, endLine, endColumn, path, message] — compact form for exact-position assertions. */
+type IssueRow = readonly [number, number, number, number, string, string];
+const rows = (issues: readonly SpecIssue[]): IssueRow[] =>
+  issues.map((i) => [i.line, i.column, i.endLine, i.endColumn, i.path, i.message] as const);
+
+/** A valid three-line header; cases below append to it, so their own lines start at 4. */
+const HEAD = 'name: t\ncommand: run {args}\nmetric: loss\n';
+const P = 'parameters:\n  x: {type: float, low: 0, high: 1}\n';
+
+describe('parseStudySpec: fixtures', () => {
+  it('parses the complete YAML example', () => {
+    const { text, file } = fixture('good.rung.yaml');
+    const spec = parseOk(text, file);
+    expect(spec).toMatchObject({
+      name: 'digits-mlp',
+      command: ['python3', 'train.py', '{args}', '--epochs', '{budget}'],
+      cwd: path.join(FIXTURES, 'scripts'),
+      file,
+      metric: { name: 'val_loss', goal: 'minimize', format: { kind: 'regex', pattern: 'loss (?<val_loss>[\\d.]+)' } },
+      sampler: { type: 'grid', options: { gridPoints: 4, shuffle: true } },
+      scheduler: { type: 'fifo', maxBudget: 20, minBudget: 1, options: {} },
+      trials: 50,
+      parallel: 'auto',
+      timeoutSeconds: 5400,
+      seed: 7,
+      launcher: { type: 'local', trialTimeoutSeconds: 600, killGraceSeconds: 5, env: { OMP_NUM_THREADS: '1', DEBUG: 'true', NAME: 'x' } },
+      resources: { gpusPerTrial: 1 },
+    });
+    expect([...spec.space.params]).toEqual([
+      ['lr', { kind: 'float', low: 1e-4, high: 0.3, log: true }],
+      ['hidden', { kind: 'int', low: 16, high: 512, log: true }],
+      ['optimizer', { kind: 'categorical', choices: ['adam', 'sgd'] }],
+      ['momentum', { kind: 'float', low: 0, high: 0.99, when: { optimizer: ['sgd'] } }],
+      ['width', { kind: 'int', low: 8, high: 64, step: 8, values: [8, 32, 64] }],
+    ]);
+    expect(spec.source).toMatchObject({ name: 'digits-mlp', command: 'python3 train.py {args} --epochs {budget}' });
+  });
+
+  it('parses JSON through the same parser, with defaults applied', () => {
+    const { text, file } = fixture('good.rung.json');
+    const spec = parseOk(text, file);
+    expect(spec).toMatchObject({
+      name: 'quadratic',
+      command: ['node', 'quadratic.js', '--x={x}', '--kind={kind}', '--steps={budget}'],
+      cwd: FIXTURES,
+      metric: { name: 'loss', goal: 'minimize', format: { kind: 'auto' } },
+      sampler: { type: 'random', options: {} },
+      scheduler: { type: 'fifo', maxBudget: 10, options: {} },
+      parallel: 2,
+      launcher: { type: 'local', killGraceSeconds: 10, env: {} },
+      resources: { gpusPerTrial: 0 },
+    });
+    expect(spec.seed).toBeUndefined();
+    expect(spec.trials).toBeUndefined();
+    expect(spec.timeoutSeconds).toBeUndefined();
+    expect(spec.space.params.get('y')).toEqual({ kind: 'int', low: 1, high: 9, step: 2, when: { kind: ['a', 3] } });
+  });
+
+  const badFixtures: ReadonlyArray<readonly [string, readonly IssueRow[]]> = [
+    [
+      'bad-keys.rung.yaml',
+      [
+        [1, 1, 1, 15, '', 'missing required key "command" in the study file'],
+        [1, 7, 1, 15, 'name', '"name" must use only letters, digits, ".", "_" and "-" (got "my study")'],
+        [2, 1, 2, 7, 'comand', 'unknown key "comand" in the study file; allowed: $schema, name, command, cwd, metric, parameters, sampler, scheduler, budget, trials, parallel, timeout, seed, launcher, resources (did you mean "command"?)'],
+        [5, 9, 5, 17, 'metric.goal', 'unknown value "maximise" for "goal"; allowed: minimize, maximize (did you mean "maximize"?)'],
+        [7, 3, 7, 5, 'parameters.lr', 'missing required key "low" in parameter "lr"'],
+        [7, 21, 7, 24, 'parameters.lr.lwo', 'unknown key "lwo" in parameter "lr"; allowed: type, low, high, log, step, values, grid_points, when (did you mean "low"?)'],
+        [8, 3, 8, 5, 'parameters.lr', 'duplicate key "lr"; each key may appear only once'],
+        [9, 17, 9, 24, 'parameters.depth.type', 'unknown type "integer" for parameter "depth"; allowed: float, int, categorical'],
+        [10, 23, 10, 34, 'sampler.gird_points', 'unknown key "gird_points" in sampler "grid"; allowed: type, grid_points, shuffle (did you mean "grid_points"?)'],
+        [11, 31, 11, 35, 'launcher.env.1BAD', 'invalid variable name "1BAD" in "env": names use only letters, digits and _, not starting with a digit'],
+      ],
+    ],
+    [
+      'bad-ranges.rung.yaml',
+      [
+        [2, 53, 2, 61, 'command', 'the command uses {budget} but no budget is set; add "budget: <max epochs or steps>" or scheduler.max_budget'],
+        [5, 26, 5, 29, 'parameters.lr.low', 'low (0.5) is greater than high (0.1)'],
+        [6, 29, 6, 30, 'parameters.decay.low', 'log scale needs low > 0 (got 0)'],
+        [7, 27, 7, 30, 'parameters.units.low', 'expected an integer for "low", got number 1.5'],
+        [7, 47, 7, 48, 'parameters.units.step', '"step" must be at least 1 (got 0)'],
+        [8, 58, 8, 59, 'parameters.rate.step', '"step" cannot be combined with "log: true" (Optuna forbids it too: a log scale has no even step); remove one of them'],
+        [9, 45, 9, 47, 'parameters.size.step', 'step (20) is larger than high - low (10); allowed: 0 < step <= 10'],
+        [10, 60, 10, 61, 'parameters.grid.values[1]', 'value 3 is not on the step grid 0 + k*2'],
+        [10, 63, 10, 65, 'parameters.grid.values[2]', 'value 12 is outside [low, high] = [0, 10]'],
+        [11, 37, 11, 40, 'parameters.high.high', 'expected a number for "high", got string "abc"'],
+        [12, 9, 12, 10, 'trials', '"trials" must be at least 1 (got 0)'],
+        [13, 11, 13, 15, 'parallel', 'expected a positive integer or "auto" for "parallel", got string "many"'],
+      ],
+    ],
+    [
+      'bad-when.rung.yaml',
+      [
+        [2, 32, 2, 37, 'command', 'unknown placeholder "{lrr}" in command; allowed: {momentum}, {optimizer}, {beta}, {nesterov}, {lr}, {wd}, {budget}, {args}, {trial_id}, {trial_dir} (did you mean "lr"?)'],
+        [5, 51, 5, 60, 'parameters.momentum.when.optimizer', '"when" parent "optimizer" must be declared before "momentum" (parameters are filled in file order); move "optimizer" up'],
+        [6, 55, 6, 59, 'parameters.optimizer.choices[2]', 'duplicate choice "adam" in parameter "optimizer"; choices must all differ'],
+        [7, 47, 7, 56, 'parameters.beta.when.optimiser', '"when" refers to unknown parameter "optimiser"; parameters: momentum, optimizer, beta, nesterov, lr, wd, budget (did you mean "optimizer"?)'],
+        [8, 81, 8, 88, 'parameters.nesterov.when.optimizer[1]', '"rmsprop" is not a choice of "optimizer"; choices: "adam", "sgd"'],
+        [9, 49, 9, 51, 'parameters.lr.when.lr', 'parameter "lr" cannot depend on itself in "when"'],
+        [10, 45, 10, 49, 'parameters.wd.when.beta', '"when" parent "beta" must be categorical (it is float)'],
+        [11, 3, 11, 9, 'parameters.budget', 'parameter name "budget" is reserved for the {budget} placeholder; rename the parameter'],
+      ],
+    ],
+    ['bad-syntax.rung.yaml', [[5, 1, 5, 1, '', 'YAML syntax error: Missing closing "quote']]],
+  ];
+  it.each(badFixtures)('%s reports every issue at its exact position', (name, expected) => {
+    const { text, file } = fixture(name);
+    const issues = parseErr(text, file);
+    expect(rows(issues)).toEqual(expected);
+    for (const issue of issues) {
+      expect(issue.file).toBe(file);
+      expect(issue.severity).toBe('error');
+    }
+  });
+});
+
+describe('parseStudySpec: one problem at a time', () => {
+  // [what, document, line, column, message]
+  const cases: ReadonlyArray<readonly [string, string, number, number, RegExp]> = [
+    ['root is a list', '- a\n- b\n', 1, 1, /expected a mapping of study settings .*got a list/],
+    ['empty document', '', 1, 1, /got an empty document/],
+    ['two documents', `${HEAD}${P}---\nname: u\n`, 6, 1, /YAML syntax error: .*multiple documents|YAML syntax error: Source contains multiple documents/],
+    ['YAML duplicate key at top level', `${HEAD}${P}name: again\n`, 6, 1, /^duplicate key "name"/],
+    ['name too long', `name: ${'a'.repeat(101)}\ncommand: run\nmetric: loss\n${P}`, 1, 7, /"name" is too long \(101 characters; at most 100\)/],
+    ['name of dots', `name: ".."\ncommand: run\nmetric: loss\n${P}`, 1, 7, /cannot be only dots/],
+    ['missing parameters', HEAD, 1, 1, /missing required key "parameters" in the study file/],
+    ['empty parameters', `${HEAD}parameters: {}\n`, 4, 1, /"parameters" needs at least 1 parameter/],
+    ['parameter not a mapping', `${HEAD}parameters:\n  x: 5\n`, 5, 6, /expected a mapping with "type" for parameter "x", got number 5/],
+    ['parameter without type', `${HEAD}parameters:\n  x: {low: 0, high: 1}\n`, 5, 3, /missing required key "type" in parameter "x"; allowed types: float, int, categorical/],
+    ['type not a string', `${HEAD}parameters:\n  x: {type: [float], low: 0, high: 1}\n`, 5, 13, /expected a string for "type" in parameter "x", got a list/],
+    ['invalid parameter name', `${HEAD}parameters:\n  1x: {type: float, low: 0, high: 1}\n`, 5, 3, /invalid parameter name "1x"/],
+    ['parameter named args', `${HEAD}parameters:\n  args: {type: float, low: 0, high: 1}\n`, 5, 3, /"args" is reserved for the \{args\} placeholder/],
+    ['categorical without choices', `${HEAD}parameters:\n  c: {type: categorical}\n`, 5, 3, /missing required key "choices" in parameter "c"/],
+    ['empty choices', `${HEAD}parameters:\n  c: {type: categorical, choices: []}\n`, 5, 35, /"choices" needs at least 1 item/],
+    ['null choice', `${HEAD}parameters:\n  c: {type: categorical, choices: [a, null]}\n`, 5, 39, /expected a string, number or boolean for item 2 of "choices", got null/],
+    ['nested list choice', `${HEAD}parameters:\n  c: {type: categorical, choices: [a, [b]]}\n`, 5, 39, /got a list/],
+    ['low/high on a categorical', `${HEAD}parameters:\n  c: {type: categorical, choices: [a], low: 1}\n`, 5, 40, /unknown key "low" in parameter "c"; allowed: type, choices, when/],
+    ['log not boolean', `${HEAD}parameters:\n  x: {type: float, low: 1, high: 2, log: yes}\n`, 5, 42, /expected true or false for "log", got string "yes"/],
+    ['int with float step', `${HEAD}parameters:\n  x: {type: int, low: 1, high: 9, step: 0.5}\n`, 5, 41, /expected a positive integer for "step", got number 0.5/],
+    ['float step zero', `${HEAD}parameters:\n  x: {type: float, low: 1, high: 9, step: 0}\n`, 5, 43, /"step" must be greater than 0 \(got 0\)/],
+    ['int values not integers', `${HEAD}parameters:\n  x: {type: int, low: 1, high: 9, values: [1, 2.5]}\n`, 5, 47, /expected an integer for item 2 of "values", got number 2.5/],
+    ['duplicate values', `${HEAD}parameters:\n  x: {type: int, low: 1, high: 9, values: [1, 1]}\n`, 5, 47, /duplicate value 1 in "values"/],
+    ['values and grid_points', `${HEAD}parameters:\n  x: {type: int, low: 1, high: 9, values: [1], grid_points: 3}\n`, 5, 61, /give either "values" or "grid_points", not both/],
+    ['grid_points too small', `${HEAD}parameters:\n  x: {type: float, low: 1, high: 9, grid_points: 1}\n`, 5, 50, /"grid_points" must be at least 2 \(got 1\)/],
+    ['infinite bound', `${HEAD}parameters:\n  x: {type: float, low: 0, high: .inf}\n`, 5, 34, /expected a finite number for "high"/],
+    ['when value not a choice (type matters)', `${HEAD}parameters:\n  n: {type: categorical, choices: [1, 2]}\n  x: {type: float, low: 0, high: 1, when: {n: "2"}}\n`, 6, 47, /"2" is not a choice of "n"; choices: 1, 2/],
+    ['when empty list', `${HEAD}parameters:\n  n: {type: categorical, choices: [1, 2]}\n  x: {type: float, low: 0, high: 1, when: {n: []}}\n`, 6, 47, /needs at least 1 item/],
+    ['when not a mapping', `${HEAD}parameters:\n  n: {type: categorical, choices: [1, 2]}\n  x: {type: float, low: 0, high: 1, when: n}\n`, 6, 43, /expected a mapping for "when", got string "n"/],
+    ['metric missing', `name: t\ncommand: run\n${P}`, 1, 1, /missing required key "metric"/],
+    ['metric name with spaces', `name: t\ncommand: run\nmetric: val loss\n${P}`, 3, 9, /"metric" must use only letters/],
+    ['metric object without name', `name: t\ncommand: run\nmetric: {goal: maximize}\n${P}`, 3, 1, /missing required key "name" in "metric"/],
+    ['metric pattern does not compile', `name: t\ncommand: run\nmetric: {name: loss, pattern: "(?<loss>[0-9"}\n${P}`, 3, 31, /invalid regular expression: /],
+    ['metric pattern without the group', `name: t\ncommand: run\nmetric: {name: loss, pattern: "loss=([0-9.]+)"}\n${P}`, 3, 31, /pattern has no named group "loss" \(it has no named groups\); put \(\?<loss>\.\.\.\) around the number/],
+    ['metric name unusable as a group', `name: t\ncommand: run\nmetric: {name: val/loss, pattern: "(?<loss>\\\\d+)"}\n${P}`, 3, 35, /a group name cannot be "val\/loss"/],
+    ['command empty string', `name: t\ncommand: ""\nmetric: loss\n${P}`, 2, 10, /"command" must not be empty/],
+    ['command only spaces', `name: t\ncommand: "   "\nmetric: loss\n${P}`, 2, 10, /the command needs a program to run first/],
+    ['command empty list', `name: t\ncommand: []\nmetric: loss\n${P}`, 2, 10, /"command" needs at least 1 item/],
+    ['command list with number', `name: t\ncommand: [run, 5]\nmetric: loss\n${P}`, 2, 16, /expected a string for item 2 of "command", got number 5/],
+    ['command list empty program', `name: t\ncommand: ["", x]\nmetric: loss\n${P}`, 2, 11, /needs a program to run first/],
+    ['command unterminated quote', `name: t\ncommand: run 'a\nmetric: loss\n${P}`, 2, 10, /unterminated single quote.*never run by a shell/],
+    ['command bad brace in list item', `name: t\ncommand: [run, "{x"]\nmetric: loss\n${P}`, 2, 17, /unmatched "\{" in "\{x"; write \{\{ for a literal brace/],
+    ['unknown placeholder in a list item', `name: t\ncommand: [run, "--y={y}"]\nmetric: loss\n${P}`, 2, 21, /unknown placeholder "\{y\}" in command; allowed: \{x\}, \{args\}, \{budget\}, \{trial_id\}, \{trial_dir\} \(did you mean "x"\?\)$/],
+    ['{args} as the program', `name: t\ncommand: "{args} run"\nmetric: loss\n${P}`, 2, 11, /the program \(first word of the command\) cannot contain \{args\}/],
+    ['sampler unknown', `${HEAD}${P}sampler: tpee\n`, 6, 10, /unknown sampler "tpee"; allowed: random, grid, sobol/],
+    ['sampler option of another sampler', `${HEAD}${P}sampler: {type: random, shuffle: true}\n`, 6, 25, /unknown key "shuffle" in sampler "random"; allowed: type$/],
+    // Without `type:` a sampler mapping means the default sampler (random), whose keys are checked.
+    ['sampler mapping without type', `${HEAD}${P}sampler: {shuffle: true}\n`, 6, 11, /unknown key "shuffle" in sampler "random"; allowed: type/],
+    ['parameter without type', `${HEAD}${P.replace('{type: float, ', '{')}`, 5, 3, /missing required key "type"/],
+    ['sampler as a number', `${HEAD}${P}sampler: 3\n`, 6, 10, /expected a sampler name \(random, grid, sobol\) or a mapping with "type" for "sampler", got number 3/],
+    ['scheduler not yet available', `${HEAD}${P}scheduler: asha\n`, 6, 12, /unknown scheduler "asha"; allowed: fifo/],
+    ['scheduler budget not positive', `${HEAD}${P}scheduler: {type: fifo, max_budget: 0}\n`, 6, 37, /"max_budget" must be greater than 0 \(got 0\)/],
+    ['budget conflicts with max_budget', `${HEAD}${P}budget: 5\nscheduler: {type: fifo, max_budget: 6}\n`, 6, 9, /"budget" \(5\) conflicts with scheduler.max_budget \(6\)/],
+    ['min_budget above max_budget', `${HEAD}${P}scheduler: {type: fifo, max_budget: 6, min_budget: 7}\n`, 6, 52, /min_budget \(7\) is greater than max_budget \(6\)/],
+    ['trials not an integer', `${HEAD}${P}trials: 2.5\n`, 6, 9, /expected a positive integer for "trials", got number 2.5/],
+    ['parallel zero', `${HEAD}${P}parallel: 0\n`, 6, 11, /"parallel" must be at least 1 \(got 0\)/],
+    ['timeout zero', `${HEAD}${P}timeout: 0s\n`, 6, 10, /"timeout" must be greater than 0 seconds \(got 0s\)/],
+    ['timeout wrong unit order', `${HEAD}${P}timeout: 30m1h\n`, 6, 10, /expected a duration \(seconds, or a string like 90s, 30m, 2h, 1h30m\) for "timeout", got string "30m1h"/],
+    ['seed too large', `${HEAD}${P}seed: 4294967296\n`, 6, 7, /"seed" must be at most 4294967295/],
+    ['seed negative', `${HEAD}${P}seed: -1\n`, 6, 7, /"seed" must be at least 0 \(got -1\)/],
+    ['launcher unknown', `${HEAD}${P}launcher: slurm\n`, 6, 11, /unknown launcher "slurm"; allowed: local/],
+    ['trial_timeout negative', `${HEAD}${P}launcher: {type: local, trial_timeout: -5}\n`, 6, 40, /expected a duration .* got number -5/],
+    ['env value is a mapping', `${HEAD}${P}launcher: {type: local, env: {A: {b: 1}}}\n`, 6, 34, /expected a string, number or boolean for variable "A", got a mapping/],
+    ['gpus fractional', `${HEAD}${P}resources: {gpus_per_trial: 0.5}\n`, 6, 29, /expected a non-negative integer for "gpus_per_trial", got number 0.5/],
+    ['unknown top-level key with suggestion', `${HEAD}${P}trails: 5\n`, 6, 1, /unknown key "trails" in the study file; allowed: .* \(did you mean "trials"\?\)$/],
+    ['alias to a bad value (positioned at the alias)', `${HEAD}${P}x: &a 0\ntrials: *a\n`, 7, 9, /"trials" must be at least 1/],
+  ];
+  it.each(cases)('%s', (_what, text, line, column, message) => {
+    const issues = parseErr(text);
+    const match = issues.find((i) => message.test(i.message));
+    expect(match, `no issue matching ${String(message)} in:\n${issues.map((i) => formatSpecIssue(i)).join('\n')}`).toBeDefined();
+    expect([match?.line, match?.column]).toEqual([line, column]);
+  });
+
+  it('a bad "when" does not hide the same parameter\'s range problems', () => {
+    const issues = parseErr(`${HEAD}parameters:\n  x: {type: float, low: 2, high: 1, when: {nope: a}}\n`);
+    expect(issues.map((i) => i.path)).toEqual(['parameters.x.low', 'parameters.x.when.nope']);
+  });
+
+  it('reports all problems, not only the first', () => {
+    const issues = parseErr(`name: t\ncommand: run {nope}\nmetric: loss\nparameters:\n  x: {type: float, low: 2, high: 1}\ntrials: -1\nparallel: 0\n`);
+    expect(issues.map((i) => i.path)).toEqual(['command', 'parameters.x.low', 'trials', 'parallel']);
+  });
+});
+
+describe('parseStudySpec: values and defaults', () => {
+  it('accepts the metric shorthand and maximize', () => {
+    expect(parseOk(`${HEAD}${P}`).metric).toEqual({ name: 'loss', goal: 'minimize', format: { kind: 'auto' } });
+    expect(parseOk(`name: t\ncommand: run\nmetric: {name: acc, goal: maximize}\n${P}`).metric.goal).toBe('maximize');
+  });
+
+  it('defaults: random sampler, fifo with max budget 1, parallel 1, local launcher', () => {
+    const spec = parseOk(`${HEAD}${P}`);
+    expect(spec.sampler).toEqual({ type: 'random', options: {} });
+    expect(spec.scheduler).toEqual({ type: 'fifo', maxBudget: 1, options: {} });
+    expect(spec.parallel).toBe(1);
+    expect(spec.launcher).toEqual({ type: 'local', killGraceSeconds: 10, env: {} });
+    expect(spec.cwd).toBe('/home/u/proj');
+    expect(spec.seed).toBeUndefined();
+  });
+
+  it('applies the sampler table defaults to options (camelCase)', () => {
+    expect(parseOk(`${HEAD}${P}sampler: grid\n`).sampler).toEqual({ type: 'grid', options: { gridPoints: 5, shuffle: false } });
+    expect(parseOk(`${HEAD}${P}sampler: {type: grid, grid_points: 3}\n`).sampler.options).toEqual({ gridPoints: 3, shuffle: false });
+    expect(parseOk(`${HEAD}${P}sampler: sobol\n`).sampler).toEqual({ type: 'sobol', options: {} });
+  });
+
+  it.each([
+    ['budget: 20\n', 20],
+    ['scheduler: {type: fifo, max_budget: 7.5}\n', 7.5],
+    ['budget: 9\nscheduler: {type: fifo, max_budget: 9}\n', 9],
+  ])('max budget from %j', (extra, budget) => {
+    expect(parseOk(`name: t\ncommand: run --epochs={budget}\nmetric: loss\n${P}${extra}`).scheduler.maxBudget).toBe(budget);
+  });
+
+  it.each([
+    ['cwd: sub/dir\n', '/home/u/proj/sub/dir'],
+    ['cwd: ../other\n', '/home/u/other'],
+    ['cwd: /abs/path\n', '/abs/path'],
+  ])('resolves %j against the study file folder', (extra, cwd) => {
+    expect(parseOk(`${HEAD}${P}${extra}`).cwd).toBe(cwd);
+  });
+
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['30m', 1800],
+    ['2h', 7200],
+    ['1h30m', 5400],
+    ['1.5h', 5400],
+    ['1d', 86400],
+    ['"120"', 120],
+  ])('timeout %s = %d seconds', (value, seconds) => {
+    expect(parseOk(`${HEAD}${P}timeout: ${value}\n`).timeoutSeconds).toBe(seconds);
+  });
+
+  it('kill_grace may be 0 and env values become strings', () => {
+    const spec = parseOk(`${HEAD}${P}launcher: {type: local, kill_grace: 0, env: {N: 1, B: false, S: "x y", F: 0.5}}\n`);
+    expect(spec.launcher).toEqual({ type: 'local', killGraceSeconds: 0, env: { N: '1', B: 'false', S: 'x y', F: '0.5' } });
+  });
+
+  it('launcher shorthand and parallel auto', () => {
+    const spec = parseOk(`${HEAD}${P}launcher: local\nparallel: auto\nseed: 0\n`);
+    expect(spec.launcher.type).toBe('local');
+    expect(spec.parallel).toBe('auto');
+    expect(spec.seed).toBe(0);
+  });
+
+  it('when accepts a scalar or a list, and YAML anchors/aliases', () => {
+    const spec = parseOk(
+      `${HEAD}parameters:\n  opt: {type: categorical, choices: [adam, sgd, rms]}\n  m: &m {type: float, low: 0, high: 1, when: {opt: [sgd, rms]}}\n  n: *m\n  b: {type: categorical, choices: [true, false], when: {opt: sgd}}\n  c: {type: int, low: 1, high: 4, when: {b: true, opt: sgd}}\n`,
+    );
+    expect(spec.space.params.get('m')?.when).toEqual({ opt: ['sgd', 'rms'] });
+    expect(spec.space.params.get('n')).toEqual(spec.space.params.get('m'));
+    expect(spec.space.params.get('c')?.when).toEqual({ b: [true], opt: ['sgd'] });
+  });
+
+  it('allows placeholders of conditional parameters and literal braces', () => {
+    const spec = parseOk(
+      `name: t\ncommand: 'run --cfg={{"a":1}} --m={m} {trial_dir} {trial_id}'\nmetric: loss\nparameters:\n  o: {type: categorical, choices: [a, b]}\n  m: {type: float, low: 0, high: 1, when: {o: b}}\n`,
+    );
+    expect(spec.command).toEqual(['run', '--cfg={{a:1}}', '--m={m}', '{trial_dir}', '{trial_id}']);
+  });
+
+  it('keeps shell syntax in the command literal, end to end', () => {
+    const spec = parseOk(`name: t\ncommand: run {args} ; echo $HOME\nmetric: loss\nparameters:\n  tag: {type: categorical, choices: ["1; rm -rf ~", "$(touch x)"]}\n`);
+    expect(renderCommand(spec.command, { config: { tag: '1; rm -rf ~' }, space: spec.space, trialId: 't', trialDir: '/d' })).toEqual([
+      'run',
+      '--tag=1; rm -rf ~',
+      ';',
+      'echo',
+      '$HOME',
+    ]);
+    expect(renderCommand(['run', '{tag}'], { config: { tag: '$(touch x)' }, space: spec.space, trialId: 't', trialDir: '/d' })).toEqual([
+      'run',
+      '$(touch x)',
+    ]);
+  });
+
+  it('JSON duplicate keys are reported', () => {
+    const issues = parseErr('{"name": "a", "name": "b", "command": "run", "metric": "loss", "parameters": {"x": {"type": "float", "low": 0, "high": 1}}}', '/p/s.rung.json');
+    expect(rows(issues)).toEqual([[1, 15, 1, 21, 'name', 'duplicate key "name"; each key may appear only once']]);
+  });
+});
+
+describe('checkStudySpec warnings and formatSpecIssue', () => {
+  it('returns warnings alongside a valid spec', () => {
+    const text = `${HEAD}parameters:\n  x: {type: float, low: 1, high: 1}\n`;
+    const checked = checkStudySpec(text, FILE);
+    expect(checked.spec).toBeDefined();
+    expect(rows(checked.issues)).toEqual([[5, 34, 5, 35, 'parameters.x.high', 'low equals high (1): parameter "x" can take only one value']]);
+    expect(checked.issues[0]?.severity).toBe('warning');
+    expect(parseStudySpec(text, FILE).ok).toBe(true);
+  });
+
+  it('formats file:line:col: severity: message, optionally relative', () => {
+    const [issue] = parseErr(`${HEAD}${P}trials: 0\n`);
+    if (!issue) throw new Error('no issue');
+    expect(formatSpecIssue(issue)).toBe('/home/u/proj/study.rung.yaml:6:9: error: "trials" must be at least 1 (got 0)');
+    expect(formatSpecIssue(issue, '/home/u')).toBe('proj/study.rung.yaml:6:9: error: "trials" must be at least 1 (got 0)');
+  });
+});
