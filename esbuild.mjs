@@ -1,7 +1,7 @@
 // Bundles: the CLI and the extension (node, CJS; ESM-only deps such as execa and lowdb are bundled in),
 // the engine benchmark, and the study file's JSON Schema generated from the spec's single source of truth.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -29,3 +29,4 @@ const require = createRequire(import.meta.url);
 const { studyFileJsonSchema } = require(`./${schemaBundle}`);
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/rung-study.schema.json', `${JSON.stringify(studyFileJsonSchema(), null, 2)}\n`);
+rmSync(schemaBundle);

@@ -19,6 +19,7 @@ import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
+import { isTrialProcess, terminateGroup } from './runner/processTree';
 import { createSampler } from './samplers/registry';
 import type { Sampler } from './samplers/sampler';
 import { createScheduler } from './schedulers/registry';
@@ -395,9 +396,10 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   };
 
   /** Rebuilds sampler and scheduler state from an existing log and queues its unfinished trials. */
-  const replay = (events: readonly SequencedEvent[]): StudyEvent[] => {
+  const replay = (events: readonly SequencedEvent[]): { repairs: StudyEvent[]; orphans: number[] } => {
     projection.applyAll(events);
     const repairs: StudyEvent[] = [];
+    const orphans: number[] = [];
     for (const t of projection.snapshot.trials) {
       nextNumber = Math.max(nextNumber, t.number + 1);
       const final = t.status === 'completed' || t.status === 'pruned' || t.status === 'failed';
@@ -409,7 +411,12 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (stoppedByUser) continue;
       if (!t.config) continue;
       if (t.status !== 'stopped' && t.status !== 'lost') {
-        // The runner died with this trial running: record that before it runs again.
+        // The runner died with this trial running. Its process group may still be alive (a SIGKILLed
+        // runner runs no exit hook): end it before the trial runs again in the same folder.
+        if (t.pid !== undefined && t.trialDir !== undefined && isTrialProcess(t.pid, t.trialDir)) {
+          orphans.push(t.pid);
+        }
+        // Record the loss before it runs again.
         repairs.push({
           type: 'trial.ended',
           at: clock.now(),
@@ -423,7 +430,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       }
       rerunQueue.push({ id: t.id, number: t.number, config: t.config });
     }
-    return repairs;
+    return { repairs, orphans };
   };
 
   const start = async (): Promise<void> => {
@@ -455,7 +462,11 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     parallel = await resolveParallel(spec, log, (pool) => (gpuPool = pool));
 
     if (created) {
-      const repairs = replay(existing);
+      const { repairs, orphans } = replay(existing);
+      if (orphans.length > 0) {
+        log(`ending ${orphans.length} trial process group(s) left running by the previous study process`);
+        await Promise.all(orphans.map((pid) => terminateGroup(pid, spec.launcher.killGraceSeconds * 1000)));
+      }
       const counts = countTrials(projection.snapshot);
       log(
         `resuming study ${spec.name}: ${counts.completed + counts.pruned + counts.failed} finished trials kept, ` +

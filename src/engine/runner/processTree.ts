@@ -149,3 +149,17 @@ export function untrackGroup(pgid: number): void {
   liveGroups.delete(pgid);
   knownMembers.delete(pgid);
 }
+
+/**
+ * Whether process `pid` is a trial of ours: its environment names `trialDir` as RUNG_TRIAL_DIR. Used on
+ * resume to find trials orphaned by a study process that was killed (SIGKILL runs no exit hook), without
+ * ever signalling an unrelated process that reused the pid. Linux only (procfs); elsewhere false.
+ */
+export function isTrialProcess(pid: number, trialDir: string): boolean {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return environ.split('\0').includes(`RUNG_TRIAL_DIR=${trialDir}`);
+  } catch {
+    return false;
+  }
+}

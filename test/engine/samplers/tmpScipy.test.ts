@@ -12,3 +12,12 @@ it('matches scipy', () => {
   });
   expect(bad).toBe(0);
 });
+it('matches scipy far out', () => {
+  const ref = JSON.parse(readFileSync('/tmp/sobref2.json', 'utf8')) as Array<[number, number[]]>;
+  const seq = createSobolSequence(256, { scramble: false, seed: 0 });
+  for (const [n, row] of ref) {
+    const g = Number((BigInt(n) ^ (BigInt(n) >> 1n)));
+    const p = seq.point(g);
+    row.forEach((v, d) => expect(p[d]).toBeCloseTo(v, 12));
+  }
+});

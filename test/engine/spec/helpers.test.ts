@@ -6,7 +6,9 @@ describe('editDistance / didYouMean', () => {
   it.each([
     ['', '', 0],
     ['abc', 'abc', 0],
-    ['lwo', 'low', 2],
+    ['lwo', 'low', 1], // a swap of neighbours counts once
+    ['lgo', 'log', 1],
+    ['ca', 'abc', 3], // optimal string alignment: no edits of a swapped pair
     ['optimiser', 'optimizer', 1],
     ['kitten', 'sitting', 3],
     ['', 'abc', 3],

@@ -1,0 +1,219 @@
+/**
+ * The `rung` CLI as a user runs it: the built dist/cli.js in real child processes, real study files,
+ * real signals. `npm test` builds dist first; a missing bundle is built here for a lone `vitest run`.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
+import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const debianPython = '/usr/bin/python3';
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+function rung(args: readonly string[], cwd: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function rungInBackground(args: readonly string[], cwd: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+function hangingStudy(dir: string, name: string): string {
+  const file = path.join(dir, `${name}.rung.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "1", "--hang", "--spawn-grandchild", "--ignore-sigterm"]`,
+      'metric: val_loss',
+      'parameters:',
+      '  lr: {type: float, low: 0.001, high: 0.1, log: true}',
+      'trials: 6',
+      'parallel: 2',
+      'launcher: {kill_grace: 0.5}',
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function trialPids(store: string, study: string): Promise<number[]> {
+  const { events } = await readStudyEvents(store, study);
+  const pids: number[] = [];
+  for (const { event } of events) {
+    if (event.type === 'trial.launched' && event.external.kind === 'pid') {
+      pids.push(event.external.pid, ...grandchildPids(trialDir(store, study, event.trialId)));
+    }
+  }
+  return pids;
+}
+
+async function twoTrialsReporting(store: string, study: string): Promise<void> {
+  await waitFor(
+    () => {
+      try {
+        const text = readFileSync(path.join(store, study, 'events.jsonl'), 'utf8');
+        return (text.match(/"trial.reported"/g) ?? []).length >= 2;
+      } catch {
+        return false;
+      }
+    },
+    15_000,
+    'two trials reporting',
+  );
+}
+
+describe('rung CLI', () => {
+  it('validate prints positioned errors and fails', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.rung.yaml');
+    writeFileSync(file, ['name: bad', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  lr: {type: float, low: 0.5, high: 0.1, lgo: true}'].join('\n'));
+    const result = rung(['validate', file], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.rung\.yaml:5:\d+: error: .*low \(0\.5\) is greater than high \(0\.1\)/);
+    expect(result.stderr).toMatch(/bad\.rung\.yaml:5:\d+: error: unknown key "lgo".*did you mean "log"/);
+    const good = rung(['validate', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml')], dir);
+    expect(good.code).toBe(0);
+  });
+
+  it('runs the quadratic example; show ranks the trials and prints a command that reproduces the best value', () => {
+    const dir = tempDir();
+    const run = rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '4'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/study quadratic: budgetExhausted/);
+    expect(run.stdout).toMatch(/best: trial #\d+ val_loss=/);
+
+    const show = rung(['show', 'quadratic'], dir);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/trials: 4 \(/);
+    const best = /best trial #(\d+): val_loss=([-\d.e]+)/.exec(show.stdout);
+    expect(best).not.toBeNull();
+    const command = show.stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+    expect(command).toMatch(/^cd .* && RUNG_PARAMS=.* node train\.mjs --lr=/);
+    // Running the printed command by hand gives the same final value as the trial.
+    const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+    const last = replay.stdout.trim().split('\n').at(-1) ?? '';
+    const value = Number(/val_loss=([^\s]+)/.exec(last)?.[1]);
+    const stored = JSON.parse(rung(['export', 'quadratic', '--format', 'json'], dir).stdout) as { best: { value: number } };
+    expect(value).toBeCloseTo(stored.best.value, 4);
+    expect(Number(best?.[2])).toBeCloseTo(stored.best.value, 3);
+  });
+
+  it('exports csv and json and lists the study', () => {
+    const dir = tempDir();
+    expect(rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '3', '--quiet'], dir).code).toBe(0);
+    const csv = rung(['export', 'quadratic', '--format', 'csv'], dir);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('trial,status,val_loss,step,started_at,ended_at,duration_s,param_lr,param_batch_size,param_weight_decay,param_optimizer,param_momentum,param_hidden,reason');
+    expect(lines).toHaveLength(4);
+    const json = JSON.parse(rung(['export', 'quadratic', '--format', 'json'], dir).stdout) as { trials: Array<{ curve: unknown[]; params: Record<string, unknown> }> };
+    expect(json.trials).toHaveLength(3);
+    expect(json.trials[0]?.curve.length).toBe(20);
+    const ls = rung(['ls'], dir);
+    expect(ls.stdout).toMatch(/quadratic\s+finished\s+3\s+/);
+    expect(rung(['export', 'quadratic', '--format', 'xml'], dir).code).toBe(2);
+  });
+
+  it('--json streams every event as a JSON line', () => {
+    const dir = tempDir();
+    const run = rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '2', '--json'], dir);
+    expect(run.code).toBe(0);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq?: number; event?: { type: string } });
+    const types = events.flatMap((e) => (e.event ? [e.event.type] : []));
+    expect(types[0]).toBe('study.created');
+    expect(types.filter((t) => t === 'trial.ended')).toHaveLength(2);
+    expect(types.at(-1)).toBe('study.ended');
+  });
+
+  it('rung stop ends a running study from another process and leaves no trial process behind', async () => {
+    const dir = tempDir();
+    const file = hangingStudy(dir, 'hang');
+    const bg = rungInBackground(['run', file], dir);
+    const store = path.join(dir, '.rung');
+    await twoTrialsReporting(store, 'hang');
+    // A second writer is refused with the owner's pid.
+    const second = rung(['run', file], dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`already being run by process ${bg.child.pid}`));
+
+    const pids = await trialPids(store, 'hang');
+    expect(pids.length).toBe(4);
+    const stop = rung(['stop', 'hang'], dir);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(await bg.exited).toBe(0);
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'trial processes gone');
+    const show = rung(['show', 'hang'], dir);
+    expect(show.stdout).toMatch(/\(stopped: userStopped\)/);
+  });
+
+  it('Ctrl-C (SIGINT) stops gracefully; after a crash (SIGKILL) resume reaps orphans and re-runs unfinished trials', async () => {
+    const dir = tempDir();
+    const file = hangingStudy(dir, 'crash');
+    const store = path.join(dir, '.rung');
+
+    const first = rungInBackground(['run', file], dir);
+    await twoTrialsReporting(store, 'crash');
+    const firstPids = await trialPids(store, 'crash');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    await waitFor(() => firstPids.every((p) => !isAlive(p)), 5_000, 'trial processes gone after SIGINT');
+    expect(first.output()).toMatch(/stopping the study/);
+
+    // Resume, then crash the study process itself: its trials are orphaned.
+    const second = rungInBackground(['resume', 'crash'], dir);
+    await waitFor(() => /resuming study crash: 0 finished trials kept, 2 unfinished to re-run/.test(second.output()), 15_000, 'resume message');
+    await waitFor(() => {
+      const text = readFileSync(path.join(store, 'crash', 'events.jsonl'), 'utf8');
+      return (text.match(/"resume":true/g) ?? []).length >= 2;
+    }, 15_000, 'relaunch');
+    await new Promise((r) => setTimeout(r, 300));
+    const orphans = (await trialPids(store, 'crash')).filter(isAlive);
+    expect(orphans.length).toBeGreaterThanOrEqual(2);
+    second.child.kill('SIGKILL');
+    await second.exited;
+    expect(orphans.some(isAlive)).toBe(true);
+
+    // The next resume takes over the stale lock, ends the orphans and runs the trials again.
+    const third = rungInBackground(['resume', 'crash'], dir);
+    await waitFor(() => /ending \d+ trial process group\(s\) left running/.test(third.output()), 15_000, 'orphan reaping');
+    await waitFor(() => orphans.every((p) => !isAlive(p)), 5_000, 'orphans gone');
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+    const { events } = await readStudyEvents(store, 'crash');
+    expect(events.some((e) => e.event.type === 'trial.ended' && e.event.status === 'lost')).toBe(true);
+    const all = await trialPids(store, 'crash');
+    await waitFor(() => all.every((p) => !isAlive(p)), 5_000, 'everything gone');
+  });
+
+  it.skipIf(!existsSync(debianPython) || spawnSync(debianPython, ['-c', 'import sklearn']).status !== 0)(
+    'runs the scikit-learn digits example with --python and reproduces its best trial',
+    () => {
+      const dir = tempDir();
+      const run = rung(['run', path.join(repoRoot, 'examples', 'digits', 'digits.rung.yaml'), '--trials', '3', '--python', debianPython], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const show = rung(['show', 'digits-mlp'], dir);
+      expect(show.stdout).toMatch(/best trial #\d+: val_loss=/);
+      const command = show.stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+      expect(command).toContain(`${debianPython} train.py --lr=`);
+      const stored = JSON.parse(rung(['export', 'digits-mlp', '--format', 'json'], dir).stdout) as { best: { value: number } };
+      const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+      const value = Number(/val_loss=([^\s]+)/.exec(replay.stdout.trim().split('\n').at(-1) ?? '')?.[1]);
+      expect(value).toBeCloseTo(stored.best.value, 4);
+    },
+    120_000,
+  );
+});
