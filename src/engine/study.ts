@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { TrialId, TrialStatus } from '../shared/ids';
-import { createMetricParser } from './metrics/createMetricParser';
+import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
@@ -273,7 +273,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (tail.length > tailLines) tail.shift();
       const record = parser.parse(line.text);
       if (!record) continue;
-      const value = record.values[spec.metric.name];
+      const value = metricValue(record, spec.metric.name);
       if (value === undefined) continue;
       reports++;
       // Step from epoch/step/iteration when printed, else the count of objective reports.

@@ -84,7 +84,7 @@ function linearMatrixScramble(v: Uint32Array, rowBits: () => number): Uint32Arra
   const rows: number[] = [];
   for (let r = 1; r <= bitsPerCoordinate; r++) {
     const diagonal = 1 << (bitsPerCoordinate - r);
-    const above = r === 1 ? 0 : (~((diagonal << 1) - 1) >>> 0) & 0xffffffff; // bits of digits 1..r-1
+    const above = r === 1 ? 0 : ~((diagonal << 1) - 1); // bits of the more significant digits 1..r-1
     rows.push(((rowBits() & above) | diagonal) >>> 0);
   }
   const out = new Uint32Array(v.length);

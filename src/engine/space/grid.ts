@@ -46,7 +46,7 @@ export const maxGridSize = Number.MAX_SAFE_INTEGER;
 
 /**
  * `n` evenly spaced values between low and high (log spacing for `log`), rounded to int/step, deduplicated,
- * ascending. One point gives `low` (like numpy's linspace).
+ * ascending, the ends exact. One point gives `low` (like numpy's linspace).
  */
 export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): number[] {
   const isInt = spec.kind === 'int';
@@ -59,7 +59,10 @@ export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): numb
   for (let i = 0; i < count; i++) {
     const f = count === 1 ? 0 : i / (count - 1);
     let x = log ? Math.exp(Math.log(low) + f * (Math.log(high) - Math.log(low))) : low + f * (high - low);
-    if (i === count - 1 && count > 1) x = high;
+    // Exact ends; interior points snapped to 12 significant digits so 1e-3 is not 0.0010000000000000002.
+    if (i === 0) x = low;
+    else if (i === count - 1) x = high;
+    else x = Number.parseFloat(x.toPrecision(12));
     if (step !== undefined && step > 0) {
       const last = stepCount(low, high, step) - 1;
       const k = Math.min(last, Math.max(0, Math.round((x - low) / step)));

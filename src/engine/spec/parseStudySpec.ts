@@ -8,9 +8,11 @@
  */
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { compileMetricPattern } from '../metrics/formats/regex';
+import { createGrid } from '../space/grid';
 import type { MetricFormat } from '../metrics/metricParser';
 import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, placeholdersIn, splitCommand } from '../runner/commandTemplate';
-import { createSearchSpace, type Condition, type ParamSpec, type ParamValue } from '../space/searchSpace';
+import { createSearchSpace, type Condition, type ParamSpec, type ParamValue, type SearchSpace } from '../space/searchSpace';
 import { err, ok, type Result } from '../util/result';
 import { INVALID, StructureChecker, type CheckedMap, type CheckedObject } from './checkStructure';
 import { didYouMean } from './didYouMean';
@@ -119,6 +121,8 @@ class SpecBuilder {
     const timeoutSeconds = num(root['timeout']);
     const seed = num(root['seed']);
 
+    if (space && sampler?.type === 'grid') this.checkGrid(space, sampler.options);
+
     if (name === undefined || !command || !metric || !space || !sampler || !scheduler || !launcher || invalidIn(root)) {
       return undefined;
     }
@@ -141,6 +145,17 @@ class SpecBuilder {
     };
   }
 
+  /** The grid sampler needs a finite set of values per numeric parameter: say which parameter lacks one. */
+  private checkGrid(space: SearchSpace, options: Readonly<Record<string, unknown>>): void {
+    const gridPoints = options['gridPoints'];
+    const grid = createGrid(space, typeof gridPoints === 'number' ? { gridPoints } : {});
+    if (grid.ok) return;
+    for (const issue of grid.error) {
+      if (issue.param !== undefined) this.atKey(`parameters.${issue.param}`, issue.message);
+      else this.at('sampler', issue.message);
+    }
+  }
+
   private metric(raw: unknown): StudySpec['metric'] | undefined {
     if (typeof raw === 'string') return { name: raw, goal: 'minimize', format: { kind: 'auto' } };
     const m = obj(raw);
@@ -156,15 +171,14 @@ class SpecBuilder {
   }
 
   private checkPattern(pattern: string, metricName: string): boolean {
-    let groups: string[];
-    try {
-      // The empty alternative always matches, so exec('') lists every named group of the pattern.
-      groups = Object.keys(new RegExp(`(?:${pattern})|`).exec('')?.groups ?? {});
-      new RegExp(pattern);
-    } catch (e) {
-      this.at('metric.pattern', `invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    // The metric parser's own compiler, so the file is accepted exactly when the parser can use it
+    // (it also understands Python's (?P<name>...) and a leading (?i)).
+    const compiled = compileMetricPattern(pattern);
+    if (!compiled.ok && compiled.error.startsWith('invalid regular expression')) {
+      this.at('metric.pattern', compiled.error);
       return false;
     }
+    const groups = compiled.ok ? compiled.value.groupNames : ['step'].filter((g) => pattern.includes(`<${g}>`));
     if (groups.includes(metricName)) return true;
     const found = groups.length > 0 ? `named groups found: ${groups.join(', ')}` : 'it has no named groups';
     const fix = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(metricName)

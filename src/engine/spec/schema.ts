@@ -92,14 +92,18 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
     description: 'Every combination of each parameter\'s grid values (`values`, else `grid_points` evenly spaced points).',
     fields: {
       grid_points: {
-        type: { kind: 'number', integer: true, minimum: 2 },
-        description: 'Grid points for numeric parameters that give neither `values` nor `grid_points`.',
-        default: 5,
+        type: { kind: 'number', integer: true, minimum: 1 },
+        description: 'Grid points for numeric parameters that give neither `values` nor `grid_points` (without it such a parameter is an error).',
       },
       shuffle: { type: { kind: 'boolean' }, description: 'Visit the grid in a seeded random order.', default: false },
     },
   },
-  sobol: { description: 'Scrambled Sobol quasi-random sequence: covers the space more evenly than random.', fields: {} },
+  sobol: {
+    description: 'Scrambled Sobol quasi-random sequence: covers the space more evenly than random.',
+    fields: {
+      scramble: { type: { kind: 'boolean' }, description: 'Scramble the sequence with the study seed.', default: true },
+    },
+  },
 };
 
 /** Scheduler names and their options (besides the common budgets). Later: median, sha, hyperband, asha. */

@@ -247,9 +247,15 @@ describe('parseStudySpec: values and defaults', () => {
   });
 
   it('applies the sampler table defaults to options (camelCase)', () => {
-    expect(parseOk(`${HEAD}${P}sampler: grid\n`).sampler).toEqual({ type: 'grid', options: { gridPoints: 5, shuffle: false } });
     expect(parseOk(`${HEAD}${P}sampler: {type: grid, grid_points: 3}\n`).sampler.options).toEqual({ gridPoints: 3, shuffle: false });
-    expect(parseOk(`${HEAD}${P}sampler: sobol\n`).sampler).toEqual({ type: 'sobol', options: {} });
+    expect(parseOk(`${HEAD}${P}sampler: sobol\n`).sampler).toEqual({ type: 'sobol', options: { scramble: true } });
+  });
+
+  it('points at each numeric parameter that the grid sampler cannot enumerate', () => {
+    const issues = parseErr(`${HEAD}parameters:\n  x: {type: float, low: 0, high: 1}\n  c: {type: categorical, choices: [a, b]}\n  n: {type: int, low: 1, high: 9, values: [1, 5]}\nsampler: grid\n`);
+    expect(issues.map((i) => [i.line, i.column, i.message])).toEqual([
+      [5, 3, 'parameter "x" needs `values` or `grid_points` for the grid sampler (or set the sampler option grid_points)'],
+    ]);
   });
 
   it.each([
