@@ -23,12 +23,13 @@ import { isTrialProcess, terminateGroup } from './runner/processTree';
 import { createSampler } from './samplers/registry';
 import type { Sampler } from './samplers/sampler';
 import { createScheduler } from './schedulers/registry';
-import type { Decision, Scheduler } from './schedulers/scheduler';
+import type { Decision, PromoteEvidence, Scheduler, SlotAction } from './schedulers/scheduler';
 import type { Config } from './space/searchSpace';
 import type { StudySpec } from './spec/studySpec';
+import { describeDecision, type MetricView } from './store/decisionText';
 import type { SequencedEvent, StoredSpec, StudyEvent } from './store/events';
 import { openStudyWriter, readLock, readStudyEvents, trialDir as trialDirOf, type StudyWriter } from './store/jsonlStore';
-import { countTrials, StudyProjection, toStoredNumber, type StudySnapshot } from './store/project';
+import { countTrials, fromStoredNumber, StudyProjection, toStoredNumber, type StudySnapshot } from './store/project';
 import { openStudyIndex } from './store/studyIndex';
 import { type Clock, systemClock } from './util/clock';
 import { Emitter, type Listenable } from './util/emitter';
@@ -75,7 +76,15 @@ interface PlannedTrial {
   readonly id: TrialId;
   readonly number: number;
   readonly config: Config;
+  /** `{budget}` / RUNG_BUDGET of this launch. */
+  readonly budget: number;
 }
+
+/** Why a trial is launched: first time, again after a stop/crash (resume), or promoted to a larger budget. */
+type LaunchKind = 'new' | 'rerun' | 'promote';
+
+/** Statuses whose observation the sampler is told (a user/shutdown stop or a loss teaches it nothing). */
+const toldStatuses: ReadonlySet<TrialStatus> = new Set(['completed', 'pruned', 'failed', 'paused']);
 
 interface LiveTrial {
   readonly trial: PlannedTrial;
@@ -98,6 +107,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   const live = new Map<TrialId, LiveTrial>();
   /** Trials of an earlier run that must run again (unfinished when the study stopped or crashed). */
   const rerunQueue: PlannedTrial[] = [];
+  /** Promotions a scheduler answered from `onExit`, launched at the next free slot. */
+  const promoteQueue: Array<{ readonly trialId: TrialId; readonly rung: number; readonly budget: number; readonly evidence?: PromoteEvidence }> = [];
 
   let writer: StudyWriter | undefined;
   let sampler: Sampler;
@@ -132,9 +143,15 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     }
   };
 
-  const trialsLeft = (): boolean => {
+  const metricView = (): MetricView => ({
+    name: spec.metric.name,
+    goal: spec.metric.goal,
+    ...(projection.snapshot.stepUnit !== undefined ? { stepUnit: projection.snapshot.stepUnit } : {}),
+  });
+
+  /** Whether new trials may still be created (promotions and re-runs are not new trials). */
+  const newTrialsLeft = (): boolean => {
     if (stopping || samplerExhausted) return false;
-    if (rerunQueue.length > 0) return true;
     return spec.trials === undefined || nextNumber < spec.trials;
   };
 
@@ -164,14 +181,35 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     });
   };
 
-  /** Fills free slots; called at start and whenever a trial ends. Ends the study when nothing is left. */
+  /**
+   * Fills free slots; called at start and whenever a trial ends. Order per slot: re-runs of unfinished
+   * trials, then what the scheduler wants (promote a paused trial, wait at a rung barrier, or a new
+   * trial). Ends the study when nothing runs and nothing can start.
+   */
   const fillSlots = (): void => {
-    while (live.size < parallel && trialsLeft()) {
+    while (live.size < parallel && !stopping) {
       const rerun = rerunQueue.shift();
       if (rerun) {
-        startTrial(rerun, true);
+        startTrial(rerun, 'rerun');
         continue;
       }
+      const queued = promoteQueue.shift();
+      const action: SlotAction = queued
+        ? { kind: 'promote', ...queued, evidence: queued.evidence ?? { rung: queued.rung, loss: Number.NaN, rank: 1, cohort: 1 } }
+        : (scheduler.onSlotFree?.({ canStartNew: newTrialsLeft() }) ?? { kind: 'new' });
+      if (action.kind === 'promote') {
+        promoteTrial(action);
+        continue;
+      }
+      if (action.kind === 'wait') {
+        if (live.size === 0) {
+          // A barrier with nothing running would never lift: a scheduler bug, reported rather than hung.
+          void finish(`scheduler ${scheduler.name} waits with no trial running: ${action.reason}`).catch(fail);
+          return;
+        }
+        break;
+      }
+      if (!newTrialsLeft()) break;
       const number = nextNumber;
       const trialId = String(number);
       const rng = studyRng.fork(`trial:${number}`);
@@ -182,7 +220,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (asked.kind === 'exhausted') {
         samplerExhausted = asked.reason;
         log(asked.reason);
-        break;
+        continue;
       }
       nextNumber++;
       const at = clock.now();
@@ -195,30 +233,32 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       };
       // The slot is taken synchronously; the log write is ordered before the trial's later events.
       void append([{ type: 'trial.planned', at, trialId, number, plan }, askedEvent]).catch(fail);
-      startTrial({ id: trialId, number, config: asked.config }, false);
+      startTrial({ id: trialId, number, config: asked.config, budget: plan.budget }, 'new');
     }
-    if (live.size === 0 && !trialsLeft()) void finish().catch(fail);
+    if (live.size === 0) void finish().catch(fail);
   };
 
-  const startTrial = (trial: PlannedTrial, isRerun: boolean): void => {
+  /** Relaunches a paused trial with a larger budget in its own folder (RUNG_RESUME=1). */
+  const promoteTrial = (action: Extract<SlotAction, { kind: 'promote' }>): void => {
+    const t = projection.trial(action.trialId);
+    if (!t?.config) throw new Error(`scheduler ${scheduler.name} promoted unknown trial ${action.trialId}`);
+    const decision: Decision = { kind: 'promote', rung: action.rung, budget: action.budget, evidence: action.evidence };
+    void append([{ type: 'trial.decided', at: clock.now(), trialId: t.id, decision }]).catch(fail);
+    startTrial({ id: t.id, number: t.number, config: t.config, budget: action.budget }, 'promote');
+  };
+
+  const startTrial = (trial: PlannedTrial, kind: LaunchKind): void => {
     const entry: LiveTrial = { trial };
     if (gpuPool) entry.gpus = gpuPool.take(spec.resources.gpusPerTrial);
     live.set(trial.id, entry);
-    void runTrial(entry, isRerun).catch(fail);
+    void runTrial(entry, kind !== 'new').catch(fail);
   };
 
-  const runTrial = async (entry: LiveTrial, isRerun: boolean): Promise<void> => {
-    const { id: trialId, config } = entry.trial;
+  const runTrial = async (entry: LiveTrial, isResume: boolean): Promise<void> => {
+    const { id: trialId, config, budget } = entry.trial;
     const dir = trialDirOf(options.storeRoot, spec.name, trialId);
     mkdirSync(dir, { recursive: true });
-    const budget = spec.scheduler.maxBudget;
-    const argv = renderCommand(spec.command, {
-      config,
-      space: spec.space,
-      ...(budget !== undefined ? { budget } : {}),
-      trialId,
-      trialDir: dir,
-    });
+    const argv = renderCommand(spec.command, { config, space: spec.space, budget, trialId, trialDir: dir });
     if (python && (argv[0] === 'python' || argv[0] === 'python3')) argv[0] = python;
     const env: Record<string, string> = {
       PYTHONUNBUFFERED: '1',
@@ -228,8 +268,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       RUNG_TRIAL_DIR: dir,
       RUNG_PARAMS: JSON.stringify(config),
     };
-    if (budget !== undefined) env['RUNG_BUDGET'] = String(budget);
-    if (isRerun) env['RUNG_RESUME'] = '1';
+    env['RUNG_BUDGET'] = String(budget);
+    if (isResume) env['RUNG_RESUME'] = '1';
     if (options.pythonHelperDir) {
       const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
       env['PYTHONPATH'] = inherited ? `${options.pythonHelperDir}${path.delimiter}${inherited}` : options.pythonHelperDir;
@@ -257,8 +297,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         argv,
         cwd: spec.cwd,
         trialDir: dir,
-        budget: budget ?? null,
-        resume: isRerun,
+        budget,
+        resume: isResume,
         external: handle.external,
       },
     ]);
@@ -299,15 +339,26 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     const exit = await handle.exited;
     await pendingWrites;
 
-    const ended = classify(exit, entry, reports, lastValue, lastStep, tail);
+    const classified = classify(exit, entry, reports, lastValue, lastStep, tail);
+    // Promotion mode: a trial that reached a rung below the top budget waits there to be promoted.
+    const ended =
+      scheduler.mode === 'promotion' && classified.status === 'completed' && budget < spec.scheduler.maxBudget
+        ? { ...classified, status: 'paused' as const }
+        : classified;
     // Queue the fsynced end first so the log order is right, but launch the next trial without waiting
     // for the disk: listeners still hear of this trial's end only after the fsync.
     const trialEndWritten = append([{ type: 'trial.ended', at: clock.now(), trialId, ...ended }], true);
     if (entry.gpus && gpuPool) gpuPool.give(entry.gpus);
     live.delete(trialId);
-    if (entry.stopBy !== 'shutdown' && entry.stopBy !== 'timeout') {
+    if (toldStatuses.has(ended.status)) {
       sampler.tell(observationOf(trialId, entry.trial.number, config, ended.status, ended.value, ended.step));
     }
+    const after = scheduler.onExit(trialId, {
+      status: ended.status,
+      ...(reports > 0 ? { lastResource: lastStep } : {}),
+      ...(lastValue !== undefined ? { lastLoss: sign * lastValue } : {}),
+    });
+    if (after.kind === 'promote') promoteQueue.push({ trialId, rung: after.rung, budget: after.budget, ...(after.evidence ? { evidence: after.evidence } : {}) });
     fillSlots();
     await trialEndWritten;
     indexUpdateThrottled();
@@ -327,8 +378,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     if (exit.cause === 'launchFailed') {
       return { status: 'failed', exit, reason: `could not start: ${exit.detail ?? 'unknown reason'}`, value: null, step: null };
     }
-    if (entry.stopBy === 'scheduler') {
-      return { status: 'pruned', exit, value: finite, step };
+    if (entry.stopBy === 'scheduler' && entry.decision) {
+      return { status: 'pruned', exit, reason: describeDecision(entry.trial.id, entry.decision, metricView()), value: finite, step };
     }
     if (entry.stopBy === 'user' || entry.stopBy === 'shutdown') {
       return { status: 'stopped', exit, reason: entry.stopBy === 'user' ? 'stopped by user' : 'study stopped', value: finite, step };
@@ -365,18 +416,36 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     config,
     budget: step ?? 0,
     loss: value === null || status === 'failed' ? null : sign * value,
-    status: status === 'completed' ? 'completed' : status === 'pruned' ? 'pruned' : 'failed',
+    status: status === 'completed' || status === 'paused' ? 'completed' : status === 'pruned' ? 'pruned' : 'failed',
   });
 
-  const finish = async (): Promise<void> => {
+  const finish = async (schedulerError?: string): Promise<void> => {
     if (studyEnded) return;
     studyEnded = true;
     if (timeoutTimer) clearTimeout(timeoutTimer);
-    const reason = stopping ?? (samplerExhausted ? 'samplerExhausted' : 'budgetExhausted');
-    await append(
-      [{ type: 'study.ended', at: clock.now(), reason, ...(samplerExhausted && !stopping ? { detail: samplerExhausted } : {}) }],
-      true,
-    );
+    const at = clock.now();
+    // Promotion mode: trials still paused at a rung were never promoted; record why they stopped there.
+    const closing: StudyEvent[] = [];
+    for (const { trialId, evidence } of scheduler.finalize?.() ?? []) {
+      const t = projection.trial(trialId);
+      if (!t || t.status !== 'paused') continue;
+      const decision: Decision = { kind: 'stop', evidence };
+      closing.push({ type: 'trial.decided', at, trialId, decision });
+      closing.push({
+        type: 'trial.ended',
+        at,
+        trialId,
+        status: 'pruned',
+        reason: describeDecision(trialId, decision, metricView()),
+        exit: t.exit ?? { code: 0, signal: null, cause: 'exited' },
+        value: t.value,
+        step: t.valueStep,
+      });
+    }
+    const reason = schedulerError ? 'error' : (stopping ?? (samplerExhausted ? 'samplerExhausted' : 'budgetExhausted'));
+    const detail = schedulerError ?? (samplerExhausted && !stopping ? samplerExhausted : undefined);
+    closing.push({ type: 'study.ended', at, reason, ...(detail !== undefined ? { detail } : {}) });
+    await append(closing, true);
     await indexUpdate().catch(() => undefined);
     await writer?.close();
     resolveDone(projection.snapshot);
@@ -395,21 +464,48 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     })();
   };
 
-  /** Rebuilds sampler and scheduler state from an existing log and queues its unfinished trials. */
+  /**
+   * Rebuilds sampler and scheduler state from an existing log, in log order (the same calls the live
+   * loop made), and queues the trials that were unfinished for a re-run.
+   */
   const replay = (events: readonly SequencedEvent[]): { repairs: StudyEvent[]; orphans: number[] } => {
-    projection.applyAll(events);
+    for (const sequenced of events) {
+      projection.apply(sequenced);
+      const e = sequenced.event;
+      switch (e.type) {
+        case 'trial.planned':
+          nextNumber = Math.max(nextNumber, e.number + 1);
+          scheduler.plan(e.trialId, studyRng.fork(`trial:${e.number}`));
+          break;
+        case 'trial.reported': {
+          const raw = e.values[spec.metric.name];
+          if (raw !== undefined) scheduler.onReport({ trialId: e.trialId, resource: e.step, loss: sign * fromStoredNumber(raw) });
+          break;
+        }
+        case 'trial.decided':
+          if (e.decision.kind === 'promote') scheduler.replayPromotion?.(e.trialId, e.decision.rung, e.decision.budget);
+          break;
+        case 'trial.ended': {
+          const t = projection.trial(e.trialId);
+          if (t?.config && toldStatuses.has(e.status)) sampler.tell(observationOf(t.id, t.number, t.config, e.status, e.value, e.step));
+          const lastLoss = t?.lastValue ?? null;
+          scheduler.onExit(e.trialId, {
+            status: e.status,
+            ...(e.step !== null ? { lastResource: e.step } : {}),
+            ...(lastLoss !== null ? { lastLoss: sign * lastLoss } : {}),
+          });
+          break;
+        }
+        default:
+          break;
+      }
+    }
     const repairs: StudyEvent[] = [];
     const orphans: number[] = [];
     for (const t of projection.snapshot.trials) {
-      nextNumber = Math.max(nextNumber, t.number + 1);
-      const final = t.status === 'completed' || t.status === 'pruned' || t.status === 'failed';
+      const settled = t.status === 'completed' || t.status === 'pruned' || t.status === 'failed' || t.status === 'paused';
       const stoppedByUser = t.status === 'stopped' && t.stopRequestedBy === 'user';
-      if (final && t.config) {
-        sampler.tell(observationOf(t.id, t.number, t.config, t.status, t.value, t.valueStep));
-        continue;
-      }
-      if (stoppedByUser) continue;
-      if (!t.config) continue;
+      if (settled || stoppedByUser || !t.config) continue;
       if (t.status !== 'stopped' && t.status !== 'lost') {
         // The runner died with this trial running. Its process group may still be alive (a SIGKILLed
         // runner runs no exit hook): end it before the trial runs again in the same folder.
@@ -427,8 +523,9 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
           value: null,
           step: null,
         });
+        scheduler.onExit(t.id, { status: 'lost' });
       }
-      rerunQueue.push({ id: t.id, number: t.number, config: t.config });
+      rerunQueue.push({ id: t.id, number: t.number, config: t.config, budget: t.budget ?? t.plan?.budget ?? spec.scheduler.maxBudget });
     }
     return { repairs, orphans };
   };

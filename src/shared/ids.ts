@@ -7,7 +7,9 @@ export type TrialId = string;
 
 /**
  * Lifecycle of a trial. `queued`…`stopping` are live states; the rest are final.
- * - `completed`: exited 0 and reported the objective at least once.
+ * - `paused`: promotion mode only: reached its rung's budget and waits to be promoted (relaunched with a
+ *   larger budget) or, when the study ends, pruned.
+ * - `completed`: exited 0 and reported the objective at least once (at the top budget).
  * - `pruned`: stopped by the scheduler (early stopping), never `failed`.
  * - `failed`: could not start, exited non-zero, timed out, or never reported the objective.
  * - `stopped`: stopped by the user or by a study stop.
@@ -18,6 +20,7 @@ export type TrialStatus =
   | 'launching'
   | 'running'
   | 'stopping'
+  | 'paused'
   | 'completed'
   | 'pruned'
   | 'failed'

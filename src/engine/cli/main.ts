@@ -12,7 +12,10 @@ import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
 import { studyFileJsonSchema } from '../spec/schema';
 import type { StudySpec } from '../spec/studySpec';
 import { listStudyDirs, readLock } from '../store/jsonlStore';
+import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
+import { createScheduler } from '../schedulers/registry';
+import type { SchedulePlan } from '../schedulers/scheduler';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
 import { openStudyIndex } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
@@ -325,6 +328,17 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     t.reason ?? '',
   ]);
   out.push(table(['trial', 'status', spec.metric.name, 'step', 'time', ...params, 'note'], rows));
+  const metricView = { name: spec.metric.name, goal: spec.metric.goal, ...(snapshot.stepUnit !== undefined ? { stepUnit: snapshot.stepUnit } : {}) };
+  const decisions = study.events.flatMap(({ event }) =>
+    event.type === 'trial.decided' ? [`  ${clockTime(event.at)}  ${describeDecision(event.trialId, event.decision, metricView)}`] : [],
+  );
+  if (spec.scheduler.type !== 'fifo') {
+    const scheduler = createScheduler(spec.scheduler, snapshot.seed ?? 0);
+    if (scheduler.ok) {
+      out.push('', `scheduler ${spec.scheduler.type}: ${describePlan(scheduler.value.describe())}`);
+    }
+    out.push('', decisions.length > 0 ? `decisions (${decisions.length}):` : 'no scheduler decisions yet', ...decisions);
+  }
   const best = snapshot.best ? snapshot.trials.find((t) => t.id === snapshot.best?.trialId) : undefined;
   out.push('');
   if (best && snapshot.best) {
@@ -343,6 +357,23 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   }
   io.stdout(`${out.join('\n')}\n`);
   return 0;
+}
+
+function clockTime(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+/** "bracket 0: 9 trials @ 1 → 3 @ 3 → 1 @ 9; bracket 1: ..." (trials per rung @ the rung's budget). */
+export function describePlan(plan: SchedulePlan): string {
+  return plan.brackets
+    .map((b) => {
+      const rungs = b.rungs.map((budget, i) => {
+        const n = b.trialsPerRung?.[i];
+        return n === undefined ? `@ ${formatNumber(budget)}` : `${n}${i === 0 ? ' trials' : ''} @ ${formatNumber(budget)}`;
+      });
+      return `${plan.brackets.length > 1 ? `bracket ${b.bracket}: ` : 'rungs '}${rungs.join(' → ')}`;
+    })
+    .join('; ');
 }
 
 /** The exact command of a trial, runnable from any shell (argv quoted; cwd and RUNG_* env included). */

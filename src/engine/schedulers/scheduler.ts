@@ -120,8 +120,13 @@ export interface Scheduler {
    * stopped trials must leave the rung accounting so they never block a barrier.
    */
   onExit(trialId: TrialId, exit: { readonly status: TrialStatus; readonly lastResource?: number; readonly lastLoss?: number }): Decision;
-  /** Promotion mode: a slot is free. Stopping schedulers omit it (the runner then starts a new trial). */
-  onSlotFree?(): SlotAction;
+  /**
+   * Promotion mode: a slot is free. Stopping schedulers omit it (the runner then starts a new trial).
+   * `canStartNew` is false once the study may create no more trials (its `trials` budget is spent or the
+   * sampler is exhausted): a synchronous scheduler must then close its rungs with the trials it has
+   * instead of waiting for ones that will never come.
+   */
+  onSlotFree?(context: { readonly canStartNew: boolean }): SlotAction;
   /**
    * Promotion mode: the study is ending; returns the `notPromoted` evidence for every trial still paused
    * so the runner can record why each of them stopped.

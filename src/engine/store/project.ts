@@ -58,6 +58,8 @@ export interface StudySnapshot {
   endedAt: number | null;
   endReason: string | null;
   endDetail?: string;
+  /** What the scripts call a step (`epoch`, `step`, `iteration`), from the first report that names one. */
+  stepUnit?: string;
 }
 
 export function emptySnapshot(study: string): StudySnapshot {
@@ -189,6 +191,14 @@ export class StudyProjection {
       case 'trial.reported': {
         const t = this.byId.get(e.trialId);
         if (!t) return;
+        if (s.stepUnit === undefined) {
+          for (const unit of ['epoch', 'step', 'iteration', 'iter']) {
+            if (unit in e.values) {
+              s.stepUnit = unit;
+              break;
+            }
+          }
+        }
         const raw = e.values[this.metric];
         if (raw === undefined) return;
         const value = fromStoredNumber(raw);
@@ -236,6 +246,7 @@ export interface TrialCounts {
   total: number;
   queued: number;
   running: number;
+  paused: number;
   completed: number;
   pruned: number;
   failed: number;
@@ -244,7 +255,7 @@ export interface TrialCounts {
 }
 
 export function countTrials(snapshot: StudySnapshot): TrialCounts {
-  const c: TrialCounts = { total: 0, queued: 0, running: 0, completed: 0, pruned: 0, failed: 0, stopped: 0, lost: 0 };
+  const c: TrialCounts = { total: 0, queued: 0, running: 0, paused: 0, completed: 0, pruned: 0, failed: 0, stopped: 0, lost: 0 };
   for (const t of snapshot.trials) {
     c.total++;
     switch (t.status) {
