@@ -64,7 +64,10 @@ export function createProgressRenderer(spec: StudySpec, io: CliIo, now: () => nu
           .map(([k, v]) => `${k}=${formatParam(v)}`)
           .join(' ');
         const value = trial.value !== null ? ` ${spec.metric.name}=${formatNumber(trial.value)}` : '';
-        const why = trial.status !== 'completed' && trial.reason ? ` (${trial.reason})` : '';
+        const lastLine = trial.status === 'failed' ? trial.tail?.findLast((l) => l.trim() !== '') : undefined;
+        const shownLine = lastLine && lastLine.length > 100 ? `${lastLine.slice(0, 100)}…` : lastLine;
+        const why =
+          trial.status !== 'completed' && trial.reason ? ` (${trial.reason}${shownLine ? `; last line: ${shownLine}` : ''})` : '';
         clearBar();
         io.stderr(`#${trial.id} ${trial.status}${value}${isNewBest ? ' ★ best' : ''}${why}  ${config}\n`);
         draw(snapshot, true);
