@@ -12,6 +12,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { TrialId, TrialStatus } from '../shared/ids';
 import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
@@ -155,11 +156,14 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     return spec.trials === undefined || nextNumber < spec.trials;
   };
 
-  // The index is a convenience for `rung ls` and the sidebar: refreshed at most once a second while running.
+  // The index is a convenience for `rung ls` and the sidebar: refreshed at most once a second of real time
+  // while running. Real time on purpose: it paces disk writes, not the study (a virtual clock in
+  // simulations would otherwise rewrite the index on every trial end).
   let indexWrittenAt = 0;
   const indexUpdateThrottled = (): void => {
-    if (clock.now() - indexWrittenAt < 1000) return;
-    indexWrittenAt = clock.now();
+    const now = performance.now();
+    if (now - indexWrittenAt < 1000) return;
+    indexWrittenAt = now;
     void indexUpdate().catch(() => undefined);
   };
 
@@ -307,7 +311,6 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let reports = 0;
     let lastValue: number | undefined;
     let lastStep = 0;
-    let pendingWrites: Promise<void> = Promise.resolve();
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
@@ -333,11 +336,11 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
           void handle.stop();
         }
       }
-      // Reports are written in order without waiting for each other: the reader must keep up with the script.
-      pendingWrites = append(events);
+      // Reports are written in call order without waiting for each other (the reader must keep up with the
+      // script); the trial's end is appended after them, so the log order is right without awaiting here.
+      void append(events).catch(fail);
     }
     const exit = await handle.exited;
-    await pendingWrites;
 
     const classified = classify(exit, entry, reports, lastValue, lastStep, tail);
     // Promotion mode: a trial that reached a rung below the top budget waits there to be promoted.

@@ -5,16 +5,19 @@
 import type { SearchSpace } from '../space/searchSpace';
 import { err, ok } from '../util/result';
 import type { Result } from '../util/result';
+import { createGpSampler } from './gp/gpSampler';
 import { createGridSampler } from './grid';
 import { createRandomSampler } from './random';
 import type { Sampler, SamplerFactory } from './sampler';
 import { createSobolSampler } from './sobol';
+import { createTpeSampler } from './tpe/tpeSampler';
 
 /** Every sampler by its study-file name. */
 export const samplerFactories: Readonly<Record<string, SamplerFactory>> = {
   random: createRandomSampler,
   grid: createGridSampler,
   sobol: createSobolSampler,
+  gp: createGpSampler,
 };
 
 /** Names accepted by `createSampler`, sorted. */

@@ -110,14 +110,21 @@ export interface Scheduler {
   readonly mode: 'stopping' | 'promotion';
   /** The plan users see before the study runs (brackets × rungs × trials). */
   describe(): SchedulePlan;
-  /** Called when a new trial is created, before `Sampler.ask`; its result is passed to the sampler. */
+  /**
+   * Called when a new trial is created, before `Sampler.ask`; its result is passed to the sampler.
+   * Calling it again for the same trial returns the same plan. A plan whose trial is then never created
+   * (the sampler answered `exhausted`) must be withdrawn with `onExit(trialId, { status: 'stopped' })`,
+   * or a synchronous scheduler would wait for it at its first rung.
+   */
   plan(trialId: TrialId, rng: Rng): TrialPlan;
   /** Pure decision on one report; the runner persists it as an event and acts on it (stop → kill now). */
   onReport(report: Report): Decision;
   /**
    * The trial's process ended. `status` is what the runner concluded (`completed` = exited 0 having
    * reported; in promotion mode that means it reached its rung budget and is now paused). Failed or
-   * stopped trials must leave the rung accounting so they never block a barrier.
+   * stopped trials must leave the rung accounting so they never block a barrier. `lost` means the trial
+   * will run again with the same budget (resume re-runs it): it stays in the rung accounting as running;
+   * the runner reports every trial it queues for a re-run this way (a trial stopped by a shutdown too).
    */
   onExit(trialId: TrialId, exit: { readonly status: TrialStatus; readonly lastResource?: number; readonly lastLoss?: number }): Decision;
   /**

@@ -104,11 +104,95 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
       scramble: { type: { kind: 'boolean' }, description: 'Scramble the sequence with the study seed.', default: true },
     },
   },
+  tpe: {
+    description: 'Tree-structured Parzen estimator (Bergstra et al. 2011): models good and bad trials with kernel densities and samples where good/bad is highest.',
+    fields: {
+      n_startup_trials: { type: { kind: 'number', integer: true, minimum: 0 }, description: 'Random trials (completed or pruned) before the model is used.', default: 10 },
+      n_ei_candidates: { type: positiveInt, description: 'Candidates drawn from the good density per parameter group and ask.', default: 24 },
+      gamma: { type: { kind: 'number', exclusiveMinimum: 0, maximum: 1 }, description: 'Fraction of the trials in the good group: ceil(gamma · n), at most gamma_max.', default: 0.1 },
+      gamma_max: { type: positiveInt, description: 'Largest size of the good group.', default: 25 },
+      prior_weight: { type: positiveNumber, description: 'Weight of the flat prior kernel, relative to one trial.', default: 1 },
+      multivariate: { type: { kind: 'boolean' }, description: 'Model the parameters that are active together jointly (one kernel over all of them) instead of one by one.', default: false },
+      constant_liar: { type: { kind: 'boolean' }, description: 'Count running trials as bad results so parallel trials spread out.', default: true },
+    },
+  },
+  gp: {
+    description: 'Gaussian-process Bayesian optimisation (Matérn-5/2 ARD kernel, log expected improvement) after a Sobol start; best for ≤ 20 numeric parameters and ≤ a few hundred trials.',
+    fields: {
+      n_startup_trials: { type: positiveInt, description: 'Trials from the Sobol sequence before the GP is used (failed trials do not count).', default: 10 },
+      n_candidates: { type: { kind: 'number', integer: true, minimum: 16 }, description: 'Candidate points scored per suggestion before local refinement.', default: 2048 },
+      max_observations: { type: { kind: 'number', integer: true, minimum: 10 }, description: 'Most observations the GP is fitted to (the better half by loss plus the most recent); bounds the time per suggestion.', default: 200 },
+      output_transform: { type: { kind: 'enum', values: ['standardize', 'log', 'rank'] }, description: 'Warp of the losses before standardising: standardize (none), log (tames heavy upper tails), rank (normal scores of the ranks).', default: 'standardize' },
+    },
+  },
 };
 
-/** Scheduler names and their options (besides the common budgets). Later: median, sha, hyperband, asha. */
+const ETA: Field = {
+  type: { kind: 'number', exclusiveMinimum: 1 },
+  description: 'Reduction factor: rungs sit at min_budget·eta^k (then max_budget), and about 1/eta of the trials at a rung go on to the next.',
+  default: 3,
+};
+
+/** Scheduler names and their options (besides the common budgets). Later: bohb. */
 export const SCHEDULERS: Readonly<Record<string, TaggedVariant>> = {
   fifo: { description: 'No early stopping: every trial runs to max_budget.', fields: {} },
+  median: {
+    description:
+      'Median stopping rule (Google Vizier): stops a trial whose best value so far is worse than the median of the other trials\' running averages at the same step.',
+    fields: {
+      min_trials: {
+        type: positiveInt,
+        description: 'Other trials that must have reached a step before a trial is judged there.',
+        default: 3,
+      },
+      warmup_steps: {
+        type: { kind: 'number', minimum: 0 },
+        description: 'No trial is stopped at steps below this.',
+        default: 0,
+      },
+    },
+  },
+  sha: {
+    description:
+      'Synchronous successive halving: a bracket of trials runs to the first rung; when all have ended the best 1/eta are relaunched with the next budget, up to max_budget. The command must use {budget} (and should resume from {trial_dir}).',
+    fields: {
+      eta: ETA,
+      initial_trials: {
+        type: positiveInt,
+        description: 'Trials started in the first rung of each bracket (default eta^(rungs-1), so one reaches max_budget).',
+      },
+    },
+  },
+  hyperband: {
+    description:
+      'Hyperband: successive halving in several brackets, from many short trials to a few full-length ones. Asynchronous (ASHA in each bracket) by default.',
+    fields: {
+      eta: ETA,
+      async: {
+        type: { kind: 'boolean' },
+        description: 'true: asynchronous Hyperband (ASHA brackets, no slot waits); false: synchronous Hyperband over successive-halving brackets (promotion mode).',
+        default: true,
+      },
+      mode: {
+        type: { kind: 'enum', values: ['stopping', 'promotion'] },
+        description:
+          'With async: true, how each bracket\'s ASHA works: stopping (trials run to max_budget unless stopped at a rung; default) or promotion (trials pause at each rung and are relaunched with {budget}). Synchronous Hyperband is always promotion.',
+      },
+    },
+  },
+  asha: {
+    description:
+      'Asynchronous successive halving (ASHA): at each rung a trial goes on only while it is in the top 1/eta of the values recorded there so far; slots never wait.',
+    fields: {
+      eta: ETA,
+      mode: {
+        type: { kind: 'enum', values: ['stopping', 'promotion'] },
+        description:
+          'stopping: trials run to max_budget unless stopped at a rung (nothing asked of the script); promotion: trials pause at each rung and the best are relaunched with a larger {budget}.',
+        default: 'stopping',
+      },
+    },
+  },
 };
 
 const SCHEDULER_COMMON: Fields = {
@@ -116,7 +200,10 @@ const SCHEDULER_COMMON: Fields = {
     type: positiveNumber,
     description: 'Budget (epochs, steps...) a trial runs to; the value of {budget} and RUNG_BUDGET.',
   },
-  min_budget: { type: positiveNumber, description: 'Smallest budget a trial is given (early-stopping schedulers).' },
+  min_budget: {
+    type: positiveNumber,
+    description: 'Budget of the first rung (the grace period before any stop) for sha, hyperband and asha; default 1.',
+  },
 };
 
 /** Launcher names and their options. Later: slurm, ssh. */

@@ -1,0 +1,375 @@
+/**
+ * Tree-structured Parzen Estimator (TPE) sampler — Bergstra et al. 2011, "Algorithms for Hyper-Parameter
+ * Optimization" (NeurIPS); conditional ("tree-structured") spaces as in Bergstra, Yamins & Cox 2013, "Making
+ * a Science of Model Search" (ICML); the joint-KDE variant after Falkner et al. 2018 (BOHB); defaults after
+ * Watanabe 2023, "Tree-structured Parzen estimator: understanding its algorithm components and their roles
+ * for better empirical performance".
+ *
+ * After `n_startup_trials` random trials, the observed trials are split by rank into a good group (the best
+ * γ(n) = min(ceil(gamma · n), gamma_max) of the n completed or pruned trials) and a bad group (the rest,
+ * failed trials, and — constant liar — the configs still running). A Parzen estimator is fitted to each
+ * group, `n_ei_candidates` points are drawn from the good one l(x), and the point maximising l(x)/g(x)
+ * (equivalent to maximising expected improvement, Bergstra et al. 2011 §4.1) is proposed.
+ *
+ * Parameters are modelled in groups that are active together: in univariate mode every parameter is its own
+ * group (independent TPE); with `multivariate: true` the parameters sharing the same activation condition
+ * form one group with a joint kernel. A group is fitted only on the trials where it was active, and a config
+ * is built front to back, so a conditional group is sampled only when its parents' sampled values enable it.
+ *
+ * Documented choices:
+ * - ranking (observationTable.ts): completed by loss, then pruned by budget reached (desc) and loss, then
+ *   failed; failed trials count as bad (they steer away from regions that crash) but not towards n or the
+ *   startup count; a trial told several times (promotion mode) counts with its latest tell only;
+ * - weights: Optuna's default: equal weights up to 25 observations, older ones ramped down beyond;
+ * - running trials (`request.pending`) join the bad group as worst observations (constant liar), so parallel
+ *   asks spread out; disable with `constant_liar: false`;
+ * - on a fully discrete space no config is proposed twice (told or pending): the best unused combination of
+ *   the candidates is taken, then a random unused config; when none is left the answer is `exhausted`.
+ */
+import { isActive } from '../../space/searchSpace';
+import type { Config, ParamValue, SearchSpace } from '../../space/searchSpace';
+import { validateConfig } from '../../space/validateConfig';
+import { err, ok } from '../../util/result';
+import type { Result } from '../../util/result';
+import type { Rng } from '../../util/rng';
+import { createConfigDrawer } from '../random';
+import type { AskRequest, AskResult, Observation, Sampler, SamplerFactory } from '../sampler';
+import { countDiscreteConfigs, forEachDiscreteConfig, rowKey } from './discreteSpace';
+import { createObservationTable, tierOf } from './observationTable';
+import type { TableEntry } from './observationTable';
+import { createParamModels } from './paramModel';
+import type { ParamModel } from './paramModel';
+import { fitParzenEstimator } from './parzenEstimator';
+import type { ParzenDim, ParzenEstimatorOptions } from './parzenEstimator';
+
+/** The TPE sampler's options (study file keys in snake_case, e.g. `n_startup_trials`). */
+export interface TpeSamplerOptions {
+  /** Random trials before the model is used (`n_startup_trials`, default 10); counts completed and pruned trials. */
+  readonly nStartupTrials: number;
+  /** Candidates drawn from l(x) per ask and group (`n_ei_candidates`, default 24). */
+  readonly nEiCandidates: number;
+  /** Fraction of the observations in the good group (`gamma`, default 0.1). */
+  readonly gamma: number;
+  /** Cap on the good group's size (`gamma_max`, default 25). */
+  readonly gammaMax: number;
+  /** Weight of the prior kernel relative to one observation (`prior_weight`, default 1.0). */
+  readonly priorWeight: number;
+  /** One joint kernel per group of parameters active together (`multivariate`, default false). */
+  readonly multivariate: boolean;
+  /** Treat running trials as bad observations (`constant_liar`, default true). */
+  readonly constantLiar: boolean;
+}
+
+/** Defaults of every option. */
+export const defaultTpeSamplerOptions: TpeSamplerOptions = {
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  gamma: 0.1,
+  gammaMax: 25,
+  priorWeight: 1,
+  multivariate: false,
+  constantLiar: true,
+};
+
+/** Above this many configs a discrete space is never enumerated (random draws find unused configs instead). */
+const ENUMERATION_LIMIT = 100_000;
+/** Random draws tried before enumerating a discrete space for an unused config. */
+const RANDOM_TRIES = 32;
+
+/** Reads the options (camelCase or snake_case keys; absent keys get the defaults). */
+export function parseTpeSamplerOptions(options: Readonly<Record<string, unknown>>): Result<TpeSamplerOptions, string> {
+  const problems: string[] = [];
+  const read = (camel: keyof TpeSamplerOptions, snake: string): unknown => options[camel] ?? options[snake];
+  const number = (camel: keyof TpeSamplerOptions, snake: string, check: (v: number) => boolean, what: string): number => {
+    const raw = read(camel, snake);
+    if (raw === undefined) return defaultTpeSamplerOptions[camel] as number;
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || !check(raw)) {
+      problems.push(`sampler option ${snake} must be ${what}, got ${JSON.stringify(raw)}`);
+      return defaultTpeSamplerOptions[camel] as number;
+    }
+    return raw;
+  };
+  const flag = (camel: keyof TpeSamplerOptions, snake: string): boolean => {
+    const raw = read(camel, snake);
+    if (raw === undefined) return defaultTpeSamplerOptions[camel] as boolean;
+    if (typeof raw !== 'boolean') {
+      problems.push(`sampler option ${snake} must be true or false, got ${JSON.stringify(raw)}`);
+      return defaultTpeSamplerOptions[camel] as boolean;
+    }
+    return raw;
+  };
+  const parsed: TpeSamplerOptions = {
+    nStartupTrials: number('nStartupTrials', 'n_startup_trials', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'),
+    nEiCandidates: number('nEiCandidates', 'n_ei_candidates', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1'),
+    gamma: number('gamma', 'gamma', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    gammaMax: number('gammaMax', 'gamma_max', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1'),
+    priorWeight: number('priorWeight', 'prior_weight', (v) => v > 0, 'a number > 0'),
+    multivariate: flag('multivariate', 'multivariate'),
+    constantLiar: flag('constantLiar', 'constant_liar'),
+  };
+  return problems.length > 0 ? err(problems.join('; ')) : ok(parsed);
+}
+
+/**
+ * The parameter groups TPE models jointly, as lists of parameter indices in space order, ordered by their first
+ * member. Univariate: one group per parameter. Multivariate: parameters with the same activation condition
+ * (their own `when` and their ancestors') share a group. A group's parents always lie in earlier groups.
+ */
+export function tpeGroups(space: SearchSpace, multivariate: boolean): number[][] {
+  const names = [...space.params.keys()];
+  if (!multivariate) return names.map((_, i) => [i]);
+  const memo = new Map<string, string>();
+  const conditionKey = (name: string, depth: number): string => {
+    const cached = memo.get(name);
+    if (cached !== undefined) return cached;
+    const when = space.params.get(name)?.when;
+    if (when === undefined || depth > names.length) return '';
+    const parts = Object.keys(when)
+      .sort()
+      .map((parent) => {
+        const allowed = (when[parent] ?? []).map((v) => JSON.stringify(v)).sort();
+        return `${JSON.stringify(parent)}∈[${allowed.join(',')}]&(${conditionKey(parent, depth + 1)})`;
+      });
+    const key = parts.join('|');
+    memo.set(name, key);
+    return key;
+  };
+  const byKey = new Map<string, number[]>();
+  names.forEach((name, i) => {
+    const key = conditionKey(name, 0);
+    const group = byKey.get(key);
+    if (group) group.push(i);
+    else byKey.set(key, [i]);
+  });
+  return [...byKey.values()].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+}
+
+/**
+ * Optuna's default observation weights for n observations in trial order: all 1 up to 25; beyond, the
+ * oldest n − 25 ramp linearly from 1/n to 1 and the newest 25 weigh 1.
+ */
+export function defaultWeights(n: number): Float64Array {
+  const w = new Float64Array(n).fill(1);
+  const ramp = n - 25;
+  if (ramp <= 0) return w;
+  for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+  return w;
+}
+
+interface Candidate {
+  /** The group's dimension values. */
+  readonly values: Float64Array;
+  /** log l(x) − log g(x). */
+  readonly score: number;
+}
+
+interface Assembled {
+  readonly row: Float64Array;
+  readonly score: number;
+}
+
+/** Builds the TPE sampler (throws on invalid options; `createSampler` in registry.ts returns a Result instead). */
+export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): Sampler => {
+  const parsed = parseTpeSamplerOptions(options);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const opts = parsed.value;
+  const models = createParamModels(space);
+  const paramCount = models.length;
+  const groups = tpeGroups(space, opts.multivariate);
+  const groupDims: ParzenDim[][] = groups.map((g) => g.map((p) => (models[p] as ParamModel).dim));
+  const estimatorOptions: ParzenEstimatorOptions = {
+    priorWeight: opts.priorWeight,
+    bandwidth: opts.multivariate ? 'scott' : 'neighbour',
+  };
+  const discrete = models.every((m) => Number.isFinite(m.domainSize));
+  const spaceSize = discrete ? countDiscreteConfigs(space, models) : Infinity;
+  const drawConfig = createConfigDrawer(space);
+  const table = createObservationTable();
+  /** Keys of every valid config told so far (discrete spaces only). */
+  const seen = new Set<string>();
+  let markCounter = 0;
+  const label = opts.multivariate ? 'tpe multivariate' : 'tpe';
+
+  const encodeRow = (config: Config): Float64Array => {
+    const row = new Float64Array(paramCount);
+    for (let p = 0; p < paramCount; p++) {
+      const model = models[p] as ParamModel;
+      row[p] = Object.hasOwn(config, model.name) ? model.encode(config[model.name]) : Number.NaN;
+    }
+    return row;
+  };
+  const decodeRow = (row: Float64Array): Config => {
+    const config: Record<string, ParamValue> = {};
+    for (let p = 0; p < paramCount; p++) {
+      const x = row[p] ?? Number.NaN;
+      if (!Number.isNaN(x)) config[(models[p] as ParamModel).name] = (models[p] as ParamModel).decode(x);
+    }
+    return config;
+  };
+  const isValid = (config: Config): boolean => validateConfig(space, config).ok;
+
+  /** A random config not in `taken` (every config qualifies on a continuous space); undefined when none is left. */
+  const randomUnused = (rng: Rng, taken: (row: Float64Array) => boolean): { config: Config; how: string } | undefined => {
+    for (let t = 0; t < RANDOM_TRIES; t++) {
+      const config = drawConfig(rng);
+      if (!discrete || !taken(encodeRow(config))) return { config, how: 'random' };
+    }
+    if (spaceSize <= ENUMERATION_LIMIT) {
+      const unused: Float64Array[] = [];
+      forEachDiscreteConfig(space, models, (row) => {
+        if (!taken(row)) unused.push(row.slice());
+      });
+      const pick = unused[rng.int(unused.length)];
+      return pick === undefined ? undefined : { config: decodeRow(pick), how: `random among the ${unused.length} unused configs` };
+    }
+    for (let t = 0; t < 1000; t++) {
+      const config = drawConfig(rng);
+      if (!taken(encodeRow(config))) return { config, how: 'random' };
+    }
+    return undefined;
+  };
+
+  const tpeAsk = (rng: Rng, pendingRows: readonly Float64Array[], taken: (row: Float64Array) => boolean): AskResult => {
+    const n = table.rankable;
+    const nBelow = Math.min(Math.ceil(opts.gamma * n), opts.gammaMax, n);
+    const mark = ++markCounter;
+    for (let i = 0; i < nBelow; i++) {
+      const entry = table.ranked[i];
+      if (entry !== undefined) entry.mark = mark;
+    }
+    const liars = opts.constantLiar ? pendingRows : [];
+    const C = opts.nEiCandidates;
+    const fitted = new Map<number, Candidate[]>();
+
+    const candidatesOf = (g: number): Candidate[] => {
+      const cached = fitted.get(g);
+      if (cached !== undefined) return cached;
+      const members = groups[g] ?? [];
+      const dims = groupDims[g] ?? [];
+      const D = members.length;
+      const activeIn = (row: Float64Array): boolean => members.every((p) => !Number.isNaN(row[p] ?? Number.NaN));
+      const below: number[] = [];
+      const above: number[] = [];
+      const push = (to: number[], row: Float64Array): void => {
+        for (const p of members) to.push(row[p] ?? 0.5);
+      };
+      for (const entry of table.byNumber as readonly TableEntry[]) {
+        if (!activeIn(entry.row)) continue;
+        push(entry.mark === mark ? below : above, entry.row);
+      }
+      for (const row of liars) if (activeIn(row)) push(above, row);
+      const l = fitParzenEstimator(dims, Float64Array.from(below), defaultWeights(below.length / D), estimatorOptions);
+      const gBad = fitParzenEstimator(dims, Float64Array.from(above), defaultWeights(above.length / D), estimatorOptions);
+      const samples = l.sample(rng, C);
+      const logL = l.logPdf(samples, C);
+      const logG = gBad.logPdf(samples, C);
+      const list: Array<Candidate & { readonly index: number }> = [];
+      for (let c = 0; c < C; c++) {
+        const score = (logL[c] ?? -Infinity) - (logG[c] ?? 0);
+        list.push({ values: samples.subarray(c * D, c * D + D), score: Number.isNaN(score) ? -Infinity : score, index: c });
+      }
+      list.sort((a, b) => b.score - a.score || a.index - b.index);
+      fitted.set(g, list);
+      return list;
+    };
+
+    /** A config front to back: for each group active given the values so far, its `choice(g)`-th best candidate. */
+    const assemble = (choice: (g: number) => number): Assembled => {
+      const row = new Float64Array(paramCount).fill(Number.NaN);
+      const partial: Record<string, ParamValue> = {};
+      let score = 0;
+      groups.forEach((members, g) => {
+        const first = models[members[0] ?? -1];
+        if (first === undefined || !isActive(space, first.name, partial)) return;
+        const list = candidatesOf(g);
+        const candidate = list[Math.min(choice(g), list.length - 1)];
+        if (candidate === undefined) return;
+        members.forEach((p, j) => {
+          const x = candidate.values[j] ?? 0.5;
+          row[p] = x;
+          partial[(models[p] as ParamModel).name] = (models[p] as ParamModel).decode(x);
+        });
+        score += candidate.score;
+      });
+      return { row, score };
+    };
+
+    const liarNote = liars.length > 0 ? `, ${liars.length} running as liars` : '';
+    const note = `${label} (gamma ${nBelow} of ${n}${liarNote})`;
+    const best = assemble(() => 0);
+    if (!discrete || !taken(best.row)) return { kind: 'suggest', config: decodeRow(best.row), note };
+
+    // Discrete space and the best candidate was already tried: the best unused combination of candidates
+    // (each group's runners-up, then random combinations), by total log l/g.
+    const pool: Assembled[] = [];
+    groups.forEach((_, g) => {
+      for (let j = 1; j < C; j++) pool.push(assemble((h) => (h === g ? j : 0)));
+    });
+    for (let r = 0; r < C; r++) {
+      const picks = groups.map(() => rng.int(C));
+      pool.push(assemble((h) => picks[h] ?? 0));
+    }
+    const order = pool.map((_, i) => i).sort((a, b) => (pool[b]?.score ?? 0) - (pool[a]?.score ?? 0) || a - b);
+    for (const i of order) {
+      const entry = pool[i];
+      if (entry !== undefined && !taken(entry.row)) {
+        return { kind: 'suggest', config: decodeRow(entry.row), note: `${note}; best candidate already tried, next best taken` };
+      }
+    }
+    const fallback = randomUnused(rng, taken);
+    if (fallback === undefined) return { kind: 'exhausted', reason: `no unused config found in the discrete space of ${spaceSize} configs` };
+    return { kind: 'suggest', config: fallback.config, note: `${note}; every candidate already tried, ${fallback.how}` };
+  };
+
+  return {
+    name: 'tpe',
+    ask(request: AskRequest): AskResult {
+      const pendingRows = request.pending.map(encodeRow);
+      let taken: (row: Float64Array) => boolean = () => false;
+      if (discrete) {
+        const pendingKeys = new Set<string>();
+        request.pending.forEach((config, i) => {
+          const row = pendingRows[i];
+          if (row === undefined || !isValid(config)) return;
+          const key = rowKey(models, row);
+          if (!seen.has(key)) pendingKeys.add(key);
+        });
+        if (seen.size + pendingKeys.size >= spaceSize) {
+          return {
+            kind: 'exhausted',
+            reason:
+              pendingKeys.size > 0
+                ? `all ${spaceSize} configs of the discrete space have been tried or are running`
+                : `all ${spaceSize} configs of the discrete space have been tried`,
+          };
+        }
+        taken = (row) => {
+          const key = rowKey(models, row);
+          return seen.has(key) || pendingKeys.has(key);
+        };
+      }
+      if (table.rankable < opts.nStartupTrials) {
+        const drawn = randomUnused(request.rng, taken);
+        if (drawn === undefined) return { kind: 'exhausted', reason: `no unused config found in the discrete space of ${spaceSize} configs` };
+        const how = drawn.how === 'random' ? '' : ` (${drawn.how})`;
+        return { kind: 'suggest', config: drawn.config, note: `random startup ${table.rankable + 1}/${opts.nStartupTrials}${how}` };
+      }
+      return tpeAsk(request.rng, pendingRows, taken);
+    },
+    tell(observation: Observation): void {
+      const row = encodeRow(observation.config);
+      const loss = observation.loss !== null && Number.isFinite(observation.loss) ? observation.loss : Infinity;
+      table.upsert({
+        trialId: observation.trialId,
+        trialNumber: observation.trialNumber,
+        tier: tierOf(observation),
+        budget: observation.budget,
+        loss,
+        config: observation.config,
+        row,
+        mark: 0,
+      });
+      if (discrete && isValid(observation.config)) seen.add(rowKey(models, row));
+    },
+  };
+};

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cholesky,
+  createPosterior,
+  defaultPriors,
+  fitHyperparameters,
+  inverseFromCholesky,
+  negativeLogPosterior,
+  solveLower,
+  solveUpperTransposed,
+} from '../../../../src/engine/samplers/gp/gaussianProcess';
+import type { GpData } from '../../../../src/engine/samplers/gp/gaussianProcess';
+import { covarianceMatrix, matern52, matern52Slope, scaleInputs } from '../../../../src/engine/samplers/gp/kernel';
+import { createRng } from '../../../../src/engine/util/rng';
+
+/** n points in [0, 1]^dims from a seeded rng, with y = f(x). */
+function dataset(n: number, dims: number, f: (x: Float64Array) => number, seed = 1): GpData {
+  const rng = createRng(seed);
+  const x = new Float64Array(n * dims);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dims; d++) x[i * dims + d] = rng.next();
+    y[i] = f(x.subarray(i * dims, (i + 1) * dims));
+  }
+  return { x, y, n, dims };
+}
+
+describe('Matérn-5/2 kernel', () => {
+  it('is 1 at r = 0, decreasing, and its slope helper is −(1/r)·dk/dr', () => {
+    expect(matern52(0)).toBe(1);
+    expect(matern52(0.5)).toBeLessThan(matern52(0.2));
+    for (const r of [0.1, 0.7, 2.5]) {
+      const fd = (matern52(r + 1e-7) - matern52(r - 1e-7)) / 2e-7;
+      expect(matern52Slope(r)).toBeCloseTo(-fd / r, 6);
+    }
+  });
+
+  it('builds a symmetric covariance with the noise on the diagonal', () => {
+    const pts = Float64Array.of(0, 0, 1, 0, 0, 2);
+    const k = covarianceMatrix(scaleInputs(pts, 3, 2, Float64Array.of(1, 2)), 3, 2, 2, 0.1);
+    expect(k[0]).toBeCloseTo(2.1, 12);
+    expect(k[1]).toBeCloseTo(2 * matern52(1), 12);
+    expect(k[2]).toBeCloseTo(2 * matern52(1), 12); // (0, 2) scaled by ℓ = 2 is distance 1
+    expect(k[3]).toBe(k[1]);
+  });
+});
+
+describe('Cholesky and solves', () => {
+  it('factorises, solves and inverts a random SPD matrix', () => {
+    const { x, n, dims } = dataset(12, 3, () => 0);
+    const k = covarianceMatrix(x, n, dims, 1.3, 1e-3);
+    const l = Float64Array.from(k);
+    expect(cholesky(l, n)).toBe(true);
+    const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const sol = solveUpperTransposed(l, n, solveLower(l, n, b, new Float64Array(n)), new Float64Array(n));
+    const inv = inverseFromCholesky(l, n);
+    for (let i = 0; i < n; i++) {
+      let kx = 0;
+      let invb = 0;
+      for (let j = 0; j < n; j++) {
+        kx += (k[i * n + j] ?? 0) * (sol[j] ?? 0);
+        invb += (inv[i * n + j] ?? 0) * (b[j] ?? 0);
+      }
+      expect(kx).toBeCloseTo(b[i] ?? 0, 8);
+      expect(invb).toBeCloseTo(sol[i] ?? 0, 6);
+    }
+  });
+
+  it('reports a matrix that is not positive definite', () => {
+    expect(cholesky(Float64Array.of(1, 2, 2, 1), 2)).toBe(false);
+  });
+});
+
+describe('marginal likelihood and posterior', () => {
+  const data = dataset(25, 3, (p) => Math.sin(6 * (p[0] ?? 0)) + 0.3 * (p[1] ?? 0));
+  const priors = defaultPriors(3);
+
+  it('has the analytic gradient of R&W eq. 5.9 (checked by central differences)', () => {
+    const theta = Float64Array.of(Math.log(0.3), Math.log(0.8), Math.log(2), Math.log(1.5), Math.log(1e-3));
+    const grad = new Float64Array(theta.length);
+    const value = negativeLogPosterior(data, priors, theta, grad);
+    expect(value).toBeCloseTo(negativeLogPosterior(data, priors, theta), 10);
+    for (let k = 0; k < theta.length; k++) {
+      const plus = Float64Array.from(theta);
+      const minus = Float64Array.from(theta);
+      plus[k] = (plus[k] ?? 0) + 1e-5;
+      minus[k] = (minus[k] ?? 0) - 1e-5;
+      const fd = (negativeLogPosterior(data, priors, plus) - negativeLogPosterior(data, priors, minus)) / 2e-5;
+      expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+    }
+  });
+
+  it('fits length scales that tell relevant from irrelevant inputs, deterministically', () => {
+    const fit = (seed: number) => fitHyperparameters(data, { restarts: 3, screening: 12, maxIterations: 60, maxEvaluations: 80, rng: createRng(seed) });
+    const a = fit(4);
+    const [l0, l1, l2] = Array.from(a.hyperparameters.lengthScales);
+    expect(l0).toBeLessThan(l1 ?? 0);
+    expect(l1).toBeLessThan(l2 ?? 0); // x2 does not matter at all
+    expect(a.hyperparameters.noiseVariance).toBeLessThan(1e-2);
+    expect(fit(4)).toEqual(a);
+  });
+
+  it('interpolates the data and has mean/variance gradients matching finite differences', () => {
+    const { hyperparameters } = fitHyperparameters(data, { restarts: 2, screening: 8, maxIterations: 40, maxEvaluations: 60, rng: createRng(2) });
+    const posterior = createPosterior(data, hyperparameters);
+    expect(posterior).toBeDefined();
+    if (!posterior) return;
+    for (let i = 0; i < 5; i++) {
+      const p = posterior.predict(data.x.subarray(i * 3, i * 3 + 3));
+      expect(p.mean).toBeCloseTo(data.y[i] ?? 0, 1);
+      expect(p.variance).toBeLessThan(0.05 * hyperparameters.signalVariance);
+    }
+    const q = Float64Array.of(0.41, 0.27, 0.66);
+    const gm = new Float64Array(3);
+    const gv = new Float64Array(3);
+    const p = posterior.predictWithGradient(q, gm, gv);
+    expect(p).toEqual(posterior.predict(q));
+    for (let d = 0; d < 3; d++) {
+      const hi = Float64Array.from(q);
+      const lo = Float64Array.from(q);
+      hi[d] = (hi[d] ?? 0) + 1e-6;
+      lo[d] = (lo[d] ?? 0) - 1e-6;
+      const fdm = (posterior.predict(hi).mean - posterior.predict(lo).mean) / 2e-6;
+      const fdv = (posterior.predict(hi).variance - posterior.predict(lo).variance) / 2e-6;
+      expect(Math.abs((gm[d] ?? 0) - fdm)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdm)));
+      expect(Math.abs((gv[d] ?? 0) - fdv)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdv)));
+    }
+  });
+
+  it('copes with duplicated points (jitter) and a constant target', () => {
+    const x = Float64Array.of(0.5, 0.5, 0.5, 0.5, 0.2, 0.9);
+    const flat: GpData = { x, y: new Float64Array(3), n: 3, dims: 2 };
+    const { hyperparameters } = fitHyperparameters(flat, { restarts: 1, screening: 0, maxIterations: 20, maxEvaluations: 30, rng: createRng(1) });
+    const posterior = createPosterior(flat, hyperparameters);
+    expect(posterior?.predict(Float64Array.of(0.1, 0.1)).mean).toBeCloseTo(0, 12);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createGpSampler, fitBudget, gpSamplerDefaults, parseGpSamplerOptions, selectObservations, transformLosses } from '../../../../src/engine/samplers/gp/gpSampler';
+import { createSampler } from '../../../../src/engine/samplers/registry';
+import type { Sampler } from '../../../../src/engine/samplers/sampler';
+import { createSobolSampler } from '../../../../src/engine/samplers/sobol';
+import type { Config } from '../../../../src/engine/space/searchSpace';
+import { configProblems, mixedSpace, nestedSpace, requestFor } from '../../../contracts/samplerContract';
+import { branin } from './problems';
+
+function feed(sampler: Sampler, seed: number, trials: number, loss: (c: Config) => number | null): Config[] {
+  const configs: Config[] = [];
+  for (let n = 0; n < trials; n++) {
+    const a = sampler.ask(requestFor(seed, n));
+    if (a.kind !== 'suggest') throw new Error('exhausted');
+    const l = loss(a.config);
+    sampler.tell({ trialId: String(n), trialNumber: n, config: a.config, budget: 1, loss: l, status: l === null ? 'failed' : 'completed' });
+    configs.push(a.config);
+  }
+  return configs;
+}
+
+describe('gp sampler options', () => {
+  it('has documented defaults and accepts camelCase or snake_case', () => {
+    expect(parseGpSamplerOptions({})).toEqual({ ok: true, value: gpSamplerDefaults });
+    expect(gpSamplerDefaults).toEqual({ nStartupTrials: 10, nCandidates: 2048, maxObservations: 200, outputTransform: 'standardize' });
+    const r = parseGpSamplerOptions({ n_startup_trials: 4, nCandidates: 64, max_observations: 50, outputTransform: 'rank' });
+    expect(r).toEqual({ ok: true, value: { nStartupTrials: 4, nCandidates: 64, maxObservations: 50, outputTransform: 'rank' } });
+  });
+
+  it('rejects bad values with the option name, through the registry too', () => {
+    expect(parseGpSamplerOptions({ nStartupTrials: 0 })).toEqual({ ok: false, error: expect.stringContaining('n_startup_trials') });
+    expect(parseGpSamplerOptions({ nCandidates: 2.5 }).ok).toBe(false);
+    expect(parseGpSamplerOptions({ outputTransform: 'sqrt' })).toEqual({ ok: false, error: expect.stringContaining('output_transform') });
+    const bad = createSampler('gp', mixedSpace, { maxObservations: 3 }, 1);
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining('max_observations') });
+    const good = createSampler('gp', mixedSpace, {}, 1);
+    expect(good.ok && good.value.name).toBe('gp');
+  });
+});
+
+describe('gp sampler helpers', () => {
+  it('standardises, log-warps and rank-warps losses', () => {
+    const z = transformLosses([1, 2, 3, 1000], 'standardize');
+    expect(z.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
+    const logged = transformLosses([1, 2, 3, 1000], 'log');
+    // The log warp pulls the outlier in: the gap between 3 and 1000 shrinks relative to 1→3.
+    expect(((logged[3] ?? 0) - (logged[2] ?? 0)) / ((logged[2] ?? 0) - (logged[0] ?? 0))).toBeLessThan(((z[3] ?? 0) - (z[2] ?? 0)) / ((z[2] ?? 0) - (z[0] ?? 0)));
+    const ranked = transformLosses([5, 1, 5, 9], 'rank');
+    expect(ranked[0]).toBe(ranked[2]);
+    expect(ranked[1]).toBeLessThan(ranked[0] ?? 0);
+    expect(Array.from(transformLosses([2, 2, 2], 'standardize'))).toEqual([0, 0, 0]);
+  });
+
+  it('keeps the better half and the most recent observations beyond the cap', () => {
+    expect(selectObservations([3, 1, 2], 5)).toEqual([0, 1, 2]);
+    // cap 4: best two (indices 1 and 4), then the most recent others (7, 6).
+    expect(selectObservations([5, 0, 9, 8, 1, null, 7, 6], 4)).toEqual([1, 4, 6, 7]);
+  });
+
+  it('spends fewer likelihood evaluations as n grows, within fixed bounds', () => {
+    const small = fitBudget(20, 2);
+    const large = fitBudget(200, 6);
+    expect(small.restarts * small.maxEvaluations).toBeGreaterThan(large.restarts * large.maxEvaluations);
+    expect(large.restarts).toBe(1);
+    expect(large.maxEvaluations).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('gp sampler behaviour', () => {
+  it('starts with the study Sobol sequence', () => {
+    const gp = createGpSampler(branin.space, { nStartupTrials: 6 }, 7);
+    const sobol = createSobolSampler(branin.space, { scramble: true }, 7);
+    const configs = feed(gp, 7, 6, (c) => branin.evaluate(c));
+    configs.forEach((c, n) => {
+      const s = sobol.ask(requestFor(7, n));
+      expect(s.kind === 'suggest' && s.config).toEqual(c);
+    });
+  });
+
+  it('suggests different points for parallel asks (kriging believer over pending trials)', () => {
+    const gp = createGpSampler(branin.space, { nStartupTrials: 8, nCandidates: 512 }, 3);
+    feed(gp, 3, 12, (c) => branin.evaluate(c));
+    const pending: Config[] = [];
+    for (let k = 0; k < 4; k++) {
+      // The same rng for every ask: only `pending` differs.
+      const a = gp.ask(requestFor(3, 12, pending));
+      expect(a.kind).toBe('suggest');
+      if (a.kind !== 'suggest') return;
+      expect(a.note).toContain('gp: log EI');
+      for (const p of pending) expect(a.config).not.toEqual(p);
+      pending.push(a.config);
+    }
+  });
+
+  it('treats failed trials as the worst loss and steers away from where they fail', () => {
+    const failing = (c: Config): number | null => ((c['x0'] as number) > 2.5 ? null : branin.evaluate(c));
+    const gp = createGpSampler(branin.space, { nStartupTrials: 10, nCandidates: 512 }, 5);
+    const configs = feed(gp, 5, 30, failing);
+    const late = configs.slice(15);
+    expect(late.filter((c) => failing(c) === null).length).toBeLessThanOrEqual(3);
+  });
+
+  it('stays inside mixed and conditional spaces after the startup phase', () => {
+    for (const space of [mixedSpace, nestedSpace]) {
+      const gp = createGpSampler(space, { nStartupTrials: 4, nCandidates: 128 }, 2);
+      const configs = feed(gp, 2, 14, (c) => Object.values(c).reduce<number>((s, v) => s + (typeof v === 'number' ? Math.abs(Math.log(Math.abs(v) + 1e-3)) : String(v).length), 0));
+      for (const c of configs) expect(configProblems(space, c)).toEqual([]);
+    }
+  });
+});
