@@ -18,6 +18,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['bench/engine.ts'], outfile: 'dist/bench/engine.js' }),
+  build({ ...common, entryPoints: ['bench/schedulers.ts'], outfile: 'dist/bench/schedulers.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 

@@ -224,6 +224,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (asked.kind === 'exhausted') {
         samplerExhausted = asked.reason;
         log(asked.reason);
+        // The planned trial never exists: withdraw it so no rung waits for it.
+        scheduler.onExit(trialId, { status: 'stopped' });
         continue;
       }
       nextNumber++;
@@ -472,17 +474,25 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
    * loop made), and queues the trials that were unfinished for a re-run.
    */
   const replay = (events: readonly SequencedEvent[]): { repairs: StudyEvent[]; orphans: number[] } => {
+    // Reports after a stop request were written but never shown to the scheduler; replay skips them too.
+    const stopRequested = new Set<TrialId>();
     for (const sequenced of events) {
       projection.apply(sequenced);
       const e = sequenced.event;
       switch (e.type) {
+        case 'trial.launched':
+          stopRequested.delete(e.trialId);
+          break;
+        case 'trial.stopRequested':
+          stopRequested.add(e.trialId);
+          break;
         case 'trial.planned':
           nextNumber = Math.max(nextNumber, e.number + 1);
           scheduler.plan(e.trialId, studyRng.fork(`trial:${e.number}`));
           break;
         case 'trial.reported': {
           const raw = e.values[spec.metric.name];
-          if (raw !== undefined) scheduler.onReport({ trialId: e.trialId, resource: e.step, loss: sign * fromStoredNumber(raw) });
+          if (raw !== undefined && !stopRequested.has(e.trialId)) scheduler.onReport({ trialId: e.trialId, resource: e.step, loss: sign * fromStoredNumber(raw) });
           break;
         }
         case 'trial.decided':
@@ -526,8 +536,10 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
           value: null,
           step: null,
         });
-        scheduler.onExit(t.id, { status: 'lost' });
       }
+      // Whatever the log says it ended as (stopped by a shutdown, or lost), it leaves the rung accounting
+      // as lost and comes back through onReport when it runs again.
+      scheduler.onExit(t.id, { status: 'lost' });
       rerunQueue.push({ id: t.id, number: t.number, config: t.config, budget: t.budget ?? t.plan?.budget ?? spec.scheduler.maxBudget });
     }
     return { repairs, orphans };

@@ -18,6 +18,7 @@ export const samplerFactories: Readonly<Record<string, SamplerFactory>> = {
   grid: createGridSampler,
   sobol: createSobolSampler,
   gp: createGpSampler,
+  tpe: createTpeSampler,
 };
 
 /** Names accepted by `createSampler`, sorted. */

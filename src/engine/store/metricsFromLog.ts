@@ -23,12 +23,16 @@ export interface SlotUtilisation {
  * log's last timestamp. `trial.ended` events with no open launch (a paused trial pruned when the study
  * ends, a trial marked lost on resume) occupy nothing. Events may be given with or without their seq.
  */
-export function slotUtilisation(events: readonly (SequencedEvent | StudyEvent)[], slots: number): SlotUtilisation {
+export function slotUtilisation(
+  events: readonly (SequencedEvent | StudyEvent)[],
+  slots: number,
+  options: { readonly until?: 'lastEnd' | 'lastLaunch' } = {},
+): SlotUtilisation {
+  // First pass: each launch's busy interval.
   const open = new Map<TrialId, number>();
-  let busyMs = 0;
+  const intervals: Array<[number, number]> = [];
   let launches = 0;
-  let first: number | undefined;
-  let last: number | undefined;
+  let lastLaunch: number | undefined;
   let lastAt = Number.NEGATIVE_INFINITY;
   for (const item of events) {
     const e = 'event' in item ? item.event : item;
@@ -36,20 +40,23 @@ export function slotUtilisation(events: readonly (SequencedEvent | StudyEvent)[]
     if (e.type === 'trial.launched') {
       open.set(e.trialId, e.at);
       launches++;
-      first = first === undefined ? e.at : Math.min(first, e.at);
+      lastLaunch = lastLaunch === undefined ? e.at : Math.max(lastLaunch, e.at);
     } else if (e.type === 'trial.ended') {
       const started = open.get(e.trialId);
       if (started === undefined) continue;
       open.delete(e.trialId);
-      busyMs += e.at - started;
-      last = last === undefined ? e.at : Math.max(last, e.at);
+      intervals.push([started, e.at]);
     }
   }
-  for (const started of open.values()) {
-    busyMs += lastAt - started;
-    last = last === undefined ? lastAt : Math.max(last, lastAt);
-  }
-  const makespanMs = first === undefined || last === undefined ? 0 : last - first;
+  for (const started of open.values()) intervals.push([started, lastAt]);
+  if (intervals.length === 0) return { slots, launches, busyMs: 0, makespanMs: 0, utilisation: 0 };
+  const first = Math.min(...intervals.map(([a]) => a));
+  // `lastLaunch`: only the time while work was still waiting to start (the tail after the last launch,
+  // when fewer trials than slots remain, is idle for every scheduler and says nothing about it).
+  const end = options.until === 'lastLaunch' && lastLaunch !== undefined ? lastLaunch : Math.max(...intervals.map(([, b]) => b));
+  let busyMs = 0;
+  for (const [a, b] of intervals) busyMs += Math.max(0, Math.min(b, end) - a);
+  const makespanMs = end - first;
   const capacity = slots * makespanMs;
   return { slots, launches, busyMs, makespanMs, utilisation: capacity > 0 ? busyMs / capacity : 0 };
 }

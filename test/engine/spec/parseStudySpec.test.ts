@@ -194,7 +194,7 @@ describe('parseStudySpec: one problem at a time', () => {
     // Without `type:` a sampler mapping means the default sampler (random), whose keys are checked.
     ['sampler mapping without type', `${HEAD}${P}sampler: {shuffle: true}\n`, 6, 11, /unknown key "shuffle" in sampler "random"; allowed: type/],
     ['parameter without type', `${HEAD}${P.replace('{type: float, ', '{')}`, 5, 3, /missing required key "type"/],
-    ['sampler as a number', `${HEAD}${P}sampler: 3\n`, 6, 10, /expected a sampler name \(random, grid, sobol\) or a mapping with "type" for "sampler", got number 3/],
+    ['sampler as a number', `${HEAD}${P}sampler: 3\n`, 6, 10, /expected a sampler name \(random, grid, sobol[^)]*\) or a mapping with "type" for "sampler", got number 3/],
     ['scheduler not yet available', `${HEAD}${P}scheduler: bohb\n`, 6, 12, /unknown scheduler "bohb"; allowed: fifo, median, sha, hyperband, asha/],
     ['scheduler eta not above 1', `${HEAD}${P}scheduler: {type: asha, max_budget: 9, eta: 1}\n`, 6, 45, /"eta" must be greater than 1 \(got 1\)/],
     ['scheduler mode unknown', `${HEAD}${P}scheduler: {type: asha, max_budget: 9, mode: pause}\n`, 6, 46, /unknown value "pause" for .*allowed: stopping, promotion/],

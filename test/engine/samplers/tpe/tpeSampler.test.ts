@@ -114,7 +114,7 @@ describe('tpe sampler', () => {
       name: 'conditional',
       space,
       fOpt: 0,
-      evaluate: (c) => (Math.log10(c['lr'] as number) + 2) ** 2 + (c['optimizer'] === 'sgd' ? ((c['momentum'] as number) - 0.9) ** 2 * 10 : 0.5),
+      evaluate: (c) => (Math.log10(c['lr'] as number) + 2) ** 2 + (c['optimizer'] === 'sgd' ? ((c['momentum'] as number) - 0.9) ** 2 * 10 : 2),
     };
     for (const multivariate of [false, true]) {
       const configs = run(createTpeSampler(space, { multivariate }, 3), problem, 3, 60);
