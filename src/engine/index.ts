@@ -3,11 +3,39 @@
  * never from deeper paths, so the engine can reorganise freely behind it.
  */
 export { createStudyRunner, type StudyRunner, type StudyRunnerOptions } from './study';
-export { parseStudySpec, formatSpecIssue, type SpecIssue } from './spec/parseStudySpec';
+export { parseStudySpec, checkStudySpec, formatSpecIssue, type SpecIssue, type StudySpecCheck } from './spec/parseStudySpec';
 export { studyFileJsonSchema } from './spec/schema';
 export type { StudySpec } from './spec/studySpec';
 export { loadStudy, type LoadedStudy } from './store/loadStudy';
-export { watchStudyEvents, readStudyEvents, listStudyDirs, readLock } from './store/jsonlStore';
+export { watchStudyEvents, readStudyEvents, listStudyDirs, readLock, trialDir, type LockStatus } from './store/jsonlStore';
 export { openStudyIndex } from './store/studyIndex';
 export { StudyProjection, countTrials, type StudySnapshot, type TrialSnapshot } from './store/project';
 export type { StudyEvent, SequencedEvent } from './store/events';
+export type { StudySummary } from './store/studyIndex';
+export { renderCommand } from './runner/commandTemplate';
+export type { Config, ParamValue } from './space/searchSpace';
+// The CLI's `rung show` wording and formatting, reused so the extension says exactly what the CLI says.
+export { reproduceCommand } from './cli/main';
+export { formatNumber, formatParam, shellQuote } from './cli/format';
+export { Emitter, type Listenable } from './util/emitter';
+export {
+  inspectScript,
+  findInspectorScript,
+  parseInspectorOutput,
+  ScriptInspectionError,
+  type InspectScriptOptions,
+  type InspectErrorKind,
+  type ScriptInspection,
+  type ScriptArgument,
+  type ScriptMetric,
+  type ScriptValue,
+  type ScriptValueType,
+} from './tune/inspectScript';
+export {
+  proposeStudy,
+  studyNameFor,
+  studyFileNameFor,
+  type ProposeStudyOptions,
+  type ProposedParameter,
+  type StudyProposal,
+} from './tune/proposeStudy';

@@ -21,6 +21,7 @@ import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
 import { isTrialProcess, terminateGroup } from './runner/processTree';
+import { describeAutoChoice } from './samplers/auto';
 import { createSampler } from './samplers/registry';
 import type { Sampler } from './samplers/sampler';
 import { createScheduler } from './schedulers/registry';
@@ -572,6 +573,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     scheduler = schedulerResult.value;
 
     parallel = await resolveParallel(spec, log, (pool) => (gpuPool = pool));
+    if (spec.sampler.type === 'auto') log(`sampler ${describeAutoChoice(spec.space, spec.sampler.options)}`);
 
     if (created) {
       const { repairs, orphans } = replay(existing);

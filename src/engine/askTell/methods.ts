@@ -10,8 +10,12 @@
  * Optuna's `SuccessiveHalvingPruner` (the harness's `tpe_sha`) is asynchronous and only stops trials, which is
  * Rung's `asha` (stopping). `hyperband` is asynchronous Hyperband in stopping mode, like Optuna's HyperbandPruner.
  *
+ * `bohb` alone means the bohb sampler with asynchronous Hyperband (the study file's `scheduler: bohb` shortcut);
+ * `bohb_SCHEDULER` pairs it with another scheduler.
+ *
  * Precedence, per part: the flag, then `init.method`, then the study file given with `--space`, then the
- * defaults (`random`, `fifo` — the study file's defaults). `default` or an empty method means "not given".
+ * defaults (the study file's: sampler `auto` (`random` where no auto sampler is registered), scheduler `fifo`).
+ * `default` or an empty method means "not given".
  */
 import { samplerNames } from '../samplers/registry';
 import { err, ok, type Result } from '../util/result';
@@ -49,6 +53,16 @@ export const schedulerAliases: Readonly<Record<string, SchedulerChoice>> = {
   hyperband_sync: { type: 'hyperband', options: { async: false } },
 };
 
+/** Whole-method shortcuts: `bohb` is the bohb sampler with asynchronous Hyperband, as `scheduler: bohb` in a study file. */
+export const methodAliases: Readonly<Record<string, { readonly sampler: SamplerChoice; readonly scheduler: SchedulerChoice }>> = {
+  bohb: { sampler: { type: 'bohb', options: {} }, scheduler: { type: 'hyperband', options: { async: true, mode: 'stopping' } } },
+};
+
+/** The sampler used when neither a flag, the method nor a study file names one: the study file's default. */
+export function defaultSampler(): SamplerChoice {
+  return { type: samplerNames().includes('auto') ? 'auto' : 'random', options: {} };
+}
+
 /** What a method or flag resolved to; `undefined` parts were not named. */
 export interface MethodParts {
   readonly sampler?: SamplerChoice;
@@ -75,6 +89,7 @@ export function methodHelp(): string {
 /** Splits a method label into its sampler and scheduler; an error names the forms understood. */
 export function parseMethod(method: string | undefined): Result<MethodParts, string> {
   if (method === undefined || method === '' || method === 'default') return ok({});
+  if (Object.hasOwn(methodAliases, method)) return ok(methodAliases[method] ?? {});
   const sampler = samplerByName(method);
   if (sampler) return ok({ sampler });
   const scheduler = schedulerByName(method);

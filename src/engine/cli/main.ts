@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { finalStatuses } from '../../shared/ids';
+import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
 import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
 import { studyFileJsonSchema } from '../spec/schema';
 import type { StudySpec } from '../spec/studySpec';
@@ -19,6 +20,8 @@ import type { SchedulePlan } from '../schedulers/scheduler';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
 import { openStudyIndex } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
+import { inspectScript } from '../tune/inspectScript';
+import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
 import { csvField, formatDuration, formatNumber, formatParam, shellQuote, table } from './format';
 import { createProgressRenderer } from './progress';
 
@@ -33,6 +36,8 @@ Usage:
   rung export <study> --format csv|json [--out FILE] [--store DIR]
   rung stop <study> [--store DIR]
   rung schema                       print the study file's JSON Schema
+  rung propose <script.py> [--python PATH] [--out FILE]   propose a study file for a script (read, not run)
+${askTellUsage}
 
 The store (default ./.rung, or $RUNG_STORE) holds one folder per study with its event log and trial folders.
 A command whose program is python/python3 runs with --python or $RUNG_PYTHON when given.`;
@@ -69,6 +74,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return await exportCommand(rest, io);
       case 'stop':
         return await stopCommand(rest, io);
+      case 'ask-tell':
+        return await askTellCommand(rest);
+      case 'propose':
+        return await proposeCommand(rest, io);
       case 'schema':
         io.stdout(`${JSON.stringify(studyFileJsonSchema(), null, 2)}\n`);
         return 0;
@@ -253,6 +262,42 @@ function validateCommand(args: readonly string[], io: CliIo): number {
     else bad++;
   }
   return bad === 0 ? 0 : 1;
+}
+
+/**
+ * `rung propose <script.py>`: reads the script's arguments and prints statically (it is not run) and prints
+ * a proposed study file on stdout, or writes it to --out (never over an existing file); the notes on what
+ * could not be inferred go to stderr.
+ */
+async function proposeCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { python: { type: 'string' }, out: { type: 'string' } });
+  const [script, ...extra] = positionals;
+  if (script === undefined || extra.length > 0) throw new UsageError('propose needs one script, e.g. rung propose train.py');
+  const scriptPath = path.resolve(script);
+  if (!existsSync(scriptPath)) throw new Error(`no such script: ${script}`);
+  const helperDir = pythonHelperDir();
+  const python = values.python ?? process.env['RUNG_PYTHON'] ?? 'python3';
+  const inspection = await inspectScript(scriptPath, {
+    python,
+    ...(helperDir !== undefined ? { readerPath: path.join(helperDir, 'rung', 'inspect_script.py') } : {}),
+  });
+  const out = values.out !== undefined ? path.resolve(values.out) : undefined;
+  // The command names the script relative to the study file's folder, which is where trials run.
+  const studyDir = out !== undefined ? path.dirname(out) : path.dirname(scriptPath);
+  const relative = path.relative(studyDir, scriptPath).split(path.sep).join('/');
+  const proposal = proposeStudy(inspection, {
+    scriptFile: relative,
+    studyName: studyNameFor(scriptPath, out !== undefined ? path.basename(out) : undefined),
+  });
+  if (out !== undefined) {
+    if (existsSync(out)) throw new Error(`${values.out} already exists; choose another --out (nothing was overwritten)`);
+    writeFileSync(out, proposal.text, { flag: 'wx' });
+    io.stderr(`wrote ${values.out}\n`);
+  } else {
+    io.stdout(proposal.text);
+  }
+  for (const note of proposal.notes) io.stderr(`note: ${note}\n`);
+  return 0;
 }
 
 async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {

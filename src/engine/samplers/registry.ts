@@ -5,6 +5,10 @@
 import type { SearchSpace } from '../space/searchSpace';
 import { err, ok } from '../util/result';
 import type { Result } from '../util/result';
+import { createAutoSampler } from './auto';
+import { createBohbSampler } from './bohb';
+import { createCmaesSampler } from './cmaes/cmaesSampler';
+import { createEvolutionSampler } from './evolution/evolutionSampler';
 import { createGpSampler } from './gp/gpSampler';
 import { createGridSampler } from './grid';
 import { createRandomSampler } from './random';
@@ -19,6 +23,10 @@ export const samplerFactories: Readonly<Record<string, SamplerFactory>> = {
   sobol: createSobolSampler,
   gp: createGpSampler,
   tpe: createTpeSampler,
+  bohb: createBohbSampler,
+  auto: createAutoSampler,
+  cmaes: createCmaesSampler,
+  evolution: createEvolutionSampler,
 };
 
 /** Names accepted by `createSampler`, sorted. */

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { compileMetricPattern } from '../metrics/formats/regex';
+import { MULTI_FIDELITY_SCHEDULERS } from '../samplers/auto';
 import { createGrid } from '../space/grid';
 import type { MetricFormat } from '../metrics/metricParser';
 import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, placeholdersIn, splitCommand } from '../runner/commandTemplate';
@@ -107,9 +108,13 @@ class SpecBuilder {
     const metric = this.metric(root['metric']);
     const paramsRaw = root['parameters'] instanceof Map ? (root['parameters'] as CheckedMap) : undefined;
     const space = paramsRaw ? this.space(paramsRaw) : undefined;
-    const samplerRaw = this.tagged(root['sampler'], SAMPLERS, defaultOf(STUDY_FILE, 'sampler', 'random'), []);
-    const sampler = samplerRaw && { type: samplerRaw.type, options: samplerRaw.options };
-    const schedulerRaw = this.tagged(root['scheduler'], SCHEDULERS, defaultOf(STUDY_FILE, 'scheduler', 'fifo'), ['max_budget', 'min_budget']);
+    const trials = num(root['trials']);
+    const schedulerTagged = this.tagged(root['scheduler'], SCHEDULERS, defaultOf(STUDY_FILE, 'scheduler', 'fifo'), ['max_budget', 'min_budget']);
+    // `scheduler: bohb` is a shortcut: Hyperband (same options) whose sampler defaults to bohb.
+    const bohbShortcut = schedulerTagged?.type === 'bohb';
+    const schedulerRaw = schedulerTagged && (bohbShortcut ? { ...schedulerTagged, type: 'hyperband' } : schedulerTagged);
+    const samplerRaw = this.tagged(root['sampler'], SAMPLERS, bohbShortcut ? 'bohb' : defaultOf(STUDY_FILE, 'sampler', 'auto'), []);
+    const sampler = samplerRaw && this.samplerSettings(samplerRaw, schedulerRaw?.type, bohbShortcut, trials);
     const command = this.command(root['command'], paramsRaw, space);
     const scheduler = schedulerRaw && this.budgets(root, schedulerRaw, command);
     const launcher = this.launcher(root['launcher']);
@@ -117,7 +122,6 @@ class SpecBuilder {
     const gpusPerTrial = num(resources?.['gpus_per_trial']) ?? defaultOf(RESOURCE_FIELDS, 'gpus_per_trial', 0);
     const parallelRaw = root['parallel'];
     const parallel = parallelRaw === 'auto' ? 'auto' : (num(parallelRaw) ?? defaultOf(STUDY_FILE, 'parallel', 1));
-    const trials = num(root['trials']);
     const timeoutSeconds = num(root['timeout']);
     const seed = num(root['seed']);
 
@@ -142,6 +146,38 @@ class SpecBuilder {
       ...(seed !== undefined ? { seed } : {}),
       launcher,
       resources: { gpusPerTrial },
+    };
+  }
+
+  /**
+   * The sampler's settings, with what `auto` needs to choose filled in (`trials`, `scheduler`: samplers/auto.ts),
+   * and warnings for BOHB without a ladder of budgets (samplers/bohb.ts). `schedulerType` is after the `bohb`
+   * shortcut became `hyperband`.
+   */
+  private samplerSettings(
+    raw: { type: string; options: Record<string, unknown> },
+    schedulerType: string | undefined,
+    bohbShortcut: boolean,
+    trials: number | undefined,
+  ): StudySpec['sampler'] {
+    if (bohbShortcut && raw.type !== 'bohb' && raw.type !== 'auto') {
+      this.at(
+        'sampler',
+        `scheduler bohb means Hyperband with sampler bohb, but sampler "${raw.type}" is set: this study runs Hyperband with ${raw.type}; write scheduler: hyperband to say so, or drop the sampler line for BOHB`,
+        'warning',
+      );
+    }
+    if (raw.type === 'bohb' && schedulerType !== undefined && !MULTI_FIDELITY_SCHEDULERS.includes(schedulerType)) {
+      this.at(
+        'sampler',
+        `sampler bohb models each budget of a successive-halving ladder, but scheduler ${schedulerType} has none (every trial is judged at its last step): this runs as multivariate TPE with 1/3 random trials; for BOHB use scheduler: {type: hyperband, max_budget: ...}`,
+        'warning',
+      );
+    }
+    if (raw.type !== 'auto') return { type: raw.type, options: raw.options };
+    return {
+      type: raw.type,
+      options: { ...raw.options, ...(trials !== undefined ? { trials } : {}), ...(schedulerType !== undefined ? { scheduler: schedulerType } : {}) },
     };
   }
 

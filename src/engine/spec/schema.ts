@@ -85,7 +85,7 @@ export type FieldType =
 const positiveInt: FieldType = { kind: 'number', integer: true, minimum: 1 };
 const positiveNumber: FieldType = { kind: 'number', exclusiveMinimum: 0 };
 
-/** Sampler names and their options. Later samplers (tpe, gp, cmaes, evolution, bohb, auto) are one entry each. */
+/** Sampler names and their options. Later samplers (cmaes, evolution) are one entry each. */
 export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
   random: { description: 'Independent uniform draws (log-uniform for log parameters).', fields: {} },
   grid: {
@@ -125,6 +125,52 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
       output_transform: { type: { kind: 'enum', values: ['standardize', 'log', 'rank'] }, description: 'Warp of the losses before standardising: standardize (none), log (tames heavy upper tails), rank (normal scores of the ranks).', default: 'standardize' },
     },
   },
+  bohb: {
+    description:
+      'BOHB (Falkner, Klein & Hutter 2018): a multivariate TPE model per budget, fitted on the largest budget with enough trials; pair it with scheduler: {type: hyperband, ...} (or use scheduler: bohb). 1/3 of the trials stay random.',
+    fields: {
+      min_points_in_model: {
+        type: positiveInt,
+        description: 'Trials a budget needs (completed or pruned there, or survivors past it) before its model is used; default: number of parameters + 1.',
+      },
+      random_fraction: { type: { kind: 'number', minimum: 0, maximum: 1 }, description: 'Fraction of the trials drawn at random even when a model exists.', default: 1 / 3 },
+      gamma: { type: { kind: 'number', exclusiveMinimum: 0, maximum: 1 }, description: 'Fraction of a budget\'s trials in the good group: ceil(gamma · n).', default: 0.15 },
+      n_ei_candidates: { type: positiveInt, description: 'Candidates drawn from the good density per parameter group and ask.', default: 64 },
+      prior_weight: { type: positiveNumber, description: 'Weight of the flat prior kernel, relative to one trial.', default: 1 },
+      multivariate: { type: { kind: 'boolean' }, description: 'One joint kernel over the parameters active together (the paper\'s KDE); false models them one by one.', default: true },
+      constant_liar: { type: { kind: 'boolean' }, description: 'Count running trials as bad results so parallel trials spread out.', default: true },
+    },
+  },
+  auto: {
+    description:
+      'The default: picks bohb with a sha/hyperband/asha scheduler, else gp for up to 8 numeric parameters and 100 trials, else multivariate tpe; the choice and why are logged with trial 0.',
+    fields: {},
+  },
+  cmaes: {
+    description:
+      'CMA-ES (Hansen 2016) with IPOP restarts (Auger & Hansen 2005) on the always-active numeric parameters in the unit cube; categorical and conditional parameters are drawn at random. Best for continuous spaces and 100+ trials.',
+    fields: {
+      population_size: {
+        type: { kind: 'number', integer: true, minimum: 2 },
+        description: 'Candidates per generation (λ) of the first run; default 4 + floor(3 ln n) for n numeric parameters. IPOP doubles it at each restart.',
+      },
+      sigma0: { type: { kind: 'number', exclusiveMinimum: 0, maximum: 1 }, description: 'Initial step size, in units of each parameter\'s (log) range.', default: 0.3 },
+      restarts: { type: { kind: 'boolean' }, description: 'Restart from a random point with twice the population when the search converges (IPOP).', default: true },
+    },
+  },
+  evolution: {
+    description:
+      'Genetic algorithm (Goldberg 1989; TPOT\'s vocabulary): a random initial population, then generations of offspring by tournament selection, uniform crossover and per-gene mutation, and (mu + lambda) survivor selection.',
+    fields: {
+      population_size: { type: { kind: 'number', integer: true, minimum: 2 }, description: 'Individuals kept per generation (the initial population is this many random trials).', default: 20 },
+      offspring_size: { type: positiveInt, description: 'Trials per generation after the first; default population_size.' },
+      generations: { type: positiveInt, description: 'Generations of offspring after the initial population; then the sampler is exhausted (population_size + generations · offspring_size trials). Default: no cap.' },
+      mutation_rate: { type: { kind: 'number', minimum: 0, maximum: 1 }, description: 'Probability that each inherited parameter is mutated (Gaussian step of 0.1 of its range for numbers, another choice for categoricals).', default: 0.2 },
+      crossover_rate: { type: { kind: 'number', minimum: 0, maximum: 1 }, description: 'Probability that an offspring mixes two parents (uniform crossover) rather than copying one.', default: 0.5 },
+      tournament_size: { type: positiveInt, description: 'Individuals drawn per tournament; the best becomes a parent (larger = greedier).', default: 3 },
+      elitism: { type: { kind: 'number', integer: true, minimum: 0 }, description: 'Best individuals that always survive to the next generation; the other places are filled by tournaments (elitism = population_size is plain truncation).', default: 1 },
+    },
+  },
 };
 
 const ETA: Field = {
@@ -133,7 +179,25 @@ const ETA: Field = {
   default: 3,
 };
 
-/** Scheduler names and their options (besides the common budgets). Later: bohb. */
+/** Options of `hyperband` and of its `bohb` shortcut. */
+const HYPERBAND_FIELDS: Fields = {
+  eta: ETA,
+  async: {
+    type: { kind: 'boolean' },
+    description: 'true: asynchronous Hyperband (ASHA brackets, no slot waits); false: synchronous Hyperband over successive-halving brackets (promotion mode).',
+    default: true,
+  },
+  mode: {
+    type: { kind: 'enum', values: ['stopping', 'promotion'] },
+    description:
+      'With async: true, how each bracket\'s ASHA works: stopping (trials run to max_budget unless stopped at a rung; default) or promotion (trials pause at each rung and are relaunched with {budget}). Synchronous Hyperband is always promotion.',
+  },
+};
+
+/**
+ * Scheduler names and their options (besides the common budgets). `bohb` is a study-file shortcut: the parser
+ * turns it into `hyperband` plus `sampler: bohb` (samplers/bohb.ts), so the scheduler registry has no entry for it.
+ */
 export const SCHEDULERS: Readonly<Record<string, TaggedVariant>> = {
   fifo: { description: 'No early stopping: every trial runs to max_budget.', fields: {} },
   median: {
@@ -166,19 +230,7 @@ export const SCHEDULERS: Readonly<Record<string, TaggedVariant>> = {
   hyperband: {
     description:
       'Hyperband: successive halving in several brackets, from many short trials to a few full-length ones. Asynchronous (ASHA in each bracket) by default.',
-    fields: {
-      eta: ETA,
-      async: {
-        type: { kind: 'boolean' },
-        description: 'true: asynchronous Hyperband (ASHA brackets, no slot waits); false: synchronous Hyperband over successive-halving brackets (promotion mode).',
-        default: true,
-      },
-      mode: {
-        type: { kind: 'enum', values: ['stopping', 'promotion'] },
-        description:
-          'With async: true, how each bracket\'s ASHA works: stopping (trials run to max_budget unless stopped at a rung; default) or promotion (trials pause at each rung and are relaunched with {budget}). Synchronous Hyperband is always promotion.',
-      },
-    },
+    fields: HYPERBAND_FIELDS,
   },
   asha: {
     description:
@@ -192,6 +244,11 @@ export const SCHEDULERS: Readonly<Record<string, TaggedVariant>> = {
         default: 'stopping',
       },
     },
+  },
+  bohb: {
+    description:
+      'BOHB (Falkner et al. 2018): shortcut for scheduler hyperband (same options) with sampler bohb, which the sampler then defaults to. Runs as type hyperband.',
+    fields: HYPERBAND_FIELDS,
   },
 };
 
@@ -341,9 +398,9 @@ export const STUDY_FILE: Fields = {
     required: true,
   },
   sampler: {
-    type: { kind: 'tagged', variants: SAMPLERS, shorthand: true, defaultType: 'random', noun: 'sampler' },
-    description: 'How configurations are chosen: a name, or {type, ...options}.',
-    default: 'random',
+    type: { kind: 'tagged', variants: SAMPLERS, shorthand: true, defaultType: 'auto', noun: 'sampler' },
+    description: 'How configurations are chosen: a name, or {type, ...options}. Default auto: bohb, gp or tpe, picked from the space, trials and scheduler.',
+    default: 'auto',
   },
   scheduler: {
     type: { kind: 'tagged', variants: SCHEDULERS, common: SCHEDULER_COMMON, shorthand: true, defaultType: 'fifo', noun: 'scheduler' },

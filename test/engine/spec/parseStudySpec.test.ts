@@ -71,7 +71,7 @@ describe('parseStudySpec: fixtures', () => {
       command: ['node', 'quadratic.js', '--x={x}', '--kind={kind}', '--steps={budget}'],
       cwd: FIXTURES,
       metric: { name: 'loss', goal: 'minimize', format: { kind: 'auto' } },
-      sampler: { type: 'random', options: {} },
+      sampler: { type: 'auto', options: { scheduler: 'fifo' } },
       scheduler: { type: 'fifo', maxBudget: 10, options: {} },
       parallel: 2,
       launcher: { type: 'local', killGraceSeconds: 10, env: {} },
@@ -192,10 +192,10 @@ describe('parseStudySpec: one problem at a time', () => {
     ['sampler unknown', `${HEAD}${P}sampler: tpee\n`, 6, 10, /unknown sampler "tpee"; allowed: random, grid, sobol/],
     ['sampler option of another sampler', `${HEAD}${P}sampler: {type: random, shuffle: true}\n`, 6, 25, /unknown key "shuffle" in sampler "random"; allowed: type$/],
     // Without `type:` a sampler mapping means the default sampler (random), whose keys are checked.
-    ['sampler mapping without type', `${HEAD}${P}sampler: {shuffle: true}\n`, 6, 11, /unknown key "shuffle" in sampler "random"; allowed: type/],
+    ['sampler mapping without type', `${HEAD}${P}sampler: {shuffle: true}\n`, 6, 11, /unknown key "shuffle" in sampler "auto"; allowed: type/],
     ['parameter without type', `${HEAD}${P.replace('{type: float, ', '{')}`, 5, 3, /missing required key "type"/],
     ['sampler as a number', `${HEAD}${P}sampler: 3\n`, 6, 10, /expected a sampler name \(random, grid, sobol[^)]*\) or a mapping with "type" for "sampler", got number 3/],
-    ['scheduler not yet available', `${HEAD}${P}scheduler: bohb\n`, 6, 12, /unknown scheduler "bohb"; allowed: fifo, median, sha, hyperband, asha/],
+    ['scheduler not yet available', `${HEAD}${P}scheduler: pbt\n`, 6, 12, /unknown scheduler "pbt"; allowed: fifo, median, sha, hyperband, asha, bohb/],
     ['scheduler eta not above 1', `${HEAD}${P}scheduler: {type: asha, max_budget: 9, eta: 1}\n`, 6, 45, /"eta" must be greater than 1 \(got 1\)/],
     ['scheduler mode unknown', `${HEAD}${P}scheduler: {type: asha, max_budget: 9, mode: pause}\n`, 6, 46, /unknown value "pause" for .*allowed: stopping, promotion/],
     ['option of another scheduler', `${HEAD}${P}scheduler: {type: sha, max_budget: 9, min_trials: 2}\n`, 6, 39, /unknown key "min_trials" in scheduler "sha"/],
@@ -239,9 +239,9 @@ describe('parseStudySpec: values and defaults', () => {
     expect(parseOk(`name: t\ncommand: run\nmetric: {name: acc, goal: maximize}\n${P}`).metric.goal).toBe('maximize');
   });
 
-  it('defaults: random sampler, fifo with max budget 1, parallel 1, local launcher', () => {
+  it('defaults: auto sampler (told the scheduler), fifo with max budget 1, parallel 1, local launcher', () => {
     const spec = parseOk(`${HEAD}${P}`);
-    expect(spec.sampler).toEqual({ type: 'random', options: {} });
+    expect(spec.sampler).toEqual({ type: 'auto', options: { scheduler: 'fifo' } });
     expect(spec.scheduler).toEqual({ type: 'fifo', maxBudget: 1, options: {} });
     expect(spec.parallel).toBe(1);
     expect(spec.launcher).toEqual({ type: 'local', killGraceSeconds: 10, env: {} });

@@ -122,7 +122,7 @@ const badDocs: ReadonlyArray<readonly [string, Json]> = [
   ['unknown metric key', { ...base, metric: { name: 'loss', regex: 'x' } }],
   ['unknown sampler', { ...base, sampler: 'tpee' }],
   ['option of another sampler', { ...base, sampler: { type: 'random', shuffle: true } }],
-  ['unknown scheduler', { ...base, scheduler: { type: 'bohb' } }],
+  ['unknown scheduler', { ...base, scheduler: { type: 'pbt' } }],
   ['scheduler without type but an option of another', { ...base, scheduler: { shuffle: true } }],
   ['trials zero', { ...base, trials: 0 }],
   ['parallel word', { ...base, parallel: 'many' }],

@@ -25,6 +25,9 @@
  *   asks spread out; disable with `constant_liar: false`;
  * - on a fully discrete space no config is proposed twice (told or pending): the best unused combination of
  *   the candidates is taken, then a random unused config; when none is left the answer is `exhausted`.
+ *
+ * Which observations the model is fitted to is a `TpeModelSource`: the plain sampler keeps one table of every
+ * trial's latest tell; BOHB (bohb.ts, Falkner et al. 2018) keeps one per budget and picks it per ask.
  */
 import { isActive } from '../../space/searchSpace';
 import type { Config, ParamValue, SearchSpace } from '../../space/searchSpace';
@@ -36,7 +39,7 @@ import { createConfigDrawer } from '../random';
 import type { AskRequest, AskResult, Observation, Sampler, SamplerFactory } from '../sampler';
 import { countDiscreteConfigs, forEachDiscreteConfig, rowKey } from './discreteSpace';
 import { createObservationTable, tierOf } from './observationTable';
-import type { TableEntry } from './observationTable';
+import type { ObservationTable, TableEntry } from './observationTable';
 import { createParamModels } from './paramModel';
 import type { ParamModel } from './paramModel';
 import { fitParzenEstimator } from './parzenEstimator';
@@ -156,6 +159,27 @@ export function defaultWeights(n: number): Float64Array {
   return w;
 }
 
+/** The observations one TPE ask is fitted to: one entry per trial, ranked best first (observationTable.ts). */
+export type TpeTableView = Pick<ObservationTable, 'ranked' | 'byNumber' | 'rankable'>;
+
+/** What an ask draws from: a fitted model on `table` (its note starts with `label`), or a random config. */
+export type TpeSelection =
+  | { readonly kind: 'model'; readonly table: TpeTableView; readonly label: string }
+  /** `note` is the ask's note; how the random config was found is appended when it is not a plain draw. */
+  | { readonly kind: 'random'; readonly note: string };
+
+/**
+ * Where a TPE sampler's model comes from. The plain sampler (`createTpeSampler`) keeps one table of every
+ * trial's latest tell and draws at random during the start-up; BOHB keeps one table per budget.
+ * Its entries' `mark` field is scratch space for the ask (the good group is marked in place).
+ */
+export interface TpeModelSource {
+  /** Records a tell, given as the entry TPE built for it (encoded row; loss +Infinity when missing). */
+  tell(entry: TableEntry, observation: Observation): void;
+  /** Decides what the ask for `request` draws from (called after the discrete-space exhaustion check). */
+  select(request: AskRequest): TpeSelection;
+}
+
 interface Candidate {
   /** The group's dimension values. */
   readonly values: Float64Array;
@@ -173,6 +197,23 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
   const parsed = parseTpeSamplerOptions(options);
   if (!parsed.ok) throw new Error(parsed.error);
   const opts = parsed.value;
+  const table = createObservationTable();
+  const label = opts.multivariate ? 'tpe multivariate' : 'tpe';
+  const source: TpeModelSource = {
+    tell: (entry) => table.upsert(entry),
+    select: () =>
+      table.rankable < opts.nStartupTrials
+        ? { kind: 'random', note: `random startup ${table.rankable + 1}/${opts.nStartupTrials}` }
+        : { kind: 'model', table, label },
+  };
+  return createTpeSamplerWithSource(space, opts, 'tpe', source);
+};
+
+/**
+ * A TPE sampler named `name` whose model is fitted to what `source` selects per ask (`opts.nStartupTrials` is
+ * left to the source). Everything else — encoding, constant liar, the discrete-space bookkeeping — is TPE's.
+ */
+export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerOptions, name: string, source: TpeModelSource): Sampler {
   const models = createParamModels(space);
   const paramCount = models.length;
   const groups = tpeGroups(space, opts.multivariate);
@@ -184,11 +225,9 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
   const discrete = models.every((m) => Number.isFinite(m.domainSize));
   const spaceSize = discrete ? countDiscreteConfigs(space, models) : Infinity;
   const drawConfig = createConfigDrawer(space);
-  const table = createObservationTable();
   /** Keys of every valid config told so far (discrete spaces only). */
   const seen = new Set<string>();
   let markCounter = 0;
-  const label = opts.multivariate ? 'tpe multivariate' : 'tpe';
 
   const encodeRow = (config: Config): Float64Array => {
     const row = new Float64Array(paramCount);
@@ -229,7 +268,13 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
     return undefined;
   };
 
-  const tpeAsk = (rng: Rng, pendingRows: readonly Float64Array[], taken: (row: Float64Array) => boolean): AskResult => {
+  const tpeAsk = (
+    rng: Rng,
+    table: TpeTableView,
+    label: string,
+    pendingRows: readonly Float64Array[],
+    taken: (row: Float64Array) => boolean,
+  ): AskResult => {
     const n = table.rankable;
     const nBelow = Math.min(Math.ceil(opts.gamma * n), opts.gammaMax, n);
     const mark = ++markCounter;
@@ -322,7 +367,7 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
   };
 
   return {
-    name: 'tpe',
+    name,
     ask(request: AskRequest): AskResult {
       const pendingRows = request.pending.map(encodeRow);
       let taken: (row: Float64Array) => boolean = () => false;
@@ -348,18 +393,19 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
           return seen.has(key) || pendingKeys.has(key);
         };
       }
-      if (table.rankable < opts.nStartupTrials) {
+      const selection = source.select(request);
+      if (selection.kind === 'random') {
         const drawn = randomUnused(request.rng, taken);
         if (drawn === undefined) return { kind: 'exhausted', reason: `no unused config found in the discrete space of ${spaceSize} configs` };
         const how = drawn.how === 'random' ? '' : ` (${drawn.how})`;
-        return { kind: 'suggest', config: drawn.config, note: `random startup ${table.rankable + 1}/${opts.nStartupTrials}${how}` };
+        return { kind: 'suggest', config: drawn.config, note: `${selection.note}${how}` };
       }
-      return tpeAsk(request.rng, pendingRows, taken);
+      return tpeAsk(request.rng, selection.table, selection.label, pendingRows, taken);
     },
     tell(observation: Observation): void {
       const row = encodeRow(observation.config);
       const loss = observation.loss !== null && Number.isFinite(observation.loss) ? observation.loss : Infinity;
-      table.upsert({
+      const entry: TableEntry = {
         trialId: observation.trialId,
         trialNumber: observation.trialNumber,
         tier: tierOf(observation),
@@ -368,8 +414,9 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
         config: observation.config,
         row,
         mark: 0,
-      });
+      };
+      source.tell(entry, observation);
       if (discrete && isValid(observation.config)) seen.add(rowKey(models, row));
     },
   };
-};
+}

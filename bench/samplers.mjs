@@ -1,0 +1,260 @@
+/**
+ * `npm run bench:samplers`: Rung's samplers and schedulers against Optuna 3.1 on the shared benchmark harness
+ * (../shared/bench, or $RUNG_BENCH_HARNESS), in the same run on the same machine.
+ *
+ * Rung runs as an external engine (`node dist/cli.js ask-tell`, protocol hpo-jsonl/1) through run_external.py;
+ * Optuna runs in-process through optuna_ref.py; summarize.py puts both side by side. This script adds the
+ * comparisons the harness does not print (Rung vs Optuna per problem, epochs to reach Optuna TPE+Hyperband's
+ * median quality) and writes everything under bench/results/samplers/<mode>/ (gitignored).
+ *
+ *   npm run bench:samplers                 quick: 3 seeds, the harness's quick problems; a few minutes
+ *   npm run bench:samplers -- --full       the targets: TPE 10 seeds x 100 trials (5 x 200 on the 10-D/20-D
+ *                                          problems); GP at 50 trials on the continuous <= 6-D problems; engine
+ *                                          time per trial up to 2,000 trials; multi-fidelity incl. digits_mlp
+ *   options: --no-optuna (reuse the Optuna results already in the output folder), --report-only (re-render the
+ *   report from the results already there), --jobs N, --out DIR
+ *
+ * Needs /usr/bin/python3; Optuna (Debian python3-optuna) for the reference side, python3-sklearn for gp_skl and
+ * digits_mlp. Not a test: no thresholds, nothing here runs in CI.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const python = '/usr/bin/python3';
+const harness = path.resolve(process.env.RUNG_BENCH_HARNESS ?? path.join(repo, '..', 'shared', 'bench'));
+const cli = path.join(repo, 'dist', 'cli.js');
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const full = flag('--full');
+const mode = full ? 'full' : 'quick';
+const jobs = value('--jobs', '2');
+const out = path.resolve(value('--out', path.join(repo, 'bench', 'results', 'samplers', mode)));
+
+/** What each mode runs. Problem lists follow the harness's plan.py; GP budgets follow the issue (50 trials). */
+const plans = {
+  quick: {
+    single: ['branin_log', 'hartmann6', 'classifier', 'intcat'],
+    gp: ['branin_log', 'hartmann6'],
+    mf: ['lcsynth', 'mfhartmann6'],
+    mfKinds: 'multifidelity',
+    seeds: 3,
+    seedsHd: 3,
+    gpSeeds: 3,
+    rungMf: ['tpe', 'tpe_hyperband', 'tpe_asha', 'tpe_sha', 'bohb'],
+    optunaMf: ['tpe', 'tpe_hyperband', 'tpe_sha'],
+  },
+  full: {
+    single: ['branin', 'branin_log', 'hartmann3', 'hartmann6', 'rosenbrock5', 'levy5', 'ackley10', 'styblinski_tang10', 'rosenbrock20', 'classifier', 'intcat'],
+    gp: ['branin_log', 'hartmann3', 'hartmann6', 'rosenbrock5', 'levy5'],
+    mf: ['lcsynth', 'mfhartmann3', 'mfhartmann6', 'digits_mlp'],
+    mfKinds: 'multifidelity,command',
+    seeds: 10,
+    seedsHd: 5,
+    gpSeeds: 10,
+    rungMf: ['tpe', 'tpe_hyperband', 'tpe_asha', 'tpe_sha', 'tpe_hyperband_sync', 'bohb'],
+    optunaMf: ['tpe', 'tpe_hyperband', 'tpe_sha'],
+  },
+};
+const plan = plans[mode];
+
+function fail(message) {
+  process.stderr.write(`bench:samplers: ${message}\n`);
+  process.exit(1);
+}
+
+if (!existsSync(python)) fail(`${python} not found (Debian's Python runs the harness)`);
+if (!existsSync(path.join(harness, 'run_external.py'))) fail(`no harness at ${harness} (set RUNG_BENCH_HARNESS)`);
+if (!existsSync(cli)) fail('dist/cli.js is missing: run `npm run build` first');
+const hasModule = (name) => spawnSync(python, ['-c', `import ${name}`], { cwd: repo }).status === 0;
+mkdirSync(out, { recursive: true });
+const logDir = path.join(out, 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const reportOnly = flag('--report-only');
+const runOptuna = !flag('--no-optuna') && !reportOnly;
+if (runOptuna && !hasModule('optuna')) fail('Optuna is not importable by /usr/bin/python3: apt-get install -y python3-optuna python3-scipy (or pass --no-optuna to reuse earlier results)');
+const hasSklearn = hasModule('sklearn');
+
+const started = Date.now();
+const timings = [];
+
+/** Runs one harness command, its output going to a log file; prints one line per command. */
+function harnessRun(label, script, args) {
+  const t0 = Date.now();
+  const logFile = path.join(logDir, `${label.replace(/[^a-z0-9_.-]+/gi, '_')}.log`);
+  process.stdout.write(`  ${label} ... `);
+  // cwd = the harness: its scripts import benchlib from there, and Optuna must not be the working directory.
+  const result = spawnSync(python, [path.join(harness, script), ...args], { cwd: harness, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  writeFileSync(logFile, `${result.stdout ?? ''}\n--- stderr ---\n${result.stderr ?? ''}`);
+  const seconds = (Date.now() - t0) / 1000;
+  timings.push({ label, seconds, status: result.status });
+  const errors = ((result.stdout ?? '').match(/ ERROR /g) ?? []).length;
+  process.stdout.write(`${seconds.toFixed(1)} s${result.status === 0 ? '' : ` (exit ${result.status}, see ${path.relative(repo, logFile)})`}${errors ? `, ${errors} runs with errors` : ''}\n`);
+}
+
+const rung = (method, extra = []) => [`${process.execPath} ${cli} ask-tell`, '--label', 'rung', '--method', method, '--mode', mode, '--jobs', jobs, '--out', out, '--no-summary', ...extra];
+const optuna = (methods, extra = []) => ['--mode', mode, '--methods', methods, '--jobs', jobs, '--out', out, ...extra];
+const seedArgs = ['--seeds', String(plan.seeds), '--seeds-hd', String(plan.seedsHd)];
+const mfProblems = plan.mf.filter((p) => p !== 'digits_mlp' || hasSklearn);
+if (mfProblems.length < plan.mf.length) process.stdout.write('python3-sklearn missing: digits_mlp skipped\n');
+
+process.stdout.write(`bench:samplers (${mode}) -> ${path.relative(repo, out) || out}\n`);
+if (!reportOnly) process.stdout.write('Rung (node dist/cli.js ask-tell):\n');
+if (!reportOnly) harnessRun('rung tpe single + overhead', 'run_external.py', rung('tpe', ['--kinds', 'single', '--problems', plan.single.join(','), ...seedArgs, '--overhead']));
+if (!reportOnly) harnessRun('rung gp single (50 trials)', 'run_external.py', rung('gp', ['--kinds', 'single', '--problems', plan.gp.join(','), '--seeds', String(plan.gpSeeds), '--trials-scale', '0.5']));
+for (const method of reportOnly ? [] : plan.rungMf) {
+  harnessRun(`rung ${method} multi-fidelity`, 'run_external.py', rung(method, ['--kinds', plan.mfKinds, '--problems', mfProblems.join(','), '--seeds', String(plan.seeds)]));
+}
+if (runOptuna) {
+  process.stdout.write('Optuna 3.1 (optuna_ref.py):\n');
+  harnessRun('optuna tpe single + overhead', 'optuna_ref.py', optuna('tpe', ['--problems', plan.single.join(','), ...seedArgs]));
+  if (hasSklearn) {
+    harnessRun('optuna gp_skl single (100 trials)', 'optuna_ref.py', optuna('gp_skl', ['--problems', plan.gp.join(','), '--seeds', String(plan.gpSeeds), '--gp', 'on', '--no-overhead']));
+  } else {
+    process.stdout.write('python3-sklearn missing: the gp_skl baseline is skipped\n');
+  }
+  harnessRun('optuna multi-fidelity', 'optuna_ref.py', optuna(plan.optunaMf.join(','), ['--problems', mfProblems.join(','), '--seeds', String(plan.seeds), '--no-overhead']));
+}
+
+// ---------------------------------------------------------------------------------------------- summaries ---
+const summary = spawnSync(python, [path.join(harness, 'summarize.py'), '--results', out, '--labels', 'optuna,rung', '--quiet'], { cwd: harness, encoding: 'utf8' });
+if (summary.status !== 0) fail(`summarize.py failed:\n${summary.stderr}`);
+const harnessMd = readFileSync(path.join(out, 'summary__optuna_rung.md'), 'utf8');
+
+/** All result files of a label: problem -> method -> runs. */
+function loadResults(label) {
+  const byProblem = new Map();
+  for (const file of readdirSync(out)) {
+    const parts = file.replace(/\.json$/, '').split('__');
+    if (!file.endsWith('.json') || parts.length !== 3 || parts[0] !== label) continue;
+    const data = JSON.parse(readFileSync(path.join(out, file), 'utf8'));
+    if (!Array.isArray(data.runs)) continue;
+    if (!byProblem.has(data.problem)) byProblem.set(data.problem, new Map());
+    byProblem.get(data.problem).set(data.method, data.runs.filter((r) => !r.error));
+  }
+  return byProblem;
+}
+
+function quantile(values, q) {
+  const v = values.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const pos = q * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, v.length - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+const median = (values) => quantile(values, 0.5);
+function g(v, digits = 3) {
+  if (v === null || v === undefined) return '—';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : Number(v.toPrecision(digits)).toString();
+}
+/** Median by rank of values that may be Infinity (a seed that never reached a target): "—" when it is. */
+function rankMedian(values) {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return '—';
+  const mid = v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return Number.isFinite(mid) ? g(mid) : 'not reached';
+}
+const withIqr = (values) => (median(values) === null ? '—' : `${g(median(values))} [${g(quantile(values, 0.25))}, ${g(quantile(values, 0.75))}]`);
+const msPerTrial = (runs) => median(runs.map((r) => (1000 * r.final.engine_s) / Math.max(1, r.final.n_events)));
+const metricOf = (runs) => runs.map((r) => r.final.regret ?? r.final.best_value);
+
+const rungResults = loadResults('rung');
+const optunaResults = loadResults('optuna');
+const lines = [];
+const table = (header, rows) => {
+  lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  lines.push('');
+};
+
+lines.push(`# Rung vs Optuna 3.1 — ${mode} mode`, '');
+lines.push(`Harness: ${harness}; engine: \`node dist/cli.js ask-tell\` (hpo-jsonl/1, IPC included in Rung's engine time); ${new Date().toISOString()}.`, '');
+
+// 1. TPE and GP, single-fidelity: median final regret [IQR] across seeds.
+lines.push('## Single-fidelity: median final regret [IQR] (lower is better)', '');
+const singleRows = [];
+for (const problem of plan.single) {
+  const rt = rungResults.get(problem)?.get('tpe') ?? [];
+  const ot = optunaResults.get(problem)?.get('tpe') ?? [];
+  const rg = rungResults.get(problem)?.get('gp') ?? [];
+  const og = optunaResults.get(problem)?.get('gp_skl') ?? [];
+  const rMed = median(metricOf(rt));
+  const oMed = median(metricOf(ot));
+  const verdict = rMed === null || oMed === null ? '' : rMed < oMed ? 'Rung better' : rMed > oMed ? 'Optuna better' : 'tie';
+  singleRows.push([
+    problem,
+    `${withIqr(metricOf(rt))} (${rt.length})`,
+    `${withIqr(metricOf(ot))} (${ot.length})`,
+    verdict,
+    rg.length ? `${withIqr(metricOf(rg))} (${rg.length})` : '',
+    og.length ? `${withIqr(metricOf(og))} (${og.length})` : '',
+    `${g(msPerTrial(rt))} / ${g(msPerTrial(ot))}`,
+    rg.length || og.length ? `${g(rg.length ? msPerTrial(rg) : null)} / ${g(og.length ? msPerTrial(og) : null)}` : '',
+  ]);
+}
+table(['problem', 'Rung tpe (seeds)', 'Optuna tpe (seeds)', 'TPE median', 'Rung gp @50 trials', 'gp_skl @100 (sklearn, not Optuna)', 'tpe ms/trial Rung / Optuna', 'gp ms/trial Rung / gp_skl'], singleRows);
+lines.push('TPE: 100 trials (200 for the 10-D/20-D problems). ms/trial: median engine time per trial in the quality runs (Rung: ask + tell including the JSON round trips; Optuna in-process).', '');
+
+// 2. Multi-fidelity: epochs to reach Optuna TPE+Hyperband's median final quality.
+lines.push("## Multi-fidelity: epochs until the incumbent is as good as Optuna TPE+Hyperband's median final value", '');
+const mfRows = [];
+for (const problem of mfProblems) {
+  const reference = optunaResults.get(problem)?.get('tpe_hyperband') ?? [];
+  const target = median(reference.map((r) => r.final.best_value));
+  if (target === null) continue;
+  const entries = [
+    ...[...(optunaResults.get(problem) ?? new Map())].map(([m, runs]) => [`optuna:${m}`, runs]),
+    ...[...(rungResults.get(problem) ?? new Map())].map(([m, runs]) => [`rung:${m}`, runs]),
+  ];
+  for (const [name, runs] of entries) {
+    // Per seed: the cumulative epochs at the first event whose incumbent reaches the target (∞ if never).
+    const epochs = runs.map((r) => (r.budget_curve ?? []).find(([, best]) => best !== null && best <= target)?.[0] ?? Infinity);
+    const reached = epochs.filter((e) => e !== Infinity).length;
+    mfRows.push([
+      problem,
+      name,
+      `${reached}/${runs.length}`,
+      rankMedian(epochs),
+      withIqr(runs.map((r) => r.final.total_steps)),
+      withIqr(runs.map((r) => r.final.best_value)),
+      g(msPerTrial(runs)),
+    ]);
+  }
+}
+table(['problem', 'method', 'seeds reaching', 'median epochs to reach (unreached = ∞)', 'epochs used in total', 'final best value', 'eng ms/trial'], mfRows);
+lines.push('Target = median over seeds of optuna:tpe_hyperband\'s final best value (observed, noisy for lcsynth). Optuna\'s tpe_sha is its SuccessiveHalvingPruner (asynchronous, stopping only) — the counterpart of rung:tpe_asha; rung:tpe_sha and rung:tpe_hyperband_sync are synchronous and promote paused trials (protocol pause/resume), which Optuna cannot express.', '');
+
+// 3. Engine overhead per trial at the harness's checkpoints.
+const overheadRows = [];
+for (const label of ['optuna', 'rung']) {
+  const file = path.join(out, `overhead__${label}.json`);
+  if (!existsSync(file)) continue;
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  for (const row of data.rows) {
+    overheadRows.push([row.problem, `${label}:${row.method}`, row.checkpoints.map((c) => `@${c.n}: ${g(c.median_ms)}`).join(', '), g(row.total_engine_s)]);
+  }
+}
+if (overheadRows.length) {
+  lines.push('## Engine time per trial (ask + tell) as trials accumulate', '');
+  table(['problem', 'engine:method', 'median ms per trial in the window ending at N', 'total engine s'], overheadRows);
+}
+lines.push('## Harness summary (summarize.py --labels optuna,rung)', '', harnessMd);
+lines.push('## Commands and wall time', '');
+table(['step', 'seconds', 'exit'], timings.map((t) => [t.label, t.seconds.toFixed(1), String(t.status)]));
+lines.push(`Total ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+
+const report = lines.join('\n');
+writeFileSync(path.join(out, 'report.md'), `${report}\n`);
+process.stdout.write(`\n${report.split('## Harness summary')[0]}`);
+process.stdout.write(`full report: ${path.relative(repo, path.join(out, 'report.md'))} (incl. the harness's own tables); logs in ${path.relative(repo, logDir)}\n`);

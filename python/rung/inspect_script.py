@@ -1,0 +1,861 @@
+#!/usr/bin/env python3
+"""Read a training script's command-line interface and metric prints WITHOUT running it.
+
+    python3 -I inspect_script.py path/to/train.py
+    python3 -I inspect_script.py --stdin path/to/train.py < source     # the editor's unsaved text
+
+Zero dependencies, Python 3.8+. The script is parsed with ``ast`` only: nothing of it is executed or
+imported (neither are its imports), so a script that deletes files at import time is safe to inspect.
+
+Prints one JSON object on stdout (ASCII only) and exits 0:
+
+    {"version": 1, "script": ..., "frameworks": ["argparse"], "arguments": [...], "metrics": [...],
+     "imports": [...], "warnings": [...]}
+
+or, when the script cannot be read or parsed, exits 1 with
+
+    {"version": 1, "error": {"kind": "syntax" | "read" | "usage" | "internal", "message": ..., "line": N, "column": N}}
+
+What is read:
+- argparse: every ``<parser>.add_argument(...)`` with literal option strings (flags, dest, type, default,
+  choices, help, nargs, action, required), ``set_defaults(...)``; arguments of subparsers are skipped
+  (a trial command would need the sub-command) and reported in ``warnings``.
+- click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
+  ``is_flag``, ``--x/--no-x``).
+- typer: the parameters of the one ``@app.command()`` function or the function given to ``typer.run``
+  (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices).
+- metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
+  ``str.format``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
+  and keyword names of ``rung.report(...)``.
+
+Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
+constants, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
+text with ``hasDefault: true`` and ``default: null``.
+"""
+
+import ast
+import json
+import math
+import re
+import sys
+import tokenize
+
+VERSION = 1
+
+# Marks where a template has a runtime value (a NUL never occurs in real format strings).
+HOLE = "\x00"
+
+# A key followed by `=` or `:` and then a runtime value; the same key syntax Rung's metric parser reads.
+# The key must start a token (not be glued to a letter, digit, `_`, `.`, `/` or `@` before it).
+METRIC_KEY = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*)['\"]?\s*[=:]\s*" + HOLE)
+
+PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+# `train.py: {err}` is a message naming a file, not a metric.
+FILE_NAME = re.compile(r"\.(?:py|pyw|ipynb|sh|txt|json|ya?ml|csv|tsv|log|cfg|ini|toml|pt|pth|pkl|ckpt|h5|npz|npy|onnx|bin)$", re.I)
+
+LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
+BUILTIN_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
+PATH_TYPES = {"Path", "PurePath", "PosixPath", "FileType", "File", "open"}
+MAX_TEXT = 200
+
+
+class Unknown(Exception):
+    """A value that is not a static literal."""
+
+
+def clip(text):
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "\u2026"
+
+
+def json_safe(value):
+    """Values JSON can carry: non-finite floats and other exotic values are not representable."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2 ** 53 else float(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Unknown()
+        return value
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    raise Unknown()
+
+
+def dotted(node):
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def last_name(node):
+    """The last identifier of a Name/Attribute (`click.option` -> `option`), else None."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def const_str(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def subscript_parts(node):
+    """The elements inside `X[...]` (Python 3.8 wraps them in ast.Index)."""
+    inner = node.slice
+    if type(inner).__name__ == "Index":  # Python 3.8
+        inner = inner.value  # type: ignore[attr-defined]
+    if isinstance(inner, ast.Tuple):
+        return list(inner.elts)
+    return [inner]
+
+
+class Inspector:
+    def __init__(self, source, tree, filename):
+        self.source = source
+        self.tree = tree
+        self.filename = filename
+        self.constants = {}  # module-level NAME = literal
+        self.enums = {}  # module-level Enum classes: name -> {member: value}
+        self.arguments = []
+        self.metrics = {}
+        self.warnings = []
+        self.frameworks = []
+        self.imports = []
+        self.click_names = set()  # names bound to click or its option/argument functions
+        self.typer_names = set()
+
+    # ------------------------------------------------------------------ helpers
+
+    def text(self, node):
+        try:
+            return clip(ast.get_source_segment(self.source, node))
+        except Exception:  # positions missing on synthetic nodes
+            return None
+
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def value(self, node, depth=0):
+        """Statically evaluate a literal-ish expression, or raise Unknown."""
+        if depth > 20:
+            raise Unknown()
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (bool, int, float, str)) or node.value is None:
+                return node.value
+            raise Unknown()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = self.value(node.operand, depth + 1)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise Unknown()
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            a = self.value(node.left, depth + 1)
+            b = self.value(node.right, depth + 1)
+            if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+                raise Unknown()
+            try:
+                if isinstance(node.op, ast.Add):
+                    return a + b
+                if isinstance(node.op, ast.Sub):
+                    return a - b
+                if isinstance(node.op, ast.Mult):
+                    return a * b
+                if isinstance(node.op, ast.Div):
+                    return a / b
+                if isinstance(node.op, ast.FloorDiv):
+                    return a // b
+                if isinstance(node.op, ast.Pow) and abs(b) <= 64 and abs(a) < 1e6:
+                    return a ** b
+            except (ArithmeticError, ValueError):
+                raise Unknown()
+            raise Unknown()
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return [self.value(e, depth + 1) for e in node.elts]
+        if isinstance(node, ast.Dict):
+            if any(k is None for k in node.keys):
+                raise Unknown()
+            return {self.value(k, depth + 1): self.value(v, depth + 1) for k, v in zip(node.keys, node.values)}
+        if isinstance(node, ast.Name):
+            if node.id in self.constants:
+                return self.value(self.constants[node.id], depth + 1)
+            raise Unknown()
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            members = self.enums.get(node.value.id)
+            if members is not None and node.attr in members:
+                return members[node.attr]
+            raise Unknown()
+        if isinstance(node, ast.Call):
+            fn = dotted(node.func)
+            if fn == "range" and not node.keywords and 1 <= len(node.args) <= 3:
+                bounds = [self.value(a, depth + 1) for a in node.args]
+                if all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+                    r = range(*bounds)
+                    if len(r) <= 1000:
+                        return list(r)
+            if fn in ("list", "tuple", "sorted", "set") and len(node.args) == 1 and not node.keywords:
+                inner = node.args[0]
+                if isinstance(inner, ast.Name) and inner.id in self.enums:
+                    return list(self.enums[inner.id].values())
+                v = self.value(inner, depth + 1)
+                if isinstance(v, dict):
+                    v = list(v.keys())
+                if isinstance(v, list):
+                    return sorted(v, key=repr) if fn in ("sorted", "set") else v
+            if fn == "float" and len(node.args) == 1:
+                v = self.value(node.args[0], depth + 1)
+                try:
+                    return float(v)
+                except (TypeError, ValueError):
+                    raise Unknown()
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "keys" and not node.args:
+                v = self.value(node.func.value, depth + 1)
+                if isinstance(v, dict):
+                    return list(v.keys())
+        raise Unknown()
+
+    def try_value(self, node):
+        """(True, json-safe value) or (False, None)."""
+        try:
+            return True, json_safe(self.value(node))
+        except (Unknown, RecursionError):
+            return False, None
+
+    # ------------------------------------------------------------------ module facts
+
+    def collect_module_facts(self):
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                self.constants[stmt.targets[0].id] = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                self.constants[stmt.target.id] = stmt.value
+            elif isinstance(stmt, ast.ClassDef):
+                bases = {last_name(b) for b in stmt.bases}
+                if bases & {"Enum", "StrEnum", "IntEnum"}:
+                    members = {}
+                    for item in stmt.body:
+                        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+                            ok, v = self.try_value(item.value)
+                            if ok and isinstance(v, (str, int, float)):
+                                members[item.targets[0].id] = v
+                    self.enums[stmt.name] = members
+        # A name rebound later (a loop variable, a parsed value) is not a constant.
+        assigned = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assigned[node.id] = assigned.get(node.id, 0) + 1
+        for name in list(self.constants):
+            if assigned.get(name, 0) > 1:
+                del self.constants[name]
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    top = alias.name.split(".")[0]
+                    self.add_import(top)
+                    if top == "click":
+                        self.click_names.add(alias.asname or "click")
+                    if top == "typer":
+                        self.typer_names.add(alias.asname or "typer")
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top = node.module.split(".")[0]
+                self.add_import(top)
+                for alias in node.names:
+                    if top == "click":
+                        self.click_names.add(alias.asname or alias.name)
+                    if top == "typer":
+                        self.typer_names.add(alias.asname or alias.name)
+
+    def add_import(self, name):
+        if name not in self.imports:
+            self.imports.append(name)
+
+    def add_framework(self, name):
+        if name not in self.frameworks:
+            self.frameworks.append(name)
+
+    # ------------------------------------------------------------------ argparse
+
+    def argparse_arguments(self):
+        # Receivers whose arguments belong to a sub-command: results of add_parser(), and groups made from them.
+        sub = set()
+        for _ in range(3):  # a few passes reach groups of groups
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
+                    method = node.value.func.attr
+                    receiver = dotted(node.value.func.value)
+                    if method == "add_parser" or (method in ("add_argument_group", "add_mutually_exclusive_group") and receiver in sub):
+                        for target in node.targets:
+                            name = dotted(target)
+                            if name:
+                                sub.add(name)
+        defaults = {}
+        calls = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            receiver = node.func.value
+            is_sub = dotted(receiver) in sub or (
+                isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "add_parser"
+            )
+            if node.func.attr == "add_subparsers":
+                self.warn("the script has sub-commands (argparse subparsers); their arguments are not read")
+            elif node.func.attr == "add_argument":
+                if is_sub:
+                    names = [const_str(a) for a in node.args]
+                    self.warn("skipped sub-command argument %s (line %d)" % ("/".join(n for n in names if n) or "?", node.lineno))
+                    continue
+                calls.append(node)
+            elif node.func.attr == "set_defaults" and not is_sub:
+                for kw in node.keywords:
+                    if kw.arg:
+                        defaults[kw.arg] = kw.value
+        calls.sort(key=lambda n: (n.lineno, n.col_offset))
+        for call in calls:
+            arg = self.argparse_argument(call)
+            if arg is None:
+                continue
+            if arg["dest"] in defaults:
+                self.apply_default(arg, defaults[arg["dest"]])
+            self.add_argument(arg)
+        if calls:
+            self.add_framework("argparse")
+
+    def argparse_argument(self, call):
+        names = [const_str(a) for a in call.args]
+        if not names or any(n is None for n in names) or any(isinstance(a, ast.Starred) for a in call.args):
+            self.warn("skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
+            return None
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        positional = not names[0].startswith("-")
+        flags = [] if positional else names
+        if positional:
+            dest = names[0]
+        else:
+            long_flags = [f for f in flags if f.startswith("--")]
+            dest = (long_flags[0] if long_flags else flags[0]).lstrip("-").replace("-", "_")
+        dest_node = kw.get("dest")
+        if dest_node is not None and const_str(dest_node):
+            dest = const_str(dest_node)
+        arg = new_argument("argparse", flags, dest, call.lineno, positional)
+
+        action = None
+        action_node = kw.get("action")
+        if action_node is not None:
+            action = const_str(action_node)
+            if action is None:
+                name = last_name(action_node)
+                action = "boolean_optional" if name == "BooleanOptionalAction" else "custom"
+        arg["action"] = action or "store"
+        if action in ("store_true", "store_false", "boolean_optional"):
+            arg["type"] = "bool"
+            arg["flag"] = True
+            arg["hasDefault"] = True
+            arg["default"] = action == "store_false" if action != "boolean_optional" else None
+        elif action in ("store_const", "append_const", "count", "help", "version"):
+            arg["flag"] = True
+
+        if "type" in kw:
+            arg["typeText"] = self.text(kw["type"])
+            arg["type"] = self.type_of(kw["type"]) or arg["type"]
+        if "default" in kw:
+            self.apply_default(arg, kw["default"])
+        if "choices" in kw:
+            ok, choices = self.try_value(kw["choices"])
+            if ok and isinstance(choices, list) and all(c is None or isinstance(c, (str, int, float, bool)) for c in choices):
+                arg["choices"] = choices
+            else:
+                arg["choicesText"] = self.text(kw["choices"])
+        if "help" in kw:
+            ok, text = self.try_value(kw["help"])
+            arg["help"] = clip(text) if ok and isinstance(text, str) else self.text(kw["help"])
+        if "nargs" in kw:
+            ok, nargs = self.try_value(kw["nargs"])
+            arg["nargs"] = nargs if ok and isinstance(nargs, (str, int)) else self.text(kw["nargs"])
+        if "required" in kw:
+            ok, required = self.try_value(kw["required"])
+            arg["required"] = bool(required) if ok else True
+        elif positional:
+            arg["required"] = arg["nargs"] not in ("?", "*")
+        if "metavar" in kw:
+            ok, metavar = self.try_value(kw["metavar"])
+            if ok and isinstance(metavar, str):
+                arg["metavar"] = metavar
+        self.infer_type(arg, argparse_default_str=True)
+        return arg
+
+    def apply_default(self, arg, node):
+        ok, value = self.try_value(node)
+        arg["hasDefault"] = True
+        arg["defaultText"] = self.text(node)
+        arg["default"] = value if ok and (value is None or isinstance(value, (str, int, float, bool, list))) else None
+
+    def type_of(self, node):
+        """int/float/str/bool/path from a `type=` (or an annotation), else None."""
+        if isinstance(node, ast.Call):  # argparse.FileType('r'), click.Path(...), click.Choice(...)
+            node = node.func
+        if isinstance(node, ast.Lambda):
+            body = node.body
+            if isinstance(body, ast.Call):
+                return self.type_of(body.func)
+            return None
+        name = last_name(node)
+        if name is None:
+            return None
+        if name in BUILTIN_TYPES:
+            return BUILTIN_TYPES[name]
+        if name in PATH_TYPES:
+            return "path"
+        lower = name.lower()
+        if name in ("INT", "IntRange"):
+            return "int"
+        if name in ("FLOAT", "FloatRange"):
+            return "float"
+        if name in ("STRING", "UNPROCESSED"):
+            return "str"
+        if name == "BOOL":
+            return "bool"
+        if "bool" in lower:
+            return "bool"
+        if "float" in lower:
+            return "float"
+        if "int" in lower:
+            return "int"
+        if "path" in lower or "file" in lower or "dir" in lower:
+            return "path"
+        return None
+
+    def infer_type(self, arg, argparse_default_str=False):
+        """Fill a missing type from the default, then the choices."""
+        if arg["type"] is not None:
+            return
+        for candidate in [arg["default"]] + list(arg["choices"] or []):
+            if isinstance(candidate, bool):
+                arg["type"] = "bool"
+                return
+            if isinstance(candidate, int):
+                arg["type"] = "int"
+                return
+            if isinstance(candidate, float):
+                arg["type"] = "float"
+                return
+            if isinstance(candidate, str):
+                arg["type"] = "str"
+                return
+        if argparse_default_str and not arg["flag"]:
+            arg["type"] = "str"  # argparse passes the text on when there is no type=
+
+    def add_argument(self, arg):
+        if any(a["dest"] == arg["dest"] for a in self.arguments):
+            self.warn("argument %s is declared more than once; the first one is used" % arg["dest"])
+            return
+        self.arguments.append(arg)
+
+    # ------------------------------------------------------------------ click
+
+    def is_click(self, func, names):
+        if isinstance(func, ast.Attribute) and func.attr in names:
+            return dotted(func.value) in self.click_names
+        return isinstance(func, ast.Name) and func.id in names and func.id in self.click_names
+
+    def click_arguments(self):
+        commands = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorated = [d for d in node.decorator_list if isinstance(d, ast.Call) and self.is_click(d.func, ("option", "argument"))]
+            if decorated:
+                commands.append((node, decorated))
+        if not commands:
+            return
+        commands.sort(key=lambda c: c[0].lineno)
+        if len(commands) > 1:
+            self.warn(
+                "several click commands (%s); the options of %s are read"
+                % (", ".join(c[0].name for c in commands), commands[0][0].name)
+            )
+        self.add_framework("click")
+        _, decorators = commands[0]
+        # Decorators apply bottom-up but click lists options top-down, as written.
+        for dec in decorators:
+            arg = self.click_argument(dec)
+            if arg is not None:
+                self.add_argument(arg)
+
+    def click_argument(self, call):
+        is_argument = last_name(call.func) == "argument"
+        decls = [const_str(a) for a in call.args]
+        if not decls or any(d is None for d in decls):
+            self.warn("skipped a click option whose names are not literals (line %d)" % call.lineno)
+            return None
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        flags = []
+        secondary = False
+        name = None
+        for decl in decls:
+            if decl.startswith("-"):
+                for part in decl.split("/"):
+                    part = part.strip()
+                    if part:
+                        flags.append(part)
+                secondary = secondary or "/" in decl
+            elif decl.isidentifier():
+                name = decl
+        if name is None:
+            long_flags = [f for f in flags if f.startswith("--")]
+            name = (long_flags[0] if long_flags else (flags[0] if flags else "arg")).lstrip("-").replace("-", "_").lower()
+        arg = new_argument("click", [] if is_argument else flags, name, call.lineno, is_argument)
+        if is_argument:
+            arg["required"] = True
+        if "type" in kw:
+            self.click_type(arg, kw["type"])
+        if "default" in kw:
+            self.apply_default(arg, kw["default"])
+        if "help" in kw:
+            ok, text = self.try_value(kw["help"])
+            arg["help"] = clip(text) if ok and isinstance(text, str) else self.text(kw["help"])
+        for key in ("required", "is_flag", "multiple", "count"):
+            if key in kw:
+                ok, v = self.try_value(kw[key])
+                v = bool(v) if ok else False
+                if key == "required":
+                    arg["required"] = v
+                elif v and key == "is_flag":
+                    arg["flag"] = True
+                    arg["action"] = "store_true"
+                    arg["type"] = arg["type"] or "bool"
+                elif v and key == "multiple":
+                    arg["action"] = "append"
+                elif v and key == "count":
+                    arg["flag"] = True
+                    arg["action"] = "count"
+                    arg["type"] = "int"
+        if secondary:
+            arg["flag"] = True
+            arg["action"] = "boolean_optional"
+            arg["type"] = "bool"
+        if "nargs" in kw:
+            ok, nargs = self.try_value(kw["nargs"])
+            arg["nargs"] = nargs if ok else self.text(kw["nargs"])
+        if arg["flag"] and not arg["hasDefault"]:
+            arg["hasDefault"] = True
+            arg["default"] = False if arg["type"] == "bool" else 0
+        self.infer_type(arg)
+        if arg["type"] is None and not arg["flag"]:
+            arg["type"] = "str"  # click's default type
+        return arg
+
+    def click_type(self, arg, node):
+        arg["typeText"] = self.text(node)
+        if isinstance(node, ast.Call) and last_name(node.func) == "Choice" and node.args:
+            ok, choices = self.try_value(node.args[0])
+            if ok and isinstance(choices, list):
+                arg["choices"] = choices
+                arg["type"] = "str"
+                return
+            arg["choicesText"] = self.text(node.args[0])
+        if isinstance(node, ast.Call) and last_name(node.func) in ("IntRange", "FloatRange"):
+            bounds = list(node.args[:2])
+            names = {k.arg: k.value for k in node.keywords if k.arg}
+            for i, key in enumerate(("min", "max")):
+                source = names.get(key, bounds[i] if i < len(bounds) else None)
+                if source is not None:
+                    ok, v = self.try_value(source)
+                    if ok and isinstance(v, (int, float)) and not isinstance(v, bool):
+                        arg[key] = v
+        arg["type"] = self.type_of(node)
+
+    # ------------------------------------------------------------------ typer
+
+    def typer_arguments(self):
+        if not self.typer_names:
+            return
+        functions = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.setdefault(node.name, node)
+        commands = []
+        for fn in functions.values():
+            for dec in fn.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(target, ast.Attribute) and target.attr == "command":
+                    commands.append(fn)
+                    break
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and last_name(node.func) == "run" and node.args:
+                target = node.func
+                if isinstance(target, ast.Attribute) and dotted(target.value) in self.typer_names or (
+                    isinstance(target, ast.Name) and target.id in self.typer_names
+                ):
+                    fn = functions.get(last_name(node.args[0]) or "")
+                    if fn is not None and fn not in commands:
+                        commands.append(fn)
+        if not commands:
+            return
+        if len(commands) > 1:
+            self.warn(
+                "several typer commands (%s): a trial command must name one; their options are not read"
+                % ", ".join(fn.name for fn in commands)
+            )
+            return
+        self.add_framework("typer")
+        fn = commands[0]
+        params = list(fn.args.posonlyargs) + list(fn.args.args) if hasattr(fn.args, "posonlyargs") else list(fn.args.args)
+        positional_defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+        pairs = list(zip(params, positional_defaults)) + list(zip(fn.args.kwonlyargs, fn.args.kw_defaults))
+        for param, default in pairs:
+            arg = self.typer_parameter(param, default)
+            if arg is not None:
+                self.add_argument(arg)
+
+    def typer_call(self, node):
+        """(kind, call) when node is typer.Option(...)/typer.Argument(...)."""
+        if isinstance(node, ast.Call):
+            name = last_name(node.func)
+            if name in ("Option", "Argument"):
+                return name, node
+        return None, None
+
+    def typer_parameter(self, param, default):
+        annotation = param.annotation
+        info_kind, info = None, None
+        if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Annotated":
+            parts = subscript_parts(annotation)
+            annotation = parts[0] if parts else None
+            for extra in parts[1:]:
+                info_kind, info = self.typer_call(extra)
+                if info is not None:
+                    break
+        if annotation is not None and last_name(annotation) == "Context":
+            return None
+        default_kind, default_call = self.typer_call(default)
+        if default_call is not None:
+            info_kind, info = default_kind, default_call
+            default = None
+            args = list(default_call.args)
+            if args:
+                default, decl_nodes = args[0], args[1:]  # old style: typer.Option(default, "--name")
+            else:
+                decl_nodes = []
+        else:
+            decl_nodes = list(info.args) if info is not None else []
+        kw = {k.arg: k.value for k in info.keywords if k.arg} if info is not None else {}
+        if "default" in kw:
+            default = kw["default"]
+        required = default is None or (isinstance(default, ast.Constant) and default.value is Ellipsis)
+        positional = info_kind == "Argument" or (info_kind is None and default is None)
+        decls = [const_str(d) for d in decl_nodes]
+        flags = []
+        for decl in decls:
+            if decl and decl.startswith("-"):
+                flags.extend(p.strip() for p in decl.split("/") if p.strip())
+        name = param.arg
+        arg = new_argument("typer", [], name, param.lineno, positional)
+        arg["required"] = required
+        inner = annotation
+        if isinstance(inner, ast.Subscript) and last_name(inner.value) in ("Optional", "Union"):
+            inner = subscript_parts(inner)[0]
+        if isinstance(inner, ast.BinOp):  # float | None
+            inner = inner.left
+        if isinstance(inner, ast.Subscript) and last_name(inner.value) in ("List", "list", "Tuple", "tuple", "Sequence"):
+            arg["action"] = "append"
+            inner = subscript_parts(inner)[0]
+        if inner is not None:
+            arg["typeText"] = self.text(annotation)
+            enum_name = last_name(inner)
+            if enum_name in self.enums:
+                arg["choices"] = list(self.enums[enum_name].values())
+                arg["type"] = "str"
+            else:
+                arg["type"] = self.type_of(inner)
+        if not required:
+            self.apply_default(arg, default)
+        if "help" in kw:
+            ok, text = self.try_value(kw["help"])
+            arg["help"] = clip(text) if ok and isinstance(text, str) else self.text(kw["help"])
+        for key in ("min", "max"):
+            if key in kw:
+                ok, v = self.try_value(kw[key])
+                if ok and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    arg[key] = v
+        if not positional:
+            if not flags:
+                dashed = "--" + name.replace("_", "-")
+                flags = [dashed, "--no-" + name.replace("_", "-")] if arg["type"] == "bool" else [dashed]
+            if arg["type"] == "bool":
+                arg["flag"] = True
+                arg["action"] = "boolean_optional"
+            arg["flags"] = flags
+        self.infer_type(arg)
+        return arg
+
+    # ------------------------------------------------------------------ metrics
+
+    def template(self, node):
+        """A string template with HOLE where runtime values go, or None."""
+        if isinstance(node, ast.JoinedStr):
+            out = []
+            for part in node.values:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    out.append(part.value)
+                else:
+                    out.append(HOLE)
+            return "".join(out)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            fmt = const_str(node.left)
+            if fmt is not None:
+                return PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            fmt = const_str(node.func.value)
+            if fmt is not None:
+                return FORMAT_FIELD.sub(lambda m: {"{{": "{", "}}": "}"}.get(m.group(0), HOLE), fmt)
+        return None
+
+    def add_metric(self, name, node, text):
+        if FILE_NAME.search(name):
+            return
+        if name not in self.metrics:
+            self.metrics[name] = {"name": name, "line": getattr(node, "lineno", 0), "text": clip(text)}
+
+    def scan_template(self, template, node):
+        for match in METRIC_KEY.finditer(template):
+            self.add_metric(match.group(1), node, self.text(node) or template.replace(HOLE, "{}"))
+
+    def metric_prints(self):
+        for node in ast.walk(self.tree):
+            tpl = self.template(node)
+            if tpl is not None:
+                self.scan_template(tpl, node)
+                continue
+            if not isinstance(node, ast.Call):
+                continue
+            fn = last_name(node.func)
+            if fn == "print" or (fn == "write" and dotted(node.func) in ("sys.stdout.write", "sys.stderr.write", "tqdm.write")):
+                # print("val_loss=", x, "acc:", y): the pieces are joined by spaces.
+                pieces = [const_str(a) if const_str(a) is not None else HOLE for a in node.args if not isinstance(a, ast.Starred)]
+                if len(pieces) > 1:
+                    self.scan_template(" ".join(pieces), node)
+            if fn in LOGGING_METHODS and isinstance(node.func, ast.Attribute) and node.args:
+                # logger.info("val_loss=%.4f", x): %-style with lazy arguments.
+                fmt_index = 1 if fn == "log" else 0
+                if len(node.args) > fmt_index:
+                    fmt = const_str(node.args[fmt_index])
+                    if fmt is not None and len(node.args) > fmt_index + 1:
+                        self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
+            if fn in ("dumps", "print") or fn in LOGGING_METHODS:
+                for a in node.args:
+                    if isinstance(a, ast.Dict):
+                        for key in a.keys:
+                            k = const_str(key) if key is not None else None
+                            if k:
+                                self.add_metric(k, node, self.text(node))
+            if fn == "report" and node.keywords:
+                for kw in node.keywords:
+                    if kw.arg:
+                        self.add_metric(kw.arg, node, self.text(node))
+
+    # ------------------------------------------------------------------ run
+
+    def run(self):
+        self.collect_module_facts()
+        self.argparse_arguments()
+        self.click_arguments()
+        self.typer_arguments()
+        self.metric_prints()
+        return {
+            "version": VERSION,
+            "script": self.filename,
+            "python": "%d.%d.%d" % sys.version_info[:3],
+            "frameworks": self.frameworks,
+            "arguments": self.arguments,
+            "metrics": sorted(self.metrics.values(), key=lambda m: m["line"]),
+            "imports": self.imports,
+            "warnings": self.warnings,
+        }
+
+
+def new_argument(source, flags, dest, line, positional):
+    return {
+        "source": source,
+        "flags": list(flags),
+        "dest": dest,
+        "positional": positional,
+        "type": None,
+        "typeText": None,
+        "action": "store",
+        "flag": False,
+        "hasDefault": False,
+        "default": None,
+        "defaultText": None,
+        "choices": None,
+        "help": None,
+        "nargs": None,
+        "required": False,
+        "line": line,
+    }
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj, ensure_ascii=True, allow_nan=False))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def fail(kind, message, line=None, column=None):
+    error = {"kind": kind, "message": message}
+    if line is not None:
+        error["line"] = line
+    if column is not None:
+        error["column"] = column
+    emit({"version": VERSION, "error": error})
+    return 1
+
+
+def main(argv):
+    if sys.version_info < (3, 8):
+        return fail("python", "Python 3.8 or newer is needed to read the script (this is %d.%d)" % sys.version_info[:2])
+    args = argv[1:]
+    from_stdin = False
+    if args[:1] == ["--stdin"]:
+        from_stdin = True
+        args = args[1:]
+    if len(args) != 1:
+        return fail("usage", "usage: inspect_script.py [--stdin] SCRIPT.py")
+    filename = args[0]
+    try:
+        if from_stdin:
+            source = sys.stdin.buffer.read().decode("utf-8-sig")
+        else:
+            with tokenize.open(filename) as f:  # honours a PEP 263 coding line
+                source = f.read()
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return fail("read", "cannot read %s: %s" % (filename, exc))
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        return fail("syntax", "%s: %s" % (type(exc).__name__, exc.msg), exc.lineno, exc.offset)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return fail("syntax", "cannot parse %s: %s" % (filename, exc))
+    try:
+        result = Inspector(source, tree, filename).run()
+    except RecursionError:
+        return fail("internal", "the script is nested too deeply to inspect")
+    emit(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,405 @@
+/**
+ * `rung ask-tell`: the engine as an `hpo-jsonl/1` server. The harness owns the objective; this side turns
+ * `ask` into `Sampler.ask`, `report` into `Scheduler.onReport`, `tell` into `Sampler.tell` + `Scheduler.onExit`,
+ * exactly as the study runner does around a real process (study.ts), so a benchmark measures the same policies.
+ *
+ * - Trials are numbered 0, 1, … (wire ids are those integers; the engine's TrialId is the decimal string) and
+ *   each trial's Rng is `createRng(seed).fork("trial:<n>")`, like the study runner: a seed gives the same run.
+ * - Losses: a `maximize` problem is negated once, on the way in; samplers and schedulers only see losses.
+ * - Single-fidelity problems ignore the scheduler. Multi-fidelity problems use it on every `report`
+ *   (stopping mode: `{"prune": true}` when it says stop).
+ * - Promotion-mode schedulers (sha, synchronous Hyperband, asha/hyperband with `mode: promotion`) use the
+ *   protocol's pause/resume: a new trial is asked with `max_step` = its plan's budget, a `tell(paused)` parks
+ *   it, and a later `ask` answers what `onSlotFree` says — `promote` → `{"trial", "resume": true, "max_step"}`,
+ *   `new` → a new trial. `wait` (a rung barrier until running trials end) cannot arise in protocol v1, where no
+ *   trial runs while the harness asks; if a scheduler answers it anyway, a new trial starts when one may, else
+ *   the run ends with `{"done": true}` (logged).
+ * - Sampler observations, as the study runner tells them: complete → completed at the last step; paused →
+ *   completed at the step reached (the rung's budget: BOHB keeps observations per budget, and a later tell of
+ *   the same trial at a larger budget is added or replaces it, per sampler); pruned → pruned at the last
+ *   step; failed → failed (null loss).
+ * - Every request gets exactly one reply. A malformed request or a request out of order gets
+ *   `{"error": "..."}` (the harness then aborts that run, as PROTOCOL.md says) and the server keeps going.
+ */
+import { createSampler } from '../samplers/registry';
+import type { Observation, Sampler } from '../samplers/sampler';
+import { createScheduler } from '../schedulers/registry';
+import type { Scheduler } from '../schedulers/scheduler';
+import type { Config, SearchSpace } from '../space/searchSpace';
+import { validateConfig } from '../space/validateConfig';
+import { err, ok, type Result } from '../util/result';
+import { createRng, type Rng } from '../util/rng';
+import { defaultSampler, parseMethod, samplerByName, schedulerByName, type SamplerChoice, type SchedulerChoice } from './methods';
+import {
+  parseRequest,
+  serializeReply,
+  type AskRequest,
+  type InitRequest,
+  type Reply,
+  type ReportRequest,
+  type Request,
+  type TellRequest,
+  type WireTrialId,
+} from './protocol';
+import { spaceFromProtocol } from './spaceFromProtocol';
+
+/** Defaults taken from a study file passed with `--space` (lower precedence than the init message and flags). */
+export interface StudyDefaults {
+  readonly sampler?: SamplerChoice;
+  readonly scheduler?: SchedulerChoice & { readonly minBudget?: number; readonly maxBudget?: number };
+  readonly seed?: number;
+  readonly goal?: 'minimize' | 'maximize';
+  readonly trials?: number;
+}
+
+/** How the server is set up (the CLI's flags). */
+export interface AskTellOptions {
+  /** `--sampler`: a sampler name or alias (methods.ts); wins over `init.method`. */
+  readonly sampler?: string;
+  /** `--scheduler`: a scheduler name or alias; wins over `init.method`. */
+  readonly scheduler?: string;
+  /** `--seed`: wins over `init.seed`. */
+  readonly seed?: number;
+  /** `--space`: the search space to use instead of `init.problem.space`. */
+  readonly space?: SearchSpace;
+  /** The rest of a study file given with `--space`. */
+  readonly study?: StudyDefaults;
+  /** Diagnostics (the CLI writes them to stderr; stdout carries replies only). */
+  readonly log?: (message: string) => void;
+  /** Reported in the init reply. */
+  readonly engineVersion?: string;
+}
+
+/** One request line in, at most one reply line out. */
+export interface AskTellSession {
+  /**
+   * Handles one line. Returns the reply line (without newline) and whether the server should stop (after
+   * `shutdown`); `undefined` for a blank line, which is not a request.
+   */
+  handleLine(line: string): { readonly reply: string; readonly shutdown: boolean } | undefined;
+}
+
+type TrialPhase = 'running' | 'paused' | 'ended';
+
+interface TrialState {
+  readonly wire: WireTrialId;
+  readonly id: string;
+  readonly number: number;
+  readonly config: Config;
+  phase: TrialPhase;
+  /** Budget (max_step) of the current segment. */
+  budget: number;
+  lastStep?: number;
+  /** Last reported raw value (user direction); NaN for a null report. */
+  lastValue?: number;
+}
+
+interface RunState {
+  readonly space: SearchSpace;
+  readonly sampler: Sampler;
+  /** Multi-fidelity only. */
+  readonly scheduler?: Scheduler;
+  readonly fidelity?: { readonly min: number; readonly max: number };
+  /** +1 minimize, −1 maximize. */
+  readonly sign: number;
+  readonly studyRng: Rng;
+  readonly maxTrials?: number;
+  readonly trials: Map<string, TrialState>;
+  readonly promoteQueue: Array<{ readonly trialId: string; readonly budget: number }>;
+  nextNumber: number;
+  samplerExhausted?: string;
+  waitLogged: boolean;
+}
+
+/** snake_case → camelCase keys (scheduler options as the harness's `--option` would write them). */
+function camelKeys(options: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+function recordOf(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : {};
+}
+
+function keyOf(trial: WireTrialId): string {
+  return String(trial);
+}
+
+/** Creates a session: the protocol state machine, with no I/O of its own. */
+export function createAskTellSession(options: AskTellOptions = {}): AskTellSession {
+  const log = options.log ?? (() => undefined);
+  let run: RunState | undefined;
+  let initError: string | undefined;
+
+  const canStartNew = (r: RunState): boolean => r.samplerExhausted === undefined && (r.maxTrials === undefined || r.nextNumber < r.maxTrials);
+
+  const init = (request: InitRequest): Reply => {
+    if (run) return { error: 'init was already received' };
+    const built = buildRun(request, options, log);
+    if (!built.ok) {
+      initError = built.error;
+      return { error: built.error };
+    }
+    run = built.value.run;
+    return { ok: true, engine: built.value.engine };
+  };
+
+  const newTrial = (r: RunState): Reply => {
+    if (!canStartNew(r)) return { done: true };
+    const number = r.nextNumber;
+    const id = String(number);
+    const rng = r.studyRng.fork(`trial:${number}`);
+    const plan = r.scheduler?.plan(id, rng);
+    const pending: Config[] = [];
+    for (const t of r.trials.values()) if (t.phase === 'running') pending.push(t.config);
+    const asked = r.sampler.ask({
+      trialId: id,
+      trialNumber: number,
+      rng,
+      ...(plan ? { budget: plan.budget, bracket: plan.bracket } : {}),
+      pending,
+    });
+    if (asked.kind === 'exhausted') {
+      r.samplerExhausted = asked.reason;
+      // The planned trial never exists: withdraw it so no rung waits for it.
+      r.scheduler?.onExit(id, { status: 'stopped' });
+      log(`sampler exhausted: ${asked.reason}`);
+      return { done: true };
+    }
+    const checked = validateConfig(r.space, asked.config);
+    if (!checked.ok) return { error: `sampler ${r.sampler.name} proposed an invalid config: ${checked.error.join('; ')}` };
+    r.nextNumber++;
+    const budget = plan?.budget ?? r.fidelity?.max ?? 1;
+    r.trials.set(id, { wire: number, id, number, config: checked.value, phase: 'running', budget });
+    // Promotion mode: run only to the first rung and pause there (the harness's max_step).
+    const pause = r.scheduler?.mode === 'promotion' && r.fidelity !== undefined && budget < r.fidelity.max;
+    return { trial: number, params: checked.value, ...(pause ? { max_step: budget } : {}) };
+  };
+
+  const ask = (r: RunState, _request: AskRequest): Reply => {
+    const scheduler = r.scheduler;
+    if (!scheduler || scheduler.mode !== 'promotion') return newTrial(r);
+    let queued = r.promoteQueue.shift();
+    while (queued && r.trials.get(queued.trialId)?.phase !== 'paused') queued = r.promoteQueue.shift();
+    const action = queued
+      ? ({ kind: 'promote', trialId: queued.trialId, budget: queued.budget } as const)
+      : (scheduler.onSlotFree?.({ canStartNew: canStartNew(r) }) ?? ({ kind: 'new' } as const));
+    if (action.kind === 'promote') {
+      const t = r.trials.get(action.trialId);
+      if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
+      t.phase = 'running';
+      t.budget = action.budget;
+      return { trial: t.wire, resume: true, max_step: action.budget };
+    }
+    if (action.kind === 'wait') {
+      if (!r.waitLogged) {
+        r.waitLogged = true;
+        log(`scheduler ${scheduler.name} answered "wait" (${action.reason}) with no trial running; starting a new trial instead when allowed`);
+      }
+      if (!canStartNew(r)) log(`scheduler ${scheduler.name} waits with nothing running and no new trial allowed: ending the run`);
+    }
+    return newTrial(r);
+  };
+
+  const report = (r: RunState, request: ReportRequest): Reply => {
+    const t = r.trials.get(keyOf(request.trial));
+    if (!t) return { error: `report for unknown trial ${JSON.stringify(request.trial)}` };
+    if (t.phase !== 'running') return { error: `report for trial ${JSON.stringify(request.trial)}, which is ${t.phase}` };
+    const value = request.value ?? Number.NaN;
+    t.lastStep = request.step;
+    t.lastValue = value;
+    if (!r.scheduler) return { prune: false };
+    const decision = r.scheduler.onReport({ trialId: t.id, resource: request.step, loss: r.sign * value });
+    return { prune: decision.kind === 'stop' };
+  };
+
+  const tell = (r: RunState, request: TellRequest): Reply => {
+    const t = r.trials.get(keyOf(request.trial));
+    if (!t) return { error: `tell for unknown trial ${JSON.stringify(request.trial)}` };
+    if (t.phase !== 'running') return { error: `tell for trial ${JSON.stringify(request.trial)}, which is ${t.phase}` };
+    const { state } = request;
+    const loss = state === 'failed' || request.value === null ? null : r.sign * request.value;
+    const budget = r.fidelity ? (t.lastStep ?? 0) : 1;
+    const observation: Observation = {
+      trialId: t.id,
+      trialNumber: t.number,
+      config: t.config,
+      budget,
+      loss,
+      status: state === 'complete' || state === 'paused' ? 'completed' : state === 'failed' ? 'failed' : 'pruned',
+    };
+    r.sampler.tell(observation);
+    t.phase = state === 'paused' ? 'paused' : 'ended';
+    if (r.scheduler) {
+      // The last report's value; a trial told without reports falls back to the tell's value.
+      const lastRaw = t.lastValue ?? request.value ?? undefined;
+      const lastLoss = lastRaw !== undefined ? r.sign * lastRaw : undefined;
+      const after = r.scheduler.onExit(t.id, {
+        status: state === 'complete' ? 'completed' : state,
+        ...(t.lastStep !== undefined ? { lastResource: t.lastStep } : {}),
+        ...(lastLoss !== undefined ? { lastLoss } : {}),
+      });
+      if (after.kind === 'promote') r.promoteQueue.push({ trialId: t.id, budget: after.budget });
+    }
+    return { ok: true };
+  };
+
+  const handle = (request: Request): { reply: Reply; shutdown: boolean } => {
+    if (request.op === 'shutdown') {
+      if (run) {
+        const paused = [...run.trials.values()].filter((t) => t.phase === 'paused').length;
+        log(`shutdown after ${run.nextNumber} trials${paused > 0 ? ` (${paused} left paused)` : ''}`);
+      }
+      return { reply: { ok: true }, shutdown: true };
+    }
+    if (request.op === 'init') return { reply: init(request), shutdown: false };
+    if (!run) return { reply: { error: initError ? `init failed: ${initError}` : `"${request.op}" before "init"` }, shutdown: false };
+    switch (request.op) {
+      case 'ask':
+        return { reply: ask(run, request), shutdown: false };
+      case 'report':
+        return { reply: report(run, request), shutdown: false };
+      case 'tell':
+        return { reply: tell(run, request), shutdown: false };
+    }
+  };
+
+  return {
+    handleLine(line: string) {
+      if (line.trim() === '') return undefined;
+      const parsed = parseRequest(line);
+      if (!parsed.ok) return { reply: serializeReply({ error: parsed.error }), shutdown: false };
+      try {
+        const { reply, shutdown } = handle(parsed.value);
+        return { reply: serializeReply(reply), shutdown };
+      } catch (e) {
+        // A policy bug must not kill the server mid-run: answer it, log the stack.
+        log(`error handling ${parsed.value.op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return { reply: serializeReply({ error: `${parsed.value.op} failed: ${e instanceof Error ? e.message : String(e)}` }), shutdown: false };
+      }
+    },
+  };
+}
+
+/** Builds the run from `init` + flags + study-file defaults; the reply's `engine` object says what was chosen. */
+function buildRun(
+  request: InitRequest,
+  options: AskTellOptions,
+  log: (message: string) => void,
+): Result<{ run: RunState; engine: Record<string, unknown> }, string> {
+  const study = options.study ?? {};
+  const method = parseMethod(request.method);
+  const flagSampler = options.sampler !== undefined ? samplerByName(options.sampler) : undefined;
+  const flagScheduler = options.scheduler !== undefined ? schedulerByName(options.scheduler) : undefined;
+  if (options.sampler !== undefined && !flagSampler) return err(`unknown sampler "${options.sampler}"`);
+  if (options.scheduler !== undefined && !flagScheduler) return err(`unknown scheduler "${options.scheduler}"`);
+  if (!method.ok && !(flagSampler && flagScheduler)) return err(method.error);
+  const fromMethod = method.ok ? method.value : {};
+
+  const samplerChoice = flagSampler ?? fromMethod.sampler ?? study.sampler ?? defaultSampler();
+  const schedulerChoice = flagScheduler ?? fromMethod.scheduler ?? study.scheduler ?? { type: 'fifo', options: {} };
+
+  let space = options.space;
+  if (space === undefined) {
+    if (request.problem?.space === undefined) return err('no search space: init.problem.space is missing and no --space was given');
+    const converted = spaceFromProtocol(request.problem.space);
+    if (!converted.ok) return err(`invalid search space: ${converted.error.join('; ')}`);
+    space = converted.value;
+  } else if (request.problem?.space !== undefined) {
+    log('using the --space search space instead of init.problem.space');
+  }
+
+  const problem = request.problem;
+  let fidelity: { min: number; max: number } | undefined;
+  if (problem?.kind !== 'single') {
+    if (problem?.fidelity) fidelity = { min: problem.fidelity.min, max: problem.fidelity.max };
+    else if (problem?.kind === undefined && study.scheduler?.maxBudget !== undefined && study.scheduler.type !== 'fifo') {
+      fidelity = { min: study.scheduler.minBudget ?? 1, max: study.scheduler.maxBudget };
+    }
+  }
+
+  const seed = options.seed ?? request.seed ?? study.seed ?? 0;
+  if (options.seed !== undefined && request.seed !== undefined && options.seed !== request.seed) {
+    log(`--seed ${options.seed} overrides init.seed ${request.seed}`);
+  }
+  const goal = problem?.direction ?? study.goal ?? 'minimize';
+  const maxTrials = request.maxTrials ?? study.trials;
+
+  const samplerOptions = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
+  const sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
+  if (!sampler.ok) return err(sampler.error);
+
+  let scheduler: Scheduler | undefined;
+  if (fidelity) {
+    const extra = camelKeys(recordOf(request.options['scheduler']));
+    const { minBudget, maxBudget, ...rest } = extra;
+    if (maxBudget !== undefined) log('scheduler max_budget comes from the fidelity; option ignored');
+    const built = createScheduler(
+      {
+        type: schedulerChoice.type,
+        minBudget: typeof minBudget === 'number' ? minBudget : fidelity.min,
+        maxBudget: fidelity.max,
+        options: { ...schedulerChoice.options, ...rest },
+      },
+      seed,
+    );
+    if (!built.ok) return err(built.error);
+    scheduler = built.value;
+  } else if (schedulerChoice.type !== 'fifo') {
+    log(`single-fidelity problem: scheduler ${schedulerChoice.type} is not used`);
+  }
+
+  const engine: Record<string, unknown> = {
+    name: 'rung',
+    version: options.engineVersion ?? 'dev',
+    sampler: samplerChoice.type,
+    sampler_options: samplerOptions,
+    scheduler: scheduler ? scheduler.name : null,
+    scheduler_mode: scheduler ? scheduler.mode : null,
+    scheduler_options: scheduler ? schedulerChoice.options : null,
+    seed,
+  };
+  log(
+    `rung ask-tell: ${problem?.name ?? 'problem'} (${fidelity ? `multi-fidelity ${fidelity.min}..${fidelity.max}` : 'single-fidelity'}, ${goal}), ` +
+      `sampler ${samplerChoice.type}${scheduler ? `, scheduler ${scheduler.name} (${scheduler.mode})` : ''}, seed ${seed}` +
+      `${maxTrials !== undefined ? `, ${maxTrials} trials` : ''}`,
+  );
+  return ok({
+    run: {
+      space,
+      sampler: sampler.value,
+      ...(scheduler ? { scheduler } : {}),
+      ...(fidelity ? { fidelity } : {}),
+      sign: goal === 'maximize' ? -1 : 1,
+      studyRng: createRng(seed),
+      ...(maxTrials !== undefined ? { maxTrials } : {}),
+      trials: new Map(),
+      promoteQueue: [],
+      nextNumber: 0,
+      waitLogged: false,
+    },
+    engine,
+  });
+}
+
+/**
+ * Serves a stream of request lines: one reply per request, written (and so flushed, for a pipe) before the next
+ * line is read. Ends at `shutdown` or at the end of the input. Returns how many requests were answered.
+ */
+export async function serveAskTell(
+  lines: AsyncIterable<string>,
+  write: (line: string) => void | Promise<void>,
+  options: AskTellOptions = {},
+): Promise<{ readonly requests: number; readonly shutdown: boolean }> {
+  const session = createAskTellSession(options);
+  let requests = 0;
+  for await (const line of lines) {
+    const out = session.handleLine(line);
+    if (!out) continue;
+    requests++;
+    await write(`${out.reply}\n`);
+    if (out.shutdown) return { requests, shutdown: true };
+  }
+  return { requests, shutdown: false };
+}

@@ -1,0 +1,818 @@
+/**
+ * "Tune This Script": turns what the static reader found in a training script (inspectScript.ts) into a
+ * proposed study file — YAML text with comments that say where each choice came from — and a list of
+ * plain-language notes on what could not be inferred. Pure: no I/O, so the CLI, the extension and tests
+ * share it.
+ *
+ * The heuristics, by argument name (case-insensitive, `-`/`.` read as `_`):
+ * - learning rates, weight decay, alpha, eps, lambda, reg...: float, log scale, [default/30, default*30]
+ *   clipped to sensible limits (lr <= 1), or a common range when there is no positive default;
+ * - hidden/units/width/channels/dim...: int, log scale, [default/4, default*4];
+ * - layers/depth/blocks: int, [default/2, default*2];
+ * - batch size: categorical powers of two around the default (a batch size is usually one of those);
+ * - dropout-like and other floats in (0, 1): linear from 0; momentum/beta-like: linear, symmetric in 1-x;
+ * - `choices=` (or click.Choice, an Enum): categorical; value-taking booleans: categorical [true, false];
+ * - epochs: not tuned but made the budget (`--epochs {budget}`, ASHA from 1 to the default);
+ * - seeds, paths, devices, workers, logging, data splits and shapes: not tuned (they are not
+ *   hyperparameters, or tuning them would change what the metric measures);
+ * - on/off flags (store_true, is_flag): not tuned — `{args}` passes `--name=value`, which a flag rejects;
+ * - anything else numeric: listed commented out with a guessed range, for the user to opt in.
+ */
+import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
+
+/** Where the proposed study file goes relative to the script, and what it runs. */
+export interface ProposeStudyOptions {
+  /** The script as the command names it, relative to the trials' working directory (e.g. `train.py`). */
+  readonly scriptFile: string;
+  /** The study's `name:` (see studyNameFor). */
+  readonly studyName: string;
+  /** Program of the command; default `python3` (Rung runs it with the configured interpreter). */
+  readonly program?: string;
+  /** The study file's `cwd:` when the study file does not sit next to the script. */
+  readonly cwd?: string;
+}
+
+/** One parameter of the proposed search space. */
+export type ProposedParameter = {
+  /** The parameter's name in the study file (the script's option without dashes). */
+  readonly name: string;
+  /** The script argument it sets. */
+  readonly dest: string;
+  /** Why this range: shown as the line's comment. */
+  readonly reason: string;
+  readonly when?: Readonly<Record<string, ScriptValue>>;
+} & (
+  | { readonly type: 'float' | 'int'; readonly low: number; readonly high: number; readonly log: boolean }
+  | { readonly type: 'categorical'; readonly choices: readonly (string | number | boolean)[] }
+);
+
+/** The proposal: the study file's text and what the user should know about it. */
+export interface StudyProposal {
+  /** The study file (YAML with comments); parses with parseStudySpec. */
+  readonly text: string;
+  /** What could not be inferred or was left out, one plain sentence each (also in the file's header). */
+  readonly notes: readonly string[];
+  /** The tuned parameters, in file order. */
+  readonly parameters: readonly ProposedParameter[];
+  /** Parameters suggested but commented out (unrecognised numeric arguments). */
+  readonly suggestions: readonly ProposedParameter[];
+  readonly metric: { readonly name: string; readonly goal: 'minimize' | 'maximize'; readonly guessed: boolean };
+  /** The argument used as the budget, when one was found. */
+  readonly budget?: { readonly flag: string; readonly maxBudget: number };
+  readonly scheduler: 'asha' | 'fifo';
+  readonly command: string;
+}
+
+/** Hard limits of each family: a proposed range never leaves them. */
+interface Family {
+  readonly label: string;
+  readonly min: number;
+  readonly max: number;
+  /** Range when there is no positive default. */
+  readonly fallback: readonly [number, number];
+}
+
+const LOG_FAMILIES = {
+  lr: { label: 'learning rate', min: 1e-7, max: 1, fallback: [1e-5, 1e-1] },
+  decay: { label: 'weight decay', min: 1e-10, max: 1, fallback: [1e-6, 1e-1] },
+  reg: { label: 'regularisation strength', min: 1e-10, max: 100, fallback: [1e-6, 1] },
+  eps: { label: 'epsilon', min: 1e-12, max: 1, fallback: [1e-10, 1e-6] },
+} as const satisfies Record<string, Family>;
+
+type Category =
+  | { readonly kind: 'seed' }
+  | { readonly kind: 'budget' }
+  | { readonly kind: 'length' }
+  | { readonly kind: 'setting'; readonly why: string }
+  | { readonly kind: 'lr' | 'decay' | 'reg' | 'eps' }
+  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'dropout' | 'momentum' }
+  | { readonly kind: 'other' };
+
+const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?epochs?$|^epochs?_(?:num|count)$/;
+const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps)$|^max_iter$/;
+
+/**
+ * The category of an argument from its (normalised) name and type. Order matters: the exclusions come
+ * first, so `eval_batch_size` is a setting, not a batch size, and `seed_lr` is never tuned.
+ */
+function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<string>): Category {
+  const has = (...words: string[]): boolean => words.some((w) => tokens.has(w));
+  const numeric = arg.type === 'int' || arg.type === 'float';
+  if (has('seed') || norm === 'random_state' || norm === 'rng') return { kind: 'seed' };
+  if (EPOCH_NAMES.test(norm)) return { kind: 'budget' };
+  if (LENGTH_NAMES.test(norm)) return { kind: 'length' };
+  if (arg.type === 'path' || (!numeric && has('dir', 'path', 'file', 'root', 'data', 'dataset', 'output', 'out', 'checkpoint', 'ckpt', 'resume', 'load', 'config', 'cfg', 'cache', 'url', 'pretrained', 'weights', 'logdir'))) {
+    return { kind: 'setting', why: 'a path' };
+  }
+  if (has('device', 'devices', 'gpu', 'gpus', 'cuda', 'cpu', 'tpu', 'mps', 'accelerator', 'rank', 'world', 'backend', 'nodes', 'distributed', 'ddp', 'amp', 'fp16', 'bf16')) {
+    return { kind: 'setting', why: 'hardware' };
+  }
+  if (has('workers', 'worker', 'jobs', 'threads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
+  if (has('eval', 'val', 'valid', 'validation', 'test', 'inference', 'predict') && has('batch', 'bs')) return { kind: 'setting', why: 'evaluation only' };
+  if (
+    has('log', 'logging', 'verbose', 'verbosity', 'quiet', 'debug', 'print', 'wandb', 'tensorboard', 'tb', 'project', 'exp', 'experiment', 'tag', 'tags', 'notes', 'dry', 'profile', 'progress', 'plot', 'save', 'every', 'freq', 'frequency', 'interval') ||
+    norm === 'name' ||
+    norm === 'run_name'
+  ) {
+    return { kind: 'setting', why: 'logging or bookkeeping' };
+  }
+  if (has('split', 'ratio', 'frac', 'fraction', 'holdout') || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
+    return { kind: 'setting', why: 'a data split: tuning it would change what the metric measures' };
+  }
+  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input', 'in', 'out') || norm === 'num_labels')) {
+    return { kind: 'setting', why: 'a data shape' };
+  }
+  if (!numeric) return { kind: 'other' };
+  const lrLike = has('lr') || /learning_?rate|learningrate/.test(norm);
+  // lr_decay, min_lr, warmup_lr, lr_step...: schedule settings, not the learning rate itself.
+  if (lrLike && has('decay', 'gamma', 'step', 'factor', 'warmup', 'min', 'max', 'patience', 'schedule', 'scheduler', 'drop')) return { kind: 'other' };
+  if (lrLike) return { kind: 'lr' };
+  if (norm === 'wd' || /weight_?decay/.test(norm) || (has('decay') && !has('rate', 'gamma'))) return { kind: 'decay' };
+  if (has('eps', 'epsilon')) return { kind: 'eps' };
+  if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
+  if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
+  if (has('layers', 'layer', 'depth', 'blocks', 'block', 'stages')) return { kind: 'layers' };
+  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || norm === 'd_model') {
+    return { kind: 'hidden' };
+  }
+  if (has('dropout', 'drop', 'smoothing', 'mixup', 'cutmix', 'p')) return { kind: 'dropout' };
+  if (has('momentum', 'beta', 'beta1', 'beta2', 'ema', 'rho')) return { kind: 'momentum' };
+  return { kind: 'other' };
+}
+
+/** `--Batch-Size` → `batch_size`. */
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/[-.]/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/** Rounds to two significant digits (bounds are guesses; 3.3e-5 reads better than 3.3333e-5). */
+function nice(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  return Number(x.toPrecision(2));
+}
+
+function numericDefault(arg: ScriptArgument): number | undefined {
+  const d = arg.default;
+  return typeof d === 'number' && Number.isFinite(d) ? d : undefined;
+}
+
+interface Range {
+  readonly low: number;
+  readonly high: number;
+  readonly log: boolean;
+  readonly why: string;
+}
+
+/** The range of a recognised numeric argument (undefined: leave it out). */
+function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readonly choices: readonly number[]; readonly why: string } | undefined {
+  const d = numericDefault(arg);
+  const shown = shownDefault(arg);
+  const defaultPart = shown !== undefined ? `default ${shown}` : 'no default';
+  switch (kind) {
+    case 'lr':
+    case 'decay':
+    case 'reg':
+    case 'eps': {
+      const family: Family = LOG_FAMILIES[kind];
+      if (d !== undefined && d > 0) {
+        const high = Math.min(nice(d * 30), Math.max(family.max, d));
+        const low = Math.max(nice(d / 30), Math.min(family.min, d));
+        return { low, high, log: true, why: `${defaultPart}; ${family.label}: log scale, default ÷30 to ×30` };
+      }
+      const [low, high] = family.fallback;
+      return { low, high, log: true, why: `${defaultPart}; a common ${family.label} range, log scale${d === 0 ? ' (0 itself is not on a log scale)' : ''}` };
+    }
+    case 'hidden': {
+      if (d !== undefined && d >= 1) {
+        return { low: Math.max(1, Math.floor(d / 4)), high: Math.max(Math.round(d * 4), 4), log: true, why: `${defaultPart}; a size: log scale, ÷4 to ×4` };
+      }
+      return { low: 16, high: 512, log: true, why: `${defaultPart}; a size: a common range, log scale` };
+    }
+    case 'layers': {
+      if (d !== undefined && d >= 1) {
+        const base = Math.round(d);
+        return { low: Math.max(1, Math.ceil(base / 2)), high: Math.max(base * 2, base + 2), log: false, why: `${defaultPart}; a depth: ÷2 to ×2` };
+      }
+      return { low: 1, high: 4, log: false, why: `${defaultPart}; a depth: a common range` };
+    }
+    case 'batch': {
+      if (d !== undefined && d >= 1) {
+        const k = Math.round(Math.log2(d));
+        const powers: number[] = [];
+        for (let e = Math.max(0, k - 2); e <= k + 2; e++) powers.push(2 ** e);
+        const base = Math.round(d);
+        const choices = powers.includes(base) ? powers : [...powers, base].sort((a, b) => a - b);
+        return { choices, why: `${defaultPart}; batch sizes: powers of two around it` };
+      }
+      return { choices: [16, 32, 64, 128, 256], why: `${defaultPart}; batch sizes: common powers of two` };
+    }
+    case 'dropout': {
+      if (d !== undefined && d >= 0 && d < 1) {
+        const high = d >= 0.9 ? 0.99 : Math.min(0.9, Math.max(0.5, nice(d * 2)));
+        return { low: 0, high, log: false, why: `${defaultPart}; a rate in [0, 1)` };
+      }
+      return { low: 0, high: 0.5, log: false, why: `${defaultPart}; a rate: a common range` };
+    }
+    case 'momentum': {
+      if (d !== undefined && d > 0 && d < 1) {
+        // Symmetric in 1 - x: 0.9 → [0, 0.99], 0.999 → [0.99, 0.9999].
+        const low = Math.max(0, 1 - nice((1 - d) * 10));
+        const high = 1 - nice((1 - d) / 10);
+        return { low: Math.min(low, d), high: Math.max(high, d), log: false, why: `${defaultPart}; a momentum-like factor: 1 - x from ×10 to ÷10` };
+      }
+      return { low: 0.5, high: 0.99, log: false, why: `${defaultPart}; a momentum-like factor: a common range` };
+    }
+    case 'other': {
+      if (arg.type === 'float' && d !== undefined && d > 0 && d < 1) {
+        const high = d >= 0.9 ? 0.99 : Math.min(0.9, Math.max(0.5, nice(d * 2)));
+        return { low: 0, high, log: false, why: `${defaultPart}; a fraction in (0, 1): linear range from 0 (a guess)` };
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The default as written (`1e-3`) when that is a number, else its value and source (`0.0003 (DEFAULT_LR)`). */
+function shownDefault(arg: ScriptArgument): string | undefined {
+  const d = numericDefault(arg);
+  const text = arg.defaultText ?? undefined;
+  if (d === undefined) return text;
+  if (text === undefined || Number(text) === d) return text ?? String(d);
+  return `${d} (${text})`;
+}
+
+/** A commented-out suggestion for a numeric argument Rung does not recognise. */
+function suggestionFor(arg: ScriptArgument): Range | undefined {
+  const d = numericDefault(arg);
+  if (d === undefined || d <= 0) return undefined;
+  const shown = shownDefault(arg) ?? String(d);
+  if (arg.type === 'int') {
+    const base = Math.round(d);
+    if (base < 1) return undefined;
+    return { low: Math.max(1, Math.ceil(base / 2)), high: Math.max(base * 2, base + 1), log: base >= 4, why: `default ${shown}; ÷2 to ×2 (a guess)` };
+  }
+  return { low: nice(d / 10), high: nice(d * 10), log: true, why: `default ${shown}; ÷10 to ×10, log scale (a guess)` };
+}
+
+/** Applies click/typer bounds, keeps the default inside, and rounds int bounds; undefined when nothing is left. */
+function fitRange(range: Range, arg: ScriptArgument, integer: boolean): Range | undefined {
+  let { low, high } = range;
+  const d = numericDefault(arg);
+  if (d !== undefined && (!range.log || d > 0)) {
+    low = Math.min(low, d);
+    high = Math.max(high, d);
+  }
+  if (arg.min !== undefined) low = Math.max(low, arg.min);
+  if (arg.max !== undefined) high = Math.min(high, arg.max);
+  if (integer) {
+    low = Math.ceil(low);
+    high = Math.floor(high);
+  }
+  if (range.log && low <= 0) low = integer ? 1 : high / 1000;
+  if (!(low < high)) return undefined;
+  return { ...range, low, high };
+}
+
+/** What became of one argument. */
+type Outcome =
+  | { readonly kind: 'tuned'; readonly param: ProposedParameter; readonly flag: string | undefined }
+  | { readonly kind: 'suggested'; readonly param: ProposedParameter }
+  | { readonly kind: 'budget' }
+  | { readonly kind: 'skipped' };
+
+interface Context {
+  readonly settings: string[];
+  readonly flags: string[];
+  readonly strings: string[];
+  readonly unknown: string[];
+  readonly lists: string[];
+  readonly lengths: string[];
+  readonly noRange: string[];
+  readonly required: { readonly tokens: readonly string[]; readonly label: string }[];
+  readonly suggestions: ProposedParameter[];
+}
+
+/** `--lr` (the option a user would type) for notes. */
+function label(arg: ScriptArgument): string {
+  return arg.flags.find((f) => f.startsWith('--')) ?? arg.flags[0] ?? arg.dest;
+}
+
+/** The parameter name: the long option without dashes (so `{args}` renders an option the script accepts). */
+function paramName(arg: ScriptArgument): { name: string; flag: string | undefined } {
+  const long = arg.flags.filter((f) => f.startsWith('--') && !f.startsWith('--no-'));
+  const exact = long.find((f) => normalise(f.slice(2)) === normalise(arg.dest)) ?? long[0];
+  if (exact !== undefined && PARAM_NAME.test(exact.slice(2))) return { name: exact.slice(2), flag: exact };
+  const cleaned = arg.dest.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z_]+/, '');
+  return { name: cleaned === '' ? 'param' : cleaned, flag: arg.flags[0] };
+}
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function metavarOf(arg: ScriptArgument): string {
+  const base = arg.metavar ?? arg.dest;
+  const upper = base.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  return upper === '' ? 'VALUE' : upper;
+}
+
+function classify(arg: ScriptArgument, ctx: Context): Outcome {
+  const norm = normalise(arg.dest);
+  const tokens = new Set(norm.split('_').filter((t) => t !== ''));
+  const category = categorize(arg, norm, tokens);
+  const who = label(arg);
+
+  if (arg.positional || (arg.required && !arg.hasDefault)) {
+    if (arg.required && !arg.hasDefault) {
+      const value = metavarOf(arg);
+      const tokensFor = arg.positional ? [value] : [who, value];
+      ctx.required.push({ tokens: tokensFor, label: arg.positional ? `the positional argument ${arg.dest}` : who });
+    }
+    return { kind: 'skipped' };
+  }
+  if (category.kind === 'budget' && (arg.type === 'int' || arg.type === 'float' || arg.type === null)) return { kind: 'budget' };
+  if (category.kind === 'seed') {
+    ctx.settings.push(`${who} (a random seed)`);
+    return { kind: 'skipped' };
+  }
+  if (category.kind === 'setting') {
+    ctx.settings.push(`${who} (${category.why})`);
+    return { kind: 'skipped' };
+  }
+  if (arg.flag) {
+    if (arg.type === 'bool') ctx.flags.push(who);
+    else ctx.settings.push(`${who} (a ${arg.action} option)`);
+    return { kind: 'skipped' };
+  }
+  if (arg.action === 'append' || arg.action === 'extend' || arg.nargs === '+' || arg.nargs === '*' || (typeof arg.nargs === 'number' && arg.nargs > 1)) {
+    ctx.lists.push(who);
+    return { kind: 'skipped' };
+  }
+  if (category.kind === 'length') {
+    ctx.lengths.push(who);
+    return { kind: 'skipped' };
+  }
+  const { name, flag } = paramName(arg);
+  const choices = (arg.choices ?? []).filter((c): c is string | number | boolean => c !== null);
+  const unique = choices.filter((c, i) => choices.indexOf(c) === i);
+  if (unique.length >= 2) {
+    return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: unique, reason: `choices in the script${defaultSuffix(arg)}` } };
+  }
+  if (unique.length === 1) {
+    ctx.settings.push(`${who} (only one choice)`);
+    return { kind: 'skipped' };
+  }
+  if (arg.type === 'bool') {
+    return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: [true, false], reason: `a true/false value${defaultSuffix(arg)}` } };
+  }
+  if (arg.type === 'str' || arg.type === null) {
+    ctx.strings.push(`${who}${arg.hasDefault && arg.default !== null ? ` (default ${String(arg.default)})` : ''}`);
+    if (typeof arg.default === 'string' && arg.default !== '' && category.kind === 'other') {
+      ctx.suggestions.push({ name, dest: arg.dest, type: 'categorical', choices: [arg.default], reason: 'add the values to try' });
+    }
+    return { kind: 'skipped' };
+  }
+  const integer = arg.type === 'int';
+  const found = rangeFor(category.kind, arg);
+  if (found !== undefined && 'choices' in found) {
+    const bounded = found.choices.filter((c) => (arg.min === undefined || c >= arg.min) && (arg.max === undefined || c <= arg.max));
+    if (bounded.length >= 2) return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: bounded, reason: found.why } };
+  } else if (found !== undefined) {
+    const fitted = fitRange(found, arg, integer);
+    if (fitted !== undefined) {
+      return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: integer ? 'int' : 'float', low: fitted.low, high: fitted.high, log: fitted.log, reason: fitted.why } };
+    }
+  }
+  if (category.kind === 'other') {
+    const guess = suggestionFor(arg);
+    const fitted = guess && fitRange(guess, arg, integer);
+    if (fitted !== undefined) {
+      ctx.unknown.push(who);
+      ctx.suggestions.push({ name, dest: arg.dest, type: integer ? 'int' : 'float', low: fitted.low, high: fitted.high, log: fitted.log, reason: fitted.why });
+      return { kind: 'suggested', param: ctx.suggestions[ctx.suggestions.length - 1] as ProposedParameter };
+    }
+  }
+  ctx.noRange.push(`${who}${arg.defaultText !== null ? ` (default ${arg.defaultText})` : ''}`);
+  return { kind: 'skipped' };
+}
+
+function defaultSuffix(arg: ScriptArgument): string {
+  if (!arg.hasDefault) return '';
+  return arg.defaultText !== null ? `; default ${arg.defaultText}` : '';
+}
+
+// ---------------------------------------------------------------------------------------------- metric
+
+const STEP_KEYS = new Set(['epoch', 'epochs', 'step', 'steps', 'iteration', 'iter', 'it', 'batch', 'global_step', 'idx', 'i', 'n', 'total']);
+/** Words that start messages (`Error: {e}`), not metrics. */
+const MESSAGE_KEYS = new Set([
+  'error', 'warning', 'warn', 'exception', 'usage', 'note', 'info', 'debug', 'saved', 'saving', 'loading', 'loaded', 'path', 'file',
+  'dir', 'device', 'model', 'config', 'args', 'using', 'from', 'to', 'at', 'cmd', 'command', 'status', 'reason', 'message', 'msg',
+  'time', 'elapsed', 'eta', 'took', 'seconds', 'lr', 'learning_rate', 'seed', 'params', 'parameters',
+]);
+const MAXIMIZE_WORDS = ['acc', 'accuracy', 'f1', 'auc', 'auroc', 'map', 'precision', 'recall', 'r2', 'score', 'bleu', 'rouge', 'iou', 'miou', 'dice', 'reward', 'return', 'top1', 'top5', 'ndcg', 'mrr', 'sharpe', 'correct'];
+const MINIMIZE_WORDS = ['loss', 'error', 'err', 'mse', 'rmse', 'mae', 'nll', 'perplexity', 'ppl', 'wer', 'cer', 'cost', 'regret', 'fid', 'logloss'];
+const SPLIT_WORDS = { val: ['val', 'valid', 'validation', 'dev', 'eval'], test: ['test'] } as const;
+
+interface MetricChoice {
+  readonly name: string;
+  readonly goal: 'minimize' | 'maximize';
+  readonly guessed: boolean;
+  readonly from?: ScriptMetric;
+  readonly others: readonly string[];
+  readonly notes: readonly string[];
+}
+
+function metricWords(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_./-]+/)
+    .filter((w) => w !== '');
+}
+
+function goalOf(words: readonly string[]): 'minimize' | 'maximize' | undefined {
+  if (words.some((w) => MINIMIZE_WORDS.includes(w) || w.endsWith('loss'))) return 'minimize';
+  if (words.some((w) => MAXIMIZE_WORDS.includes(w) || w.endsWith('acc'))) return 'maximize';
+  return undefined;
+}
+
+/** Picks the metric: a validation loss, else a validation accuracy-like score, else test, else training. */
+function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>): MetricChoice {
+  const candidates = metrics.filter((m) => {
+    const lower = m.name.toLowerCase();
+    return !STEP_KEYS.has(lower) && !MESSAGE_KEYS.has(lower) && !argumentNames.has(normalise(m.name)) && /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(m.name);
+  });
+  const scored = candidates.map((m, index) => {
+    const words = metricWords(m.name);
+    const goal = goalOf(words);
+    const split = words.some((w) => (SPLIT_WORDS.val as readonly string[]).includes(w) || w.startsWith('val')) ? 2 : words.some((w) => (SPLIT_WORDS.test as readonly string[]).includes(w)) ? 1 : 0;
+    const kind = goal === 'minimize' ? (words.some((w) => w.endsWith('loss')) ? 3 : 1) : goal === 'maximize' ? 2 : 0;
+    return { m, goal, split, score: goal === undefined ? -1 : split * 10 + kind, index };
+  });
+  const best = scored.filter((s) => s.goal !== undefined).sort((a, b) => b.score - a.score || a.index - b.index)[0];
+  const others = candidates.map((m) => m.name).filter((n) => n !== best?.m.name);
+  if (best === undefined || best.goal === undefined) {
+    const printed = candidates.length > 0 ? ` It prints ${candidates.map((m) => m.name).join(', ')}, but none looks like a loss or a score.` : '';
+    return {
+      name: 'val_loss',
+      goal: 'minimize',
+      guessed: true,
+      others,
+      notes: [
+        `No metric found in what the script prints, so the metric is a placeholder, val_loss (minimize).${printed} Make the script print a line like \`epoch=3 val_loss=0.21\` (or use \`from rung import report\`), and set metric: to that name.`,
+      ],
+    };
+  }
+  const notes: string[] = [];
+  if (best.split === 0) {
+    notes.push(`No validation metric found, so the metric is ${best.m.name} (${best.goal}). Tuning on a training metric rewards overfitting: print a validation metric (e.g. val_loss=...) and use it instead.`);
+  } else if (best.split === 1) {
+    notes.push(`The metric is ${best.m.name}, a test-set metric; tuning on the test set makes it optimistic. Prefer a validation metric if the script can print one.`);
+  }
+  return { name: best.m.name, goal: best.goal, guessed: false, from: best.m, others, notes };
+}
+
+// ---------------------------------------------------------------------------------------------- conditions
+
+/**
+ * A parameter whose help text names one choice of a categorical parameter ("Nesterov momentum, sgd only")
+ * is made conditional on it: sampling momentum for adam would waste trials on a value the script ignores.
+ */
+function inferConditions(params: ProposedParameter[], args: ReadonlyMap<string, ScriptArgument>): ProposedParameter[] {
+  const result = params.map((p) => {
+    const help = args.get(p.dest)?.help;
+    if (help === null || help === undefined || !/\b(only|when|if|with|for)\b/i.test(help)) return p;
+    for (const parent of params) {
+      if (parent === p || parent.type !== 'categorical' || parent.choices.length < 2) continue;
+      const matched = parent.choices.filter((c) => typeof c === 'string' && c.length >= 2 && new RegExp(`(^|[^A-Za-z0-9_])${escapeRegex(c)}([^A-Za-z0-9_]|$)`, 'i').test(help));
+      if (matched.length === 1 && matched[0] !== undefined) {
+        return { ...p, when: { [parent.name]: matched[0] }, reason: `${p.reason}; only with ${parent.name}=${String(matched[0])} (from its help: "${help}")` };
+      }
+    }
+    return p;
+  });
+  // Parents must come first in the file: move each conditional parameter right after its parent when needed.
+  const ordered: ProposedParameter[] = [];
+  const pending = [...result];
+  while (pending.length > 0) {
+    const index = pending.findIndex((p) => p.when === undefined || Object.keys(p.when).every((parent) => ordered.some((o) => o.name === parent)));
+    const next = pending.splice(index < 0 ? 0 : index, 1)[0];
+    if (next !== undefined) ordered.push(index < 0 ? withoutWhen(next) : next);
+  }
+  return ordered;
+}
+
+function withoutWhen(p: ProposedParameter): ProposedParameter {
+  const { when: _when, ...rest } = p;
+  return rest as ProposedParameter;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------------------------------------- proposal
+
+const GPU_LIBRARIES = ['torch', 'tensorflow', 'jax', 'keras', 'cupy', 'lightning', 'pytorch_lightning', 'transformers'];
+
+/** Proposes a study file for a script from what the reader found in it. */
+export function proposeStudy(inspection: ScriptInspection, options: ProposeStudyOptions): StudyProposal {
+  const ctx: Context = { settings: [], flags: [], strings: [], unknown: [], lists: [], lengths: [], noRange: [], required: [], suggestions: [] };
+  const tuned: { param: ProposedParameter; flag: string | undefined }[] = [];
+  let budgetArg: ScriptArgument | undefined;
+  for (const arg of inspection.arguments) {
+    const outcome = classify(arg, ctx);
+    if (outcome.kind === 'tuned') tuned.push({ param: outcome.param, flag: outcome.flag });
+    if (outcome.kind === 'budget' && budgetArg === undefined) budgetArg = arg;
+  }
+  const byDest = new Map(inspection.arguments.map((a) => [a.dest, a]));
+  const used = new Set<string>();
+  const uniqueTuned = tuned.map(({ param, flag }) => {
+    let name = param.name;
+    for (let i = 2; used.has(name); i++) name = `${param.name}_${i}`;
+    used.add(name);
+    return { param: name === param.name ? param : { ...param, name }, flag };
+  });
+  let parameters = inferConditions(
+    uniqueTuned.map((t) => t.param),
+    byDest,
+  );
+  const flagOf = new Map(uniqueTuned.map((t) => [t.param.name, t.flag]));
+
+  const notes: string[] = [];
+  if (inspection.arguments.length === 0) {
+    notes.push(
+      inspection.frameworks.length === 0
+        ? 'No command-line arguments found (Rung reads argparse, click and typer declarations).'
+        : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
+    );
+  }
+  let example = false;
+  if (parameters.length === 0) {
+    example = true;
+    parameters = [{ name: 'lr', dest: 'lr', type: 'float', low: 1e-5, high: 0.1, log: true, reason: 'an example: rename it to a setting of your script' }];
+    notes.push(
+      'Nothing to tune was found, so `lr` is an example parameter and the command passes no parameters. The script can read the values with `from rung import params` (params()["lr"]) or from $RUNG_PARAMS (JSON); or add argparse arguments and put {args} in the command.',
+    );
+  }
+
+  // ---- budget and scheduler
+  let budget: StudyProposal['budget'];
+  let scheduler: 'asha' | 'fifo' = 'fifo';
+  let budgetFlag: string | undefined;
+  if (budgetArg !== undefined) {
+    budgetFlag = label(budgetArg);
+    const d = numericDefault(budgetArg);
+    const maxBudget = d !== undefined && d >= 1 ? Math.round(d) : 10;
+    if (d === undefined || d < 1) notes.push(`${budgetFlag} has no usable default, so the budget (max_budget) is set to 10 epochs: adjust it.`);
+    budget = { flag: budgetFlag, maxBudget };
+    if (maxBudget >= 3) scheduler = 'asha';
+    else notes.push(`${budgetFlag} defaults to ${maxBudget}: too few epochs for early stopping, so every trial runs to the end (scheduler fifo).`);
+  } else {
+    notes.push('No epochs argument found, so there is no early stopping (scheduler fifo): every trial runs to the end. If the script trains in epochs, add an --epochs option and pass it {budget}.');
+  }
+
+  // ---- command
+  const explicit = !example && parameters.some((p) => flagOf.get(p.name) !== `--${p.name}`);
+  const words: string[] = [options.program ?? 'python3', commandWord(options.scriptFile)];
+  for (const r of ctx.required) words.push(...r.tokens.map(commandWord));
+  if (!example) {
+    if (explicit) {
+      for (const p of parameters) {
+        const flag = flagOf.get(p.name) ?? `--${p.name}`;
+        words.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
+      }
+    } else {
+      words.push('{args}');
+    }
+  }
+  if (budgetFlag !== undefined) words.push(commandWord(budgetFlag), '{budget}');
+  const command = words.join(' ');
+  if (ctx.required.length > 0) {
+    notes.push(
+      `The script needs ${ctx.required.map((r) => r.label).join(', ')}: replace ${ctx.required.map((r) => r.tokens[r.tokens.length - 1]).join(', ')} in command: with real values.`,
+    );
+  }
+
+  // ---- metric
+  const argumentNames = new Set(inspection.arguments.map((a) => normalise(a.dest)));
+  const metric = chooseMetric(inspection.metrics, argumentNames);
+  notes.push(...metric.notes);
+
+  // ---- what was left out
+  if (ctx.settings.length > 0) notes.push(`Not tuned, kept at the script's defaults: ${ctx.settings.join(', ')}.`);
+  if (ctx.flags.length > 0) {
+    notes.push(
+      `On/off flags are not tuned: ${ctx.flags.join(', ')}. Rung passes parameters as --name=value, which a flag does not accept; to tune one, make the script take a value (e.g. type=str2bool) or read it from RUNG_PARAMS.`,
+    );
+  }
+  if (ctx.strings.length > 0) {
+    notes.push(`Text options without a list of choices are not tuned: ${ctx.strings.join(', ')}. Add choices=[...] in the script, or a categorical parameter here.`);
+  }
+  if (ctx.unknown.length > 0) {
+    notes.push(`Not recognised as hyperparameters, so left at their defaults: ${ctx.unknown.join(', ')}. Suggested ranges are in the file, commented out.`);
+  }
+  if (ctx.noRange.length > 0) notes.push(`No range could be guessed for ${ctx.noRange.join(', ')}: not tuned.`);
+  if (ctx.lists.length > 0) notes.push(`Options that take several values are not tuned: ${ctx.lists.join(', ')}.`);
+  if (ctx.lengths.length > 0) {
+    notes.push(`${ctx.lengths.join(', ')} look${ctx.lengths.length === 1 ? 's' : ''} like a training length; kept at the default. To stop trials early by it instead of epochs, pass it {budget} in the command and set the scheduler's max_budget.`);
+  }
+  for (const w of inspection.warnings) notes.push(`The reader ${w.startsWith('skipped') ? '' : 'found that '}${w}.`);
+  const gpuLibrary = inspection.imports.find((i) => GPU_LIBRARIES.includes(i));
+  if (gpuLibrary !== undefined) {
+    notes.push(`The script imports ${gpuLibrary}: if each trial needs a GPU, uncomment resources: {gpus_per_trial: 1} and set parallel: auto (one trial per GPU).`);
+  }
+
+  const text = render({
+    options,
+    inspection,
+    notes,
+    parameters,
+    suggestions: ctx.suggestions,
+    command,
+    metric,
+    budget,
+    scheduler,
+    explicit,
+    gpuLibrary,
+  });
+  return {
+    text,
+    notes,
+    parameters,
+    suggestions: ctx.suggestions,
+    metric: { name: metric.name, goal: metric.goal, guessed: metric.guessed },
+    ...(budget !== undefined ? { budget } : {}),
+    scheduler,
+    command,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- YAML
+
+interface RenderInput {
+  readonly options: ProposeStudyOptions;
+  readonly inspection: ScriptInspection;
+  readonly notes: readonly string[];
+  readonly parameters: readonly ProposedParameter[];
+  readonly suggestions: readonly ProposedParameter[];
+  readonly command: string;
+  readonly metric: MetricChoice;
+  readonly budget: StudyProposal['budget'];
+  readonly scheduler: 'asha' | 'fifo';
+  readonly explicit: boolean;
+  readonly gpuLibrary: string | undefined;
+}
+
+function render(input: RenderInput): string {
+  const { options, parameters, metric, budget, scheduler } = input;
+  const script = options.scriptFile;
+  const out: string[] = [];
+  out.push(`# Proposed by Rung's "Tune This Script" from ${oneLine(script)}: its arguments and prints were read, the script was not run.`);
+  out.push('# Review the ranges, then start the study (Rung: Start Study, or `rung run <this file>`).');
+  if (input.notes.length > 0) {
+    out.push('#', '# What Rung could not infer:');
+    for (const note of input.notes) out.push(...wrap(note, 100).map((line, i) => `#${i === 0 ? '   - ' : '     '}${line}`));
+  }
+
+  const rows: [string, string][] = [];
+  rows.push([`name: ${scalar(options.studyName)}`, '']);
+  rows.push([
+    `command: ${yamlString(input.command)}`,
+    `${options.program === undefined || options.program === 'python3' ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
+  ]);
+  if (options.cwd !== undefined) rows.push([`cwd: ${scalar(options.cwd)}`, "trials' working folder, relative to this file"]);
+  const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';
+  const also = metric.others.length > 0 ? `; also printed: ${metric.others.slice(0, 6).join(', ')}${metric.others.length > 6 ? ', ...' : ''}` : '';
+  rows.push([`metric: {name: ${scalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
+  rows.push(['parameters:', input.explicit ? 'each one is passed by its own word in command' : 'passed to the script as --name=value by {args}']);
+  const width = Math.max(0, ...[...parameters, ...input.suggestions].map((p) => key(p.name).length + 1));
+  for (const p of parameters) rows.push([`  ${`${key(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
+  if (input.suggestions.length > 0) {
+    rows.push(['  # Left at the script\'s defaults; uncomment to tune (the ranges are guesses):', '']);
+    for (const p of input.suggestions) rows.push([`  # ${`${key(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
+  }
+  rows.push(['sampler: auto', 'bohb, gp or tpe, chosen from the space and the scheduler']);
+  if (budget !== undefined && scheduler === 'asha') {
+    rows.push([
+      `scheduler: {type: asha, min_budget: 1, max_budget: ${budget.maxBudget}}`,
+      `${budget.flag} is the budget; poor trials stop at epoch ${rungList(1, budget.maxBudget, 3)}`,
+    ]);
+  } else if (budget !== undefined) {
+    rows.push([`scheduler: {type: fifo, max_budget: ${budget.maxBudget}}`, `${budget.flag} is the budget; no early stopping`]);
+  } else {
+    rows.push(['scheduler: fifo', 'no early stopping']);
+  }
+  const trials = Math.min(100, Math.max(20, 10 * parameters.length));
+  rows.push([`trials: ${trials}`, '']);
+  rows.push(['parallel: 2', 'trials at once; auto = one per CPU core (or per GPU with resources)']);
+  if (input.gpuLibrary !== undefined) rows.push(['# resources: {gpus_per_trial: 1}', 'uncomment if each trial needs a GPU']);
+
+  const column = Math.min(72, Math.max(...rows.filter(([, c]) => c !== '').map(([t]) => t.length)) + 2);
+  for (const [textPart, comment] of rows) {
+    out.push(comment === '' ? textPart : `${textPart.padEnd(column)} # ${oneLine(comment)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function rungList(min: number, max: number, eta: number): string {
+  const rungs: number[] = [];
+  for (let b = min; b < max; b *= eta) rungs.push(b);
+  if (rungs.length <= 1) return rungs.join('');
+  return `${rungs.slice(0, -1).join(', ')} or ${rungs[rungs.length - 1]}`;
+}
+
+function flow(p: ProposedParameter): string {
+  const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${key(k)}: ${scalar(v)}`).join(', ')}}` : '';
+  if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(scalar).join(', ')}]${when}}`;
+  return `{type: ${p.type}, low: ${number(p.low)}, high: ${number(p.high)}${p.log ? ', log: true' : ''}${when}}`;
+}
+
+/** YAML number: plain decimals, exponent form for very small or large values (`3.3e-5` is a YAML 1.2 float). */
+function number(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return x.toExponential().replace('e+', 'e');
+  return String(x);
+}
+
+const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const YAML_WORDS = /^(?:true|false|yes|no|on|off|null|y|n|~)$/i;
+
+/** A YAML scalar for a flow context: plain when unambiguous, else JSON-quoted (valid YAML). */
+function scalar(v: ScriptValue): string {
+  if (typeof v === 'number') return number(v);
+  if (typeof v === 'boolean' || v === null) return String(v);
+  return PLAIN.test(v) && !YAML_WORDS.test(v) ? v : JSON.stringify(v);
+}
+
+function key(name: string): string {
+  return PLAIN.test(name) && !YAML_WORDS.test(name) ? name : JSON.stringify(name);
+}
+
+/** The command as a block-context YAML string: plain when safe, else JSON-quoted. */
+function yamlString(text: string): string {
+  const risky = /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|[\n\t]|\s$/.test(text) || YAML_WORDS.test(text);
+  return risky ? JSON.stringify(text) : text;
+}
+
+/** One word of the command (split like shell words by Rung): single-quoted when needed, braces doubled. */
+function commandWord(word: string): string {
+  const braces = word.replace(/\{/g, '{{').replace(/\}/g, '}}');
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(braces) ? braces : `'${braces.replace(/'/g, `'\\''`)}'`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of oneLine(text).split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------- names
+
+/**
+ * The study name for a script: `<folder>-<stem>` (e.g. `digits-train`), so that the `train.py` of two
+ * folders do not share a study in the workspace's store. Only letters, digits, `.`, `_` and `-`.
+ * With `studyFileName` (`train-2.rung.yaml`), its stem replaces the script's.
+ */
+export function studyNameFor(scriptPath: string, studyFileName?: string): string {
+  const parts = scriptPath.split(/[\\/]/).filter((p) => p !== '');
+  const file = parts[parts.length - 1] ?? 'script';
+  // `train-2.rung.yaml` (a second proposal beside the first) gets its own study, `digits-train-2`.
+  const stem = studyFileName !== undefined ? studyFileName.replace(/\.rung\.(?:ya?ml|json)$/, '') : file.replace(/\.[^.]*$/, '') || file;
+  const folder = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  const raw = folder !== undefined && folder !== '.' && folder !== '..' ? `${folder}-${stem}` : stem;
+  const cleaned = raw
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|-+$/g, '')
+    .slice(0, 100);
+  return cleaned === '' ? 'study' : cleaned;
+}
+
+/**
+ * The file name for the proposed study next to the script: `<stem>.rung.yaml`, or `<stem>-2.rung.yaml`,
+ * `-3`... when `exists` says a name is taken — an existing study file is never overwritten.
+ */
+export function studyFileNameFor(scriptPath: string, exists: (fileName: string) => boolean): string {
+  const file = scriptPath.split(/[\\/]/).pop() ?? 'script.py';
+  const stem = file.replace(/\.[^.]*$/, '') || file;
+  for (let i = 1; i < 10_000; i++) {
+    const candidate = i === 1 ? `${stem}.rung.yaml` : `${stem}-${i}.rung.yaml`;
+    if (!exists(candidate)) return candidate;
+  }
+  return `${stem}-${Date.now()}.rung.yaml`;
+}

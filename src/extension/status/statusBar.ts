@@ -1,0 +1,53 @@
+/** The status bar item of the running studies (text from studyStatus.ts), refreshed at most twice a second. */
+import * as vscode from 'vscode';
+import { viewIds } from '../commands/ids';
+import type { StudyRegistry } from '../studies/studyRegistry';
+import { createKeyedThrottle, type KeyedThrottle } from '../util/throttle';
+import { statusModel } from './studyStatus';
+
+export class StudyStatusBar implements vscode.Disposable {
+  readonly #item = vscode.window.createStatusBarItem('rung.study', vscode.StatusBarAlignment.Left, 10);
+  readonly #throttle: KeyedThrottle<string>;
+  readonly #offs: Array<() => void>;
+  /** Keys of studies this host started, most recent first: the status item shows the newest running one. */
+  readonly #recent: string[] = [];
+
+  constructor(private readonly registry: StudyRegistry) {
+    this.#item.name = 'Rung study';
+    this.#item.command = `${viewIds.studies}.focus`;
+    this.#throttle = createKeyedThrottle(500, () => this.update());
+    this.#offs = [registry.onDidChangeStudy.on((key) => this.#throttle.mark(key)), registry.onDidChangeList.on(() => this.#throttle.mark(''))];
+  }
+
+  /** Puts a study first (called when this host starts or resumes it). */
+  started(key: string): void {
+    const at = this.#recent.indexOf(key);
+    if (at >= 0) this.#recent.splice(at, 1);
+    this.#recent.unshift(key);
+    this.update();
+  }
+
+  update(): void {
+    const running = this.registry.list().filter((e) => e.isRunning);
+    // Studies started here first (newest first), then the ones the CLI runs.
+    const rank = (key: string): number => {
+      const i = this.#recent.indexOf(key);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    running.sort((a, b) => rank(a.key) - rank(b.key));
+    const model = statusModel(running.map((e) => this.registry.viewInput(e)));
+    if (!model) {
+      this.#item.hide();
+      return;
+    }
+    this.#item.text = model.text;
+    this.#item.tooltip = model.tooltip;
+    this.#item.show();
+  }
+
+  dispose(): void {
+    this.#throttle.dispose();
+    for (const off of this.#offs) off();
+    this.#item.dispose();
+  }
+}

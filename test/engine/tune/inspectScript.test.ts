@@ -1,0 +1,206 @@
+/**
+ * The static script reader (python/rung/inspect_script.py) run by a real interpreter through
+ * inspectScript(), on fixture scripts under test/fixtures/scripts/. None of the fixtures is ever run:
+ * side_effects.py proves it, and click/typer fixtures import libraries that are not installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ScriptInspectionError,
+  findInspectorScript,
+  inspectScript,
+  parseInspectorOutput,
+  type ScriptArgument,
+  type ScriptInspection,
+} from '../../../src/engine/tune/inspectScript';
+import { repoRoot, tempDir } from '../../helpers/studyFixture';
+
+function findPython(): string | undefined {
+  if (existsSync('/usr/bin/python3')) return '/usr/bin/python3';
+  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? 'python3' : undefined;
+}
+
+const python = findPython();
+const readerPath = path.join(repoRoot, 'python', 'rung', 'inspect_script.py');
+const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'scripts', name);
+
+async function inspect(name: string, extra: { source?: string } = {}): Promise<ScriptInspection> {
+  return inspectScript(fixture(name), { python: python ?? 'python3', readerPath, ...extra });
+}
+
+function arg(inspection: ScriptInspection, dest: string): ScriptArgument {
+  const found = inspection.arguments.find((a) => a.dest === dest);
+  if (found === undefined) throw new Error(`no argument ${dest} in ${inspection.arguments.map((a) => a.dest).join(', ')}`);
+  return found;
+}
+
+describe.skipIf(python === undefined)('inspect_script.py', () => {
+  it('is found next to the engine sources', () => {
+    expect(findInspectorScript(path.join(repoRoot, 'src', 'engine', 'tune'))).toBe(readerPath);
+    expect(findInspectorScript(path.join(repoRoot, 'dist'))).toBe(readerPath);
+  });
+
+  it('reads argparse types, defaults, choices, flags and set_defaults', async () => {
+    const r = await inspect('argparse_full.py');
+    expect(r.frameworks).toEqual(['argparse']);
+    expect(arg(r, 'lr')).toMatchObject({ flags: ['--lr', '--learning-rate'], type: 'float', default: 3e-4, defaultText: 'DEFAULT_LR', help: 'peak learning rate' });
+    expect(arg(r, 'hidden_size')).toMatchObject({ flags: ['--hidden-size'], type: 'int', default: 128 });
+    expect(arg(r, 'num_layers').default).toBe(3); // set_defaults wins over default=2
+    expect(arg(r, 'batch_size')).toMatchObject({ flags: ['-b', '--batch-size'], type: 'int', default: 64 });
+    expect(arg(r, 'optimizer')).toMatchObject({ type: 'str', choices: ['adam', 'sgd', 'rmsprop'], default: 'adam' });
+    expect(arg(r, 'activation')).toMatchObject({ type: 'str', choices: null, default: 'relu' });
+    expect(arg(r, 'amp')).toMatchObject({ type: 'bool', flag: true, action: 'store_true', default: false });
+    expect(arg(r, 'shuffle')).toMatchObject({ flags: ['--no-shuffle'], type: 'bool', flag: true, action: 'store_false', default: true });
+    expect(arg(r, 'use_bn')).toMatchObject({ type: 'bool', flag: false, default: true, typeText: 'str2bool' });
+    expect(arg(r, 'layer_sizes')).toMatchObject({ nargs: '+', default: [64, 32] });
+    expect(arg(r, 'output')).toMatchObject({ required: true, hasDefault: false });
+    expect(arg(r, 'warmup').default).toBe(0.125); // 2 ** -3 evaluated
+    expect(arg(r, 'label_smoothing')).toMatchObject({ flags: ['--label-smoothing'], default: 0.05 }); // from an argument group
+    expect(r.metrics.map((m) => m.name)).toEqual(['epoch', 'train_loss', 'val_loss', 'val_acc', 'val_f1']);
+    expect(r.metrics.find((m) => m.name === 'val_loss')?.line).toBe(50);
+  });
+
+  it('ignores the arguments of sub-commands and says so', async () => {
+    const r = await inspect('argparse_subparsers.py');
+    expect(r.arguments.map((a) => a.dest)).toEqual(['lr']);
+    expect(r.warnings.some((w) => w.includes('sub-commands'))).toBe(true);
+    expect(r.warnings.some((w) => w.includes('--epochs'))).toBe(true);
+    expect(r.metrics.map((m) => m.name)).toEqual(['val_loss']);
+  });
+
+  it('reads click options without importing click', async () => {
+    const r = await inspect('click_script.py');
+    expect(r.frameworks).toEqual(['click']);
+    expect(arg(r, 'lr')).toMatchObject({ type: 'float', default: 0.001 });
+    expect(arg(r, 'optimizer')).toMatchObject({ choices: ['adam', 'sgd'], default: 'adam' });
+    expect(arg(r, 'units')).toMatchObject({ type: 'int', default: 64, min: 8, max: 100 });
+    expect(arg(r, 'epochs')).toMatchObject({ type: 'int', default: 10 });
+    expect(arg(r, 'verbose')).toMatchObject({ flags: ['--verbose', '--quiet'], flag: true, type: 'bool' });
+    expect(arg(r, 'debug')).toMatchObject({ flag: true, type: 'bool' });
+    expect(arg(r, 'data_dir')).toMatchObject({ positional: true, required: true, type: 'path' });
+    expect(r.metrics.map((m) => m.name)).toContain('val_acc');
+  });
+
+  it('reads a typer command: plain defaults, typer.Option, Annotated and Enum choices', async () => {
+    const r = await inspect('typer_script.py');
+    expect(r.frameworks).toEqual(['typer']);
+    expect(arg(r, 'data')).toMatchObject({ positional: true, required: true, type: 'path' });
+    expect(arg(r, 'learning_rate')).toMatchObject({ flags: ['--learning-rate'], type: 'float', default: 0.01 });
+    expect(arg(r, 'hidden_units')).toMatchObject({ flags: ['--hidden-units'], type: 'int', default: 128, help: 'hidden units' });
+    expect(arg(r, 'optimizer')).toMatchObject({ choices: ['adam', 'sgd'], default: 'adam' });
+    expect(arg(r, 'epochs')).toMatchObject({ flags: ['--epochs', '-e'], default: 20 });
+    expect(arg(r, 'dropout')).toMatchObject({ default: 0.2, min: 0, max: 0.6 });
+    expect(arg(r, 'amp')).toMatchObject({ flags: ['--amp', '--no-amp'], flag: true, type: 'bool' });
+    expect(r.metrics.map((m) => m.name)).toEqual(['epoch', 'valid_loss', 'valid_acc']);
+  });
+
+  it('finds metric names in f-strings, % and format strings, print pieces, logging, json.dumps and report()', async () => {
+    const r = await inspect('metrics_forms.py');
+    const names = r.metrics.map((m) => m.name);
+    for (const name of ['val_acc', 'test_loss', 'val_auc', 'valid_f1', 'val_mse', 'val_top1', 'val_ppl', 'val_recall']) expect(names).toContain(name);
+    expect(names).not.toContain('train.py'); // `train.py: {err}` names a file
+    expect(r.arguments).toEqual([]);
+  });
+
+  it('reports a syntax error with its line, as an error, not a crash', async () => {
+    const failure = await inspect('syntax_error.py').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(ScriptInspectionError);
+    const error = failure as ScriptInspectionError;
+    expect(error.kind).toBe('syntax');
+    expect(error.line).toBe(6);
+    expect(error.message).toMatch(/syntax_error\.py has a syntax error at line 6/);
+  });
+
+  describe('never runs the script', () => {
+    const marker = path.join(tempDir('rung-inspect-'), 'ran.txt');
+    afterEach(() => {
+      delete process.env['RUNG_TEST_SIDE_EFFECT_MARKER'];
+    });
+
+    it('reads a script whose import would write a file, import a missing module and exit 3', async () => {
+      process.env['RUNG_TEST_SIDE_EFFECT_MARKER'] = marker;
+      // Control: running it for real does write the marker (so its absence below means something).
+      const control = path.join(path.dirname(marker), 'control.txt');
+      const ran = spawnSync(python ?? 'python3', [fixture('side_effects.py')], { env: { ...process.env, RUNG_TEST_SIDE_EFFECT_MARKER: control }, encoding: 'utf8' });
+      expect(ran.status).not.toBe(0);
+      expect(existsSync(control)).toBe(true);
+
+      const r = await inspect('side_effects.py');
+      expect(existsSync(marker)).toBe(false);
+      expect(r.arguments.map((a) => [a.dest, a.default])).toEqual([
+        ['lr', 0.05],
+        ['epochs', 12],
+      ]);
+    });
+  });
+
+  it('reads unsaved text from stdin instead of the file', async () => {
+    const r = await inspect('no_args.py', { source: 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--gamma", type=float, default=0.5)\nprint(f"val_loss={1}")\n' });
+    expect(r.arguments.map((a) => a.dest)).toEqual(['gamma']);
+    expect(r.metrics.map((m) => m.name)).toEqual(['val_loss']);
+  });
+
+  it('honours a PEP 263 coding line and non-ASCII help text', async () => {
+    const dir = tempDir('rung-inspect-');
+    const file = path.join(dir, 'latin.py');
+    writeFileSync(file, Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nimport argparse\np = argparse.ArgumentParser()\np.add_argument("--lr", type=float, default=0.1, help="taux d\'apprentissage '), Buffer.from([0xe9]), Buffer.from('")\n')]));
+    const r = await inspectScript(file, { python: python ?? 'python3', readerPath });
+    expect(r.arguments[0]?.help).toBe("taux d'apprentissage é");
+  });
+
+  it('says clearly when the interpreter cannot be started', async () => {
+    const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ScriptInspectionError);
+    expect((failure as ScriptInspectionError).kind).toBe('python');
+    expect((failure as ScriptInspectionError).message).toContain('/nonexistent/python3');
+  });
+
+  it('stops a reader that hangs at the timeout', async () => {
+    const dir = tempDir('rung-inspect-');
+    const slow = path.join(dir, 'slow_reader.py');
+    writeFileSync(slow, 'import time\ntime.sleep(30)\n');
+    const started = Date.now();
+    const failure = await inspectScript(fixture('argparse_full.py'), { python: python ?? 'python3', readerPath: slow, timeoutMs: 500 }).catch((e: unknown) => e);
+    expect((failure as ScriptInspectionError).kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('parseInspectorOutput', () => {
+  it('rejects output that is not the reader\'s JSON', () => {
+    expect(() => parseInspectorOutput('Traceback (most recent call last):', 'x.py')).toThrow(/not JSON/);
+    expect(() => parseInspectorOutput('[]', 'x.py')).toThrow(/not an object/);
+    expect(() => parseInspectorOutput('{"version": 2}', 'x.py')).toThrow(/unknown format/);
+    expect(() => parseInspectorOutput('{"version": 1, "arguments": [{"source": "argparse"}]}', 'x.py')).toThrow(/arguments\[0\]/);
+  });
+
+  it('turns an error answer into a ScriptInspectionError of that kind', () => {
+    try {
+      parseInspectorOutput('{"version": 1, "error": {"kind": "read", "message": "cannot read x.py: gone"}}', 'x.py');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScriptInspectionError);
+      expect((e as ScriptInspectionError).kind).toBe('read');
+      expect((e as ScriptInspectionError).message).toBe('cannot read x.py: gone');
+    }
+  });
+
+  it('drops values JSON-unsafe or of unknown shape instead of trusting them', () => {
+    const r = parseInspectorOutput(
+      JSON.stringify({
+        version: 1,
+        arguments: [{ source: 'argparse', dest: 'lr', flags: ['--lr', 3], type: 'complex', default: { a: 1 }, choices: [1, [2]], line: 4 }],
+        metrics: [{ name: 'val_loss', line: 2 }],
+      }),
+      'x.py',
+    );
+    expect(r.arguments[0]).toMatchObject({ dest: 'lr', flags: ['--lr'], type: null, default: null, choices: [1], line: 4 });
+    expect(r.metrics).toEqual([{ name: 'val_loss', line: 2, text: null }]);
+  });
+});

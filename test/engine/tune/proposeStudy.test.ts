@@ -1,0 +1,293 @@
+/**
+ * Proposed study files: every one must parse with the engine's own parser, and the ranges must follow
+ * the heuristics (log scale around defaults, powers of two for batch sizes, epochs as the budget...).
+ * Inspections come from the real reader on fixtures and examples, plus hand-built ones for edge cases.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
+import type { StudySpec } from '../../../src/engine/spec/studySpec';
+import { renderCommand } from '../../../src/engine/runner/commandTemplate';
+import type { ParamSpec } from '../../../src/engine/space/searchSpace';
+import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
+import { proposeStudy, studyFileNameFor, studyNameFor, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
+import { repoRoot } from '../../helpers/studyFixture';
+
+function findPython(): string | undefined {
+  if (existsSync('/usr/bin/python3')) return '/usr/bin/python3';
+  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? 'python3' : undefined;
+}
+
+const python = findPython();
+const readerPath = path.join(repoRoot, 'python', 'rung', 'inspect_script.py');
+
+async function proposeFor(relative: string): Promise<{ proposal: StudyProposal; spec: StudySpec }> {
+  const script = path.join(repoRoot, relative);
+  const inspection = await inspectScript(script, { python: python ?? 'python3', readerPath });
+  return checked(inspection, path.basename(script), studyNameFor(script));
+}
+
+/** Proposes, then parses the text as a study file beside the script; fails with the parser's messages. */
+function checked(inspection: ScriptInspection, scriptFile: string, studyName = 'test-study'): { proposal: StudyProposal; spec: StudySpec } {
+  const proposal = proposeStudy(inspection, { scriptFile, studyName });
+  const parsed = parseStudySpec(proposal.text, path.join(repoRoot, 'proposed.rung.yaml'));
+  if (!parsed.ok) throw new Error(`proposal does not parse:\n${parsed.error.map((i) => formatSpecIssue(i)).join('\n')}\n---\n${proposal.text}`);
+  return { proposal, spec: parsed.value };
+}
+
+function param(spec: StudySpec, name: string): ParamSpec {
+  const p = spec.space.params.get(name);
+  if (p === undefined) throw new Error(`no parameter ${name}; have ${[...spec.space.params.keys()].join(', ')}`);
+  return p;
+}
+
+function argument(partial: Partial<ScriptArgument> & { dest: string }): ScriptArgument {
+  return {
+    source: 'argparse',
+    flags: [`--${partial.dest}`],
+    positional: false,
+    type: null,
+    typeText: null,
+    action: 'store',
+    flag: false,
+    hasDefault: partial.default !== undefined,
+    default: null,
+    defaultText: partial.default !== undefined && partial.default !== null ? String(partial.default) : null,
+    choices: null,
+    help: null,
+    nargs: null,
+    required: false,
+    line: 1,
+    ...partial,
+  };
+}
+
+function inspection(args: readonly ScriptArgument[], metrics: readonly string[] = [], extra: Partial<ScriptInspection> = {}): ScriptInspection {
+  return {
+    script: 'train.py',
+    python: '3.11.0',
+    frameworks: ['argparse'],
+    arguments: args,
+    metrics: metrics.map((name, i) => ({ name, line: 10 + i, text: null })),
+    imports: [],
+    warnings: [],
+    ...extra,
+  };
+}
+
+describe.skipIf(python === undefined)('proposals from real scripts', () => {
+  it('examples/digits/train.py: log ranges around defaults, choices, batch powers of two, epochs as the ASHA budget', async () => {
+    const { proposal, spec } = await proposeFor('examples/digits/train.py');
+    expect(spec.name).toBe('digits-train');
+    expect(spec.command).toEqual(['python3', 'train.py', '{args}', '--epochs', '{budget}']);
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    expect(spec.scheduler).toMatchObject({ type: 'asha', minBudget: 1, maxBudget: 15 });
+    expect([...spec.space.params.keys()]).toEqual(['lr', 'hidden', 'layers', 'alpha', 'batch_size', 'optimizer', 'momentum']);
+    expect(param(spec, 'lr')).toMatchObject({ kind: 'float', low: 3.3e-5, high: 0.03, log: true });
+    expect(param(spec, 'hidden')).toMatchObject({ kind: 'int', low: 16, high: 256, log: true });
+    expect(param(spec, 'layers')).toMatchObject({ kind: 'categorical', choices: [1, 2, 3] });
+    expect(param(spec, 'alpha')).toMatchObject({ kind: 'float', low: 3.3e-6, high: 0.003, log: true });
+    expect(param(spec, 'batch_size')).toMatchObject({ kind: 'categorical', choices: [8, 16, 32, 64, 128] });
+    expect(param(spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adam', 'sgd'] });
+    // "Nesterov momentum, sgd only": only sampled when it matters.
+    expect(param(spec, 'momentum')).toMatchObject({ kind: 'float', low: 0, high: 0.99, when: { optimizer: ['sgd'] } });
+    expect(proposal.notes.join('\n')).toContain('--seed (a random seed)');
+    expect(proposal.text).toMatch(/^# Proposed by Rung/);
+  });
+
+  it('argparse_full.py: exclusions, flags, required options and suggestions are reported', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/argparse_full.py');
+    const names = [...spec.space.params.keys()];
+    expect(names).toEqual(expect.arrayContaining(['lr', 'weight_decay', 'hidden-size', 'num_layers', 'batch-size', 'dropout', 'optimizer', 'momentum', 'use_bn', 'label-smoothing']));
+    for (const excluded of ['seed', 'data_dir', 'device', 'num_workers', 'log_interval', 'amp', 'shuffle', 'no-shuffle', 'epochs', 'layer_sizes', 'output', 'activation', 'patience', 'temperature']) {
+      expect(names).not.toContain(excluded);
+    }
+    // Parameter names are the script's own options, so {args} renders flags argparse accepts.
+    expect(spec.command).toEqual(['python3', 'argparse_full.py', '--output', 'OUTPUT', '{args}', '--epochs', '{budget}']);
+    expect(param(spec, 'lr')).toMatchObject({ kind: 'float', log: true, low: 1e-5, high: 0.009 });
+    expect(param(spec, 'weight_decay')).toMatchObject({ kind: 'float', log: true, low: 1e-6, high: 0.1 });
+    expect(param(spec, 'hidden-size')).toMatchObject({ kind: 'int', log: true, low: 32, high: 512 });
+    expect(param(spec, 'num_layers')).toMatchObject({ kind: 'int', low: 2, high: 6 });
+    expect(param(spec, 'batch-size')).toMatchObject({ kind: 'categorical', choices: [16, 32, 64, 128, 256] });
+    expect(param(spec, 'dropout')).toMatchObject({ kind: 'float', low: 0, high: 0.5 });
+    expect(param(spec, 'use_bn')).toMatchObject({ kind: 'categorical', choices: [true, false] });
+    expect(param(spec, 'momentum').when).toEqual({ optimizer: ['sgd'] });
+    expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 30 });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--output');
+    expect(notes).toContain('On/off flags are not tuned: --no-shuffle');
+    expect(notes).toContain('--activation');
+    expect(notes).toContain('--patience, --temperature');
+    expect(notes).toContain('--layer_sizes');
+    // Unrecognised numeric options are offered commented out.
+    expect(proposal.text).toMatch(/^ {2}# patience: +\{type: int, low: 3, high: 10, log: true\}/m);
+    expect(proposal.suggestions.map((s) => s.name)).toEqual(['activation', 'patience', 'temperature']);
+  });
+
+  it('click_script.py: Choice, IntRange bounds, a positional argument in the command', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/click_script.py');
+    expect(spec.command).toEqual(['python3', 'click_script.py', 'DATA_DIR', '{args}', '--epochs', '{budget}']);
+    expect(param(spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adam', 'sgd'] });
+    expect(param(spec, 'units')).toMatchObject({ kind: 'int', low: 16, high: 100, log: true }); // clipped to IntRange(8, 100)
+    expect(spec.metric).toMatchObject({ name: 'val_acc', goal: 'maximize' });
+    expect(proposal.notes.join('\n')).toMatch(/replace DATA_DIR/);
+    expect(proposal.notes.join('\n')).toMatch(/--verbose \(logging or bookkeeping\), --debug \(logging or bookkeeping\)/);
+  });
+
+  it('typer_script.py: dashed option names, Enum choices, typer bounds', async () => {
+    const { spec } = await proposeFor('test/fixtures/scripts/typer_script.py');
+    expect(spec.command).toEqual(['python3', 'typer_script.py', 'DATA', '{args}', '--epochs', '{budget}']);
+    expect(param(spec, 'learning-rate')).toMatchObject({ kind: 'float', log: true, low: 3.3e-4, high: 0.3 });
+    expect(param(spec, 'hidden-units')).toMatchObject({ kind: 'int', low: 32, high: 512 });
+    expect(param(spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adam', 'sgd'] });
+    expect(param(spec, 'dropout')).toMatchObject({ kind: 'float', low: 0, high: 0.5 });
+    expect(spec.metric).toMatchObject({ name: 'valid_loss', goal: 'minimize' });
+    expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 20 });
+  });
+
+  it('argparse_subparsers.py: only top-level options, the sub-commands mentioned, no budget', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/argparse_subparsers.py');
+    expect([...spec.space.params.keys()]).toEqual(['lr']);
+    expect(spec.scheduler.type).toBe('fifo');
+    expect(proposal.notes.join('\n')).toMatch(/sub-commands/);
+    expect(proposal.notes.join('\n')).toMatch(/No epochs argument/);
+  });
+
+  it('no_args.py: a valid file with an example parameter and a placeholder metric, both explained', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/no_args.py');
+    expect(spec.command).toEqual(['python3', 'no_args.py']);
+    expect([...spec.space.params.keys()]).toEqual(['lr']);
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    expect(proposal.metric.guessed).toBe(true);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toMatch(/No command-line arguments found/);
+    expect(notes).toMatch(/example parameter/);
+    expect(notes).toMatch(/No metric found/);
+  });
+});
+
+describe('proposal heuristics', () => {
+  it('clips learning rates at 1 and keeps the default inside every range', () => {
+    const { spec } = checked(
+      inspection([
+        argument({ dest: 'lr', type: 'float', default: 0.1 }),
+        argument({ dest: 'eps', type: 'float', default: 1e-8 }),
+        argument({ dest: 'beta2', type: 'float', default: 0.999 }),
+        argument({ dest: 'units', type: 'int', default: 3 }),
+        argument({ dest: 'bs', type: 'int', default: 100 }),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'lr')).toMatchObject({ low: 0.0033, high: 1, log: true });
+    expect(param(spec, 'eps')).toMatchObject({ low: 3.3e-10, high: 3e-7, log: true });
+    expect(param(spec, 'beta2')).toMatchObject({ kind: 'float', low: 0.99, high: 0.9999 });
+    expect(param(spec, 'units')).toMatchObject({ kind: 'int', low: 1, high: 12 });
+    // 100 is not a power of two: kept among the powers around it.
+    expect(param(spec, 'bs')).toMatchObject({ kind: 'categorical', choices: [32, 64, 100, 128, 256, 512] });
+  });
+
+  it('uses common ranges when there is no default', () => {
+    const { spec } = checked(
+      inspection([
+        argument({ dest: 'learning_rate', type: 'float' }),
+        argument({ dest: 'hidden', type: 'int' }),
+        argument({ dest: 'batch_size', type: 'int' }),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'learning_rate')).toMatchObject({ low: 1e-5, high: 0.1, log: true });
+    expect(param(spec, 'hidden')).toMatchObject({ low: 16, high: 512, log: true });
+    expect(param(spec, 'batch_size')).toMatchObject({ choices: [16, 32, 64, 128, 256] });
+  });
+
+  it('passes each parameter by its own word when a flag has no long form', () => {
+    const { spec } = checked(
+      inspection([argument({ dest: 'lr', flags: ['-l'], type: 'float', default: 0.01 }), argument({ dest: 'dropout', type: 'float', default: 0.2 })], ['val_loss']),
+      'my train.py',
+    );
+    expect(spec.command).toEqual(['python3', 'my train.py', '-l', '{lr}', '--dropout={dropout}']);
+  });
+
+  it('makes epochs the budget, with fifo when there are too few', () => {
+    const few = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 }), argument({ dest: 'num_epochs', type: 'int', default: 2 })], ['val_loss']), 'train.py');
+    expect(few.spec.scheduler).toMatchObject({ type: 'fifo', maxBudget: 2 });
+    expect(few.spec.command).toEqual(['python3', 'train.py', '{args}', '--num_epochs', '{budget}']);
+    const none = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 }), argument({ dest: 'max_epochs', type: 'int' })], ['val_loss']), 'train.py');
+    expect(none.spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 10 });
+    expect(none.proposal.notes.join('\n')).toMatch(/--max_epochs has no usable default/);
+  });
+
+  it('picks a validation loss over other metrics, then validation scores, and says when it had to settle', () => {
+    const pick = (metrics: string[]): StudyProposal['metric'] => proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], metrics), { scriptFile: 'train.py', studyName: 's' }).metric;
+    expect(pick(['epoch', 'train_loss', 'val_acc', 'val_loss'])).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    expect(pick(['epoch', 'train_loss', 'val_acc'])).toMatchObject({ name: 'val_acc', goal: 'maximize' });
+    expect(pick(['step', 'test_f1', 'loss'])).toMatchObject({ name: 'test_f1', goal: 'maximize' });
+    expect(pick(['epoch', 'lr', 'Error'])).toMatchObject({ name: 'val_loss', guessed: true });
+    const training = proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['train_loss']), { scriptFile: 'train.py', studyName: 's' });
+    expect(training.metric.name).toBe('train_loss');
+    expect(training.notes.join('\n')).toMatch(/No validation metric/);
+  });
+
+  it('mentions GPU libraries and offers resources commented out', () => {
+    const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
+    expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
+    expect(proposal.notes.join('\n')).toMatch(/imports torch/);
+  });
+
+  it('quotes what YAML or the command splitter would misread', () => {
+    const { spec } = checked(
+      inspection([argument({ dest: 'mode', type: 'str', choices: ['yes', 'no', 'a b', '1.5'], default: 'yes' })], ['val_loss']),
+      "it's {weird}.py",
+    );
+    expect(param(spec, 'mode')).toMatchObject({ choices: ['yes', 'no', 'a b', '1.5'] });
+    // Braces in the file name are doubled in the template, so the rendered argv names the file as it is.
+    expect(renderCommand(spec.command, { config: { mode: 'a b' }, space: spec.space, trialId: '1', trialDir: '/t' })).toEqual(['python3', "it's {weird}.py", '--mode=a b']);
+  });
+});
+
+describe('names', () => {
+  it('names the study after the folder and the script', () => {
+    expect(studyNameFor('/w/examples/digits/train.py')).toBe('digits-train');
+    expect(studyNameFor('/w/my project/train v2.py')).toBe('my-project-train-v2');
+    expect(studyNameFor('train.py')).toBe('train');
+    expect(studyNameFor('/w/digits/train.py', 'train-2.rung.yaml')).toBe('digits-train-2');
+  });
+
+  it('never reuses an existing study file name', () => {
+    const taken = new Set(['train.rung.yaml', 'train-2.rung.yaml']);
+    expect(studyFileNameFor('/w/train.py', (f) => taken.has(f))).toBe('train-3.rung.yaml');
+    expect(studyFileNameFor('/w/train.py', () => false)).toBe('train.rung.yaml');
+  });
+});
+
+describe.skipIf(python === undefined)('rung propose', () => {
+  it('prints the proposal on stdout and the notes on stderr', async () => {
+    const { main } = await import('../../../src/engine/cli/main');
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['propose', path.join(repoRoot, 'examples', 'digits', 'train.py'), '--python', python ?? 'python3'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTty: false,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^name: digits-train$/m);
+    expect(stdout).toMatch(/^command: python3 train\.py \{args\} --epochs \{budget\}/m);
+    expect(stderr).toMatch(/^note: Not tuned, kept at the script's defaults: --seed/m);
+  });
+
+  it('refuses a script with a syntax error with the line in the message', async () => {
+    const { main } = await import('../../../src/engine/cli/main');
+    let stderr = '';
+    const code = await main(['propose', path.join(repoRoot, 'test', 'fixtures', 'scripts', 'syntax_error.py'), '--python', python ?? 'python3'], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      isTty: false,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/syntax_error\.py has a syntax error at line 6/);
+  });
+});
