@@ -20,7 +20,7 @@ import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
-import { isTrialProcess, terminateGroup } from './runner/processTree';
+import { isTrialGroupAlive, terminateGroup } from './runner/processTree';
 import { describeAutoChoice } from './samplers/auto';
 import { createSampler } from './samplers/registry';
 import type { Sampler } from './samplers/sampler';
@@ -523,7 +523,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (t.status !== 'stopped' && t.status !== 'lost') {
         // The runner died with this trial running. Its process group may still be alive (a SIGKILLed
         // runner runs no exit hook): end it before the trial runs again in the same folder.
-        if (t.pid !== undefined && t.trialDir !== undefined && isTrialProcess(t.pid, t.trialDir)) {
+        if (t.pid !== undefined && t.trialDir !== undefined && isTrialGroupAlive(t.pid, t.trialDir)) {
           orphans.push(t.pid);
         }
         // Record the loss before it runs again.

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
 
@@ -14,6 +14,25 @@ const debianPython = '/usr/bin/python3';
 
 beforeAll(() => {
   if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+/** Stores of studies whose trials hang: whatever a failed assertion left running is killed afterwards. */
+const hangingStores: Array<[store: string, study: string]> = [];
+afterAll(async () => {
+  for (const [store, study] of hangingStores) {
+    for (const pid of await trialPids(store, study).catch(() => [])) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // not a group leader, or gone
+      }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
 });
 
 function rung(args: readonly string[], cwd: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
@@ -32,6 +51,7 @@ function rungInBackground(args: readonly string[], cwd: string): { child: ChildP
 
 function hangingStudy(dir: string, name: string): string {
   const file = path.join(dir, `${name}.rung.yaml`);
+  hangingStores.push([path.join(dir, '.rung'), name]);
   writeFileSync(
     file,
     [
@@ -186,11 +206,21 @@ describe('rung CLI', () => {
     second.child.kill('SIGKILL');
     await second.exited;
     expect(orphans.some(isAlive)).toBe(true);
+    // A leader often dies on its own once its runner is gone (a write to the dead pipe), leaving the
+    // workers it forked behind: kill one leader so only its grandchild keeps the group alive.
+    const { events: relaunched } = await readStudyEvents(store, 'crash');
+    const lastLaunch = relaunched.flatMap((e) => (e.event.type === 'trial.launched' && e.event.external.kind === 'pid' ? [e.event] : [])).at(-1);
+    const leader = lastLaunch?.external.kind === 'pid' ? lastLaunch.external.pid : -1;
+    const orphanedWorker = grandchildPids(trialDir(store, 'crash', lastLaunch?.trialId ?? '')).filter(isAlive).at(-1) ?? -1;
+    process.kill(leader, 'SIGKILL');
+    await waitFor(() => !isAlive(leader), 5_000, 'leader gone');
+    expect(isAlive(orphanedWorker)).toBe(true);
 
     // The next resume takes over the stale lock, ends the orphans and runs the trials again.
     const third = rungInBackground(['resume', 'crash'], dir);
     await waitFor(() => /ending \d+ trial process group\(s\) left running/.test(third.output()), 15_000, 'orphan reaping');
     await waitFor(() => orphans.every((p) => !isAlive(p)), 5_000, 'orphans gone');
+    expect(isAlive(orphanedWorker)).toBe(false);
     third.child.kill('SIGINT');
     expect(await third.exited).toBe(0);
     const { events } = await readStudyEvents(store, 'crash');

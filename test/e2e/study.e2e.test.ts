@@ -107,11 +107,7 @@ describe('Start Study, the studies tree and trial terminals', () => {
       failed = true;
     });
     const row = vsc.treeItem(s.page, '#0');
-    await row.click({ button: 'right' });
-    const item = s.page.locator('.monaco-menu .action-item').filter({ hasText: /^\s*Show Trial Output\s*$/ }).first();
-    await item.waitFor({ timeout: 10_000 });
-    await s.snap('context-menu');
-    await item.click();
+    await vsc.chooseContextMenuItem(s.page, row, 'Show Trial Output', { beforeClick: () => s.snap('context-menu') });
 
     const text = await vsc.waitForTerminalText(s.page, new RegExp(`^epoch=${epochs} val_loss=`, 'm'), { timeoutMs: 20_000 });
     for (let e = 1; e <= epochs; e++) expect(text).toMatch(new RegExp(`^epoch=${e} val_loss=\\d`, 'm'));

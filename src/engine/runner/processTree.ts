@@ -151,15 +151,31 @@ export function untrackGroup(pgid: number): void {
 }
 
 /**
- * Whether process `pid` is a trial of ours: its environment names `trialDir` as RUNG_TRIAL_DIR. Used on
- * resume to find trials orphaned by a study process that was killed (SIGKILL runs no exit hook), without
- * ever signalling an unrelated process that reused the pid. Linux only (procfs); elsewhere false.
+ * Whether process group `pgid` still runs a process of the trial in `trialDir`: some running member's
+ * environment names `trialDir` as RUNG_TRIAL_DIR. Used on resume to find trials orphaned by a study
+ * process that was killed (SIGKILL runs no exit hook). The group is checked, not only its leader: the
+ * leader often dies first (writing to the dead runner's pipe) while a data-loader worker it forked lives
+ * on. The environment check means an unrelated process that reused the number is never signalled.
+ * Linux only (procfs); elsewhere false.
  */
-export function isTrialProcess(pid: number, trialDir: string): boolean {
+export function isTrialGroupAlive(pgid: number, trialDir: string): boolean {
+  let pids: string[];
   try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    return environ.split('\0').includes(`RUNG_TRIAL_DIR=${trialDir}`);
+    pids = readdirSync('/proc');
   } catch {
     return false;
   }
+  const marker = `RUNG_TRIAL_DIR=${trialDir}`;
+  for (const name of pids) {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const pid = Number(name);
+    if (procState(pid, pgid) !== 'running') continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) return true;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return false;
 }

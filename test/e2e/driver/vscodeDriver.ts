@@ -400,12 +400,20 @@ export async function pickQuickPickItem(page: Page, label: string | RegExp, { ti
   await row.click();
 }
 
-/** Click a view container in the activity bar (no-op if it is already showing). */
-export async function openViewContainer(page: Page, title: string): Promise<void> {
+/**
+ * Show a view container of the activity bar (no-op if it is already showing). Clicking a checked item
+ * hides the side bar, and an extension may reveal its view at the same moment: so check, click, re-check.
+ */
+export async function openViewContainer(page: Page, title: string, { timeoutMs = 15_000 }: { timeoutMs?: number } = {}): Promise<void> {
   const item = page.locator('.part.activitybar .action-item').filter({ has: page.locator(activityBarLink(title)) }).first();
-  await item.waitFor();
-  if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked')) {
-    await item.locator('a.action-label').click(); // clicking a checked item would hide the side bar
+  await item.waitFor({ timeout: timeoutMs });
+  const showing = async (): Promise<boolean> =>
+    ((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked') && (await page.locator('.part.sidebar').isVisible());
+  const deadline = Date.now() + timeoutMs;
+  while (!(await showing())) {
+    if (Date.now() > deadline) throw new Error(`view container "${title}" did not show`);
+    await item.locator('a.action-label').click();
+    await sleep(500);
   }
 }
 
@@ -425,6 +433,25 @@ export async function expandTreeItem(row: Locator, { timeoutMs = 15_000 }: { tim
     await row.locator('.monaco-tl-twistie').click();
     await sleep(300);
   }
+}
+
+/**
+ * Right-click `target` and choose the context-menu entry `label`. The menu ignores a click that comes
+ * right after it opened (it guards against the release of the opening right-click), so wait a moment and
+ * click again while the menu stays open. `beforeClick` runs with the menu showing (e.g. a screenshot).
+ */
+export async function chooseContextMenuItem(page: Page, target: Locator, label: string, { beforeClick }: { beforeClick?: () => Promise<unknown> } = {}): Promise<void> {
+  await target.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu').first();
+  const item = menu.locator('.action-item').filter({ hasText: exactly(label) }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await sleep(300);
+  await beforeClick?.();
+  for (let attempt = 0; attempt < 5 && (await item.isVisible().catch(() => false)); attempt++) {
+    await item.click().catch(() => {});
+    await menu.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+  }
+  if (await item.isVisible().catch(() => false)) throw new Error(`context-menu entry "${label}" stayed open after clicking it`);
 }
 
 /** FrameLocator for the content of the webview panel whose editor tab is titled `title`. */
