@@ -23,7 +23,7 @@
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
 import type { Rng } from '../util/rng';
-import { continueQuota, insertSorted, peersOf, promotionQuota, reached, rungLevels, type RungEntry } from './rungs';
+import { continueQuota, insertSorted, peersOf, pickPromotion, promotionQuota, reached, rungLevels, type RungEntry } from './rungs';
 import type { Decision, Report, SchedulePlan, Scheduler, SlotAction, StopEvidence, TrialPlan } from './scheduler';
 
 /** Options of the `asha` scheduler (validated by the registry). */
@@ -210,28 +210,17 @@ export function createAsyncHalving(config: AsyncHalvingConfig): Scheduler {
         const sorted = rungOf(b, rung);
         if (sorted.length === 0) continue;
         const quota = context.canStartNew ? promotionQuota(sorted.length, eta) : Math.max(1, promotionQuota(sorted.length, eta));
-        for (let i = 0; i < quota; i++) {
-          const entry = sorted[i];
-          if (!entry || !Number.isFinite(entry.loss)) break;
-          const record = trials.get(entry.trialId);
-          if (record?.state !== 'paused' || record.rung !== rung) continue;
+        const pick = pickPromotion(sorted, rung, quota, (id) => {
+          const record = trials.get(id);
+          return record?.state === 'paused' && record.rung === rung;
+        });
+        if (!pick) continue;
+        const record = trials.get(pick.trialId);
+        if (record) {
           record.rung = rung + 1;
           record.state = 'running';
-          return {
-            kind: 'promote',
-            trialId: entry.trialId,
-            rung: rung + 1,
-            budget: ladder[rung + 1] ?? 0,
-            evidence: {
-              rung,
-              loss: entry.loss,
-              rank: i + 1,
-              cohort: sorted.length,
-              cutoff: sorted[quota - 1]?.loss ?? entry.loss,
-              peers: peersOf(sorted),
-            },
-          };
         }
+        return { kind: 'promote', trialId: pick.trialId, rung: rung + 1, budget: ladder[rung + 1] ?? 0, evidence: pick.evidence };
       }
     }
     return { kind: 'new' };

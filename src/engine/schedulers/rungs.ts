@@ -12,6 +12,7 @@
  *   rank by the order they were recorded (earlier first).
  */
 import type { TrialId } from '../../shared/ids';
+import type { PromoteEvidence } from './scheduler';
 
 /** Relative slack when comparing a computed level (min·eta^k) with max_budget, for floating error. */
 const RELATIVE_SLACK = 1e-9;
@@ -180,4 +181,33 @@ export function median(values: readonly number[]): number {
 /** Whether `resource` has reached `level` (with slack for floating budgets such as 0.3). */
 export function reached(resource: number, level: number): boolean {
   return resource >= level * (1 - RELATIVE_SLACK);
+}
+
+/**
+ * The best of the first `quota` entries of a rung (sorted best first) that `isCandidate` accepts, with
+ * its promotion evidence; a non-finite loss ends the search (it ranks last and is never promoted).
+ */
+export function pickPromotion(
+  sorted: readonly RungEntry[],
+  rung: number,
+  quota: number,
+  isCandidate: (trialId: TrialId) => boolean,
+): { readonly trialId: TrialId; readonly evidence: PromoteEvidence } | undefined {
+  for (let i = 0; i < quota && i < sorted.length; i++) {
+    const entry = sorted[i];
+    if (!entry || !Number.isFinite(entry.loss)) break;
+    if (!isCandidate(entry.trialId)) continue;
+    return {
+      trialId: entry.trialId,
+      evidence: {
+        rung,
+        loss: entry.loss,
+        rank: i + 1,
+        cohort: sorted.length,
+        cutoff: sorted[quota - 1]?.loss ?? entry.loss,
+        peers: peersOf(sorted),
+      },
+    };
+  }
+  return undefined;
 }

@@ -18,8 +18,8 @@
  * The same engine runs synchronous Hyperband (hyperband.ts, `async: false`): a cycle of brackets.
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
-import { defaultInitialTrials, peersOf, promotionQuota, rankEntries, rungLevels, trialsPerRung, type RungEntry } from './rungs';
-import type { Decision, PromoteEvidence, SchedulePlan, Scheduler, SlotAction, StopEvidence, TrialPlan } from './scheduler';
+import { defaultInitialTrials, pickPromotion, promotionQuota, rankEntries, rungLevels, trialsPerRung, type RungEntry } from './rungs';
+import type { Decision, SchedulePlan, Scheduler, SlotAction, StopEvidence, TrialPlan } from './scheduler';
 
 /** Options of the `sha` scheduler (validated by the registry). */
 export interface SuccessiveHalvingOptions {
@@ -121,22 +121,12 @@ export function createSyncHalving(config: SyncHalvingConfig): Scheduler {
   /** The best trial of `sorted` within the quota that is still paused at `rung`, as a promotion. */
   const promotable = (sorted: readonly RungEntry[], rung: number): BracketStatus | undefined => {
     const quota = Math.max(1, promotionQuota(sorted.length, eta));
-    for (let i = 0; i < quota && i < sorted.length; i++) {
-      const entry = sorted[i];
-      if (!entry || !Number.isFinite(entry.loss)) break;
-      const record = trials.get(entry.trialId);
-      if (record?.state !== 'paused' || record.rung !== rung) continue;
-      const evidence: PromoteEvidence = {
-        rung,
-        loss: entry.loss,
-        rank: i + 1,
-        cohort: sorted.length,
-        cutoff: sorted[quota - 1]?.loss ?? entry.loss,
-        peers: peersOf(sorted),
-      };
-      return { kind: 'promote', action: { kind: 'promote', trialId: entry.trialId, rung: rung + 1, budget: budgetAt(rung + 1), evidence } };
-    }
-    return undefined;
+    const pick = pickPromotion(sorted, rung, quota, (id) => {
+      const record = trials.get(id);
+      return record?.state === 'paused' && record.rung === rung;
+    });
+    if (!pick) return undefined;
+    return { kind: 'promote', action: { kind: 'promote', trialId: pick.trialId, rung: rung + 1, budget: budgetAt(rung + 1), evidence: pick.evidence } };
   };
 
   const statusOf = (bracket: Bracket, canStartNew: boolean): BracketStatus => {

@@ -26,7 +26,7 @@ function medianRegret(factory: SamplerFactory, problem: Problem): number {
       best = Math.min(best, loss);
       sampler.tell({ trialId: String(n), trialNumber: n, config: a.config, budget: 1, loss, status: 'completed' });
     }
-    regrets.push(best - problem.optimum);
+    regrets.push(best - problem.fOpt);
   }
   regrets.sort((a, b) => a - b);
   return ((regrets[SEEDS / 2 - 1] ?? 0) + (regrets[SEEDS / 2] ?? 0)) / 2;
