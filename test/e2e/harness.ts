@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** Load Rung from an installed .vsix instead of the repo (extensionDevelopmentPath). */
   vsix?: string;
   settings?: Record<string, unknown>;
+  /** Open the folder in Restricted Mode: Workspace Trust on, the folder not trusted, no trust prompt. */
+  untrusted?: boolean;
 }
 
 export interface Session {
@@ -96,7 +98,10 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     extensionDevelopmentPath: opts.vsix ? undefined : repoRoot,
     linkExtensions: [probeExtensionDir],
     vsix: opts.vsix ? [opts.vsix] : [],
-    settings: opts.settings,
+    settings: opts.untrusted
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always', ...opts.settings }
+      : opts.settings,
+    workspaceTrust: opts.untrusted === true,
     env: { RUNG_E2E_PROBE_FILE: probeFile },
   });
   let browser: vsc.Browser | undefined;

@@ -110,7 +110,9 @@ describe('the quadratic example in a real VS Code', () => {
     });
     const studyRow = vsc.treeItem(s.page, 'quadratic');
     await vsc.chooseContextMenuItem(s.page, studyRow, 'Re-run Best Trial', { beforeClick: () => s.snap('rerun-menu') });
-    const text = await vsc.waitForTerminalText(s.page, /^epoch=20 train_loss=\S+ val_loss=\S+/m, { timeoutMs: 30_000 });
+    // The run ends within a second; its terminal stays open with the output and the exit code.
+    const text = await vsc.waitForTerminalText(s.page, /\[exit code 0 · output in /, { timeoutMs: 30_000 });
+    expect(text).toMatch(/^epoch=20 train_loss=\S+ val_loss=\S+/m);
     const report = await until('a "Re-run #…" terminal', async () => {
       const r = await s.probe();
       return r.terminals.some((n) => /^Re-run #\d+ /.test(n)) ? r : null;
@@ -124,7 +126,9 @@ describe('the quadratic example in a real VS Code', () => {
     expect(text).toContain(final.trim());
     // It ran in its own folder, leaving the trial's files alone.
     const reruns = fs.readdirSync(path.join(s.workspace, '.rung', 'quadratic', 'reruns'));
-    expect(reruns.some((d) => d.startsWith(`${bestId}-`))).toBe(true);
+    const rerun = reruns.find((d) => d.startsWith(`${bestId}-`));
+    expect(rerun).toBeDefined();
+    expect(fs.readFileSync(path.join(s.workspace, '.rung', 'quadratic', 'reruns', rerun ?? '?', 'output.log'), 'utf8')).toContain(final.trim());
     await s.snap('rerun-terminal');
   });
 });

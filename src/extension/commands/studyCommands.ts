@@ -9,6 +9,7 @@ import { readLock, renderCommand, reproduceCommand } from '../../engine/index';
 import type { RungServices } from '../services';
 import { isLocalHost, type StudyEntry } from '../studies/studyRegistry';
 import { isLiveStatus, trialLabel } from '../tree/studyTreeModel';
+import { openRerunTerminal } from '../terminals/rerunTerminal';
 import { resolveStudy, resolveTrial } from './pickers';
 
 /**
@@ -96,8 +97,8 @@ export async function copyTrialCommandCommand(s: RungServices, arg: unknown): Pr
 
 /**
  * "Rung: Re-run Best Trial": the best trial's parameters at the full budget, in an integrated terminal.
- * No shell: the terminal's process is the command itself (shellPath = program, shellArgs = arguments),
- * so a parameter value can never be read as shell syntax. It runs in its own folder under the study
+ * No shell: the terminal runs the command itself (terminals/rerunTerminal.ts), so a parameter value can
+ * never be read as shell syntax. It runs in its own folder under the study
  * (`reruns/<trial>-<time>`), so the best trial's checkpoints stay untouched.
  */
 export async function rerunBestTrialCommand(s: RungServices, arg: unknown): Promise<void> {
@@ -134,16 +135,16 @@ export async function rerunBestTrialCommand(s: RungServices, arg: unknown): Prom
     const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
     env['PYTHONPATH'] = inherited ? `${s.pythonHelperDir}${path.delimiter}${inherited}` : s.pythonHelperDir;
   }
-  const [program, ...args] = argv;
-  const terminal = vscode.window.createTerminal({
+  // A Pseudoterminal that runs the command (no shell) and stays open after it exits: with shellPath the
+  // terminal closed as soon as a short run ended, taking its output with it.
+  openRerunTerminal({
     name: `Re-run ${trialLabel(best.id, best.config, 32)}`,
-    shellPath: program,
-    shellArgs: args,
+    argv,
     cwd: spec.cwd,
     env,
-    iconPath: new vscode.ThemeIcon('run-all'),
+    dir,
+    onExit: (code, signal) => s.log.info(`[${entry.name}] re-run of trial #${best.id} ended (${signal ?? `exit code ${code ?? '?'}`})`),
   });
-  terminal.show();
   s.log.info(`[${entry.name}] re-running best trial #${best.id} at budget ${budget} in ${dir}: ${argv.join(' ')}`);
 }
 

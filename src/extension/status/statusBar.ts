@@ -16,7 +16,16 @@ export class StudyStatusBar implements vscode.Disposable {
     this.#item.name = 'Rung study';
     this.#item.command = `${viewIds.studies}.focus`;
     this.#throttle = createKeyedThrottle(500, () => this.update());
-    this.#offs = [registry.onDidChangeStudy.on((key) => this.#throttle.mark(key)), registry.onDidChangeList.on(() => this.#throttle.mark(''))];
+    this.#offs = [
+      registry.onDidChangeStudy.on((key) => this.#throttle.mark(key)),
+      registry.onDidChangeList.on(() => this.#flushNow('')),
+      // Only lifecycle events change what the item says (done/total, running, best); metric reports, the
+      // flood, do not. Show those at once, so the item never lags behind the tree (it said "0/2 · 2 running"
+      // for up to half a second after the tree showed a trial stopped).
+      registry.onLiveEvent.on(({ entry, event }) => {
+        if (event.event.type !== 'trial.reported') this.#flushNow(entry.key);
+      }),
+    ];
   }
 
   /** Puts a study first (called when this host starts or resumes it). */
@@ -25,6 +34,11 @@ export class StudyStatusBar implements vscode.Disposable {
     if (at >= 0) this.#recent.splice(at, 1);
     this.#recent.unshift(key);
     this.update();
+  }
+
+  #flushNow(key: string): void {
+    this.#throttle.mark(key);
+    this.#throttle.flush();
   }
 
   update(): void {

@@ -130,6 +130,11 @@ export interface CodeServerOptions {
   /** Extra environment for code-server (so for terminals and the extension host). */
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /**
+   * Keep Workspace Trust working (default: off, `--disable-workspace-trust`, every folder trusted). With it
+   * on, set `security.workspace.trust.enabled` (and e.g. `startupPrompt: never` to open it untrusted).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -203,7 +208,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     ...common,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
