@@ -4,7 +4,7 @@
  */
 export { createStudyRunner, type StudyRunner, type StudyRunnerOptions } from './study';
 export { parseStudySpec, checkStudySpec, formatSpecIssue, type SpecIssue, type StudySpecCheck } from './spec/parseStudySpec';
-export { studyFileJsonSchema } from './spec/schema';
+export { studyFileJsonSchema, STUDY_FILE, type Field, type Fields, type FieldType, type TaggedVariant } from './spec/schema';
 export type { StudySpec } from './spec/studySpec';
 export { loadStudy, type LoadedStudy } from './store/loadStudy';
 export { watchStudyEvents, readStudyEvents, listStudyDirs, readLock, trialDir, type LockStatus } from './store/jsonlStore';

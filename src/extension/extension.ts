@@ -24,6 +24,7 @@ import {
 import { resolvePython } from './config/python';
 import { readSettings, resolveStoreRoot, type RungSettings, type SettingKey } from './config/settings';
 import { SpecDiagnostics } from './diagnostics/specDiagnostics';
+import { registerStudyFileProviders } from './editing/studyFileProviders';
 import type { RungServices } from './services';
 import { StudyStatusBar } from './status/statusBar';
 import { createStudyNotifier, type StudyNotification } from './status/studyStatus';
@@ -140,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): RungServices {
     tree,
     terminals,
     diagnostics,
+    registerStudyFileProviders(),
     statusBar,
     treeView.onDidChangeVisibility((e) => {
       tree.setVisible(e.visible);
