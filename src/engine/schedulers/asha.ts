@@ -23,7 +23,7 @@
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
 import type { Rng } from '../util/rng';
-import { continueQuota, insertSorted, peersOf, pickPromotion, promotionQuota, reached, rungLevels, type RungEntry } from './rungs';
+import { continueQuota, insertSorted, notPromotedEvidence, peersOf, pickPromotion, promotionQuota, reached, rungLevels, type RungEntry } from './rungs';
 import type { Decision, Report, SchedulePlan, Scheduler, SlotAction, StopEvidence, TrialPlan } from './scheduler';
 
 /** Options of the `asha` scheduler (validated by the registry). */
@@ -231,18 +231,8 @@ export function createAsyncHalving(config: AsyncHalvingConfig): Scheduler {
     for (const [trialId, record] of trials) {
       if (record.state !== 'paused') continue;
       const entry = entries.get(trialId)?.get(record.rung);
-      const sorted = rungOf(record.bracket, record.rung);
-      const rank = entry ? sorted.indexOf(entry) + 1 : 0;
-      out.push({
-        trialId,
-        evidence: {
-          rule: 'notPromoted',
-          rung: record.rung,
-          resource: ladder[record.rung] ?? 0,
-          loss: entry?.loss ?? Number.NaN,
-          ...(rank > 0 ? { rank, cohort: sorted.length } : {}),
-        },
-      });
+      const evidence = notPromotedEvidence(record.rung, ladder[record.rung] ?? 0, entry, rungOf(record.bracket, record.rung));
+      out.push({ trialId, evidence });
     }
     return out;
   };

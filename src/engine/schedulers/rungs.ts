@@ -12,7 +12,7 @@
  *   rank by the order they were recorded (earlier first).
  */
 import type { TrialId } from '../../shared/ids';
-import type { PromoteEvidence } from './scheduler';
+import type { PromoteEvidence, StopEvidence } from './scheduler';
 
 /** Relative slack when comparing a computed level (min·eta^k) with max_budget, for floating error. */
 const RELATIVE_SLACK = 1e-9;
@@ -210,4 +210,16 @@ export function pickPromotion(
     };
   }
   return undefined;
+}
+
+/** Why a trial still paused at `rung` when the study ends was never promoted (its rank in the rung). */
+export function notPromotedEvidence(rung: number, resource: number, entry: RungEntry | undefined, sorted: readonly RungEntry[]): StopEvidence {
+  const rank = entry ? sorted.indexOf(entry) + 1 : 0;
+  return {
+    rule: 'notPromoted',
+    rung,
+    resource,
+    loss: entry?.loss ?? Number.NaN,
+    ...(rank > 0 ? { rank, cohort: sorted.length } : {}),
+  };
 }

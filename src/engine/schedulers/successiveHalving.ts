@@ -18,7 +18,7 @@
  * The same engine runs synchronous Hyperband (hyperband.ts, `async: false`): a cycle of brackets.
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
-import { defaultInitialTrials, pickPromotion, promotionQuota, rankEntries, rungLevels, trialsPerRung, type RungEntry } from './rungs';
+import { defaultInitialTrials, notPromotedEvidence, pickPromotion, promotionQuota, rankEntries, rungLevels, trialsPerRung, type RungEntry } from './rungs';
 import type { Decision, SchedulePlan, Scheduler, SlotAction, StopEvidence, TrialPlan } from './scheduler';
 
 /** Options of the `sha` scheduler (validated by the registry). */
@@ -224,19 +224,8 @@ export function createSyncHalving(config: SyncHalvingConfig): Scheduler {
       for (const trialId of bracket.members) {
         const record = trials.get(trialId);
         if (record?.state !== 'paused') continue;
-        const sorted = cohortAt(bracket, record.rung);
-        const entry = record.entries.get(record.rung);
-        const rank = entry ? sorted.indexOf(entry) + 1 : 0;
-        out.push({
-          trialId,
-          evidence: {
-            rule: 'notPromoted',
-            rung: record.rung,
-            resource: budgetAt(record.rung),
-            loss: entry?.loss ?? Number.NaN,
-            ...(rank > 0 ? { rank, cohort: sorted.length } : {}),
-          },
-        });
+        const evidence = notPromotedEvidence(record.rung, budgetAt(record.rung), record.entries.get(record.rung), cohortAt(bracket, record.rung));
+        out.push({ trialId, evidence });
       }
     }
     return out;

@@ -15,13 +15,8 @@ import {
   type ScriptArgument,
   type ScriptInspection,
 } from '../../../src/engine/tune/inspectScript';
+import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
-
-function findPython(): string | undefined {
-  if (existsSync('/usr/bin/python3')) return '/usr/bin/python3';
-  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 ? 'python3' : undefined;
-}
 
 const python = findPython();
 const readerPath = path.join(repoRoot, 'python', 'rung', 'inspect_script.py');

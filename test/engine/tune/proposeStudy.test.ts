@@ -3,8 +3,6 @@
  * the heuristics (log scale around defaults, powers of two for batch sizes, epochs as the budget...).
  * Inspections come from the real reader on fixtures and examples, plus hand-built ones for edge cases.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
@@ -13,13 +11,8 @@ import { renderCommand } from '../../../src/engine/runner/commandTemplate';
 import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
 import { proposeStudy, studyFileNameFor, studyNameFor, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
+import { findPython } from '../../helpers/python';
 import { repoRoot } from '../../helpers/studyFixture';
-
-function findPython(): string | undefined {
-  if (existsSync('/usr/bin/python3')) return '/usr/bin/python3';
-  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 ? 'python3' : undefined;
-}
 
 const python = findPython();
 const readerPath = path.join(repoRoot, 'python', 'rung', 'inspect_script.py');
