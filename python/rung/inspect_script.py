@@ -443,18 +443,11 @@ class Inspector:
         if arg["type"] is not None:
             return
         for candidate in [arg["default"]] + list(arg["choices"] or []):
-            if isinstance(candidate, bool):
-                arg["type"] = "bool"
-                return
-            if isinstance(candidate, int):
-                arg["type"] = "int"
-                return
-            if isinstance(candidate, float):
-                arg["type"] = "float"
-                return
-            if isinstance(candidate, str):
-                arg["type"] = "str"
-                return
+            # bool before int: True is an int in Python.
+            for py_type, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+                if isinstance(candidate, py_type):
+                    arg["type"] = name
+                    return
         if argparse_default_str and not arg["flag"]:
             arg["type"] = "str"  # argparse passes the text on when there is no type=
 
