@@ -1,7 +1,7 @@
 // Bundles: the CLI and the extension (node, CJS; ESM-only deps such as execa and lowdb are bundled in),
 // the engine benchmark, and the study file's JSON Schema generated from the spec's single source of truth.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -31,3 +31,21 @@ const { studyFileJsonSchema } = require(`./${schemaBundle}`);
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/rung-study.schema.json', `${JSON.stringify(studyFileJsonSchema(), null, 2)}\n`);
 rmSync(schemaBundle);
+
+// The dashboard webview (browser, ESM): its parameter-importance worker is built first and inlined as a
+// string, so the page starts it from a blob: URL (a webview cannot start a worker from its resource URIs).
+const webviewCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, logLevel: 'warning' };
+const worker = await build({ ...webviewCommon, format: 'iife', entryPoints: ['webview-ui/src/importance/importanceWorker.ts'], write: false });
+const workerSource = worker.outputFiles[0].text;
+mkdirSync('dist/webview', { recursive: true });
+await Promise.all([
+  build({
+    ...webviewCommon,
+    entryPoints: ['webview-ui/src/main.ts'],
+    outfile: 'dist/webview/dashboard.js',
+    sourcemap: !production,
+    define: { __IMPORTANCE_WORKER_SOURCE__: JSON.stringify(workerSource) },
+  }),
+  build({ ...webviewCommon, entryPoints: ['webview-ui/src/dashboard.css'], outfile: 'dist/webview/dashboard.css' }),
+]);
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);

@@ -1,0 +1,2 @@
+/** The importance worker's bundled source, inlined by esbuild.mjs (`define`). */
+declare const __IMPORTANCE_WORKER_SOURCE__: string;

@@ -1,0 +1,83 @@
+/**
+ * The dashboard's entry point: connects to the host, keeps the store in step with snapshots and patches
+ * (asking for a resync on a revision gap) and mounts the views into the page layout:
+ *
+ *   header (study, state, counts)          | best-trial card
+ *   parallel coordinates (full width)
+ *   trials table                           | tabs: decisions · curves · history · importance
+ */
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import { DASHBOARD_PROTOCOL_VERSION } from '../../src/shared/dashboardProtocol';
+import { connectHost } from './host';
+import { DashboardStore } from './state/store';
+import { mountBestTrial } from './views/bestTrial';
+import { mountCurves } from './views/curves';
+import { mountDecisions } from './views/decisions';
+import { mountHeader } from './views/header';
+import { mountHistory } from './views/history';
+import { mountImportance } from './views/importance';
+import { mountParallelCoordinates } from './views/parallelCoordinates';
+import { mountTrialsTable } from './views/trialsTable';
+
+const store = new DashboardStore();
+const host = connectHost((message) => {
+  switch (message.type) {
+    case 'study/snapshot':
+      store.applySnapshot(message.payload);
+      return;
+    case 'study/patch':
+      if (!store.applyPatch(message.payload)) host.post('study/resync', { haveRev: store.rev });
+      return;
+    case 'trial/curves':
+      store.applyCurves(message.payload);
+      return;
+    case 'trial/select':
+      store.select(message.payload.trialId);
+      return;
+    case 'host/error':
+      showError(message.payload.message);
+      return;
+  }
+});
+
+const app = document.getElementById('app')!;
+app.innerHTML = `
+  <header class="top">
+    <section id="header" class="panel"></section>
+    <section id="best" class="panel"></section>
+  </header>
+  <section id="pcp" class="panel"></section>
+  <main class="bottom">
+    <section id="table" class="panel"></section>
+    <vscode-tabs id="side" class="panel">
+      <vscode-tab-header slot="header">Decisions</vscode-tab-header>
+      <vscode-tab-panel><div id="decisions" class="tabbody"></div></vscode-tab-panel>
+      <vscode-tab-header slot="header">Curves</vscode-tab-header>
+      <vscode-tab-panel><div id="curves" class="tabbody"></div></vscode-tab-panel>
+      <vscode-tab-header slot="header">History</vscode-tab-header>
+      <vscode-tab-panel><div id="history" class="tabbody"></div></vscode-tab-panel>
+      <vscode-tab-header slot="header">Importance</vscode-tab-header>
+      <vscode-tab-panel><div id="importance" class="tabbody"></div></vscode-tab-panel>
+    </vscode-tabs>
+  </main>
+  <div id="error" class="error" hidden></div>`;
+
+const el = (id: string): HTMLElement => document.getElementById(id)!;
+mountHeader(el('header'), store);
+mountBestTrial(el('best'), store, host);
+mountParallelCoordinates(el('pcp'), store, host);
+mountTrialsTable(el('table'), store, host);
+mountDecisions(el('decisions'), store, host);
+mountCurves(el('curves'), store, host);
+mountHistory(el('history'), store, host);
+mountImportance(el('importance'), store);
+
+function showError(text: string): void {
+  const box = el('error');
+  box.textContent = text;
+  box.hidden = false;
+}
+
+host.post('webview/ready', { protocol: DASHBOARD_PROTOCOL_VERSION, haveRev: store.rev });

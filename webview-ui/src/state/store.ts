@@ -1,0 +1,183 @@
+/**
+ * The dashboard's state, framework-free: the study as the host last described it (header, trials by id,
+ * decisions by seq, curves on demand) plus the UI's own intent (selection, table filters, axis brushes).
+ * Views subscribe and re-render what changed; nothing here touches the DOM, so it is tested in Node.
+ *
+ * Revisions: a snapshot replaces everything; a patch applies only when its `baseRev` equals our `rev`,
+ * otherwise the store reports a gap and the caller posts `study/resync`.
+ */
+import type {
+  CellValue,
+  DecisionRow,
+  HostMessages,
+  StudyHeader,
+  TrialCurve,
+  TrialRow,
+} from '../../../src/shared/dashboardProtocol';
+import type { TrialId, TrialStatus } from '../../../src/shared/ids';
+
+/** A numeric range filter (inclusive); for categorical columns `values` lists the kept values. */
+export interface RangeFilter {
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly CellValue[];
+}
+
+export interface Filters {
+  /** Statuses shown; empty = all. */
+  readonly statuses: ReadonlySet<TrialStatus>;
+  /** Free text matched against trial number, status, reason and parameter values. */
+  readonly text: string;
+  /** Per-column ranges from the table's filter row, by column key (`param:<name>`, `value`, ...). */
+  readonly ranges: ReadonlyMap<string, RangeFilter>;
+  /** Per-axis brushes from the parallel-coordinates plot, by axis key (same keys as `ranges`). */
+  readonly brushes: ReadonlyMap<string, RangeFilter>;
+}
+
+/** What changed in one dispatch, so views redraw only what they must. */
+export interface Change {
+  /** 'snapshot': everything; 'patch': the listed trials/decisions; 'ui': selection/filters. */
+  readonly kind: 'snapshot' | 'patch' | 'curves' | 'selection' | 'filters';
+  readonly trialIds?: readonly TrialId[];
+  readonly decisions?: readonly DecisionRow[];
+  readonly headerChanged?: boolean;
+}
+
+export type Listener = (change: Change) => void;
+
+export class DashboardStore {
+  rev: number | null = null;
+  header: StudyHeader | null = null;
+  /** Trials by id; `trialOrder` keeps them by number. */
+  readonly trials = new Map<TrialId, TrialRow>();
+  trialOrder: TrialRow[] = [];
+  decisions: DecisionRow[] = [];
+  readonly curves = new Map<TrialId, TrialCurve>();
+  selected: TrialId | null = null;
+  filters: Filters = { statuses: new Set(), text: '', ranges: new Map(), brushes: new Map() };
+  readonly #listeners = new Set<Listener>();
+  readonly #decisionSeqs = new Set<number>();
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(change: Change): void {
+    for (const l of this.#listeners) l(change);
+  }
+
+  applySnapshot(s: HostMessages['study/snapshot']): void {
+    this.rev = s.rev;
+    this.header = s.header;
+    this.trials.clear();
+    for (const t of s.trials) this.trials.set(t.id, t);
+    this.trialOrder = [...s.trials].sort((a, b) => a.number - b.number);
+    this.decisions = [...s.decisions].sort((a, b) => a.seq - b.seq);
+    this.#decisionSeqs.clear();
+    for (const d of this.decisions) this.#decisionSeqs.add(d.seq);
+    if (this.selected !== null && !this.trials.has(this.selected)) this.selected = null;
+    this.#emit({ kind: 'snapshot', headerChanged: true });
+  }
+
+  /** Applies a patch; returns false (and changes nothing) on a revision gap: the caller asks for a resync. */
+  applyPatch(p: HostMessages['study/patch']): boolean {
+    if (this.rev === null || p.baseRev !== this.rev) return false;
+    this.rev = p.rev;
+    if (p.header) this.header = p.header;
+    const ids: TrialId[] = [];
+    let added = false;
+    for (const t of p.upsertTrials ?? []) {
+      const old = this.trials.get(t.id);
+      this.trials.set(t.id, t);
+      ids.push(t.id);
+      if (old) this.trialOrder[this.#indexOf(old)] = t;
+      else added = true;
+    }
+    if (added) this.trialOrder = [...this.trials.values()].sort((a, b) => a.number - b.number);
+    const fresh = (p.appendDecisions ?? []).filter((d) => !this.#decisionSeqs.has(d.seq));
+    for (const d of fresh) {
+      this.#decisionSeqs.add(d.seq);
+      this.decisions.push(d);
+    }
+    this.#emit({ kind: 'patch', trialIds: ids, decisions: fresh, headerChanged: p.header !== undefined });
+    return true;
+  }
+
+  /** Binary search by trial number (trialOrder is sorted by number). */
+  #indexOf(row: TrialRow): number {
+    let lo = 0;
+    let hi = this.trialOrder.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const n = this.trialOrder[mid]!.number;
+      if (n === row.number) return mid;
+      if (n < row.number) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  applyCurves(m: HostMessages['trial/curves']): void {
+    for (const c of m.curves) this.curves.set(c.trialId, c);
+    this.#emit({ kind: 'curves', trialIds: m.curves.map((c) => c.trialId) });
+  }
+
+  select(id: TrialId | null): void {
+    if (this.selected === id) return;
+    this.selected = id;
+    this.#emit({ kind: 'selection', trialIds: id === null ? [] : [id] });
+  }
+
+  setFilters(update: Partial<Filters>): void {
+    this.filters = { ...this.filters, ...update };
+    this.#emit({ kind: 'filters' });
+  }
+
+  /** Sets or clears (undefined) one axis brush. */
+  setBrush(key: string, range: RangeFilter | undefined): void {
+    const brushes = new Map(this.filters.brushes);
+    if (range) brushes.set(key, range);
+    else brushes.delete(key);
+    this.setFilters({ brushes });
+  }
+
+  /** True when the trial passes the status, text, range and brush filters. */
+  passes(t: TrialRow): boolean {
+    const f = this.filters;
+    if (f.statuses.size > 0 && !f.statuses.has(t.status)) return false;
+    for (const [key, r] of f.ranges) if (!inRange(columnValue(t, key), r)) return false;
+    for (const [key, r] of f.brushes) if (!inRange(columnValue(t, key), r)) return false;
+    if (f.text) {
+      const needle = f.text.toLowerCase();
+      const hay = [String(t.number), t.status, t.reason ?? '', ...Object.entries(t.params).map(([k, v]) => `${k}=${String(v)}`)]
+        .join(' ')
+        .toLowerCase();
+      if (!hay.includes(needle)) return false;
+    }
+    return true;
+  }
+
+  /** The trials passing every filter, in trial-number order. */
+  visibleTrials(): TrialRow[] {
+    return this.trialOrder.filter((t) => this.passes(t));
+  }
+}
+
+/**
+ * A trial's value in a column, by column key: `param:<name>` for parameters, otherwise a TrialRow field
+ * (`value`, `bestValue`, `step`, `number`, `rung`, ...). Undefined when missing (inactive parameter).
+ */
+export function columnValue(t: TrialRow, key: string): CellValue | null | undefined {
+  if (key.startsWith('param:')) return t.params[key.slice(6)];
+  const v = (t as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? v : undefined;
+}
+
+function inRange(v: CellValue | null | undefined, r: RangeFilter): boolean {
+  if (r.values) return v !== undefined && v !== null && r.values.includes(v);
+  if (typeof v !== 'number') return false;
+  if (r.min !== undefined && v < r.min) return false;
+  if (r.max !== undefined && v > r.max) return false;
+  return true;
+}

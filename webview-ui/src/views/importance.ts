@@ -1,0 +1,8 @@
+/** Placeholder: filled in by the view's owner. */
+
+import type { DashboardStore } from '../state/store';
+
+export function mountImportance(root: HTMLElement, store: DashboardStore): void {
+  root.textContent = '';
+  void store;
+}
