@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { DASHBOARD_PROTOCOL_VERSION } from '../../src/shared/dashboardProtocol';
 import { connectHost } from './host';
+import { CurveRequests } from './state/curveRequests';
 import { DashboardStore } from './state/store';
 import { mountBestTrial } from './views/bestTrial';
 import { mountCurves } from './views/curves';
@@ -22,6 +23,7 @@ import { mountParallelCoordinates } from './views/parallelCoordinates';
 import { mountTrialsTable } from './views/trialsTable';
 
 const store = new DashboardStore();
+let selectionFromHost = false;
 const host = connectHost((message) => {
   switch (message.type) {
     case 'study/snapshot':
@@ -34,7 +36,9 @@ const host = connectHost((message) => {
       store.applyCurves(message.payload);
       return;
     case 'trial/select':
+      selectionFromHost = true;
       store.select(message.payload.trialId);
+      selectionFromHost = false;
       return;
     case 'host/error':
       showError(message.payload.message);
@@ -64,13 +68,19 @@ app.innerHTML = `
   </main>
   <div id="error" class="error" hidden></div>`;
 
+// A selection made in the dashboard is shown everywhere (the host reveals the trial in the studies tree).
+store.subscribe((change) => {
+  if (change.kind === 'selection' && store.selected !== null && !selectionFromHost) host.post('trial/selected', { trialId: store.selected });
+});
+const curves = new CurveRequests(store, host);
+
 const el = (id: string): HTMLElement => document.getElementById(id)!;
 mountHeader(el('header'), store);
 mountBestTrial(el('best'), store, host);
 mountParallelCoordinates(el('pcp'), store, host);
 mountTrialsTable(el('table'), store, host);
-mountDecisions(el('decisions'), store, host);
-mountCurves(el('curves'), store, host);
+mountDecisions(el('decisions'), store, host, curves);
+mountCurves(el('curves'), store, host, curves);
 mountHistory(el('history'), store, host);
 mountImportance(el('importance'), store);
 

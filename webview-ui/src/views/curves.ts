@@ -1,8 +1,8 @@
 /** Placeholder: filled in by the view's owner. */
 import type { HostApi } from '../host';
+import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
 
-export function mountCurves(root: HTMLElement, store: DashboardStore, host: HostApi): void {
+export function mountCurves(root: HTMLElement, store: DashboardStore, host: HostApi, curves: CurveRequests): void {
   root.textContent = '';
-  void store;
 }
