@@ -12,7 +12,19 @@
  *                                          problems); GP at 50 trials on the continuous <= 6-D problems; engine
  *                                          time per trial up to 2,000 trials; multi-fidelity incl. digits_mlp
  *   options: --no-optuna (reuse the Optuna results already in the output folder), --report-only (re-render the
- *   report from the results already there), --jobs N, --out DIR
+ *   report from the results already there), --jobs N, --out DIR,
+ *   --cli FILE (or $RUNG_CLI): the Rung CLI bundle to drive, default dist/cli.js. Point it at a private copy
+ *     (e.g. `cp dist/cli.js /tmp/rung-bench/cli.js`) when anything else may rebuild dist/ during the run:
+ *     a bundle rewritten mid-run makes the engine processes started after it fail;
+ *   --only PARTS: run only these Rung parts, comma-separated: tpe (single-fidelity TPE + overhead), gp, mf
+ *     (multi-fidelity); the Optuna side is unchanged (use --no-optuna); the report shows every result file
+ *     in the output folder, so earlier results of the other parts stay in it;
+ *   --problems a,b: restrict every part to these problems (each part keeps only its own problems);
+ *   --seeds N: seeds of the TPE/GP/multi-fidelity runs (the 10-D/20-D problems get min(N, the plan's count)).
+ *
+ * To iterate on the TPE sampler quickly: `npm run build` once, copy dist/cli.js away, then
+ *   RUNG_CLI=/tmp/rung-bench/cli.js node bench/samplers.mjs --full --no-optuna --only tpe
+ * (about half a minute for the 11 single-fidelity problems on 2 cores).
  *
  * Needs /usr/bin/python3; Optuna (Debian python3-optuna) for the reference side, python3-sklearn for gp_skl and
  * digits_mlp. Not a test: no thresholds, nothing here runs in CI.
@@ -25,14 +37,13 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const python = '/usr/bin/python3';
 const harness = path.resolve(process.env.RUNG_BENCH_HARNESS ?? path.join(repo, '..', 'shared', 'bench'));
-const cli = path.join(repo, 'dist', 'cli.js');
-
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const value = (name, fallback) => {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
+const cli = path.resolve(value('--cli', process.env.RUNG_CLI ?? path.join(repo, 'dist', 'cli.js')));
 const full = flag('--full');
 const mode = full ? 'full' : 'quick';
 const jobs = value('--jobs', '2');
@@ -63,7 +74,27 @@ const plans = {
     optunaMf: ['tpe', 'tpe_hyperband', 'tpe_sha'],
   },
 };
-const plan = plans[mode];
+const plan = { ...plans[mode] };
+const onlyProblems = value('--problems', undefined)?.split(',').filter(Boolean);
+if (onlyProblems) {
+  for (const key of ['single', 'gp', 'mf']) plan[key] = plan[key].filter((p) => onlyProblems.includes(p));
+}
+const seedsArg = value('--seeds', undefined);
+if (seedsArg !== undefined) {
+  const n = Number(seedsArg);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`bench:samplers: --seeds must be an integer >= 1, got ${seedsArg}\n`);
+    process.exit(1);
+  }
+  Object.assign(plan, { seeds: n, seedsHd: Math.min(n, plan.seedsHd), gpSeeds: n });
+}
+const parts = new Set((value('--only', 'tpe,gp,mf') ?? '').split(',').filter(Boolean));
+for (const part of parts) {
+  if (!['tpe', 'gp', 'mf'].includes(part)) {
+    process.stderr.write(`bench:samplers: --only takes tpe, gp, mf; got ${part}\n`);
+    process.exit(1);
+  }
+}
 
 function fail(message) {
   process.stderr.write(`bench:samplers: ${message}\n`);
@@ -72,7 +103,7 @@ function fail(message) {
 
 if (!existsSync(python)) fail(`${python} not found (Debian's Python runs the harness)`);
 if (!existsSync(path.join(harness, 'run_external.py'))) fail(`no harness at ${harness} (set RUNG_BENCH_HARNESS)`);
-if (!existsSync(cli)) fail('dist/cli.js is missing: run `npm run build` first');
+if (!existsSync(cli)) fail(`${path.relative(repo, cli) || cli} is missing: run \`npm run build\` first`);
 const hasModule = (name) => spawnSync(python, ['-c', `import ${name}`], { cwd: repo }).status === 0;
 mkdirSync(out, { recursive: true });
 const logDir = path.join(out, 'logs');
@@ -107,10 +138,14 @@ const mfProblems = plan.mf.filter((p) => p !== 'digits_mlp' || hasSklearn);
 if (mfProblems.length < plan.mf.length) process.stdout.write('python3-sklearn missing: digits_mlp skipped\n');
 
 process.stdout.write(`bench:samplers (${mode}) -> ${path.relative(repo, out) || out}\n`);
-if (!reportOnly) process.stdout.write('Rung (node dist/cli.js ask-tell):\n');
-if (!reportOnly) harnessRun('rung tpe single + overhead', 'run_external.py', rung('tpe', ['--kinds', 'single', '--problems', plan.single.join(','), ...seedArgs, '--overhead']));
-if (!reportOnly) harnessRun('rung gp single (50 trials)', 'run_external.py', rung('gp', ['--kinds', 'single', '--problems', plan.gp.join(','), '--seeds', String(plan.gpSeeds), '--trials-scale', '0.5']));
-for (const method of reportOnly ? [] : plan.rungMf) {
+if (!reportOnly) process.stdout.write(`Rung (node ${path.relative(repo, cli) || cli} ask-tell):\n`);
+if (!reportOnly && parts.has('tpe') && plan.single.length > 0) {
+  harnessRun('rung tpe single + overhead', 'run_external.py', rung('tpe', ['--kinds', 'single', '--problems', plan.single.join(','), ...seedArgs, '--overhead']));
+}
+if (!reportOnly && parts.has('gp') && plan.gp.length > 0) {
+  harnessRun('rung gp single (50 trials)', 'run_external.py', rung('gp', ['--kinds', 'single', '--problems', plan.gp.join(','), '--seeds', String(plan.gpSeeds), '--trials-scale', '0.5']));
+}
+for (const method of reportOnly || !parts.has('mf') || mfProblems.length === 0 ? [] : plan.rungMf) {
   harnessRun(`rung ${method} multi-fidelity`, 'run_external.py', rung(method, ['--kinds', plan.mfKinds, '--problems', mfProblems.join(','), '--seeds', String(plan.seeds)]));
 }
 if (runOptuna) {
@@ -179,7 +214,7 @@ const table = (header, rows) => {
 };
 
 lines.push(`# Rung vs Optuna 3.1 — ${mode} mode`, '');
-lines.push(`Harness: ${harness}; engine: \`node dist/cli.js ask-tell\` (hpo-jsonl/1, IPC included in Rung's engine time); ${new Date().toISOString()}.`, '');
+lines.push(`Harness: ${harness}; engine: \`node ${path.relative(repo, cli) || cli} ask-tell\` (hpo-jsonl/1, IPC included in Rung's engine time); ${new Date().toISOString()}.`, '');
 
 // 1. TPE and GP, single-fidelity: median final regret [IQR] across seeds.
 lines.push('## Single-fidelity: median final regret [IQR] (lower is better)', '');

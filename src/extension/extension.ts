@@ -23,6 +23,8 @@ import {
 } from './commands/studyCommands';
 import { resolvePython } from './config/python';
 import { readSettings, resolveStoreRoot, type RungSettings, type SettingKey } from './config/settings';
+import { DashboardPanels } from './dashboard/dashboardPanel';
+import { offerDashboard, openDashboardCommand } from './dashboard/openDashboardCommand';
 import { SpecDiagnostics } from './diagnostics/specDiagnostics';
 import { registerStudyFileProviders } from './editing/studyFileProviders';
 import type { RungServices } from './services';
@@ -122,11 +124,14 @@ export function activate(context: vscode.ExtensionContext): RungServices {
   register(commandIds.copyTrialCommand, (arg) => copyTrialCommandCommand(services, arg));
   register(commandIds.rerunBestTrial, (arg) => rerunBestTrialCommand(services, arg));
   register(commandIds.refreshStudies, () => refreshStudiesCommand(services));
+  const dashboards = new DashboardPanels(services);
+  register(commandIds.openDashboard, (arg) => openDashboardCommand(services, dashboards, arg));
 
   const offLive = registry.onLiveEvent.on(({ entry, event }) => {
     // Notifications and auto-opened terminals are for studies this window runs, not for CLI runs.
     if (entry.ownership !== 'owned') return;
     notifier.observe(registry.viewInput(entry), event);
+    if (event.event.type === 'study.started') void offerDashboard(services, dashboards, entry);
     if (event.event.type === 'trial.launched') {
       const trialId = event.event.trialId;
       const trial = entry.snapshot.trials.find((t) => t.id === trialId);
@@ -143,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): RungServices {
     diagnostics,
     registerStudyFileProviders(),
     statusBar,
+    dashboards,
     treeView.onDidChangeVisibility((e) => {
       tree.setVisible(e.visible);
       if (e.visible) void registry.refresh();

@@ -41,8 +41,18 @@ describe('package.json contributes', () => {
     for (const c of manifest.contributes.commands) expect(c.category).toBe('Rung');
   });
 
-  it('has no Open Dashboard command yet (issue #6)', () => {
-    expect(manifest.contributes.commands.some((c) => /dashboard/i.test(c.title))).toBe(false);
+  it('offers Open Dashboard from the palette, on every study row (inline) and in a trial row\'s menu', () => {
+    expect(manifest.contributes.commands.find((c) => c.command === commandIds.openDashboard)).toMatchObject({ title: 'Open Dashboard', icon: '$(graph)' });
+    const items = (manifest.contributes.menus['view/item/context'] ?? []).filter((i) => i.command === commandIds.openDashboard);
+    const on = (value: string, inline: boolean): boolean =>
+      items.some((i) => (i.group?.startsWith('inline') ?? false) === inline && new RegExp(/viewItem =~ \/(.*?)\//.exec(i.when ?? '')?.[1] ?? '^$').test(value));
+    expect(on('rungStudy:running:owned', true)).toBe(true);
+    expect(on('rungStudy:idle:observed:best', true)).toBe(true);
+    expect(on('rungStudy:finished:owned', false)).toBe(true);
+    expect(on('rungTrial:ended:observed:log', false)).toBe(true);
+    expect(on('rungTrial:live:owned:log', true)).toBe(false);
+    // Viewing runs nothing: it stays available in Restricted Mode.
+    for (const i of items) expect(i.when).not.toContain('isWorkspaceTrusted');
   });
 
   it('activates on the commands, the view and opened YAML/JSON files, never on startup', () => {

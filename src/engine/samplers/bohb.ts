@@ -64,11 +64,18 @@ export interface BohbSamplerOptions {
   readonly tpe: TpeSamplerOptions;
 }
 
-/** Defaults that differ from TPE's (the paper's / hpbandster's values). */
+/**
+ * Defaults that differ from TPE's (the paper's / hpbandster's values): BOHB keeps its paper's model, a Scott-rule
+ * joint KDE with uniform weights and the plain magic clip, not TPE's neighbour bandwidths and EI weights.
+ */
 export const bohbTpeDefaults: Readonly<Record<string, unknown>> = {
   gamma: 0.15,
   nEiCandidates: 64,
   multivariate: true,
+  bandwidth: 'scott',
+  minBandwidth: 0,
+  magicClipExponent: 1,
+  weighting: 'uniform',
 };
 
 /** Default `random_fraction` (the paper's 1/3). */
@@ -84,7 +91,15 @@ export function parseBohbSamplerOptions(space: SearchSpace, options: Readonly<Re
   const problems: string[] = [];
   const read = (camel: string, snake: string): unknown => options[camel] ?? options[snake];
   const withDefaults: Record<string, unknown> = { ...options };
-  const snakeOf: Readonly<Record<string, string>> = { gamma: 'gamma', nEiCandidates: 'n_ei_candidates', multivariate: 'multivariate' };
+  const snakeOf: Readonly<Record<string, string>> = {
+    gamma: 'gamma',
+    nEiCandidates: 'n_ei_candidates',
+    multivariate: 'multivariate',
+    bandwidth: 'bandwidth',
+    minBandwidth: 'min_bandwidth',
+    magicClipExponent: 'magic_clip_exponent',
+    weighting: 'weighting',
+  };
   for (const [camel, value] of Object.entries(bohbTpeDefaults)) {
     if (read(camel, snakeOf[camel] ?? camel) === undefined) withDefaults[camel] = value;
   }

@@ -112,8 +112,12 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
       gamma: { type: { kind: 'number', exclusiveMinimum: 0, maximum: 1 }, description: 'Fraction of the trials in the good group: ceil(gamma · n), at most gamma_max.', default: 0.1 },
       gamma_max: { type: positiveInt, description: 'Largest size of the good group.', default: 25 },
       prior_weight: { type: positiveNumber, description: 'Weight of the flat prior kernel, relative to one trial.', default: 1 },
-      multivariate: { type: { kind: 'boolean' }, description: 'Model the parameters that are active together jointly (one kernel over all of them) instead of one by one.', default: false },
+      multivariate: { type: { kind: 'boolean' }, description: 'Model the parameters that are active together jointly (one kernel over all of them) instead of one by one (false: univariate, Optuna 3.1\'s default).', default: true },
       constant_liar: { type: { kind: 'boolean' }, description: 'Count running trials as bad results so parallel trials spread out.', default: true },
+      bandwidth: { type: { kind: 'enum', values: ['neighbour', 'scott'] }, description: 'Kernel width per numeric parameter: neighbour (the larger gap to the neighbouring observations, hyperopt/Optuna univariate) or scott (one width per group, BOHB/Optuna multivariate).', default: 'neighbour' },
+      min_bandwidth: { type: { kind: 'number', minimum: 0, maximum: 1 }, description: 'Smallest kernel width as a fraction of the parameter\'s range.', default: 0.03 },
+      magic_clip_exponent: { type: { kind: 'number', minimum: 0 }, description: 'Kernel widths are at least 1 / min(100, m + 1)^exponent of the range for m observations (1 = Optuna\'s magic clip).', default: 2 },
+      weighting: { type: { kind: 'enum', values: ['ei', 'uniform'] }, description: 'Weights of the good trials\' kernels: ei (by how far each lies below the split, Watanabe 2023) or uniform (Optuna).', default: 'ei' },
     },
   },
   gp: {

@@ -44,6 +44,14 @@ export interface TrialSnapshot {
 
 export type StudyState = 'new' | 'running' | 'finished' | 'stopped' | 'crashed';
 
+/** A scheduler decision with its place in the log (the dashboard's decisions list dedups and orders by `seq`). */
+export interface DecisionRecord {
+  readonly seq: number;
+  readonly at: number;
+  readonly trialId: TrialId;
+  readonly decision: Exclude<Decision, { kind: 'continue' }>;
+}
+
 export interface StudySnapshot {
   study: string;
   seed: number | null;
@@ -52,6 +60,8 @@ export interface StudySnapshot {
   source: unknown;
   state: StudyState;
   trials: TrialSnapshot[];
+  /** Every scheduler decision in log order (the same decision objects as in each trial's `decisions`). */
+  decisionLog: DecisionRecord[];
   best: { trialId: TrialId; value: number; step: number | null } | null;
   lastSeq: number;
   createdAt: number | null;
@@ -69,6 +79,7 @@ export function emptySnapshot(study: string): StudySnapshot {
     source: undefined,
     state: 'new',
     trials: [],
+    decisionLog: [],
     best: null,
     lastSeq: 0,
     createdAt: null,
@@ -210,7 +221,9 @@ export class StudyProjection {
       }
       case 'trial.decided': {
         const t = this.byId.get(e.trialId);
-        if (t) t.decisions.push(e.decision);
+        if (!t) return;
+        t.decisions.push(e.decision);
+        s.decisionLog.push({ seq: sequenced.seq, at: e.at, trialId: e.trialId, decision: e.decision });
         return;
       }
       case 'trial.stopRequested': {

@@ -6,6 +6,7 @@ export const commandIds = {
   startStudy: 'rung.startStudy',
   stopStudy: 'rung.stopStudy',
   resumeStudy: 'rung.resumeStudy',
+  openDashboard: 'rung.openDashboard',
   showTrialOutput: 'rung.showTrialOutput',
   stopTrial: 'rung.stopTrial',
   copyTrialCommand: 'rung.copyTrialCommand',

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readLock, renderCommand, reproduceCommand } from '../../engine/index';
+import { readLock, renderCommand, reproduceCommand, type TrialSnapshot } from '../../engine/index';
 import type { RungServices } from '../services';
 import { isLocalHost, type StudyEntry } from '../studies/studyRegistry';
 import { isLiveStatus, trialLabel } from '../tree/studyTreeModel';
@@ -110,15 +110,27 @@ export async function rerunBestTrialCommand(s: RungServices, arg: unknown): Prom
   if (!entry) return;
   const bestId = entry.snapshot.best?.trialId;
   const best = entry.snapshot.trials.find((t) => t.id === bestId);
-  const spec = entry.spec;
-  if (!best?.config || !spec) {
+  if (!best?.config || !entry.spec) {
     void vscode.window.showErrorMessage(`Study ${entry.name} has no best trial with a stored configuration.`);
+    return;
+  }
+  await rerunTrial(s, entry, best, entry.spec.scheduler.maxBudget);
+}
+
+/**
+ * Runs one trial's parameters again at `budget` in a terminal of its own (also the dashboard's "Re-run",
+ * at the trial's own budget or the full one).
+ */
+export async function rerunTrial(s: RungServices, entry: StudyEntry, best: TrialSnapshot, budget: number): Promise<void> {
+  if (!s.requireTrust('run a trial')) return;
+  const spec = entry.spec;
+  if (!best.config || !spec) {
+    void vscode.window.showErrorMessage(`Trial #${best.id} of study ${entry.name} has no stored configuration to re-run.`);
     return;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join(entry.root, entry.name, 'reruns', `${best.id}-${stamp}`);
   mkdirSync(dir, { recursive: true });
-  const budget = spec.scheduler.maxBudget;
   const argv = renderCommand(spec.command, { config: best.config, space: spec.space, budget, trialId: best.id, trialDir: dir });
   const resource = spec.file !== undefined ? vscode.Uri.file(spec.file) : undefined;
   if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = await s.pythonFor(resource);
@@ -145,7 +157,7 @@ export async function rerunBestTrialCommand(s: RungServices, arg: unknown): Prom
     dir,
     onExit: (code, signal) => s.log.info(`[${entry.name}] re-run of trial #${best.id} ended (${signal ?? `exit code ${code ?? '?'}`})`),
   });
-  s.log.info(`[${entry.name}] re-running best trial #${best.id} at budget ${budget} in ${dir}: ${argv.join(' ')}`);
+  s.log.info(`[${entry.name}] re-running trial #${best.id} at budget ${budget} in ${dir}: ${argv.join(' ')}`);
 }
 
 /** "Rung: Refresh": lists the store roots again and redraws the tree. */

@@ -166,12 +166,19 @@ export class DashboardStore {
 
 /**
  * A trial's value in a column, by column key: `param:<name>` for parameters, otherwise a TrialRow field
- * (`value`, `bestValue`, `step`, `number`, `rung`, ...). Undefined when missing (inactive parameter).
+ * (`value`, `bestValue`, `step`, `number`, `rung`, ...) or `duration`. Undefined when missing (inactive parameter).
  */
 export function columnValue(t: TrialRow, key: string): CellValue | null | undefined {
   if (key.startsWith('param:')) return t.params[key.slice(6)];
+  if (key === 'duration') return durationMs(t);
   const v = (t as unknown as Record<string, unknown>)[key];
   return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? v : undefined;
+}
+
+/** Run time in ms: start to end, or to now while the trial runs; undefined before it started. */
+export function durationMs(t: TrialRow, now = Date.now()): number | undefined {
+  if (t.startedAt === null) return undefined;
+  return Math.max(0, (t.endedAt ?? now) - t.startedAt);
 }
 
 function inRange(v: CellValue | null | undefined, r: RangeFilter): boolean {

@@ -1,8 +1,153 @@
-/** Placeholder: filled in by the view's owner. */
+/**
+ * Intermediate values per step: the selected trial's curve (strong, theme foreground) plus the best few
+ * trials' (palette colours); a pruned trial's curve ends with a cross where it was stopped. Curves are
+ * fetched on demand (CurveRequests) and the chart is updated in place, at most once a frame.
+ *
+ * Test hook: data-curves on the root = curves drawn.
+ */
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import type { TrialRow } from '../../../src/shared/dashboardProtocol';
+import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
+import { Chart, applyTheme, palette, themedScale, type Point } from './charts/chartSetup';
+import { onThemeChange, readChartTheme, type ChartTheme } from './charts/chartTheme';
+import { curveDataset, curveLabel, type CurveDataset } from './charts/curveDatasets';
+
+/** How many of the best trials are drawn besides the selection. */
+export const BEST_FEW = 5;
+const UI_KEY = 'curves';
 
 export function mountCurves(root: HTMLElement, store: DashboardStore, host: HostApi, curves: CurveRequests): void {
   root.textContent = '';
+  root.classList.add('chart-view', 'curves-view');
+  const toolbar = document.createElement('div');
+  toolbar.className = 'chart-toolbar';
+  const caption = document.createElement('span');
+  caption.className = 'chart-caption';
+  const logY = document.createElement('vscode-checkbox');
+  logY.label = 'Log scale';
+  logY.checked = host.getUiState<{ logY?: boolean }>(UI_KEY)?.logY ?? false;
+  toolbar.append(caption, logY);
+  const box = document.createElement('div');
+  box.className = 'chart-box';
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  box.append(canvas);
+  const empty = document.createElement('div');
+  empty.className = 'chart-empty';
+  root.append(toolbar, box, empty);
+
+  let theme: ChartTheme = readChartTheme(root);
+  let shown: TrialId[] = [];
+  const chart = new Chart<'line', Point[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: { x: themedScale(theme, 'step'), y: themedScale(theme, 'value', logY.checked) },
+      plugins: {
+        legend: { position: 'bottom', labels: { color: theme.foreground, boxWidth: 12, boxHeight: 2, font: { size: 11 } } },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${item.parsed.y}` } },
+      },
+      onClick: (_event, elements) => {
+        const hit = elements[0];
+        const id = hit ? shown[hit.datasetIndex] : undefined;
+        if (id !== undefined) store.select(id);
+      },
+    },
+  });
+
+  /** The selection plus the best few finished trials (running ones if none finished yet), in goal order. */
+  function trialsToShow(): TrialId[] {
+    const goal = store.header?.goal ?? 'minimize';
+    const better = (a: TrialRow, b: TrialRow): number => (goal === 'minimize' ? a.value! - b.value! : b.value! - a.value!);
+    const withValue = store.trialOrder.filter((t) => t.value !== null && Number.isFinite(t.value));
+    const completed = withValue.filter((t) => t.status === 'completed');
+    const pool = completed.length > 0 ? completed : withValue.filter((t) => t.status === 'running');
+    const best = topK(pool, BEST_FEW, better).map((t) => t.id);
+    const sel = store.selected;
+    return sel !== null && store.trials.has(sel) ? [sel, ...best.filter((id) => id !== sel)] : best;
+  }
+
+  function render(): void {
+    const header = store.header;
+    shown = trialsToShow();
+    curves.need(shown);
+    const colors = palette(theme);
+    const datasets: CurveDataset[] = [];
+    const drawnIds: TrialId[] = [];
+    let k = 0;
+    for (const id of shown) {
+      const row = store.trials.get(id);
+      const selected = id === store.selected;
+      const color = selected ? theme.foreground : colors[k++ % colors.length]!;
+      const c = store.curves.get(id);
+      if (!c) continue;
+      const label = `${curveLabel(row, id)}${selected ? ' (selected)' : ''}`;
+      datasets.push(curveDataset(row, c, { color, width: selected ? 2.5 : 1.5, order: selected ? 0 : 1, label }));
+      drawnIds.push(id);
+    }
+    shown = drawnIds;
+    chart.data.datasets = datasets;
+    const scales = chart.options.scales!;
+    (scales.x as { title: { text: string } }).title.text = header?.stepUnit ?? 'step';
+    (scales.y as { title: { text: string } }).title.text = header?.metric ?? 'value';
+    chart.update('none');
+    root.dataset.curves = String(datasets.length);
+    const waiting = datasets.length === 0 && store.trialOrder.length > 0;
+    empty.hidden = datasets.length > 0;
+    empty.textContent = store.trialOrder.length === 0 ? 'No trials yet.' : waiting ? 'Loading curves…' : '';
+    const sel = store.selected !== null ? store.trials.get(store.selected) : undefined;
+    caption.textContent = `${header?.metric ?? 'value'} per ${header?.stepUnit ?? 'step'}: ${sel ? `trial #${sel.number} and ` : ''}the best ${Math.min(BEST_FEW, datasets.length)}`;
+    canvas.setAttribute('aria-label', `${caption.textContent}; ${datasets.map((d) => d.label).join(', ')}`);
+  }
+
+  let queued = false;
+  function requestRender(): void {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      render();
+    });
+  }
+
+  store.subscribe((change) => {
+    if (change.kind === 'filters') return;
+    if (change.kind === 'curves' && !change.trialIds?.some((id) => shown.includes(id) || id === store.selected || !store.curves.has(id))) return;
+    requestRender();
+  });
+  logY.addEventListener('change', () => {
+    host.setUiState(UI_KEY, { logY: logY.checked });
+    chart.options.scales!.y = themedScale(theme, store.header?.metric ?? 'value', logY.checked);
+    render();
+  });
+  onThemeChange(() => {
+    theme = readChartTheme(root);
+    applyTheme(chart, theme);
+    render();
+  });
+  render();
+}
+
+/** The k best rows by `better` (negative = first is better) without sorting all of them. */
+function topK<T>(rows: readonly T[], k: number, better: (a: T, b: T) => number): T[] {
+  const out: T[] = [];
+  for (const r of rows) {
+    if (out.length < k) {
+      out.push(r);
+      out.sort(better);
+    } else if (better(r, out[k - 1]!) < 0) {
+      out[k - 1] = r;
+      out.sort(better);
+    }
+  }
+  return out;
 }

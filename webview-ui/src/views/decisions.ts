@@ -1,8 +1,268 @@
-/** Placeholder: filled in by the view's owner. */
+/**
+ * Pruning decisions: the scheduler's plan (brackets × rungs, with how many trials reached, were stopped
+ * at and run at each rung), the decision log with each decision's evidence in words, and — for the decision
+ * clicked — the trial's curve against the peers it was ranked with, with the decision step and cutoff.
+ *
+ * Live updates are incremental: new decisions from a patch are appended to the (virtualised) log, the
+ * grid's counts are rewritten at most once a frame, and the comparison redraws when its curves arrive.
+ */
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import type { DecisionRow } from '../../../src/shared/dashboardProtocol';
+import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
+import { DecisionLog } from './decisions/decisionLog';
+import { renderCurveComparison, type CurveComparison } from './charts/curveComparison';
+import { PlanGrid, type RungPick } from './decisions/planGrid';
+import { setThreshold } from './decisions/thresholdLine';
+
+type KindFilter = 'all' | 'stop' | 'promote';
+
+interface DecisionsUiState {
+  readonly kind: KindFilter;
+  readonly text: string;
+  readonly newestFirst: boolean;
+}
+
+const UI_KEY = 'decisions';
 
 export function mountDecisions(root: HTMLElement, store: DashboardStore, host: HostApi, curves: CurveRequests): void {
   root.textContent = '';
+  root.classList.add('decisions');
+  const saved = host.getUiState<DecisionsUiState>(UI_KEY);
+  let kind: KindFilter = saved?.kind ?? 'all';
+  let text = saved?.text ?? '';
+  let pick: RungPick | null = null;
+  /** The decision whose evidence is shown, and the trial ids its chart needs. */
+  let shown: { decision: DecisionRow; ids: Set<TrialId> } | null = null;
+  /** Set while this view selects a trial, so it does not scroll to the selection it just made. */
+  let selecting = false;
+
+  const grid = new PlanGrid(applyPick);
+  function applyPick(p: RungPick | null): void {
+    pick = p;
+    // The table shows the same trials: those whose highest rung is the picked one (in its bracket).
+    const ranges = new Map(store.filters.ranges);
+    if (p) {
+      ranges.set('rung', { min: p.rung, max: p.rung });
+      if ((store.header?.plan.brackets.length ?? 1) > 1) ranges.set('bracket', { min: p.bracket, max: p.bracket });
+      else ranges.delete('bracket');
+    } else {
+      ranges.delete('rung');
+      ranges.delete('bracket');
+    }
+    store.setFilters({ ranges });
+    refilter();
+  }
+
+  // Toolbar: text filter, kind filter, order, count and the rung chip.
+  const toolbar = document.createElement('div');
+  toolbar.className = 'decision-toolbar';
+  const search = document.createElement('vscode-textfield');
+  search.placeholder = 'Filter decisions';
+  search.value = text;
+  search.className = 'decision-search';
+  search.setAttribute('aria-label', 'Filter decisions by text');
+  const kinds = document.createElement('vscode-single-select');
+  kinds.className = 'decision-kind';
+  kinds.setAttribute('aria-label', 'Decision kind');
+  for (const [value, label] of [['all', 'All'], ['stop', 'Stops'], ['promote', 'Promotions']] as const) {
+    const option = document.createElement('vscode-option');
+    option.value = value;
+    option.textContent = label;
+    if (value === kind) option.selected = true;
+    kinds.append(option);
+  }
+  const order = document.createElement('vscode-toolbar-button');
+  order.className = 'decision-order';
+  const count = document.createElement('span');
+  count.className = 'decision-count';
+  const chip = document.createElement('vscode-toolbar-button');
+  chip.className = 'decision-rung-chip';
+  chip.icon = 'close';
+  chip.hidden = true;
+  toolbar.append(search, kinds, order, chip, count);
+
+  const log = new DecisionLog({ open });
+  log.setNewestFirst(saved?.newestFirst ?? true);
+  const empty = document.createElement('div');
+  empty.className = 'decision-empty';
+
+  // The comparison pane, shown once a decision is opened.
+  const compare = document.createElement('div');
+  compare.className = 'decision-compare';
+  compare.hidden = true;
+  const compareHead = document.createElement('div');
+  compareHead.className = 'decision-compare-head';
+  const caption = document.createElement('span');
+  caption.className = 'decision-compare-caption';
+  const close = document.createElement('vscode-toolbar-button');
+  close.icon = 'close';
+  close.label = 'Close the comparison';
+  compareHead.append(caption, close);
+  const chartBox = document.createElement('div');
+  chartBox.className = 'peer-chart';
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  chartBox.append(canvas);
+  compare.append(compareHead, chartBox);
+  let chart: CurveComparison | null = null;
+
+  root.append(grid.element, toolbar, log.element, empty, compare);
+
+  const updateOrderButton = (): void => {
+    order.icon = log.newestFirst ? 'arrow-down' : 'arrow-up';
+    order.label = log.newestFirst ? 'Newest first (click for oldest first)' : 'Oldest first (click for newest first)';
+    order.title = order.label;
+  };
+  updateOrderButton();
+  const persist = (): void => host.setUiState(UI_KEY, { kind, text, newestFirst: log.newestFirst } satisfies DecisionsUiState);
+
+  search.addEventListener('input', () => {
+    text = search.value;
+    persist();
+    refilter();
+  });
+  kinds.addEventListener('change', () => {
+    kind = kinds.value as KindFilter;
+    persist();
+    refilter();
+  });
+  order.addEventListener('click', () => {
+    log.setNewestFirst(!log.newestFirst);
+    updateOrderButton();
+    persist();
+  });
+  chip.addEventListener('click', () => {
+    grid.setPick(null);
+    applyPick(null);
+  });
+  close.addEventListener('click', () => {
+    shown = null;
+    compare.hidden = true;
+    log.setActive(null);
+    chart?.destroy();
+    chart = null;
+  });
+
+  function passes(d: DecisionRow): boolean {
+    if (kind !== 'all' && d.kind !== kind) return false;
+    if (pick !== null) {
+      if (d.rung !== pick.rung) return false;
+      const bracket = store.trials.get(d.trialId)?.bracket ?? null;
+      if (bracket !== null && bracket !== pick.bracket) return false;
+    }
+    if (text && !d.text.toLowerCase().includes(text.toLowerCase())) return false;
+    return true;
+  }
+
+  function refilter(): void {
+    log.setItems(store.decisions.filter(passes));
+    updateCount();
+  }
+
+  function updateCount(): void {
+    const total = store.decisions.length;
+    count.textContent = log.size === total ? `${total} decision${total === 1 ? '' : 's'}` : `${log.size} of ${total}`;
+    chip.hidden = pick === null;
+    if (pick !== null) {
+      chip.label = `Showing rung ${pick.rung} only: click to show all rungs`;
+      chip.title = chip.label;
+      chip.textContent = `rung ${pick.rung}`;
+    }
+    log.element.hidden = log.size === 0;
+    empty.hidden = log.size > 0;
+    empty.textContent =
+      total === 0
+        ? store.header === null
+          ? 'Waiting for the study…'
+          : 'No decisions yet: the scheduler has not stopped or promoted any trial.'
+        : 'No decision matches the filters.';
+  }
+
+  function open(d: DecisionRow): void {
+    selecting = true;
+    store.select(d.trialId);
+    selecting = false;
+    log.setActive(d.seq);
+    shown = { decision: d, ids: new Set([d.trialId, ...d.peers]) };
+    compare.hidden = false;
+    // The shared comparison chart asks for the curves it lacks and redraws as they arrive.
+    const step = d.step ?? undefined;
+    if (chart) chart.update(d.trialId, d.peers, step);
+    else chart = renderCurveComparison(canvas, store, curves, d.trialId, d.peers, step);
+    setThreshold(canvas, d.threshold, d.rule === 'median' ? 'median' : 'cutoff');
+    drawCaption();
+  }
+
+  let captionFrame = 0;
+  function scheduleCaption(): void {
+    if (captionFrame) return;
+    captionFrame = requestAnimationFrame(() => {
+      captionFrame = 0;
+      drawCaption();
+    });
+  }
+
+  /** "Trial 17 against 5 peers at rung 2", with how many curves are still on their way. */
+  function drawCaption(): void {
+    if (!shown || !store.header) return;
+    const d = shown.decision;
+    let waiting = 0;
+    for (const id of shown.ids) if (!store.curves.has(id)) waiting++;
+    caption.textContent =
+      `Trial ${d.trialId} against ${d.peers.length} peer${d.peers.length === 1 ? '' : 's'}` +
+      (d.rung !== null ? ` at rung ${d.rung}` : '') +
+      (waiting > 0 ? ` (loading ${waiting} curve${waiting === 1 ? '' : 's'}…)` : '');
+    caption.title = d.text;
+    canvas.setAttribute('aria-label', `${store.header.metric} per ${store.header.stepUnit}: ${d.text}`);
+    compare.dataset.curves = String(chart?.drawnCurves ?? 0);
+  }
+
+  let gridFrame = 0;
+  function scheduleGrid(): void {
+    if (gridFrame) return;
+    gridFrame = requestAnimationFrame(() => {
+      gridFrame = 0;
+      if (store.header) grid.update(store.header, store.trials.values());
+    });
+  }
+
+  store.subscribe((change) => {
+    switch (change.kind) {
+      case 'snapshot':
+        if (shown && !store.trials.has(shown.decision.trialId)) close.click();
+        scheduleGrid();
+        refilter();
+        log.setSelectedTrial(store.selected);
+        return;
+      case 'patch':
+        if ((change.trialIds?.length ?? 0) > 0 || change.headerChanged) scheduleGrid();
+        if (change.decisions && change.decisions.length > 0) {
+          log.append(change.decisions.filter(passes));
+          updateCount();
+        }
+        return;
+      case 'curves':
+        if (shown && change.trialIds?.some((id) => shown!.ids.has(id))) scheduleCaption();
+        return;
+      case 'selection':
+        log.setSelectedTrial(store.selected);
+        if (!selecting && store.selected !== null) log.reveal(store.selected);
+        return;
+      case 'filters':
+        // The table's filter row may clear the rung range this view set.
+        if (pick !== null && !store.filters.ranges.has('rung')) {
+          pick = null;
+          grid.setPick(null);
+          refilter();
+        }
+        return;
+    }
+  });
+  refilter();
 }

@@ -13,12 +13,14 @@
  *
  * Bandwidths (documented defaults, following Watanabe 2023, "Tree-structured Parzen estimator:
  * understanding its algorithm components and their roles for better empirical performance", §3):
- * - `neighbour` (univariate): each kernel's sigma is the larger distance to its sorted neighbours, the
- *   prior's centre 0.5 counting as one (the two outermost kernels use their only inner neighbour), as in
- *   Bergstra et al. 2011 / hyperopt and Optuna 3.x with consider_endpoints=false;
- * - `scott` (multivariate): one sigma 0.2 · m^(−1/(d+4)) per numeric dimension (a Scott-like rule for m
- *   points in d dimensions), and β equal to the same factor for categorical dimensions;
- * - both clipped to [1 / min(100, m + 1), 1], the "magic clip" of hyperopt, so that kernels never collapse.
+ * - `neighbour` (TPE's default, per dimension also in a joint kernel): each kernel's sigma is the larger distance
+ *   to its sorted neighbours, the prior's centre 0.5 counting as one (the two outermost kernels use their only
+ *   inner neighbour), as in Bergstra et al. 2011 / hyperopt and Optuna 3.x with consider_endpoints=false;
+ *   categorical kernels as Optuna's: every choice gets prior_weight / (m + 1) on top of the observed one's 1;
+ * - `scott` (BOHB's): one sigma 0.2 · m^(−1/(d+4)) per numeric dimension (a Scott-like rule for m points in d
+ *   dimensions), and β equal to the same factor for categorical dimensions;
+ * - both clipped to [max(minBandwidth, 1 / min(100, m + 1)^α), 1]: α = 1 and no minimum is the "magic clip" of
+ *   hyperopt/Optuna, so that kernels never collapse; TPE's default is α = 2 with a minimum of 0.03 (Watanabe 2023).
  * The prior kernel is N(0.5, 1) truncated (nearly flat) on numeric dimensions and uniform on categoricals.
  */
 import type { Rng } from '../../util/rng';
@@ -49,6 +51,10 @@ export interface ParzenEstimatorOptions {
   readonly priorWeight: number;
   /** Bandwidth rule. */
   readonly bandwidth: BandwidthRule;
+  /** Smallest numeric bandwidth, as a fraction of the unit range (Watanabe 2023's Δ; 0 = none). */
+  readonly minBandwidth?: number;
+  /** Exponent α of the magic clip 1 / min(100, m + 1)^α (1 = hyperopt's and Optuna's clip). */
+  readonly magicClipExponent?: number;
 }
 
 /** A fitted mixture; points are flat arrays of `count × dims.length` values in the dimension conventions above. */
@@ -111,7 +117,7 @@ export function fitParzenEstimator(
   const kernelClasses: Int32Array[] = [];
   const kernelClassCount: number[] = [];
 
-  const minSigma = 1 / Math.min(100, m + 1);
+  const minSigma = Math.max(options.minBandwidth ?? 0, Math.pow(Math.min(100, m + 1), -(options.magicClipExponent ?? 1)));
   const clip = (s: number): number => (s < minSigma ? minSigma : s > 1 ? 1 : s);
   const scott = 0.2 * Math.pow(Math.max(m, 1), -1 / (d + 4));
 
@@ -122,7 +128,10 @@ export function fitParzenEstimator(
     const position = (i: number): number => (i === prior ? 0.5 : (mus[i * d + j] ?? 0.5));
     if (dim.kind === 'categorical') {
       const k = dim.choices;
-      const beta = options.bandwidth === 'scott' ? Math.min(1, scott) : 0;
+      // Scott: β equal to the numeric factor. Neighbour: Optuna's smoothing, every choice gets prior_weight / (m + 1)
+      // on top of the observed choice's 1 before normalising, i.e. β = k a / (1 + k a) with a = prior_weight / (m + 1).
+      const a = options.priorWeight / (m + 1);
+      const beta = options.bandwidth === 'scott' ? Math.min(1, scott) : (k * a) / (1 + k * a);
       const own = Math.log(1 - beta + beta / k);
       const other = beta > 0 ? Math.log(beta / k) : -Infinity;
       for (let i = 0; i < m; i++) {

@@ -82,18 +82,36 @@ describe('fitParzenEstimator', () => {
     }
   });
 
-  it('categorical probabilities sum to 1: weighted counts + prior (univariate), Aitchison–Aitken (scott)', () => {
+  it("categorical probabilities sum to 1: Optuna's smoothed counts + prior (neighbour), Aitchison–Aitken (scott)", () => {
     const dim: ParzenDim = { kind: 'categorical', choices: 3 };
     const uni = fitParzenEstimator([dim], Float64Array.of(0, 0, 1), Float64Array.of(1, 1, 1), { priorWeight: 1, bandwidth: 'neighbour' });
     const p = Array.from(uni.logPdf(Float64Array.of(0, 1, 2), 3), Math.exp);
-    // (2 + 1/3) / 4, (1 + 1/3) / 4, (1/3) / 4
-    expect(p[0]).toBeCloseTo(7 / 12, 12);
-    expect(p[1]).toBeCloseTo(4 / 12, 12);
-    expect(p[2]).toBeCloseTo(1 / 12, 12);
+    // Each kernel adds prior_weight / (m + 1) = 1/4 to every choice before normalising: own 5/7, other 1/7;
+    // with the uniform prior kernel, each of the 4 kernels weighing 1/4.
+    expect(p[0]).toBeCloseTo((5 / 7 + 5 / 7 + 1 / 7 + 1 / 3) / 4, 12);
+    expect(p[1]).toBeCloseTo((1 / 7 + 1 / 7 + 5 / 7 + 1 / 3) / 4, 12);
+    expect(p[2]).toBeCloseTo((1 / 7 + 1 / 7 + 1 / 7 + 1 / 3) / 4, 12);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     const mv = fitParzenEstimator([dim], Float64Array.of(0, 0, 1), Float64Array.of(1, 1, 1), { priorWeight: 1, bandwidth: 'scott' });
     const q = Array.from(mv.logPdf(Float64Array.of(0, 1, 2), 3), Math.exp);
     expect(q.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(q[2]).toBeGreaterThan(p[2] ?? 1);
+    expect(q[0]).toBeGreaterThan(q[1] ?? 1);
+    expect(q[1]).toBeGreaterThan(q[2] ?? 1);
+  });
+
+  it('floors bandwidths at max(min_bandwidth, 1 / min(100, m + 1)^exponent)', () => {
+    // Three nearly equal observations: the neighbour gaps (~0.001) are far below every floor.
+    const obs = Float64Array.of(0.5, 0.501, 0.502);
+    const w = Float64Array.of(1, 1, 1);
+    const widthAt = (options: { minBandwidth?: number; magicClipExponent?: number }): number => {
+      // Density at the centre of a single dominant kernel ~ 1 / (sigma √(2π)) (the prior weight is negligible).
+      const est = fitParzenEstimator([continuous], obs, w, { priorWeight: 1e-12, bandwidth: 'neighbour', ...options });
+      const d = Math.exp(est.logPdf(Float64Array.of(0.501), 1)[0] ?? NaN);
+      return 1 / (d * Math.sqrt(2 * Math.PI));
+    };
+    expect(widthAt({})).toBeCloseTo(1 / 4, 1); // Optuna's clip: 1 / (m + 1)
+    expect(widthAt({ magicClipExponent: 2 })).toBeCloseTo(1 / 16, 2);
+    expect(widthAt({ magicClipExponent: 2, minBandwidth: 0.1 })).toBeCloseTo(0.1, 2);
   });
 
   it('samples concentrate around the observations and stay inside the domain', () => {

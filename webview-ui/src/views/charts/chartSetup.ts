@@ -1,0 +1,59 @@
+/**
+ * Chart.js for the dashboard: only the pieces the curves, history and comparison charts use are
+ * registered (tree-shaken bundle; nothing that needs eval), plus shared option builders that take colours
+ * from the VS Code theme. Large data: no animations, pre-parsed {x,y} points (`parsing: false`) and
+ * `normalized: true` (data sorted by x, no duplicate checks).
+ */
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartOptions,
+} from 'chart.js';
+import { formatNumber, type ChartTheme } from './chartTheme';
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+
+export { Chart };
+
+export type Point = { x: number; y: number };
+
+/** One axis's options as Chart.js accepts them in `options.scales`. */
+export type AxisOptions = NonNullable<NonNullable<ChartOptions<'line'>['scales']>[string]>;
+
+/** A linear (or logarithmic) axis styled from the theme, with a title. */
+export function themedScale(theme: ChartTheme, title: string, log = false): AxisOptions {
+  return {
+    type: log ? 'logarithmic' : 'linear',
+    title: { display: true, text: title, color: theme.foreground },
+    ticks: { color: theme.muted, callback: (v) => formatNumber(Number(v)) },
+    grid: { color: theme.lines, lineWidth: 0.5 },
+    border: { color: theme.lines },
+  };
+}
+
+/** Re-applies theme colours to an existing chart's axes and legend (after a theme change). */
+export function applyTheme(chart: Chart, theme: ChartTheme): void {
+  const scales = chart.options.scales ?? {};
+  for (const scale of Object.values(scales)) {
+    if (!scale) continue;
+    const s = scale as { title?: { color?: string }; ticks?: { color?: string }; grid?: { color?: string }; border?: { color?: string } };
+    if (s.title) s.title.color = theme.foreground;
+    if (s.ticks) s.ticks.color = theme.muted;
+    if (s.grid) s.grid.color = theme.lines;
+    if (s.border) s.border.color = theme.lines;
+  }
+  const legend = chart.options.plugins?.legend;
+  if (legend?.labels) legend.labels.color = theme.foreground;
+}
+
+/** A palette for the "best few" curves, in theme colours. */
+export function palette(theme: ChartTheme): string[] {
+  return [theme.blue, theme.green, theme.purple, theme.yellow, theme.orange, theme.red];
+}

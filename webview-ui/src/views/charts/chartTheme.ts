@@ -1,0 +1,95 @@
+/**
+ * Chart colours from VS Code's theme variables (never hard-coded), read with getComputedStyle, and a
+ * notification when the theme changes: VS Code swaps the `vscode-light|dark|high-contrast` class on
+ * <body> (and the variables on <html style>), so views observe both and re-read.
+ */
+
+export interface ChartTheme {
+  readonly foreground: string;
+  /** Muted text (axis ticks, captions). */
+  readonly muted: string;
+  readonly background: string;
+  /** Grid and axis lines. */
+  readonly lines: string;
+  readonly blue: string;
+  readonly green: string;
+  readonly red: string;
+  readonly yellow: string;
+  readonly orange: string;
+  readonly purple: string;
+  /** Selection highlight (focus border: visible on every theme's background). */
+  readonly focus: string;
+  readonly highContrast: boolean;
+  /** CSS font shorthand for canvas text. */
+  readonly font: string;
+}
+
+export function readChartTheme(el: Element = document.body): ChartTheme {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  const foreground = v('--vscode-charts-foreground', v('--vscode-foreground', '#888888'));
+  const family = v('--vscode-font-family', 'sans-serif');
+  return {
+    foreground,
+    muted: v('--vscode-descriptionForeground', foreground),
+    background: v('--vscode-editor-background', '#1e1e1e'),
+    lines: v('--vscode-charts-lines', 'rgba(128,128,128,0.5)'),
+    blue: v('--vscode-charts-blue', '#3794ff'),
+    green: v('--vscode-charts-green', '#89d185'),
+    red: v('--vscode-charts-red', '#f14c4c'),
+    yellow: v('--vscode-charts-yellow', '#cca700'),
+    orange: v('--vscode-charts-orange', '#d18616'),
+    purple: v('--vscode-charts-purple', '#b180d7'),
+    focus: v('--vscode-focusBorder', foreground),
+    highContrast: document.body.classList.contains('vscode-high-contrast'),
+    font: `11px ${family}`,
+  };
+}
+
+/** Calls `listener` (at most once a frame) whenever the VS Code theme changes; returns a disposer. */
+export function onThemeChange(listener: () => void): () => void {
+  let queued = false;
+  const fire = (): void => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      listener();
+    });
+  };
+  const observer = new MutationObserver(fire);
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  return () => observer.disconnect();
+}
+
+/** `color` with alpha `a`, via the canvas colour parser (theme colours may be any CSS colour syntax). */
+export function withAlpha(color: string, a: number): string {
+  const rgb = cssColorToRgb(color);
+  return rgb ? `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${a})` : color;
+}
+
+let parser: CanvasRenderingContext2D | null = null;
+/** [r, g, b] of any CSS colour the canvas understands (alpha dropped); null when it cannot be parsed. */
+export function cssColorToRgb(color: string): [number, number, number] | null {
+  parser ??= document.createElement('canvas').getContext('2d');
+  if (!parser) return null;
+  parser.fillStyle = '#000000';
+  parser.fillStyle = color;
+  const c = String(parser.fillStyle); // normalised: "#rrggbb" or "rgba(r, g, b, a)"
+  if (c.startsWith('#') && c.length === 7) {
+    const n = Number.parseInt(c.slice(1), 16);
+    return [n >> 16, (n >> 8) & 255, n & 255];
+  }
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(c);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+/** Numbers as axis and tooltip text: 4 significant digits, exponent for very small or large magnitudes. */
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}

@@ -1,0 +1,132 @@
+/**
+ * "This trial against its peers": one trial's curve drawn strong over the curves of the trials it was
+ * compared with (e.g. its rung cohort), with an optional dashed vertical line at the rung's step.
+ * Used by views that explain a decision; the curves are fetched on demand and the chart redraws itself
+ * when they arrive, until `destroy()`.
+ *
+ *   const cmp = renderCurveComparison(canvas, store, curves, '17', decision.peers, decision.step ?? undefined);
+ *   ...later: cmp.update('18', peers, step) to show another trial on the same canvas; cmp.destroy().
+ *
+ * The canvas should sit in a container with a definite height (the chart is responsive, no aspect ratio).
+ */
+import type { Plugin } from 'chart.js';
+import type { TrialId } from '../../../../src/shared/ids';
+import type { CurveRequests } from '../../state/curveRequests';
+import type { DashboardStore } from '../../state/store';
+import { Chart, applyTheme, themedScale, type Point } from './chartSetup';
+import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './chartTheme';
+import { curveDataset, curveLabel, type CurveDataset } from './curveDatasets';
+
+export interface CurveComparison {
+  /** Shows another focus trial / peers / rung step on the same chart. */
+  update(focusId: TrialId, peerIds: readonly TrialId[], rungStep?: number): void;
+  /** How many curves are drawn now (focus included); for captions and tests. */
+  readonly drawnCurves: number;
+  destroy(): void;
+}
+
+/** Peers drawn at most (a cohort can be large; the rest add nothing readable). */
+export const MAX_PEERS = 60;
+
+export function renderCurveComparison(
+  canvas: HTMLCanvasElement,
+  store: DashboardStore,
+  curves: CurveRequests,
+  focusId: TrialId,
+  peerIds: readonly TrialId[],
+  rungStep?: number,
+): CurveComparison {
+  let focus = focusId;
+  let peers = peerIds.filter((p) => p !== focusId).slice(0, MAX_PEERS);
+  let step = rungStep;
+  let theme: ChartTheme = readChartTheme(canvas);
+
+  const stepLine: Plugin<'line'> = {
+    id: 'rungStepLine',
+    afterDatasetsDraw(chart) {
+      if (step === undefined) return;
+      const x = chart.scales.x!.getPixelForValue(step);
+      const { top, bottom, left, right } = chart.chartArea;
+      if (x < left || x > right) return;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = theme.yellow;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      ctx.restore();
+    },
+  };
+
+  Chart.getChart(canvas)?.destroy();
+  const header = store.header;
+  const chart = new Chart<'line', Point[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    plugins: [stepLine],
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: { x: themedScale(theme, header?.stepUnit ?? 'step'), y: themedScale(theme, header?.metric ?? 'value') },
+      plugins: { legend: { display: false } },
+    },
+  });
+
+  function datasets(): CurveDataset[] {
+    const out: CurveDataset[] = [];
+    const peerColor = withAlpha(theme.blue, 0.4);
+    for (const id of peers) {
+      const c = store.curves.get(id);
+      if (c) out.push(curveDataset(store.trials.get(id), c, { color: peerColor, width: 1, order: 2, label: curveLabel(store.trials.get(id), id) }));
+    }
+    const c = store.curves.get(focus);
+    const row = store.trials.get(focus);
+    if (c) out.push(curveDataset(row, c, { color: row?.status === 'pruned' ? theme.red : theme.green, width: 2.5, order: 1, label: curveLabel(row, focus) }));
+    return out;
+  }
+
+  function redraw(): void {
+    chart.data.datasets = datasets();
+    chart.update('none');
+  }
+
+  const unsubscribe = store.subscribe((change) => {
+    if (change.kind === 'curves' && change.trialIds?.some((id) => id === focus || peers.includes(id))) redraw();
+    else if (change.kind === 'snapshot') {
+      curves.need([focus, ...peers]);
+      redraw();
+    }
+  });
+  const stopTheme = onThemeChange(() => {
+    theme = readChartTheme(canvas);
+    applyTheme(chart, theme);
+    redraw();
+  });
+
+  const show = (f: TrialId, p: readonly TrialId[], s: number | undefined): void => {
+    focus = f;
+    peers = p.filter((id) => id !== f).slice(0, MAX_PEERS);
+    step = s;
+    curves.need([focus, ...peers]);
+    redraw();
+  };
+  show(focus, peers, step);
+
+  return {
+    update: show,
+    get drawnCurves() {
+      return chart.data.datasets.length;
+    },
+    destroy() {
+      unsubscribe();
+      stopTheme();
+      chart.destroy();
+    },
+  };
+}
