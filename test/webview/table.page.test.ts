@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrialRow } from '../../src/shared/dashboardProtocol';
+import type { TrialRow, WebviewEnvelope } from '../../src/shared/dashboardProtocol';
 import { generateStudy } from '../fixtures/views/generatedStudy';
 import { launchChromium, openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
 
@@ -51,6 +51,11 @@ async function columnIndex(dash: DashboardPage, key: string): Promise<number> {
     els.map((e) => (e as unknown as { dataset: { key: string } }).dataset.key),
   );
   return keys.indexOf(key);
+}
+
+/** What the page posted, less the curve requests other views make on a selection. */
+async function actions(dash: DashboardPage): Promise<WebviewEnvelope[]> {
+  return (await actions(dash)).filter((m) => m.type !== 'trial/requestCurves');
 }
 
 const frames = (dash: DashboardPage): Promise<void> =>
@@ -116,11 +121,11 @@ describe('trials table at 10,000 trials', () => {
 
   it('best card buttons post copy command and re-run at full budget, and select the trial', async () => {
     const best = study.header.best!.trialId;
-    const before = (await dash.posted()).length;
+    const before = (await actions(dash)).length;
     await dash.page.locator('#best .best-copy').click();
     await dash.page.locator('#best .best-rerun').click();
     await dash.page.locator('#best .best-select').click();
-    const posted = (await dash.posted()).slice(before);
+    const posted = (await actions(dash)).slice(before);
     expect(posted).toEqual([
       { type: 'trial/copyCommand', payload: { trialId: best } },
       { type: 'trial/rerun', payload: { trialId: best, fullBudget: true } },
@@ -226,13 +231,13 @@ describe('trials table at 10,000 trials', () => {
 
   it('a click selects the trial and posts trial/selected; arrows move it; Enter shows the output', async () => {
     await dash.page.locator('#table .trow[data-trial-id="5"] .td').nth(2).click();
-    await expect.poll(async () => (await dash.posted()).at(-1)).toEqual({ type: 'trial/selected', payload: { trialId: '5' } });
+    await expect.poll(async () => (await actions(dash)).at(-1)).toEqual({ type: 'trial/selected', payload: { trialId: '5' } });
     expect((await shownRows(dash)).find((r) => r.id === '5')!.selected).toBe(true);
     await dash.page.keyboard.press('ArrowDown');
     await dash.page.keyboard.press('ArrowDown');
     await dash.page.keyboard.press('ArrowUp');
     await dash.page.keyboard.press('Enter');
-    const posted = (await dash.posted()).slice(-4);
+    const posted = (await actions(dash)).slice(-4);
     expect(posted).toEqual([
       { type: 'trial/selected', payload: { trialId: '6' } },
       { type: 'trial/selected', payload: { trialId: '7' } },
@@ -258,15 +263,15 @@ describe('trials table at 10,000 trials', () => {
       'Re-run at full budget',
     ]);
     await menu.locator('[data-action="stop"]').click();
-    expect((await dash.posted()).at(-1)).toEqual({ type: 'trial/stop', payload: { trialId: runningId } });
+    expect((await actions(dash)).at(-1)).toEqual({ type: 'trial/stop', payload: { trialId: runningId } });
     expect(await menu.isHidden()).toBe(true);
 
     await row.click({ button: 'right' });
     await menu.locator('[data-action="rerun"]').click();
-    expect((await dash.posted()).at(-1)).toEqual({ type: 'trial/rerun', payload: { trialId: runningId, fullBudget: false } });
+    expect((await actions(dash)).at(-1)).toEqual({ type: 'trial/rerun', payload: { trialId: runningId, fullBudget: false } });
     await row.click({ button: 'right' });
     await menu.locator('[data-action="copy"]').click();
-    expect((await dash.posted()).at(-1)).toEqual({ type: 'trial/copyCommand', payload: { trialId: runningId } });
+    expect((await actions(dash)).at(-1)).toEqual({ type: 'trial/copyCommand', payload: { trialId: runningId } });
 
     // A finished trial cannot be stopped; its hover button is hidden and its menu has no Stop.
     const done = dash.page.locator('#table .trow[data-trial-id="0"]');
@@ -276,7 +281,7 @@ describe('trials table at 10,000 trials', () => {
     await done.click({ button: 'right' });
     expect(await menu.locator('[data-action="stop"]').count()).toBe(0);
     await menu.locator('[data-action="output"]').click();
-    expect((await dash.posted()).at(-1)).toEqual({ type: 'trial/showOutput', payload: { trialId: '0' } });
+    expect((await actions(dash)).at(-1)).toEqual({ type: 'trial/showOutput', payload: { trialId: '0' } });
     expect(await done.locator('.row-action[data-action="stop"]').isHidden()).toBe(true);
   });
 
