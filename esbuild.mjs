@@ -2,6 +2,7 @@
 // the engine benchmark, and the study file's JSON Schema generated from the spec's single source of truth.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -19,6 +20,15 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['bench/engine.ts'], outfile: 'dist/bench/engine.js' }),
   build({ ...common, entryPoints: ['bench/schedulers.ts'], outfile: 'dist/bench/schedulers.js' }),
+  // The dashboard benchmark drives the built page through the page tests' harness, which finds dist/webview
+  // from its own folder: __dirname is pinned to that folder (test/helpers) in this bundle.
+  build({
+    ...common,
+    entryPoints: ['bench/dashboard.ts'],
+    outfile: 'dist/bench/dashboard.js',
+    external: ['playwright-core'],
+    define: { __dirname: JSON.stringify(path.resolve('test/helpers')) },
+  }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 
@@ -34,7 +44,8 @@ rmSync(schemaBundle);
 
 // The dashboard webview (browser, ESM): its parameter-importance worker is built first and inlined as a
 // string, so the page starts it from a blob: URL (a webview cannot start a worker from its resource URIs).
-const webviewCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, logLevel: 'warning' };
+// RUNG_WEBVIEW_UNMINIFIED=1: readable bundle for profiling (`BENCH_PROFILE=1 node dist/bench/dashboard.js`).
+const webviewCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: !process.env.RUNG_WEBVIEW_UNMINIFIED, logLevel: 'warning' };
 const worker = await build({ ...webviewCommon, format: 'iife', entryPoints: ['webview-ui/src/importance/importanceWorker.ts'], write: false });
 const workerSource = worker.outputFiles[0].text;
 mkdirSync('dist/webview', { recursive: true });

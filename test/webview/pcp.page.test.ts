@@ -85,6 +85,12 @@ describe('parallel coordinates', () => {
         'rung',
         'value',
       ]);
+      // A theme change (VS Code swaps the body class) redraws with the new colours.
+      const n = await draws(dash.page);
+      await dash.page.evaluate(() => {
+        (globalThis as unknown as { document: { body: { className: string } } }).document.body.className = 'vscode-light';
+      });
+      await expect.poll(() => draws(dash.page)).toBeGreaterThan(n);
       expect(await dash.problems()).toEqual([]);
     } finally {
       await dash.close();
@@ -197,7 +203,7 @@ describe('parallel coordinates', () => {
       const order = await page.evaluate(() => (globalThis as unknown as { __rungState: { pcp: { order: string[] } } }).__rungState.pcp.order);
       expect(order[0]).toBe('value');
 
-      await page.locator('#pcp vscode-toolbar-button[label="Reset axes"]').click();
+      await page.locator('#pcp .pcp-reset').click();
       await expect.poll(async () => (await axesShown())[0]).toBe('param:lr');
       expect(await dash.problems()).toEqual([]);
     } finally {
@@ -205,7 +211,7 @@ describe('parallel coordinates', () => {
     }
   }, 60_000);
 
-  it('draws changed trials from a patch without a full redraw, and a new extreme value rescales', async () => {
+  it('redraws after patches (throttled), and takes in a new trial with a value beyond the scale', async () => {
     const dash = await open();
     const { page } = dash;
     try {

@@ -55,7 +55,7 @@ async function columnIndex(dash: DashboardPage, key: string): Promise<number> {
 
 /** What the page posted, less the curve requests other views make on a selection. */
 async function actions(dash: DashboardPage): Promise<WebviewEnvelope[]> {
-  return (await actions(dash)).filter((m) => m.type !== 'trial/requestCurves');
+  return (await dash.posted()).filter((m) => m.type !== 'trial/requestCurves');
 }
 
 const frames = (dash: DashboardPage): Promise<void> =>

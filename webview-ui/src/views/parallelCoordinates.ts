@@ -17,7 +17,9 @@
  * Hiding an axis clears its brush (no invisible filters). Axis order and hidden axes persist in UI state.
  *
  * Test hooks (data attributes on the view's root): data-lines (lines in the last full draw), data-passing
- * (lines passing every filter), data-draws (full draws completed).
+ * (lines passing every filter), data-draws (full draws completed), data-draw-ms (wall time of the last full
+ * draw, over all its frames), data-max-slice-ms (the longest single slice of drawing work so far) and
+ * data-snapshot-ms (the synchronous work on the last snapshot, before the sliced drawing).
  */
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { TrialRow } from '../../../src/shared/dashboardProtocol';
@@ -85,10 +87,12 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
   const hiddenList = document.createElement('span');
   hiddenList.className = 'pcp-hidden';
   const clearBrushes = document.createElement('vscode-toolbar-button');
+  clearBrushes.className = 'pcp-clear';
   clearBrushes.icon = 'clear-all';
   clearBrushes.label = 'Clear brushes';
   clearBrushes.title = 'Clear all axis brushes';
   const reset = document.createElement('vscode-toolbar-button');
+  reset.className = 'pcp-reset';
   reset.icon = 'discard';
   reset.label = 'Reset axes';
   reset.title = 'Reset axis order and show hidden axes';
@@ -212,8 +216,11 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
     if (size.width === 0 || size.height === 0) return;
     buildStyles();
     updateColorScale();
+    const started = performance.now();
     painter.redraw(drawInput(rows), (result) => {
       draws++;
+      root.dataset.drawMs = String(Math.round(performance.now() - started));
+      root.dataset.maxSliceMs = String(Math.round(scheduler.maxSliceMs));
       root.dataset.lines = String(result.lines);
       root.dataset.passing = String(result.passing);
       root.dataset.draws = String(draws);
@@ -384,14 +391,15 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
         if (Math.abs(dx) > 3) label.classList.add('dragging');
         label.style.transform = `translateX(calc(-50% + ${dx}px))`;
       };
-      const up = (): void => {
+      const up = (e: PointerEvent): void => {
         label.removeEventListener('pointermove', move);
         label.removeEventListener('pointerup', up);
         label.removeEventListener('pointercancel', up);
         label.classList.remove('dragging');
         label.style.transform = '';
-        if (Math.abs(dx) <= 3) return;
-        const x = layout.xs[index]! + dx;
+        if (Math.abs(dx) <= 3 || e.type === 'pointercancel') return;
+        // Dropped where the pointer is: after every other axis left of it.
+        const x = e.clientX - labels.getBoundingClientRect().left;
         const to = layout.xs.filter((ax, j) => j !== index && ax < x).length;
         order = moveAxis(
           shown.map((a) => a.key),
@@ -532,10 +540,13 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
   // ── store
   store.subscribe((change) => {
     switch (change.kind) {
-      case 'snapshot':
+      case 'snapshot': {
+        const t0 = performance.now();
         rebuildAxes();
         fullRedraw();
+        root.dataset.snapshotMs = String(Math.round(performance.now() - t0));
         return;
+      }
       case 'patch': {
         const rows = (change.trialIds ?? []).map((id) => store.trials.get(id)).filter((t): t is TrialRow => t !== undefined);
         const hadLines = rows.some((r) => positions.has(r.id));
@@ -564,6 +575,7 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
         return;
       }
       case 'filters':
+        clearBrushes.hidden = store.filters.brushes.size === 0;
         fullRedraw();
         return;
       case 'selection':
@@ -592,4 +604,5 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
   });
 
   body.hidden = true;
+  clearBrushes.hidden = true;
 }

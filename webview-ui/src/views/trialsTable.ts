@@ -34,6 +34,8 @@ const HEAD_HEIGHT = 24;
 const FILTER_HEIGHT = 26;
 /** Above this many changed trials a patch re-sorts everything instead of inserting one by one. */
 const INCREMENTAL_LIMIT = 1000;
+/** The row actions' column (three 22px buttons). */
+const ACTIONS_WIDTH = 72;
 
 export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host: HostApi): void {
   root.textContent = '';
@@ -116,7 +118,10 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
     const next = allColumns.filter((c) => !hidden.has(c.key) && !(varyOnly && c.param && !varying.has(c.param.name)));
     if (!force && next.length === shown.length && next.every((c, i) => c.key === shown[i]!.key)) return;
     shown = next;
-    root.style.setProperty('--table-columns', `${shown.map((c) => c.width).join(' ')} 72px`);
+    root.style.setProperty('--table-columns', `${shown.map((c) => c.width).join(' ')} ${ACTIONS_WIDTH}px`);
+    // Each track's minimum (the first px figure of "88px" or "minmax(200px, 1fr)") sums to the scroll width.
+    const width = shown.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 0), ACTIONS_WIDTH);
+    root.style.setProperty('--table-width', `${width}px`);
     buildHead();
     buildFilterRow();
     body.setColumns(shown);

@@ -114,15 +114,20 @@ export class LinePainter {
       ctx.beginPath();
       for (let i = 0; i < list.length; i++) {
         this.#trace(ctx, input, list[i]!);
-        if ((i & 127) === 127 && !this.scheduler.hasTime()) {
+        // Chrome records canvas strokes and rasterises them only when the canvas is read or copied, so
+        // timing the strokes alone measures nothing and the final copy would do all the work in one long
+        // task. Every 32 lines: stroke, force the rasterisation (a 1-pixel read), then look at the clock.
+        if ((i & 31) === 31) {
           ctx.stroke();
-          yield;
+          ctx.getImageData(0, 0, 1, 1);
+          if (!this.scheduler.hasTime()) yield;
           ctx.beginPath();
         }
       }
       ctx.stroke();
     }
-    const out = this.visible.getContext('2d');
+    ctx.getImageData(0, 0, 1, 1);
+    const out = this.visible.getContext('2d', { willReadFrequently: true });
     if (out) {
       out.setTransform(1, 0, 0, 1, 0, 0);
       out.clearRect(0, 0, this.visible.width, this.visible.height);
@@ -132,7 +137,9 @@ export class LinePainter {
   }
 
   #context(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
-    const ctx = canvas.getContext('2d');
+    // CPU-backed canvases ('willReadFrequently'): the back buffer is flushed once per slice (see #full),
+    // which is cheap only for a CPU canvas, and copying it to a CPU canvas is a plain memory copy.
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     ctx?.setTransform(this.#dpr, 0, 0, this.#dpr, 0, 0);
     return ctx;
   }

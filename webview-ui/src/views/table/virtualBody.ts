@@ -11,11 +11,13 @@ import type { Column } from './columns';
 import { statusLook } from './format';
 
 export const ROW_HEIGHT = 22;
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 
 interface RowEl {
   readonly el: HTMLDivElement;
   readonly cells: HTMLElement[];
+  /** One text node per cell, updated in place (cheaper than replacing it through textContent). */
+  readonly texts: Text[];
   readonly stop: HTMLElement;
   trial: TrialRow | null;
   index: number;
@@ -101,23 +103,29 @@ export class VirtualBody {
     const view = Math.max(0, this.scroller.clientHeight - this.stickyHeight());
     const first = Math.max(0, Math.floor(st / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(n, Math.ceil((st + view) / ROW_HEIGHT) + OVERSCAN);
+    // Rows that left the window are reused for rows that entered it, without being hidden in between
+    // (a jump of the scrollbar reuses every row: no element is created or removed).
+    const spare: RowEl[] = [];
     for (const [i, r] of this.#live) {
       if (i < first || i >= last) {
         this.#live.delete(i);
-        r.el.hidden = true;
-        r.trial = null;
-        r.index = -1;
-        this.#free.push(r);
+        spare.push(r);
       }
     }
     for (let i = first; i < last; i++) {
       let r = this.#live.get(i);
       if (!r) {
-        r = this.#free.pop() ?? this.#makeRow();
-        r.el.hidden = false;
+        r = spare.pop() ?? this.#free.pop() ?? this.#makeRow();
+        if (r.el.hidden) r.el.hidden = false;
         this.#live.set(i, r);
       }
       this.#fill(r, this.#rows[i]!, i);
+    }
+    for (const r of spare) {
+      r.el.hidden = true;
+      r.trial = null;
+      r.index = -1;
+      this.#free.push(r);
     }
   }
 
@@ -132,16 +140,19 @@ export class VirtualBody {
     el.className = 'trow';
     el.setAttribute('role', 'row');
     const cells: HTMLElement[] = [];
+    const texts: Text[] = [];
     for (const col of this.#columns) {
       const cell = document.createElement('div');
       cell.className = `td${col.numeric ? ' num' : ''}`;
       cell.setAttribute('role', 'gridcell');
+      const text = document.createTextNode('');
       if (col.key === 'status') {
         const icon = document.createElement('i');
         icon.setAttribute('aria-hidden', 'true');
-        cell.append(icon, document.createElement('span'));
-      }
+        cell.append(icon, text);
+      } else cell.append(text);
       cells.push(cell);
+      texts.push(text);
       el.append(cell);
     }
     // Row actions, shown on hover and on the selected row (see table.css).
@@ -167,7 +178,7 @@ export class VirtualBody {
     button('menu', 'ellipsis', 'More actions');
     el.append(actions);
     this.element.append(el);
-    return { el, cells, stop, trial: null, index: -1, selected: false, version: this.#version };
+    return { el, cells, texts, stop, trial: null, index: -1, selected: false, version: this.#version };
   }
 
   #fill(r: RowEl, t: TrialRow, index: number): void {
@@ -186,21 +197,21 @@ export class VirtualBody {
     r.trial = t;
     r.version = this.#version;
     r.el.dataset.trialId = t.id;
-    r.el.dataset.status = t.status;
-    r.stop.hidden = !t.canStop;
+    if (r.el.dataset.status !== t.status) r.el.dataset.status = t.status;
+    if (r.stop.hidden === t.canStop) r.stop.hidden = !t.canStop;
     for (let c = 0; c < this.#columns.length; c++) {
       const col = this.#columns[c]!;
-      const cell = r.cells[c]!;
+      const node = r.texts[c]!;
       if (col.key === 'status') {
         const look = statusLook[t.status];
-        (cell.firstChild as HTMLElement).className = `codicon codicon-${look.icon} status-icon status-${look.tone}`;
-        (cell.lastChild as HTMLElement).textContent = t.status;
-        continue;
+        const icon = r.cells[c]!.firstChild as HTMLElement;
+        const className = `codicon codicon-${look.icon} status-icon status-${look.tone}`;
+        if (icon.className !== className) icon.className = className;
       }
       const text = col.text(t);
-      if (cell.textContent !== text) cell.textContent = text;
+      if (node.data !== text) node.data = text;
       // Long text is cut with an ellipsis; the title shows all of it.
-      if (col.key === 'reason') cell.title = text;
+      if (col.key === 'reason' && r.cells[c]!.title !== text) r.cells[c]!.title = text;
     }
   }
 }
