@@ -76,6 +76,7 @@ export const bohbTpeDefaults: Readonly<Record<string, unknown>> = {
   minBandwidth: 0,
   magicClipExponent: 1,
   weighting: 'uniform',
+  optunaModelWhenPruned: false,
 };
 
 /** Default `random_fraction` (the paper's 1/3). */
@@ -99,6 +100,7 @@ export function parseBohbSamplerOptions(space: SearchSpace, options: Readonly<Re
     minBandwidth: 'min_bandwidth',
     magicClipExponent: 'magic_clip_exponent',
     weighting: 'weighting',
+    optunaModelWhenPruned: 'optuna_model_when_pruned',
   };
   for (const [camel, value] of Object.entries(bohbTpeDefaults)) {
     if (read(camel, snakeOf[camel] ?? camel) === undefined) withDefaults[camel] = value;

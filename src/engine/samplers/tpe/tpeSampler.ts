@@ -95,6 +95,11 @@ export interface TpeSamplerOptions {
   readonly magicClipExponent: number;
   /** Weights of the good group's kernels (`weighting`, default `ei`; `uniform` is Optuna's). */
   readonly weighting: 'uniform' | 'ei';
+  /**
+   * When the good group holds pruned trials, fit that ask with Optuna 3.1's model instead (univariate, the
+   * plain magic clip, uniform weights) (`optuna_model_when_pruned`, default true).
+   */
+  readonly optunaModelWhenPruned: boolean;
 }
 
 /** Defaults of every option. */
@@ -110,6 +115,7 @@ export const defaultTpeSamplerOptions: TpeSamplerOptions = {
   minBandwidth: 0.03,
   magicClipExponent: 2,
   weighting: 'ei',
+  optunaModelWhenPruned: true,
 };
 
 /** Above this many configs a discrete space is never enumerated (random draws find unused configs instead). */
@@ -160,6 +166,7 @@ export function parseTpeSamplerOptions(options: Readonly<Record<string, unknown>
     minBandwidth: number('minBandwidth', 'min_bandwidth', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     magicClipExponent: number('magicClipExponent', 'magic_clip_exponent', (v) => v >= 0, 'a number >= 0'),
     weighting: choice('weighting', 'weighting', ['uniform', 'ei'] as const),
+    optunaModelWhenPruned: flag('optunaModelWhenPruned', 'optuna_model_when_pruned'),
   };
   return problems.length > 0 ? err(problems.join('; ')) : ok(parsed);
 }
@@ -267,9 +274,14 @@ export const createTpeSampler: SamplerFactory = (space: SearchSpace, options): S
 export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerOptions, name: string, source: TpeModelSource): Sampler {
   const models = createParamModels(space);
   const paramCount = models.length;
-  const groups = tpeGroups(space, opts.multivariate);
-  const groupDims: ParzenDim[][] = groups.map((g) => g.map((p) => (models[p] as ParamModel).dim));
-  const estimatorOptions: ParzenEstimatorOptions = {
+  const dimsOf = (groups: number[][]): ParzenDim[][] => groups.map((g) => g.map((p) => (models[p] as ParamModel).dim));
+  const sharpGroups = tpeGroups(space, opts.multivariate);
+  const sharpDims = dimsOf(sharpGroups);
+  const optunaGroups = tpeGroups(space, false);
+  const optunaDims = dimsOf(optunaGroups);
+  /** Optuna 3.1's TPESampler defaults: used for asks whose good group holds pruned trials (see the file comment). */
+  const optunaOptions: ParzenEstimatorOptions = { priorWeight: opts.priorWeight, bandwidth: 'neighbour', minBandwidth: 0, magicClipExponent: 1 };
+  const sharpOptions: ParzenEstimatorOptions = {
     priorWeight: opts.priorWeight,
     bandwidth: opts.bandwidth,
     minBandwidth: opts.minBandwidth,
@@ -330,6 +342,11 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
   ): AskResult => {
     const n = table.rankable;
     const nBelow = Math.min(Math.ceil(opts.gamma * n), opts.gammaMax, n);
+    const prunedInGood = table.ranked.slice(0, nBelow).some((e) => e.tier !== 0);
+    const optunaModel = opts.optunaModelWhenPruned && prunedInGood;
+    const groups = optunaModel ? optunaGroups : sharpGroups;
+    const groupDims = optunaModel ? optunaDims : sharpDims;
+    const estimatorOptions = optunaModel ? optunaOptions : sharpOptions;
     const mark = ++markCounter;
     for (let i = 0; i < nBelow; i++) {
       const entry = table.ranked[i];
@@ -338,7 +355,7 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
     // Expected-improvement weights (Watanabe 2023, §3.3): a good trial's kernel weighs by how far its loss lies
     // below the split (the best loss of the bad group), so l(x) concentrates on the very best trials.
     let eiWeightOf: ((entry: TableEntry) => number) | undefined;
-    if (opts.weighting === 'ei' && nBelow > 0) {
+    if (opts.weighting === 'ei' && nBelow > 0 && !optunaModel) {
       // Only among completed trials: a pruned trial's loss is from a smaller budget (then the weights stay uniform).
       const split = table.ranked[nBelow];
       const threshold = split !== undefined && split.tier === 0 ? split.loss : Number.NaN;
@@ -417,7 +434,8 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
     };
 
     const liarNote = liars.length > 0 ? `, ${liars.length} running as liars` : '';
-    const note = `${label} (gamma ${nBelow} of ${n}${liarNote})`;
+    const modelNote = optunaModel ? '; pruned trials among the good: Optuna 3.1 univariate model' : '';
+    const note = `${label} (gamma ${nBelow} of ${n}${liarNote}${modelNote})`;
     const best = assemble(() => 0);
     if (!discrete || !taken(best.row)) return { kind: 'suggest', config: decodeRow(best.row), note };
 
