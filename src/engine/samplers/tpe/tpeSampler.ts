@@ -96,8 +96,8 @@ export interface TpeSamplerOptions {
   /** Weights of the good group's kernels (`weighting`, default `ei`; `uniform` is Optuna's). */
   readonly weighting: 'uniform' | 'ei';
   /**
-   * When the good group holds pruned trials, fit that ask with Optuna 3.1's model instead (univariate, the
-   * plain magic clip, uniform weights) (`optuna_model_when_pruned`, default true).
+   * Once any told trial was pruned (a stopping scheduler is in use), fit the model with Optuna 3.1's settings
+   * instead (univariate, the plain magic clip, uniform weights) (`optuna_model_when_pruned`, default true).
    */
   readonly optunaModelWhenPruned: boolean;
 }
@@ -342,8 +342,7 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
   ): AskResult => {
     const n = table.rankable;
     const nBelow = Math.min(Math.ceil(opts.gamma * n), opts.gammaMax, n);
-    const prunedInGood = table.ranked.slice(0, nBelow).some((e) => e.tier !== 0);
-    const optunaModel = opts.optunaModelWhenPruned && prunedInGood;
+    const optunaModel = opts.optunaModelWhenPruned && table.ranked.some((e) => e.tier === 1);
     const groups = optunaModel ? optunaGroups : sharpGroups;
     const groupDims = optunaModel ? optunaDims : sharpDims;
     const estimatorOptions = optunaModel ? optunaOptions : sharpOptions;
@@ -434,7 +433,7 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
     };
 
     const liarNote = liars.length > 0 ? `, ${liars.length} running as liars` : '';
-    const modelNote = optunaModel ? '; pruned trials among the good: Optuna 3.1 univariate model' : '';
+    const modelNote = optunaModel ? '; trials were pruned: Optuna 3.1 univariate model' : '';
     const note = `${label} (gamma ${nBelow} of ${n}${liarNote}${modelNote})`;
     const best = assemble(() => 0);
     if (!discrete || !taken(best.row)) return { kind: 'suggest', config: decodeRow(best.row), note };
