@@ -16,7 +16,8 @@
  * - `neighbour` (TPE's default, per dimension also in a joint kernel): each kernel's sigma is the larger distance
  *   to its sorted neighbours, the prior's centre 0.5 counting as one (the two outermost kernels use their only
  *   inner neighbour), as in Bergstra et al. 2011 / hyperopt and Optuna 3.x with consider_endpoints=false;
- *   categorical kernels as Optuna's: every choice gets prior_weight / (m + 1) on top of the observed one's 1;
+ *   categorical kernels are plain weighted counts or (`smoothCategorical`, TPE's default model) smoothed as
+ *   Optuna's: every choice gets prior_weight / (m + 1) on top of the observed one's 1;
  * - `scott` (BOHB's): one sigma 0.2 · m^(−1/(d+4)) per numeric dimension (a Scott-like rule for m points in d
  *   dimensions), and β equal to the same factor for categorical dimensions;
  * - both clipped to [max(minBandwidth, 1 / min(100, m + 1)^α), 1]: α = 1 and no minimum is the "magic clip" of
@@ -55,6 +56,8 @@ export interface ParzenEstimatorOptions {
   readonly minBandwidth?: number;
   /** Exponent α of the magic clip 1 / min(100, m + 1)^α (1 = hyperopt's and Optuna's clip). */
   readonly magicClipExponent?: number;
+  /** Neighbour rule only: smooth categorical kernels as Optuna does (true) or use plain weighted counts (false, the default). */
+  readonly smoothCategorical?: boolean;
 }
 
 /** A fitted mixture; points are flat arrays of `count × dims.length` values in the dimension conventions above. */
@@ -128,10 +131,11 @@ export function fitParzenEstimator(
     const position = (i: number): number => (i === prior ? 0.5 : (mus[i * d + j] ?? 0.5));
     if (dim.kind === 'categorical') {
       const k = dim.choices;
-      // Scott: β equal to the numeric factor. Neighbour: Optuna's smoothing, every choice gets prior_weight / (m + 1)
-      // on top of the observed choice's 1 before normalising, i.e. β = k a / (1 + k a) with a = prior_weight / (m + 1).
+      // Scott: β equal to the numeric factor. Neighbour: plain counts, or Optuna's smoothing: every choice gets
+      // prior_weight / (m + 1) on top of the observed choice's 1 before normalising, i.e. β = k a / (1 + k a)
+      // with a = prior_weight / (m + 1).
       const a = options.priorWeight / (m + 1);
-      const beta = options.bandwidth === 'scott' ? Math.min(1, scott) : (k * a) / (1 + k * a);
+      const beta = options.bandwidth === 'scott' ? Math.min(1, scott) : options.smoothCategorical === true ? (k * a) / (1 + k * a) : 0;
       const own = Math.log(1 - beta + beta / k);
       const other = beta > 0 ? Math.log(beta / k) : -Infinity;
       for (let i = 0; i < m; i++) {

@@ -82,9 +82,15 @@ describe('fitParzenEstimator', () => {
     }
   });
 
-  it("categorical probabilities sum to 1: Optuna's smoothed counts + prior (neighbour), Aitchison–Aitken (scott)", () => {
+  it("categorical probabilities sum to 1: counts or Optuna's smoothed counts + prior (neighbour), Aitchison–Aitken (scott)", () => {
     const dim: ParzenDim = { kind: 'categorical', choices: 3 };
-    const uni = fitParzenEstimator([dim], Float64Array.of(0, 0, 1), Float64Array.of(1, 1, 1), { priorWeight: 1, bandwidth: 'neighbour' });
+    const counts = fitParzenEstimator([dim], Float64Array.of(0, 0, 1), Float64Array.of(1, 1, 1), { priorWeight: 1, bandwidth: 'neighbour' });
+    const c = Array.from(counts.logPdf(Float64Array.of(0, 1, 2), 3), Math.exp);
+    // Plain counts: (2 + 1/3) / 4, (1 + 1/3) / 4, (1/3) / 4.
+    expect(c[0]).toBeCloseTo(7 / 12, 12);
+    expect(c[1]).toBeCloseTo(4 / 12, 12);
+    expect(c[2]).toBeCloseTo(1 / 12, 12);
+    const uni = fitParzenEstimator([dim], Float64Array.of(0, 0, 1), Float64Array.of(1, 1, 1), { priorWeight: 1, bandwidth: 'neighbour', smoothCategorical: true });
     const p = Array.from(uni.logPdf(Float64Array.of(0, 1, 2), 3), Math.exp);
     // Each kernel adds prior_weight / (m + 1) = 1/4 to every choice before normalising: own 5/7, other 1/7;
     // with the uniform prior kernel, each of the 4 kernels weighing 1/4.

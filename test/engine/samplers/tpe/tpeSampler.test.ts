@@ -44,6 +44,7 @@ describe('options', () => {
       min_bandwidth: 0,
       magicClipExponent: 1,
       weighting: 'uniform',
+      optuna_model_when_pruned: false,
     });
     expect(r).toEqual({
       ok: true,
@@ -59,6 +60,7 @@ describe('options', () => {
         minBandwidth: 0,
         magicClipExponent: 1,
         weighting: 'uniform',
+        optunaModelWhenPruned: false,
       },
     });
   });
@@ -109,7 +111,11 @@ describe('tpe sampler', () => {
     tpe.tell(completed(1, { x: 1, y: 1 }, 2, { budget: 3 }));
     expect(tpe.ask(requestFor(1, 2))).toMatchObject({ note: 'random startup 2/2' });
     tpe.tell(completed(2, { x: 2, y: 1 }, 5, { status: 'pruned' }));
-    expect(tpe.ask(requestFor(1, 3))).toMatchObject({ note: 'tpe multivariate (gamma 1 of 2)' });
+    expect(tpe.ask(requestFor(1, 3))).toMatchObject({ note: 'tpe multivariate (gamma 1 of 2; trials were pruned: Optuna 3.1 univariate model)' });
+    const keep = createTpeSampler(quadratic2d.space, { n_startup_trials: 2, optuna_model_when_pruned: false }, 1);
+    keep.tell(completed(1, { x: 1, y: 1 }, 2));
+    keep.tell(completed(2, { x: 2, y: 1 }, 5, { status: 'pruned' }));
+    expect(keep.ask(requestFor(1, 3))).toMatchObject({ note: 'tpe multivariate (gamma 1 of 2)' });
   });
 
   it('models the completed best first: a pruned trial with a lower loss does not pull the search', () => {
