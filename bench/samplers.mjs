@@ -68,7 +68,7 @@ const plans = {
     mf: ['lcsynth', 'mfhartmann3', 'mfhartmann6', 'digits_mlp'],
     mfKinds: 'multifidelity,command',
     seeds: 10,
-    seedsHd: 5,
+    seedsHd: 10,
     gpSeeds: 10,
     rungMf: ['tpe', 'tpe_hyperband', 'tpe_asha', 'tpe_sha', 'tpe_hyperband_sync', 'bohb'],
     optunaMf: ['tpe', 'tpe_hyperband', 'tpe_sha'],

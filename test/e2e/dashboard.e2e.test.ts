@@ -98,6 +98,16 @@ describe('the dashboard webview', () => {
       const text = (await body.textContent()) ?? '';
       return prunedIds.every((id) => text.includes(`trial ${id} stopped at rung`));
     }, { timeoutMs: 15_000 });
+    // The trials table has a row per trial of the log, and a pruned trial's row says so.
+    const trialCount = new Set(
+      log
+        .split('\n')
+        .filter((l) => l.includes('"trial.planned"'))
+        .map((l) => (JSON.parse(l) as { event: { trialId: string } }).event.trialId),
+    ).size;
+    await until('a table row per trial', async () => ((await frame.locator('#table [data-trial-id]').count()) === trialCount ? true : null), { timeoutMs: 15_000 });
+    const prunedRow = frame.locator(`#table [data-trial-id="${prunedIds[0]}"]`).first();
+    expect(await prunedRow.innerText()).toMatch(/pruned/);
     await s.snap('dashboard-finished');
   });
 });
