@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { readManifest, rungContainerTitle, startSession, until, vsc, type Session } from './harness';
+import { startSession, startStudyFromPalette, until, vsc, type Session } from './harness';
 import { repoRoot } from './paths';
 
 const trials = 12;
@@ -31,7 +31,6 @@ const study = [
 describe('the dashboard webview', () => {
   let s: Session;
   let failed = false;
-  const containerTitle = rungContainerTitle(readManifest()) ?? 'Rung';
 
   beforeAll(async () => {
     s = await startSession({
@@ -50,11 +49,7 @@ describe('the dashboard webview', () => {
     onTestFailed(() => {
       failed = true;
     });
-    await s.page.locator(vsc.activityBarItem(containerTitle)).first().waitFor({ timeout: 60_000 });
-    await vsc.openViewContainer(s.page, containerTitle);
-    await vsc.runCommand(s.page, 'Rung: Start Study');
-    await vsc.pickQuickPickItem(s.page, 'dash.rung.yaml');
-    await vsc.treeItem(s.page, 'dash').waitFor({ timeout: 30_000 });
+    await startStudyFromPalette(s, 'dash.rung.yaml', 'dash');
     // Starting a study offers its dashboard.
     await vsc.waitForNotification(s.page, /Study dash is running/);
     await s.snap('study-started');

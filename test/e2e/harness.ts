@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import * as vsc from './driver/vscodeDriver';
 import { artifactsDir, probeExtensionDir, repoRoot } from './paths';
@@ -150,6 +150,22 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     },
   };
   return session;
+}
+
+/**
+ * The usual opening of a study scenario: waits for Rung's activity bar item, opens its view, runs
+ * "Rung: Start Study" from the palette, picks `fileName` in the quick pick and waits for the study's row
+ * (`studyName`) in the tree, which it returns.
+ */
+export async function startStudyFromPalette(s: Session, fileName: string, studyName: string): Promise<Locator> {
+  const containerTitle = rungContainerTitle(readManifest()) ?? 'Rung';
+  await s.page.locator(vsc.activityBarItem(containerTitle)).first().waitFor({ timeout: 60_000 });
+  await vsc.openViewContainer(s.page, containerTitle);
+  await vsc.runCommand(s.page, 'Rung: Start Study');
+  await vsc.pickQuickPickItem(s.page, fileName);
+  const studyRow = vsc.treeItem(s.page, studyName);
+  await studyRow.waitFor({ timeout: 30_000 });
+  return studyRow;
 }
 
 /** Poll `fn` until it returns a truthy value or the time runs out (then throws with `what`). */

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { readManifest, rungContainerTitle, startSession, until, vsc, type Session } from './harness';
+import { startSession, startStudyFromPalette, until, vsc, type Session } from './harness';
 import { repoRoot } from './paths';
 import { statusBarText, studyRowNumbers, statusNumbers } from './statusText';
 
@@ -21,7 +21,6 @@ const studyFile = fs.readFileSync(path.join(example, 'quadratic.rung.yaml'), 'ut
 describe('the quadratic example in a real VS Code', () => {
   let s: Session;
   let failed = false;
-  const containerTitle = rungContainerTitle(readManifest()) ?? 'Rung';
   const trialRows = (): ReturnType<typeof s.page.locator> =>
     s.page.locator('.part.sidebar .monaco-list-row').filter({ has: s.page.locator('.label-name', { hasText: /^\s*#\d+\b/ }) });
 
@@ -40,14 +39,8 @@ describe('the quadratic example in a real VS Code', () => {
     onTestFailed(() => {
       failed = true;
     });
-    await s.page.locator(vsc.activityBarItem(containerTitle)).first().waitFor({ timeout: 60_000 });
-    await vsc.openViewContainer(s.page, containerTitle);
-    await vsc.runCommand(s.page, 'Rung: Start Study');
     // One study file: the pick lists it (and "New study file…").
-    await vsc.pickQuickPickItem(s.page, 'quadratic.rung.yaml');
-
-    const studyRow = vsc.treeItem(s.page, 'quadratic');
-    await studyRow.waitFor({ timeout: 30_000 });
+    const studyRow = await startStudyFromPalette(s, 'quadratic.rung.yaml', 'quadratic');
     await vsc.expandTreeItem(studyRow);
     await until('trial rows under the study', async () => (await trialRows().count()) > 0, { timeoutMs: 30_000 });
     await s.snap('trials-appear');

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { readManifest, rungContainerTitle, startSession, until, vsc, type Session } from './harness';
+import { startSession, startStudyFromPalette, until, vsc, type Session } from './harness';
 import { repoRoot } from './paths';
 import { statusBarText, statusNumbers, studyRowNumbers } from './statusText';
 
@@ -33,7 +33,6 @@ const studyText = (name: string, trials: number, delay: number): string =>
 describe('the status bar, Stop Study and Resume Study', () => {
   let s: Session;
   let failed = false;
-  const containerTitle = rungContainerTitle(readManifest()) ?? 'Rung';
 
   beforeAll(async () => {
     s = await startSession({
@@ -75,12 +74,7 @@ describe('the status bar, Stop Study and Resume Study', () => {
     onTestFailed(() => {
       failed = true;
     });
-    await s.page.locator(vsc.activityBarItem(containerTitle)).first().waitFor({ timeout: 60_000 });
-    await vsc.openViewContainer(s.page, containerTitle);
-    await vsc.runCommand(s.page, 'Rung: Start Study');
-    await vsc.pickQuickPickItem(s.page, 'resume.rung.yaml');
-    const studyRow = vsc.treeItem(s.page, 'resume-study');
-    await studyRow.waitFor({ timeout: 30_000 });
+    const studyRow = await startStudyFromPalette(s, 'resume.rung.yaml', 'resume-study');
     await vsc.expandTreeItem(studyRow);
     await until('trial #0 running', async () => (await vsc.treeItem(s.page, '#0').locator('.codicon-loading').count()) === 1, { timeoutMs: 20_000 });
     await agree('resume-study', 'while trial #0 runs');

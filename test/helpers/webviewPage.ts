@@ -7,15 +7,18 @@
  *
  * Needs `npm run build` (dist/webview) and Chromium (/usr/bin/chromium or $CHROMIUM_PATH).
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { HostEnvelope, HostMessages, WebviewEnvelope } from '../../src/shared/dashboardProtocol';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { DecisionRow, HostEnvelope, HostMessages, StudyHeader, TrialRow, WebviewEnvelope } from '../../src/shared/dashboardProtocol';
 import { dashboardHtml, makeNonce } from '../../src/extension/dashboard/dashboardHtml';
 
 const distWebview = path.resolve(__dirname, '../../dist/webview');
+/** Where the page tests save their screenshots for review. */
+export const artifactsDir = path.resolve(__dirname, '../webview/artifacts');
+export type { Browser };
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
@@ -43,11 +46,15 @@ export interface DashboardPage {
   close(): Promise<void>;
 }
 
+/** The three theme kinds the page tests render in. */
+export const pageThemes = ['dark', 'light', 'high-contrast'] as const;
+export type PageTheme = (typeof pageThemes)[number];
+
 export interface OpenOptions {
   readonly width?: number;
   readonly height?: number;
   /** Extra CSS variables on <html> (e.g. a theme); defaults approximate VS Code's Dark+ theme. */
-  readonly theme?: 'dark' | 'light' | 'high-contrast';
+  readonly theme?: PageTheme;
   /** Reuse a browser across pages of one test file. */
   readonly browser?: Browser;
 }
@@ -133,4 +140,35 @@ export async function openDashboardPage(options: OpenOptions = {}): Promise<Dash
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Sends the study as a `study/snapshot` (revision `rev`, 1 unless given). */
+export async function sendSnapshot(
+  dash: DashboardPage,
+  study: { readonly header: StudyHeader; readonly trials: TrialRow[]; readonly decisions: DecisionRow[] },
+  rev = 1,
+): Promise<void> {
+  await dash.send('study/snapshot', { rev, header: study.header, trials: study.trials, decisions: study.decisions });
+}
+
+/** Clicks the side panel's tab header with this text (Curves, History, Importance, …). */
+export async function openTab(page: Page, name: string): Promise<void> {
+  await page.locator('vscode-tab-header', { hasText: name }).click();
+}
+
+/** Pixels of a canvas that are not fully transparent. */
+export async function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (el) => {
+    const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+}
+
+/** A screenshot of the page or of one element, saved as `artifactsDir/<name>`. */
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<void> {
+  await mkdir(artifactsDir, { recursive: true });
+  await target.screenshot({ path: path.join(artifactsDir, name) });
 }

@@ -3,15 +3,11 @@
  * counts, the virtualised decision log with each decision's reason, patches appending decisions once,
  * clicking a decision to compare the trial with its rung peers, and screenshots in three themes.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionRow } from '../../src/shared/dashboardProtocol';
 import { generateStudy } from '../fixtures/views/generatedStudy';
-import { launchChromium, openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
-
-const artifacts = path.resolve(__dirname, 'artifacts');
+import { checkPage, screenshotThemes, sharedChromium } from '../helpers/pageTest';
+import { launchChromium, openDashboardPage, saveScreenshot, sendSnapshot, type Browser, type DashboardPage } from '../helpers/webviewPage';
 
 interface Row {
   seq: string;
@@ -44,10 +40,9 @@ describe('pruning decisions view', () => {
   const study = generateStudy({ trials: 400, reports: 20, running: 6, seed: 3 });
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
     browser = await launchChromium();
     dash = await openDashboardPage({ browser });
-    await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
+    await sendSnapshot(dash, study);
     await dash.page.locator('#decisions .decision').first().waitFor();
   }, 60_000);
   afterAll(async () => {
@@ -200,7 +195,7 @@ describe('pruning decisions view', () => {
     expect(ink.inked).toBeGreaterThan(500);
     expect(ink.orange).toBeGreaterThan(30);
     expect((await rows(dash))[0]!.selected).toBe(true);
-    await dash.page.screenshot({ path: path.join(artifacts, 'decisions-compare-dark.png') });
+    await saveScreenshot(dash.page, 'decisions-compare-dark.png');
     await dash.page.locator('#decisions .decision-search input').fill('');
   });
 
@@ -230,47 +225,33 @@ describe('pruning decisions view', () => {
 });
 
 describe('pruning decisions view in three themes', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedChromium();
 
-  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
-    it(`renders cleanly in the ${theme} theme`, async () => {
-      const dash = await openDashboardPage({ browser, theme });
-      try {
-        const study = generateStudy({ trials: 120, reports: 20, running: 4, seed: 5 });
-        await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
-        await dash.page.locator('#decisions .decision').first().waitFor();
-        const d = study.decisions.at(-1)!;
-        await dash.page.click(`#decisions .decision[data-seq="${d.seq}"]`);
-        await dash.send('trial/curves', { curves: [d.trialId, ...d.peers].map((id) => study.curves.get(id)!) });
-        await expect.poll(() => dash.page.locator('#decisions .decision-compare').getAttribute('data-curves')).toBe(String(1 + d.peers.length));
-        await dash.page.waitForTimeout(100);
-        await dash.page.locator('#side').screenshot({ path: path.join(artifacts, `decisions-${theme}.png`) });
-        expect(await dash.problems()).toEqual([]);
-      } finally {
-        await dash.close();
-      }
-    }, 60_000);
-  }
+  screenshotThemes(
+    (theme) => `renders cleanly in the ${theme} theme`,
+    (theme) => openDashboardPage({ browser: browser(), theme }),
+    async (dash, theme) => {
+      const study = generateStudy({ trials: 120, reports: 20, running: 4, seed: 5 });
+      await sendSnapshot(dash, study);
+      await dash.page.locator('#decisions .decision').first().waitFor();
+      const d = study.decisions.at(-1)!;
+      await dash.page.click(`#decisions .decision[data-seq="${d.seq}"]`);
+      await dash.send('trial/curves', { curves: [d.trialId, ...d.peers].map((id) => study.curves.get(id)!) });
+      await expect.poll(() => dash.page.locator('#decisions .decision-compare').getAttribute('data-curves')).toBe(String(1 + d.peers.length));
+      await dash.page.waitForTimeout(100);
+      await saveScreenshot(dash.page.locator('#side'), `decisions-${theme}.png`);
+    },
+    60_000,
+  );
 
   it('explains schedulers without rungs in a sentence', async () => {
-    const dash = await openDashboardPage({ browser });
-    try {
+    await checkPage(await openDashboardPage({ browser: browser() }), async (dash) => {
       const study = generateStudy({ trials: 20, reports: 10 });
       const header = { ...study.header, plan: { scheduler: 'median', mode: 'stopping' as const, brackets: [{ bracket: 0, rungs: [10] }] } };
       await dash.send('study/snapshot', { rev: 1, header, trials: study.trials, decisions: [] });
       await expect.poll(() => dash.page.locator('#decisions .plan-sentence').textContent()).toContain('Median stopping');
       expect(await dash.page.locator('#decisions .plan-cell').count()).toBe(0);
       expect(await dash.page.locator('#decisions .decision-empty').textContent()).toContain('No decisions yet');
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 });

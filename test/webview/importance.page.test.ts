@@ -3,14 +3,10 @@
  * blob under the strict CSP, its bars rank lr first on the generated study (whose value depends mostly on
  * lr), a patch that finishes more trials is picked up after the throttle, and screenshots in three themes.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateStudy } from '../fixtures/views/generatedStudy';
-import { launchChromium, openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
-
-const artifacts = path.resolve(__dirname, 'artifacts');
+import { checkPage, screenshotThemes, sharedChromium } from '../helpers/pageTest';
+import { openDashboardPage, openTab, saveScreenshot, sendSnapshot, type DashboardPage } from '../helpers/webviewPage';
 
 async function bars(dash: DashboardPage): Promise<Array<{ param: string; importance: number; width: string }>> {
   return dash.page.$$eval('#importance .importance-row', (els) =>
@@ -22,28 +18,16 @@ async function bars(dash: DashboardPage): Promise<Array<{ param: string; importa
   );
 }
 
-async function showImportanceTab(dash: DashboardPage): Promise<void> {
-  await dash.page.locator('vscode-tab-header', { hasText: 'Importance' }).click();
-}
-
 describe('parameter importance view', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedChromium();
 
   it('computes in the worker and ranks lr first, then picks up newly finished trials after the throttle', async () => {
-    const dash = await openDashboardPage({ browser });
-    try {
+    await checkPage(await openDashboardPage({ browser: browser() }), async (dash) => {
       // The last 100 trials are still running: their rows arrive finished in a patch.
       const study = generateStudy({ trials: 400, reports: 20, seed: 2 });
       const early = study.trials.map((t, i) => (i >= 300 ? { ...t, status: 'running' as const, endedAt: null } : t));
       await dash.send('study/snapshot', { rev: 1, header: study.header, trials: early, decisions: [] });
-      await showImportanceTab(dash);
+      await openTab(dash.page, 'Importance');
       await expect.poll(async () => (await bars(dash)).length, { timeout: 10_000 }).toBe(4);
       const first = await bars(dash);
       expect(first[0]!.param).toBe('lr');
@@ -63,39 +47,29 @@ describe('parameter importance view', () => {
       expect((await bars(dash))[0]!.param).toBe('lr');
       // Throttled: not recomputed right away (the first run was under two seconds ago).
       expect(Date.now() - started).toBeGreaterThan(500);
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
   it('says how many trials it needs when there are too few', async () => {
-    const dash = await openDashboardPage({ browser });
-    try {
+    await checkPage(await openDashboardPage({ browser: browser() }), async (dash) => {
       const study = generateStudy({ trials: 8, reports: 10 });
-      await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
-      await showImportanceTab(dash);
+      await sendSnapshot(dash, study);
+      await openTab(dash.page, 'Importance');
       await expect.poll(() => dash.page.locator('#importance .importance-note').textContent(), { timeout: 10_000 }).toMatch(/Needs at least \d+/);
       expect(await dash.page.locator('#importance .importance-row').count()).toBe(0);
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
-  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
-    it(`renders in the ${theme} theme`, async () => {
-      const dash = await openDashboardPage({ browser, theme });
-      try {
-        const study = generateStudy({ trials: 300, reports: 20, seed: 4 });
-        await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
-        await showImportanceTab(dash);
-        await expect.poll(async () => (await bars(dash)).length, { timeout: 10_000 }).toBe(4);
-        await dash.page.locator('#side').screenshot({ path: path.join(artifacts, `importance-${theme}.png`) });
-        expect(await dash.problems()).toEqual([]);
-      } finally {
-        await dash.close();
-      }
-    }, 60_000);
-  }
+  screenshotThemes(
+    (theme) => `renders in the ${theme} theme`,
+    (theme) => openDashboardPage({ browser: browser(), theme }),
+    async (dash, theme) => {
+      const study = generateStudy({ trials: 300, reports: 20, seed: 4 });
+      await sendSnapshot(dash, study);
+      await openTab(dash.page, 'Importance');
+      await expect.poll(async () => (await bars(dash)).length, { timeout: 10_000 }).toBe(4);
+      await saveScreenshot(dash.page.locator('#side'), `importance-${theme}.png`);
+    },
+    60_000,
+  );
 });

@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue, ParamColumn } from '../../src/shared/dashboardProtocol';
 import type { TrialStatus } from '../../src/shared/ids';
 import { computeImportance, type ImportanceTrial } from '../../webview-ui/src/importance/pedAnova';
-import { generateStudy } from '../fixtures/views/generatedStudy';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { generateStudy, mulberry32 } from '../fixtures/views/generatedStudy';
 
 const uniform = (name: string): ParamColumn => ({ name, kind: 'float', log: false, low: 0, high: 1, conditional: false });
 

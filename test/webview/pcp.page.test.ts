@@ -4,15 +4,11 @@
  * a line selects that trial (posted to the host), axes hide, come back and reorder (persisted in the UI
  * state); screenshots in the three themes go to test/webview/artifacts/.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateStudy } from '../fixtures/views/generatedStudy';
-import { launchChromium, openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
-
-const artifacts = path.resolve(__dirname, 'artifacts');
-type Browser = Awaited<ReturnType<typeof launchChromium>>;
+import { checkPage, screenshotThemes, sharedChromium } from '../helpers/pageTest';
+import { inkedPixels, openDashboardPage, saveScreenshot, sendSnapshot, type DashboardPage, type PageTheme } from '../helpers/webviewPage';
 /** The plot's padding above position 1 and below position 0 of every axis (pcpModel LAYOUT). */
 const PAD_TOP = 12;
 const PAD_BOTTOM = 26;
@@ -43,37 +39,19 @@ async function draws(page: Page): Promise<number> {
   return Number((await page.getAttribute('#pcp', 'data-draws')) ?? 0);
 }
 
-async function inkedPixels(page: Page, selector: string): Promise<number> {
-  return page.$eval(selector, (el) => {
-    const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-    return n;
-  });
-}
-
 describe('parallel coordinates', () => {
-  let browser: Browser;
+  const browser = sharedChromium();
   const study = generateStudy({ trials: 500, reports: 27, running: 3, seed: 11 });
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
 
-  async function open(theme: 'dark' | 'light' | 'high-contrast' = 'dark', s = study): Promise<DashboardPage> {
-    const dash = await openDashboardPage({ browser, theme });
-    await dash.send('study/snapshot', { rev: 1, header: s.header, trials: s.trials, decisions: s.decisions });
+  async function open(theme: PageTheme = 'dark', s = study): Promise<DashboardPage> {
+    const dash = await openDashboardPage({ browser: browser(), theme });
+    await sendSnapshot(dash, s);
     await expect.poll(() => draws(dash.page)).toBeGreaterThan(0);
     return dash;
   }
 
   it('draws every trial as a line', async () => {
-    const dash = await open();
-    try {
+    await checkPage(await open(), async (dash) => {
       expect(await dash.page.getAttribute('#pcp', 'data-lines')).toBe('500');
       expect(await dash.page.getAttribute('#pcp', 'data-passing')).toBe('500');
       expect(await inkedPixels(dash.page, '#pcp .pcp-lines')).toBeGreaterThan(20_000);
@@ -91,16 +69,12 @@ describe('parallel coordinates', () => {
         (globalThis as unknown as { document: { body: { className: string } } }).document.body.className = 'vscode-light';
       });
       await expect.poll(() => draws(dash.page)).toBeGreaterThan(n);
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
   it('brushes an axis by dragging: the plot and the table keep only the trials in range; a click clears it', async () => {
-    const dash = await open();
-    const { page } = dash;
-    try {
+    await checkPage(await open(), async (dash) => {
+      const { page } = dash;
       const before = await draws(page);
       // From the top of the layers axis (8) down to 45% (4.15): layers 5 … 8.
       const from = await axisPoint(page, 'param:layers', 1);
@@ -121,7 +95,7 @@ describe('parallel coordinates', () => {
           return ids.length > 0 && ids.every((id) => keptIds.has(id));
         })
         .toBe(true);
-      await page.locator('#pcp').screenshot({ path: path.join(artifacts, 'pcp-brushed-dark.png') });
+      await saveScreenshot(page.locator('#pcp'), 'pcp-brushed-dark.png');
 
       // A click on the brushed axis, without dragging, clears its brush.
       const n = await draws(page);
@@ -129,10 +103,7 @@ describe('parallel coordinates', () => {
       await page.mouse.click(mid.x, mid.y);
       await expect.poll(() => draws(page)).toBeGreaterThan(n);
       expect(await page.getAttribute('#pcp', 'data-passing')).toBe('500');
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
   it('brushes a categorical axis to the choices it covers', async () => {
@@ -158,18 +129,14 @@ describe('parallel coordinates', () => {
   it('selects the trial whose line is clicked and tells the host', async () => {
     // A few trials, so the clicked point is unambiguous: the objective axis at one trial's value.
     const small = generateStudy({ trials: 8, reports: 27, seed: 2 });
-    const dash = await open('dark', small);
-    try {
+    await checkPage(await open('dark', small), async (dash) => {
       const values = small.trials.map((t) => t.value!).filter((v) => v !== null);
       const [min, max] = [Math.min(...values), Math.max(...values)];
       const far = small.trials.find((t) => t.value !== null && values.every((v) => v === t.value || Math.abs(v - t.value!) / (max - min) > 0.1))!;
       const p = await axisPoint(dash.page, 'value', (far.value! - min) / (max - min));
       await dash.page.mouse.click(p.x, p.y + 2);
       await expect.poll(async () => (await dash.posted()).filter((m) => m.type === 'trial/selected').map((m) => m.payload)).toEqual([{ trialId: far.id }]);
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
   it('hides an axis with its × button, shows it again from its chip, and reorders axes by dragging labels', async () => {
@@ -212,9 +179,8 @@ describe('parallel coordinates', () => {
   }, 60_000);
 
   it('redraws after patches (throttled), and takes in a new trial with a value beyond the scale', async () => {
-    const dash = await open();
-    const { page } = dash;
-    try {
+    await checkPage(await open(), async (dash) => {
+      const { page } = dash;
       const n = await draws(page);
       const running = study.trials.filter((t) => t.status === 'running');
       // New values inside the current scales: drawn on top at once.
@@ -227,31 +193,25 @@ describe('parallel coordinates', () => {
       await dash.send('study/patch', { rev: 3, baseRev: 2, upsertTrials: [extreme] });
       await expect.poll(() => draws(page), { timeout: 5000 }).toBeGreaterThan(m);
       expect(await page.getAttribute('#pcp', 'data-lines')).toBe('501');
-      expect(await dash.problems()).toEqual([]);
-    } finally {
-      await dash.close();
-    }
+    });
   }, 60_000);
 
-  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
-    it(`renders in the ${theme} theme`, async () => {
-      const dash = await open(theme);
-      try {
-        const pruned = study.trials.find((t) => t.status === 'pruned' && t.rung === 1)!;
-        await dash.send('trial/select', { trialId: pruned.id });
-        const from = await axisPoint(dash.page, 'param:lr', 0.8);
-        const to = await axisPoint(dash.page, 'param:lr', 0.4);
-        const before = await draws(dash.page);
-        await dash.page.mouse.move(from.x, from.y);
-        await dash.page.mouse.down();
-        await dash.page.mouse.move(to.x, to.y, { steps: 4 });
-        await dash.page.mouse.up();
-        await expect.poll(() => draws(dash.page)).toBeGreaterThan(before);
-        await dash.page.screenshot({ path: path.join(artifacts, `pcp-${theme}.png`) });
-        expect(await dash.problems()).toEqual([]);
-      } finally {
-        await dash.close();
-      }
-    }, 60_000);
-  }
+  screenshotThemes(
+    (theme) => `renders in the ${theme} theme`,
+    open,
+    async (dash, theme) => {
+      const pruned = study.trials.find((t) => t.status === 'pruned' && t.rung === 1)!;
+      await dash.send('trial/select', { trialId: pruned.id });
+      const from = await axisPoint(dash.page, 'param:lr', 0.8);
+      const to = await axisPoint(dash.page, 'param:lr', 0.4);
+      const before = await draws(dash.page);
+      await dash.page.mouse.move(from.x, from.y);
+      await dash.page.mouse.down();
+      await dash.page.mouse.move(to.x, to.y, { steps: 4 });
+      await dash.page.mouse.up();
+      await expect.poll(() => draws(dash.page)).toBeGreaterThan(before);
+      await saveScreenshot(dash.page, `pcp-${theme}.png`);
+    },
+    60_000,
+  );
 });

@@ -3,15 +3,12 @@
  * 10,000 trials, sorting, status/text/range filters, in-place patches, selection and row actions, the
  * column chooser, the best card's buttons, and screenshots in the three theme kinds for review.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrialRow, WebviewEnvelope } from '../../src/shared/dashboardProtocol';
 import { generateStudy } from '../fixtures/views/generatedStudy';
-import { launchChromium, openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
+import { checkPage, screenshotThemes, sharedChromium } from '../helpers/pageTest';
+import { launchChromium, openDashboardPage, saveScreenshot, sendSnapshot, type Browser, type DashboardPage } from '../helpers/webviewPage';
 
-const artifacts = path.resolve(__dirname, 'artifacts');
 
 interface ShownRow {
   readonly id: string;
@@ -76,7 +73,7 @@ describe('trials table at 10,000 trials', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     dash = await openDashboardPage({ browser });
-    await dash.send('study/snapshot', { rev, header: study.header, trials: study.trials, decisions: study.decisions });
+    await sendSnapshot(dash, study, rev);
     await dash.page.locator('#table .trow[data-trial-id="0"]').waitFor();
   }, 60_000);
   afterAll(async () => {
@@ -303,46 +300,37 @@ describe('trials table at 10,000 trials', () => {
 });
 
 describe('"only parameters that vary", screenshots', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-    mkdirSync(artifacts, { recursive: true });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedChromium();
 
   it('hides a parameter that has the same value in every trial, and shows it once a patch makes it vary', async () => {
-    const dash = await openDashboardPage({ browser });
-    const study = generateStudy({ trials: 30, reports: 10, seed: 5 });
-    const trials = study.trials.map((t) => ({ ...t, params: { ...t.params, layers: 4 } }));
-    await dash.send('study/snapshot', { rev: 1, header: study.header, trials, decisions: study.decisions });
-    await dash.page.locator('#table .trow[data-trial-id="0"]').waitFor();
-    expect(await dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(1);
-    await dash.page.locator('#table .table-vary-toggle').click();
-    await expect.poll(() => dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(0);
-    expect(await dash.page.locator('#table .th[data-key="param:lr"]').count()).toBe(1);
-    await dash.send('study/patch', { rev: 2, baseRev: 1, upsertTrials: [{ ...trials[2]!, params: { ...trials[2]!.params, layers: 6 } }] });
-    await expect.poll(() => dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(1);
-    expect(await dash.problems()).toEqual([]);
-    await dash.close();
+    await checkPage(await openDashboardPage({ browser: browser() }), async (dash) => {
+      const study = generateStudy({ trials: 30, reports: 10, seed: 5 });
+      const trials = study.trials.map((t) => ({ ...t, params: { ...t.params, layers: 4 } }));
+      await dash.send('study/snapshot', { rev: 1, header: study.header, trials, decisions: study.decisions });
+      await dash.page.locator('#table .trow[data-trial-id="0"]').waitFor();
+      expect(await dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(1);
+      await dash.page.locator('#table .table-vary-toggle').click();
+      await expect.poll(() => dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(0);
+      expect(await dash.page.locator('#table .th[data-key="param:lr"]').count()).toBe(1);
+      await dash.send('study/patch', { rev: 2, baseRev: 1, upsertTrials: [{ ...trials[2]!, params: { ...trials[2]!.params, layers: 6 } }] });
+      await expect.poll(() => dash.page.locator('#table .th[data-key="param:layers"]').count()).toBe(1);
+    });
   });
 
-  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
-    it(`renders in the ${theme} theme (screenshot for review)`, async () => {
-      const dash = await openDashboardPage({ browser, theme });
+  screenshotThemes(
+    (theme) => `renders in the ${theme} theme (screenshot for review)`,
+    (theme) => openDashboardPage({ browser: browser(), theme }),
+    async (dash, theme) => {
       const study = generateStudy({ trials: 400, reports: 30, running: 5, seed: 11 });
-      await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
+      await sendSnapshot(dash, study);
       await dash.page.locator('#table .trow[data-trial-id="0"]').waitFor();
       await dash.page.locator('#table .table-filter-toggle').click();
       await dash.page.locator('#table .status-chip[data-status="completed"]').click();
       await dash.page.locator('#table .trow').nth(3).click();
       await dash.page.waitForTimeout(300);
-      await dash.page.screenshot({ path: path.join(artifacts, `table-${theme}.png`) });
+      await saveScreenshot(dash.page, `table-${theme}.png`);
       await dash.page.locator('#table .trow.selected').click({ button: 'right' });
-      await dash.page.locator('#table').screenshot({ path: path.join(artifacts, `table-menu-${theme}.png`) });
-      expect(await dash.problems()).toEqual([]);
-      await dash.close();
-    });
-  }
+      await saveScreenshot(dash.page.locator('#table'), `table-menu-${theme}.png`);
+    },
+  );
 });

@@ -11,7 +11,7 @@ import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
-import { Chart, applyTheme, palette, themedScale, type Point } from './charts/chartSetup';
+import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, palette, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, type ChartTheme } from './charts/chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './charts/curveDatasets';
 
@@ -22,19 +22,12 @@ const UI_KEY = 'curves';
 export function mountCurves(root: HTMLElement, store: DashboardStore, host: HostApi, curves: CurveRequests): void {
   root.textContent = '';
   root.classList.add('chart-view', 'curves-view');
-  const toolbar = document.createElement('div');
-  toolbar.className = 'chart-toolbar';
-  const caption = document.createElement('span');
-  caption.className = 'chart-caption';
+  const { toolbar, caption } = chartToolbar();
   const logY = document.createElement('vscode-checkbox');
   logY.label = 'Log scale';
   logY.checked = host.getUiState<{ logY?: boolean }>(UI_KEY)?.logY ?? false;
   toolbar.append(caption, logY);
-  const box = document.createElement('div');
-  box.className = 'chart-box';
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  box.append(canvas);
+  const { box, canvas } = chartCanvas('chart-box');
   const empty = document.createElement('div');
   empty.className = 'chart-empty';
   root.append(toolbar, box, empty);
@@ -45,11 +38,7 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
     type: 'line',
     data: { datasets: [] },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...fastChartOptions,
       interaction: { mode: 'nearest', intersect: false },
       scales: { x: themedScale(theme, 'step'), y: themedScale(theme, 'value', logY.checked) },
       plugins: {

@@ -16,6 +16,7 @@ import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
 import { DecisionLog } from './decisions/decisionLog';
+import { chartCanvas } from './charts/chartSetup';
 import { renderCurveComparison, type CurveComparison } from './charts/curveComparison';
 import { PlanGrid, type RungPick } from './decisions/planGrid';
 import { setThreshold } from './decisions/thresholdLine';
@@ -104,11 +105,7 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   close.icon = 'close';
   close.label = 'Close the comparison';
   compareHead.append(caption, close);
-  const chartBox = document.createElement('div');
-  chartBox.className = 'peer-chart';
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  chartBox.append(canvas);
+  const { box: chartBox, canvas } = chartCanvas('peer-chart');
   compare.append(compareHead, chartBox);
   let chart: CurveComparison | null = null;
 

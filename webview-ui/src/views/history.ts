@@ -13,7 +13,7 @@
 import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { DashboardStore } from '../state/store';
-import { Chart, applyTheme, themedScale, type Point } from './charts/chartSetup';
+import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './charts/chartTheme';
 
 const UPDATE_MS = 250;
@@ -25,16 +25,9 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
   void host;
   root.textContent = '';
   root.classList.add('chart-view', 'history-view');
-  const toolbar = document.createElement('div');
-  toolbar.className = 'chart-toolbar';
-  const caption = document.createElement('span');
-  caption.className = 'chart-caption';
+  const { toolbar, caption } = chartToolbar();
   toolbar.append(caption);
-  const box = document.createElement('div');
-  box.className = 'chart-box';
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  box.append(canvas);
+  const { box, canvas } = chartCanvas('chart-box');
   root.append(toolbar, box);
 
   let theme: ChartTheme = readChartTheme(root);
@@ -45,11 +38,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     type: 'scatter',
     data: { datasets: SERIES.map((s) => ({ label: s, data: [] })) },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...fastChartOptions,
       scales: { x: themedScale(theme, 'trial'), y: themedScale(theme, 'value') },
       plugins: {
         legend: { position: 'bottom', labels: { color: theme.foreground, boxWidth: 10, font: { size: 11 }, filter: (item) => item.text !== 'selected' } },

@@ -564,14 +564,18 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
   });
 
   // ── store
+  /** A whole study (a snapshot, or the one the store holds at mount): columns, chips and rows from scratch. */
+  const loadStudy = (): void => {
+    allColumns = buildColumns(store.header);
+    recomputeVarying();
+    updateColumns(true);
+    updateChips();
+    rebuildView();
+  };
   store.subscribe((change) => {
     switch (change.kind) {
       case 'snapshot':
-        allColumns = buildColumns(store.header);
-        recomputeVarying();
-        updateColumns(true);
-        updateChips();
-        rebuildView();
+        loadStudy();
         scheduleRender();
         return;
       case 'patch': {
@@ -614,13 +618,7 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
   });
 
   updateColumns(true);
-  if (store.header) {
-    allColumns = buildColumns(store.header);
-    recomputeVarying();
-    updateColumns(true);
-    updateChips();
-    rebuildView();
-  }
+  if (store.header) loadStudy();
   scheduleRender();
 }
 

@@ -24,6 +24,34 @@ export { Chart };
 
 export type Point = { x: number; y: number };
 
+/** The options every dashboard chart starts from: no animation, pre-parsed sorted points, sized by its box. */
+export const fastChartOptions = {
+  animation: false,
+  parsing: false,
+  normalized: true,
+  responsive: true,
+  maintainAspectRatio: false,
+} as const;
+
+/** A chart's toolbar (`.chart-toolbar`) with its caption (`.chart-caption`) first. */
+export function chartToolbar(): { toolbar: HTMLDivElement; caption: HTMLSpanElement } {
+  const toolbar = document.createElement('div');
+  toolbar.className = 'chart-toolbar';
+  const caption = document.createElement('span');
+  caption.className = 'chart-caption';
+  return { toolbar, caption };
+}
+
+/** The box a chart draws in (class `className`) holding its canvas (an image to assistive tech). */
+export function chartCanvas(className: string): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
+  const box = document.createElement('div');
+  box.className = className;
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  box.append(canvas);
+  return { box, canvas };
+}
+
 /** One axis's options as Chart.js accepts them in `options.scales`. */
 export type AxisOptions = NonNullable<NonNullable<ChartOptions<'line'>['scales']>[string]>;
 

@@ -13,7 +13,7 @@ import type { Plugin } from 'chart.js';
 import type { TrialId } from '../../../../src/shared/ids';
 import type { CurveRequests } from '../../state/curveRequests';
 import type { DashboardStore } from '../../state/store';
-import { Chart, applyTheme, themedScale, type Point } from './chartSetup';
+import { Chart, applyTheme, fastChartOptions, themedScale, type Point } from './chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './curveDatasets';
 
@@ -67,11 +67,7 @@ export function renderCurveComparison(
     data: { datasets: [] },
     plugins: [stepLine],
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...fastChartOptions,
       interaction: { mode: 'nearest', intersect: false },
       scales: { x: themedScale(theme, header?.stepUnit ?? 'step'), y: themedScale(theme, header?.metric ?? 'value') },
       plugins: { legend: { display: false } },
