@@ -46,7 +46,7 @@ describe('packaging: npm run package -> .vsix -> code-server --install-extension
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('contains only the bundles, the schema, the Python helper, the icons, the manifest and the docs', () => {
+  it('contains only the bundles, the dashboard page, the schema, the Python helper, the icons, the manifest and the docs', () => {
     const expected = [
       '[Content_Types].xml',
       'extension.vsixmanifest',
@@ -57,6 +57,11 @@ describe('packaging: npm run package -> .vsix -> code-server --install-extension
       'extension/dist/extension.js',
       'extension/dist/cli.js',
       'extension/dist/rung-study.schema.json',
+      // The dashboard page: what dashboardPanel.ts loads (no source maps).
+      'extension/dist/webview/dashboard.js',
+      'extension/dist/webview/dashboard.css',
+      'extension/dist/webview/codicon.css',
+      'extension/dist/webview/codicon.ttf',
       ...pythonFiles().map((p) => `extension/${p}`),
       ...mediaFiles().map((p) => `extension/${p}`),
     ].sort();
