@@ -13,9 +13,14 @@
  *   information and every trial without that parameter looks the same along those axes).
  * - Failed trials (loss null) are imputed as the worst finite loss seen, so the model steers away from them.
  *   Pruned trials count with the loss they were stopped at; budgets are ignored (not multi-fidelity).
- * - Outputs: `output_transform` `standardize` (default: z-scores), `log` (log(y − min + δ), δ = 0.3 × range, then
- *   z-scores — tames heavy upper tails such as a diverged run's huge loss) or `rank` (normal scores of
- *   the ranks: fully robust, ignores magnitudes).
+ * - Outputs: `output_transform` `auto` (default: the shifted log log((y − min)/range + ε) or no warp, whichever a
+ *   normal model of the warped losses finds most likely — a Box–Cox-style warp fitted by maximum likelihood on
+ *   every ask, as HEBO (Cowen-Rivers et al. 2022) warps its objective; see `autoLogOffset`), `standardize`
+ *   (z-scores only), `log` (log(y − min + δ), δ = 0.3 × range — tames heavy upper tails such as a diverged
+ *   run's huge loss) or `rank` (normal scores of the ranks: fully robust, ignores magnitudes); all are
+ *   z-scored afterwards. Objectives whose values span orders of magnitude (Rosenbrock: 1e5 at the edges, ~10
+ *   in the valley) are what the warp is for: on raw z-scores the GP is dominated by the few huge values and
+ *   sees the valley as flat.
  * - Hyperparameters: MAP of the log marginal likelihood with log-normal priors (gaussianProcess.ts), refitted
  *   from scratch on every ask with restarts drawn from the ask's rng, so the state is only the list of tells
  *   and replaying them rebuilds it exactly.
@@ -40,7 +45,7 @@ import type { GpData } from './gaussianProcess';
 import { optimizeAcquisition } from './optimizeAcquisition';
 
 /** How observed losses are transformed before the GP sees them (always standardised afterwards). */
-export type OutputTransform = 'standardize' | 'log' | 'rank';
+export type OutputTransform = 'standardize' | 'log' | 'rank' | 'auto';
 
 /** The GP sampler's options, as read from the study file's `sampler` section. */
 export interface GpSamplerOptions {
@@ -50,7 +55,7 @@ export interface GpSamplerOptions {
   readonly nCandidates: number;
   /** Cap on the observations the GP is fitted to (≥ 10; default 200). */
   readonly maxObservations: number;
-  /** Output warp (default `standardize`). */
+  /** Output warp (default `auto`). */
   readonly outputTransform: OutputTransform;
 }
 
@@ -59,10 +64,54 @@ export const gpSamplerDefaults: GpSamplerOptions = {
   nStartupTrials: 10,
   nCandidates: 2048,
   maxObservations: 200,
-  outputTransform: 'standardize',
+  outputTransform: 'auto',
 };
 
-const transforms: readonly OutputTransform[] = ['standardize', 'log', 'rank'];
+const transforms: readonly OutputTransform[] = ['standardize', 'log', 'rank', 'auto'];
+
+/** Offsets ε (in units of the loss range) among which `auto` picks the shifted log by maximum likelihood. */
+export const autoLogOffsets: readonly number[] = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3];
+
+/**
+ * The offset of the `auto` warp: with z = (y − min)/range ∈ [0, 1], the family T_ε(z) = log(z + ε) (ε = ∞ being
+ * no warp) is a two-parameter Box–Cox transform with λ = 0 (Box & Cox 1964). Each ε is scored by the profile
+ * log-likelihood of a normal model of the warped values plus the log-Jacobian of the warp,
+ * −n/2·log σ̂²_ε − Σ log(z_i + ε), the same criterion by which a Box–Cox λ is fitted (and HEBO, Cowen-Rivers et al.
+ * 2022, fits its power warp of the objective); no warp scores −n/2·log σ̂²_z. Returns the winning ε, or Infinity
+ * when no warp wins. The smallest ε is 1e-3: below it the best observation alone becomes an outlier.
+ */
+export function autoLogOffset(losses: readonly number[]): number {
+  const n = losses.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of losses) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (n < 3 || !(hi - lo > 0) || !Number.isFinite(hi - lo)) return Infinity;
+  const z = losses.map((v) => (v - lo) / (hi - lo));
+  const logVariance = (values: readonly number[]): number => {
+    let mean = 0;
+    for (const v of values) mean += v;
+    mean /= n;
+    let variance = 0;
+    for (const v of values) variance += (v - mean) ** 2;
+    return Math.log(Math.max(variance / n, 1e-300));
+  };
+  let bestOffset = Infinity;
+  let bestScore = (-n / 2) * logVariance(z);
+  for (const eps of autoLogOffsets) {
+    const warped = z.map((v) => Math.log(v + eps));
+    let jacobian = 0;
+    for (const w of warped) jacobian -= w;
+    const score = (-n / 2) * logVariance(warped) + jacobian;
+    if (score > bestScore) {
+      bestScore = score;
+      bestOffset = eps;
+    }
+  }
+  return bestOffset;
+}
 
 function intOption(options: Readonly<Record<string, unknown>>, camel: string, snake: string, fallback: number, min: number): Result<number, string> {
   const raw = options[camel] ?? options[snake] ?? fallback;
@@ -100,7 +149,18 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
   const n = losses.length;
   const y = Float64Array.from(losses);
   if (n === 0) return y;
-  if (transform === 'log') {
+  if (transform === 'auto') {
+    const eps = autoLogOffset(losses);
+    if (Number.isFinite(eps)) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of losses) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      for (let i = 0; i < n; i++) y[i] = Math.log(((losses[i] ?? lo) - lo) / (hi - lo) + eps);
+    }
+  } else if (transform === 'log') {
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of losses) {

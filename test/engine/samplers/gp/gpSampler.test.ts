@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGpSampler, fitBudget, gpSamplerDefaults, parseGpSamplerOptions, selectObservations, transformLosses } from '../../../../src/engine/samplers/gp/gpSampler';
+import { autoLogOffset, createGpSampler, fitBudget, gpSamplerDefaults, parseGpSamplerOptions, selectObservations, transformLosses } from '../../../../src/engine/samplers/gp/gpSampler';
 import { createSampler } from '../../../../src/engine/samplers/registry';
 import type { Sampler } from '../../../../src/engine/samplers/sampler';
 import { createSobolSampler } from '../../../../src/engine/samplers/sobol';
@@ -22,7 +22,7 @@ function feed(sampler: Sampler, seed: number, trials: number, loss: (c: Config) 
 describe('gp sampler options', () => {
   it('has documented defaults and accepts camelCase or snake_case', () => {
     expect(parseGpSamplerOptions({})).toEqual({ ok: true, value: gpSamplerDefaults });
-    expect(gpSamplerDefaults).toEqual({ nStartupTrials: 10, nCandidates: 2048, maxObservations: 200, outputTransform: 'standardize' });
+    expect(gpSamplerDefaults).toEqual({ nStartupTrials: 10, nCandidates: 2048, maxObservations: 200, outputTransform: 'auto' });
     const r = parseGpSamplerOptions({ n_startup_trials: 4, nCandidates: 64, max_observations: 50, outputTransform: 'rank' });
     expect(r).toEqual({ ok: true, value: { nStartupTrials: 4, nCandidates: 64, maxObservations: 50, outputTransform: 'rank' } });
   });
@@ -49,6 +49,27 @@ describe('gp sampler helpers', () => {
     expect(ranked[0]).toBe(ranked[2]);
     expect(ranked[1]).toBeLessThan(ranked[0] ?? 0);
     expect(Array.from(transformLosses([2, 2, 2], 'standardize'))).toEqual([0, 0, 0]);
+  });
+
+  it('auto-warps by maximum likelihood: a strong log for losses spanning decades, none for a symmetric spread', () => {
+    // Rosenbrock-like: most losses within a decade of the best, a few orders of magnitude above.
+    const heavy = [3, 5, 8, 12, 20, 40, 90, 300, 2000, 40000];
+    expect(autoLogOffset(heavy)).toBeLessThanOrEqual(0.01);
+    // Evenly spread losses: no warp (or only a mild one) is the most likely.
+    const even = Array.from({ length: 20 }, (_, i) => -3 + 0.1 * i);
+    expect(autoLogOffset(even)).toBeGreaterThanOrEqual(1);
+    // Shift and scale invariant (the warp acts on (y − min)/range).
+    expect(autoLogOffset(heavy.map((v) => 7 * v - 100))).toBe(autoLogOffset(heavy));
+    // Too few or constant losses: no warp.
+    expect(autoLogOffset([1, 2])).toBe(Infinity);
+    expect(autoLogOffset([4, 4, 4, 4])).toBe(Infinity);
+    const warped = transformLosses(heavy, 'auto');
+    expect(warped.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 10);
+    // Order is kept, the outlier is pulled in and the good losses, flat in raw z-scores, are spread out.
+    const raw = transformLosses(heavy, 'standardize');
+    for (let i = 1; i < heavy.length; i++) expect(warped[i] ?? 0).toBeGreaterThan(warped[i - 1] ?? 0);
+    expect(warped[9] ?? 0).toBeLessThan((raw[9] ?? 0) - 0.3);
+    expect((warped[7] ?? 0) - (warped[0] ?? 0)).toBeGreaterThan((raw[7] ?? 0) - (raw[0] ?? 0) + 0.5);
   });
 
   it('keeps the better half and the most recent observations beyond the cap', () => {
