@@ -37,6 +37,14 @@ describe('options', () => {
     expect(r.value.minPointsInModel).toBe(mixedSpace.params.size + 1);
     expect(r.value.randomFraction).toBe(DEFAULT_RANDOM_FRACTION);
     expect(r.value.tpe).toMatchObject({ gamma: 0.15, nEiCandidates: 64, multivariate: true, constantLiar: true, priorWeight: defaultTpeSamplerOptions.priorWeight });
+    // TPE's bandwidths, clip and weights; no fallback to Optuna's model once trials are pruned.
+    const { bandwidth, minBandwidth, magicClipExponent, weighting } = defaultTpeSamplerOptions;
+    expect(r.value.tpe).toMatchObject({ bandwidth, minBandwidth, magicClipExponent, weighting, optunaModelWhenPruned: false });
+  });
+
+  it('the Scott-rule model of the paper stays available', () => {
+    const r = parseBohbSamplerOptions(flatSpace, { bandwidth: 'scott', min_bandwidth: 0, magic_clip_exponent: 1, weighting: 'uniform' });
+    expect(r.ok && r.value.tpe).toMatchObject({ bandwidth: 'scott', minBandwidth: 0, magicClipExponent: 1, weighting: 'uniform' });
   });
 
   it('reads snake_case and camelCase keys; a user value beats the BOHB default', () => {
