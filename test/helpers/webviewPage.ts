@@ -156,10 +156,11 @@ export async function openTab(page: Page, name: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: name }).click();
 }
 
-/** Pixels of a canvas that are not fully transparent. */
+/** Pixels of a canvas that are not fully transparent (0 while the canvas has no size yet, e.g. a tab just shown). */
 export async function inkedPixels(page: Page, selector: string): Promise<number> {
   return page.$eval(selector, (el) => {
     const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    if (c.width === 0 || c.height === 0) return 0;
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;

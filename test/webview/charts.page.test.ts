@@ -41,7 +41,8 @@ describe('curves and history charts', () => {
         .map((t) => t.id);
       expect(new Set(asked)).toEqual(new Set([pruned.id, ...best5]));
       await expect.poll(() => dash.page.getAttribute('#curves', 'data-curves')).toBe('6');
-      expect(await inkedPixels(dash.page, '#curves canvas')).toBeGreaterThan(2000);
+      // Charts draw after the canvas gets its size (a ResizeObserver), so wait for the ink.
+      await expect.poll(() => inkedPixels(dash.page, '#curves canvas')).toBeGreaterThan(2000);
       await saveScreenshot(dash.page.locator('#side'), 'curves-dark.png');
     });
   }, 60_000);
@@ -51,7 +52,8 @@ describe('curves and history charts', () => {
       await openTab(dash.page, 'History');
       const withValue = study.trials.filter((t) => t.value !== null && t.status !== 'failed').length;
       await expect.poll(() => dash.page.getAttribute('#history', 'data-points')).toBe(String(withValue));
-      expect(await inkedPixels(dash.page, '#history canvas')).toBeGreaterThan(2000);
+      // Charts draw after the canvas gets its size (a ResizeObserver), so wait for the ink.
+      await expect.poll(() => inkedPixels(dash.page, '#history canvas')).toBeGreaterThan(2000);
       // A patch adding a trial shows up within the 4 Hz update.
       const next = { ...study.trials[0]!, id: 'new', number: 400, status: 'completed' as const, value: 0.01 };
       await dash.send('study/patch', { rev: 2, baseRev: 1, upsertTrials: [next] });

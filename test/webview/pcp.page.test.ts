@@ -54,7 +54,8 @@ describe('parallel coordinates', () => {
     await checkPage(await open(), async (dash) => {
       expect(await dash.page.getAttribute('#pcp', 'data-lines')).toBe('500');
       expect(await dash.page.getAttribute('#pcp', 'data-passing')).toBe('500');
-      expect(await inkedPixels(dash.page, '#pcp .pcp-lines')).toBeGreaterThan(20_000);
+      // Charts draw after the canvas gets its size (a ResizeObserver), so wait for the ink.
+      await expect.poll(() => inkedPixels(dash.page, '#pcp .pcp-lines')).toBeGreaterThan(20_000);
       expect(await dash.page.locator('.pcp-axis-label').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { axis: string } }).dataset.axis))).toEqual([
         'param:lr',
         'param:layers',
