@@ -201,7 +201,10 @@ describe('pruning decisions view', () => {
 
   it('opens decisions from the keyboard', async () => {
     // Start from another selection, so that opening the decision changes it (and is posted to the host).
-    await dash.send('trial/select', { trialId: study.decisions[0]!.trialId });
+    const first = study.decisions[0]!.trialId;
+    await dash.send('trial/select', { trialId: first });
+    // The log highlights (and scrolls to) that trial's decisions on the next frame: let it settle first.
+    await expect.poll(async () => (await rows(dash)).filter((r) => r.selected).map((r) => r.trialId)).toContain(first);
     const before = (await dash.posted()).length;
     await dash.page.focus('#decisions .decision-scroll');
     await dash.page.keyboard.press('Home');
