@@ -10,7 +10,6 @@ import {
   colorBucket,
   COLOR_BUCKETS,
   fitsAxes,
-  goodness,
   layoutAxes,
   MISSING,
   mixRgb,
@@ -109,10 +108,6 @@ describe('ticks', () => {
 
 describe('colour scale', () => {
   it('goes from bad to good in the goal direction', () => {
-    expect(goodness(1, 1, 3, 'minimize')).toBe(1);
-    expect(goodness(3, 1, 3, 'minimize')).toBe(0);
-    expect(goodness(3, 1, 3, 'maximize')).toBe(1);
-    expect(goodness(null, 1, 3, 'maximize')).toBeNull();
     const sorted = Float64Array.from([0.1, 0.2, 0.3, 50]);
     expect(rankGoodness(sorted, 0.1, 'minimize')).toBe(1);
     expect(rankGoodness(sorted, 50, 'minimize')).toBe(0);

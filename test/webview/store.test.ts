@@ -86,9 +86,38 @@ describe('patch', () => {
     expect(store.decisions.filter((d) => d.seq === 50_000)).toHaveLength(1);
     expect(changes.map((c) => c.decisions?.map((d) => d.seq))).toEqual([[50_000], []]);
   });
+
+  it('keeps number order when new trials come out of order or before the last one', () => {
+    const { store } = loaded();
+    const make = (n: number): TrialRow => ({ ...row('199', store), id: String(n), number: n });
+    expect(store.applyPatch({ rev: 4, baseRev: 3, upsertTrials: [make(202), make(200), make(201)] })).toBe(true);
+    expect(store.trialOrder.slice(-3).map((t) => t.number)).toEqual([200, 201, 202]);
+    const gap = row('150', store);
+    store.trials.delete('150');
+    store.trialOrder = store.trialOrder.filter((t) => t !== gap);
+    expect(store.applyPatch({ rev: 5, baseRev: 4, upsertTrials: [make(203), gap] })).toBe(true);
+    expect(store.trialOrder.map((t) => t.number)).toEqual(Array.from({ length: 204 }, (_, i) => i));
+  });
 });
 
 describe('filters', () => {
+  it('re-evaluates after every filter change and for patched rows', () => {
+    const { store } = loaded();
+    const t = row('10', store);
+    store.setFilters({ text: `${t.number}` });
+    expect(store.passes(t)).toBe(true);
+    store.setFilters({ text: 'no-such-text' });
+    expect(store.passes(t)).toBe(false);
+    const patched: TrialRow = { ...t, reason: 'No-Such-Text here' };
+    expect(store.applyPatch({ rev: 4, baseRev: 3, upsertTrials: [patched] })).toBe(true);
+    expect(store.passes(patched)).toBe(true);
+    expect(store.passes(t)).toBe(false);
+    store.setBrush('value', { min: Infinity });
+    expect(store.passes(patched)).toBe(false);
+    store.setBrush('value', undefined);
+    expect(store.passes(patched)).toBe(true);
+  });
+
   it('by status (several at once; none = all)', () => {
     const { store, changes } = loaded();
     store.setFilters({ statuses: new Set(['running', 'failed']) });

@@ -57,6 +57,15 @@ export class DashboardStore {
   filters: Filters = { statuses: new Set(), text: '', ranges: new Map(), brushes: new Map() };
   readonly #listeners = new Set<Listener>();
   readonly #decisionSeqs = new Set<number>();
+  /** `passes` results by row, valid for the filters object `#passFilters` (rows are immutable; a patch brings new objects). */
+  #passCache = new WeakMap<TrialRow, boolean>();
+  #passFilters: Filters | null = null;
+  /** The filters' text needle, lower-cased once per filters object. */
+  #needle = '';
+  /** True when a range or brush filters on `duration`, which grows while a trial runs (so no caching for those). */
+  #durationFiltered = false;
+  /** Each row's lower-cased free-text haystack. */
+  readonly #haystacks = new WeakMap<TrialRow, string>();
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -86,15 +95,15 @@ export class DashboardStore {
     this.rev = p.rev;
     if (p.header) this.header = p.header;
     const ids: TrialId[] = [];
-    let added = false;
+    const addedIds = new Set<TrialId>();
     for (const t of p.upsertTrials ?? []) {
       const old = this.trials.get(t.id);
       this.trials.set(t.id, t);
       ids.push(t.id);
       if (old) this.trialOrder[this.#indexOf(old)] = t;
-      else added = true;
+      else addedIds.add(t.id);
     }
-    if (added) this.trialOrder = [...this.trials.values()].sort((a, b) => a.number - b.number);
+    if (addedIds.size > 0) this.#addToOrder(addedIds);
     const fresh = (p.appendDecisions ?? []).filter((d) => !this.#decisionSeqs.has(d.seq));
     for (const d of fresh) {
       this.#decisionSeqs.add(d.seq);
@@ -102,6 +111,17 @@ export class DashboardStore {
     }
     this.#emit({ kind: 'patch', trialIds: ids, decisions: fresh, headerChanged: p.header !== undefined });
     return true;
+  }
+
+  /**
+   * Puts newly added trials into `trialOrder` (a new array): appended in number order when they all come
+   * after the current last trial (the live case), else by sorting every trial.
+   */
+  #addToOrder(addedIds: ReadonlySet<TrialId>): void {
+    const added = [...addedIds].map((id) => this.trials.get(id)!).sort((a, b) => a.number - b.number);
+    const last = this.trialOrder[this.trialOrder.length - 1];
+    if (last === undefined || added[0]!.number > last.number) this.trialOrder = this.trialOrder.concat(added);
+    else this.trialOrder = [...this.trials.values()].sort((a, b) => a.number - b.number);
   }
 
   /** Binary search by trial number (trialOrder is sorted by number). */
@@ -142,20 +162,44 @@ export class DashboardStore {
     this.setFilters({ brushes });
   }
 
-  /** True when the trial passes the status, text, range and brush filters. */
+  /**
+   * True when the trial passes the status, text, range and brush filters. Memoised per row for the current
+   * filters object (a new one on every setFilters/setBrush); a running trial under a duration filter is
+   * always re-checked, since its duration grows.
+   */
   passes(t: TrialRow): boolean {
     const f = this.filters;
+    if (f !== this.#passFilters) {
+      this.#passFilters = f;
+      this.#passCache = new WeakMap();
+      this.#needle = f.text.toLowerCase();
+      this.#durationFiltered = f.ranges.has('duration') || f.brushes.has('duration');
+    }
+    const cached = this.#passCache.get(t);
+    if (cached !== undefined) return cached;
+    const result = this.#check(t, f);
+    if (!(this.#durationFiltered && t.startedAt !== null && t.endedAt === null)) this.#passCache.set(t, result);
+    return result;
+  }
+
+  #check(t: TrialRow, f: Filters): boolean {
     if (f.statuses.size > 0 && !f.statuses.has(t.status)) return false;
     for (const [key, r] of f.ranges) if (!inRange(columnValue(t, key), r)) return false;
     for (const [key, r] of f.brushes) if (!inRange(columnValue(t, key), r)) return false;
-    if (f.text) {
-      const needle = f.text.toLowerCase();
-      const hay = [String(t.number), t.status, t.reason ?? '', ...Object.entries(t.params).map(([k, v]) => `${k}=${String(v)}`)]
+    if (f.text && !this.#haystack(t).includes(this.#needle)) return false;
+    return true;
+  }
+
+  /** The row's free text (number, status, reason, `name=value` per parameter), lower-cased; cached per row. */
+  #haystack(t: TrialRow): string {
+    let hay = this.#haystacks.get(t);
+    if (hay === undefined) {
+      hay = [String(t.number), t.status, t.reason ?? '', ...Object.entries(t.params).map(([k, v]) => `${k}=${String(v)}`)]
         .join(' ')
         .toLowerCase();
-      if (!hay.includes(needle)) return false;
+      this.#haystacks.set(t, hay);
     }
-    return true;
+    return hay;
   }
 
   /** The trials passing every filter, in trial-number order. */

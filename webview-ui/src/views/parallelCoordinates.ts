@@ -143,8 +143,9 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
   }
 
   // ── model
-  function rebuildAxes(): void {
-    axes = store.header ? buildAxes(store.header, store.trialOrder) : [];
+  /** Rebuilds the axes from the header and every trial, or takes `built` when the caller already built them. */
+  function rebuildAxes(built?: PcpAxis[]): void {
+    axes = built ?? (store.header ? buildAxes(store.header, store.trialOrder) : []);
     positions.clear();
     relayout();
   }
@@ -554,7 +555,7 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
         if (change.headerChanged && store.header) {
           const next = buildAxes(store.header, store.trialOrder);
           if (!sameScales(axes, next)) {
-            rebuildAxes();
+            rebuildAxes(next);
             throttledFullRedraw();
             return;
           }

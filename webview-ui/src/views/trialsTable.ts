@@ -617,8 +617,8 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
     }
   });
 
-  updateColumns(true);
   if (store.header) loadStudy();
+  else updateColumns(true);
   scheduleRender();
 }
 

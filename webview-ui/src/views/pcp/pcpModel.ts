@@ -233,15 +233,6 @@ export function axisTicks(axis: PcpAxis, format: (v: number) => string): AxisTic
 
 export type Rgb = readonly [number, number, number];
 
-/** 0 = worst, 1 = best value seen, in the study's goal direction; null for no value. */
-export function goodness(value: number | null, min: number, max: number, goal: 'minimize' | 'maximize'): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const span = max - min;
-  if (!(span > 0)) return 1;
-  const u = clamp01((value - min) / span);
-  return goal === 'minimize' ? 1 - u : u;
-}
-
 /**
  * Goodness by rank among `sorted` (ascending values of the trials drawn in colour): the colours spread
  * evenly over the trials whatever the value distribution, so one diverged trial does not turn every other

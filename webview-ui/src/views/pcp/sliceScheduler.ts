@@ -26,12 +26,6 @@ export class SliceScheduler {
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#tick);
   }
 
-  cancel(): void {
-    this.#job = null;
-    if (this.#frame) cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
-  }
-
   readonly #tick = (): void => {
     this.#frame = 0;
     const job = this.#job;

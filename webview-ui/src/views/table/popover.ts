@@ -34,10 +34,6 @@ export class Popover {
     window.addEventListener('blur', () => this.close());
   }
 
-  get open(): boolean {
-    return !this.element.hidden;
-  }
-
   /** Shows `content` at client coordinates (x, y); `onClose` runs once when it closes. */
   show(content: readonly Node[], x: number, y: number, onClose?: () => void): void {
     this.close();

@@ -46,10 +46,6 @@ export class VirtualBody {
     this.element.setAttribute('role', 'rowgroup');
   }
 
-  get rows(): readonly TrialRow[] {
-    return this.#rows;
-  }
-
   /** New columns: every row element is rebuilt with the new cells (a few dozen elements). */
   setColumns(columns: readonly Column[]): void {
     this.#columns = columns;
