@@ -84,7 +84,8 @@ export interface ImportanceResult {
   readonly params: readonly ParamImportance[];
 }
 
-const countedStatuses: ReadonlySet<TrialStatus> = new Set(['completed', 'pruned']);
+/** The statuses whose trials the estimate counts (final ones); views use it to skip irrelevant changes. */
+export const countedStatuses: ReadonlySet<TrialStatus> = new Set(['completed', 'pruned']);
 
 export function computeImportance(input: ImportanceInput): ImportanceResult {
   const gamma = input.gamma ?? 0.1;

@@ -19,7 +19,6 @@ import { DecisionLog } from './decisions/decisionLog';
 import { chartCanvas } from './charts/chartSetup';
 import { renderCurveComparison, type CurveComparison } from './charts/curveComparison';
 import { PlanGrid, type RungPick } from './decisions/planGrid';
-import { setThreshold } from './decisions/thresholdLine';
 
 type KindFilter = 'all' | 'stop' | 'promote';
 
@@ -146,6 +145,8 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     chart = null;
   });
 
+  /** `text` lower-cased, set by refilter (once per filter change rather than once per decision). */
+  let needle = text.toLowerCase();
   function passes(d: DecisionRow): boolean {
     if (kind !== 'all' && d.kind !== kind) return false;
     if (pick !== null) {
@@ -153,11 +154,12 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
       const bracket = store.trials.get(d.trialId)?.bracket ?? null;
       if (bracket !== null && bracket !== pick.bracket) return false;
     }
-    if (text && !d.text.toLowerCase().includes(text.toLowerCase())) return false;
+    if (needle && !d.text.toLowerCase().includes(needle)) return false;
     return true;
   }
 
   function refilter(): void {
+    needle = text.toLowerCase();
     log.setItems(store.decisions.filter(passes));
     updateCount();
   }
@@ -190,9 +192,9 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     compare.hidden = false;
     // The shared comparison chart asks for the curves it lacks and redraws as they arrive.
     const step = d.step ?? undefined;
-    if (chart) chart.update(d.trialId, d.peers, step);
-    else chart = renderCurveComparison(canvas, store, curves, d.trialId, d.peers, step);
-    setThreshold(canvas, d.threshold, d.rule === 'median' ? 'median' : 'cutoff');
+    const threshold = { value: d.threshold, label: d.rule === 'median' ? 'median' : 'cutoff' };
+    if (chart) chart.update(d.trialId, d.peers, step, threshold);
+    else chart = renderCurveComparison(canvas, store, curves, d.trialId, d.peers, step, threshold);
     drawCaption();
   }
 

@@ -15,6 +15,7 @@ import type { HostApi } from '../host';
 import type { DashboardStore } from '../state/store';
 import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './charts/chartTheme';
+import { formatNumber } from './table/format';
 
 const UPDATE_MS = 250;
 
@@ -105,7 +106,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     chart.update('none');
     const points = data.completed.length + data.pruned.length + data.running.length;
     root.dataset.points = String(points);
-    caption.textContent = `${store.header?.metric ?? 'value'} per trial; best so far ${best === null ? '–' : String(Number(best.toPrecision(4)))} (${goal})`;
+    caption.textContent = `${store.header?.metric ?? 'value'} per trial; best so far ${best === null ? '–' : formatNumber(best)} (${goal})`;
     canvas.setAttribute('aria-label', `Optimisation history: ${points} trials. ${caption.textContent}`);
   }
 

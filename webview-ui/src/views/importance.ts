@@ -6,7 +6,7 @@
  */
 import type { ImportanceReply, ImportanceRequest } from '../importance/importanceWorker';
 import type { ImportanceInput, ImportanceResult, ImportanceTrial } from '../importance/pedAnova';
-import { MIN_TRIALS } from '../importance/pedAnova';
+import { MIN_TRIALS, countedStatuses } from '../importance/pedAnova';
 import type { DashboardStore } from '../state/store';
 
 /** At least this long between two computations (a live study patches several times a second). */
@@ -88,12 +88,29 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
     timer = window.setTimeout(run, wait);
   };
 
+  /** The header fields the estimate reads, as last seen: a header patch that leaves them alone changes nothing. */
+  let headerKey = '';
+  const headerKeyOf = (): string => (store.header ? `${store.header.goal}|${JSON.stringify(store.header.params)}` : '');
+
   store.subscribe((change) => {
     if (change.kind === 'snapshot') {
       lastSignature = '';
+      headerKey = headerKeyOf();
       schedule();
-    } else if (change.kind === 'patch' && ((change.trialIds?.length ?? 0) > 0 || change.headerChanged)) {
-      schedule();
+    } else if (change.kind === 'patch') {
+      // Only finished trials (or the parameters) feed the estimate: a running trial's progress does not.
+      let relevant = change.trialIds?.some((id) => {
+        const status = store.trials.get(id)?.status;
+        return status === undefined || countedStatuses.has(status);
+      }) ?? false;
+      if (change.headerChanged) {
+        const key = headerKeyOf();
+        if (key !== headerKey) {
+          headerKey = key;
+          relevant = true;
+        }
+      }
+      if (relevant) schedule();
     }
   });
 
@@ -143,15 +160,13 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
   }
 }
 
-const finalStatuses = new Set(['completed', 'pruned']);
-
 /** The worker's input: finished trials only, stripped to what the estimate reads. Null before a snapshot. */
 function buildInput(store: DashboardStore): ImportanceInput | null {
   const header = store.header;
   if (header === null) return null;
   const trials: ImportanceTrial[] = [];
   for (const t of store.trialOrder) {
-    if (!finalStatuses.has(t.status)) continue;
+    if (!countedStatuses.has(t.status)) continue;
     trials.push({ number: t.number, status: t.status, params: t.params, value: t.value, step: t.step });
   }
   return { params: header.params, trials, goal: header.goal };

@@ -16,7 +16,8 @@ import {
   Tooltip,
   type ChartOptions,
 } from 'chart.js';
-import { formatNumber, type ChartTheme } from './chartTheme';
+import { formatNumber } from '../table/format';
+import type { ChartTheme } from './chartTheme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 

@@ -85,11 +85,5 @@ export function cssColorToRgb(color: string): [number, number, number] | null {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
 }
 
-/** Numbers as axis and tooltip text: 4 significant digits, exponent for very small or large magnitudes. */
-export function formatNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '–';
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
-}
+/** Numbers are formatted one way everywhere (table, header, charts): see views/table/format.ts. */
+export { formatNumber } from '../table/format';

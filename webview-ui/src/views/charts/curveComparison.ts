@@ -1,11 +1,13 @@
 /**
  * "This trial against its peers": one trial's curve drawn strong over the curves of the trials it was
- * compared with (e.g. its rung cohort), with an optional dashed vertical line at the rung's step.
+ * compared with (e.g. its rung cohort), with an optional dashed vertical line at the rung's step and an
+ * optional dashed horizontal line, labelled, at the value the trial was compared with (cutoff or median).
  * Used by views that explain a decision; the curves are fetched on demand and the chart redraws itself
  * when they arrive, until `destroy()`.
  *
- *   const cmp = renderCurveComparison(canvas, store, curves, '17', decision.peers, decision.step ?? undefined);
- *   ...later: cmp.update('18', peers, step) to show another trial on the same canvas; cmp.destroy().
+ *   const cmp = renderCurveComparison(canvas, store, curves, '17', decision.peers, decision.step ?? undefined,
+ *     { value: decision.threshold, label: 'cutoff' });
+ *   ...later: cmp.update('18', peers, step, threshold) to show another trial on the same canvas; cmp.destroy().
  *
  * The canvas should sit in a container with a definite height (the chart is responsive, no aspect ratio).
  */
@@ -16,10 +18,17 @@ import type { DashboardStore } from '../../state/store';
 import { Chart, applyTheme, fastChartOptions, themedScale, type Point } from './chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './curveDatasets';
+import { formatNumber } from '../table/format';
+
+/** A horizontal line at `value` (none when null), labelled "`label` value" at its right end. */
+export interface ComparisonThreshold {
+  readonly value: number | null;
+  readonly label: string;
+}
 
 export interface CurveComparison {
-  /** Shows another focus trial / peers / rung step on the same chart. */
-  update(focusId: TrialId, peerIds: readonly TrialId[], rungStep?: number): void;
+  /** Shows another focus trial / peers / rung step / threshold on the same chart. */
+  update(focusId: TrialId, peerIds: readonly TrialId[], rungStep?: number, threshold?: ComparisonThreshold): void;
   /** How many curves are drawn now (focus included); for captions and tests. */
   readonly drawnCurves: number;
   destroy(): void;
@@ -35,28 +44,50 @@ export function renderCurveComparison(
   focusId: TrialId,
   peerIds: readonly TrialId[],
   rungStep?: number,
+  threshold?: ComparisonThreshold,
 ): CurveComparison {
   let focus = focusId;
   let peers = peerIds.filter((p) => p !== focusId).slice(0, MAX_PEERS);
   let step = rungStep;
+  let cut = threshold;
   let theme: ChartTheme = readChartTheme(canvas);
 
   const stepLine: Plugin<'line'> = {
     id: 'rungStepLine',
     afterDatasetsDraw(chart) {
-      if (step === undefined) return;
-      const x = chart.scales.x!.getPixelForValue(step);
       const { top, bottom, left, right } = chart.chartArea;
-      if (x < left || x > right) return;
       const ctx = chart.ctx;
-      ctx.save();
-      ctx.strokeStyle = theme.yellow;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, bottom);
-      ctx.stroke();
-      ctx.restore();
+      if (step !== undefined) {
+        const x = chart.scales.x!.getPixelForValue(step);
+        if (x >= left && x <= right) {
+          ctx.save();
+          ctx.strokeStyle = theme.yellow;
+          ctx.setLineDash([4, 3]);
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, bottom);
+          ctx.stroke();
+          ctx.restore();
+        }
+      }
+      if (cut && cut.value !== null) {
+        const y = chart.scales.y!.getPixelForValue(cut.value);
+        if (y >= top && y <= bottom) {
+          ctx.save();
+          ctx.strokeStyle = theme.orange;
+          ctx.lineWidth = 1;
+          ctx.setLineDash([5, 3]);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(right, y);
+          ctx.stroke();
+          ctx.fillStyle = theme.orange;
+          ctx.font = theme.font;
+          ctx.textAlign = 'right';
+          ctx.fillText(`${cut.label} ${formatNumber(cut.value)}`, right - 4, y - 4);
+          ctx.restore();
+        }
+      }
     },
   };
 
@@ -89,6 +120,9 @@ export function renderCurveComparison(
 
   function redraw(): void {
     chart.data.datasets = datasets();
+    // Keep the threshold line in view even when every curve lies above (or below) it.
+    const bound = cut?.value ?? undefined;
+    Object.assign(chart.options.scales!.y!, { suggestedMin: bound, suggestedMax: bound });
     chart.update('none');
   }
 
@@ -105,14 +139,15 @@ export function renderCurveComparison(
     redraw();
   });
 
-  const show = (f: TrialId, p: readonly TrialId[], s: number | undefined): void => {
+  const show = (f: TrialId, p: readonly TrialId[], s?: number, t?: ComparisonThreshold): void => {
     focus = f;
     peers = p.filter((id) => id !== f).slice(0, MAX_PEERS);
     step = s;
+    cut = t;
     curves.need([focus, ...peers]);
     redraw();
   };
-  show(focus, peers, step);
+  show(focus, peers, step, cut);
 
   return {
     update: show,

@@ -76,10 +76,6 @@ export class PlanGrid {
     this.element.className = 'plan';
   }
 
-  get pick(): RungPick | null {
-    return this.#pick;
-  }
-
   setPick(pick: RungPick | null): void {
     this.#pick = pick;
     for (const [key, cell] of this.#cells) {

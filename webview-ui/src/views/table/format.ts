@@ -5,8 +5,12 @@
 import type { CellValue } from '../../../../src/shared/dashboardProtocol';
 import type { TrialStatus } from '../../../../src/shared/ids';
 
-/** Four significant digits; exponent notation for very small or large magnitudes (learning rates, losses). */
-export function formatNumber(v: number): string {
+/**
+ * Numbers as text everywhere (table cells, header, chart ticks and labels, captions): four significant
+ * digits, exponent notation for very small or large magnitudes (learning rates, losses); "—" when missing.
+ */
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
   const a = Math.abs(v);
@@ -16,8 +20,7 @@ export function formatNumber(v: number): string {
 
 /** A cell: "—" for a missing value (an inactive conditional parameter, a trial that reported nothing). */
 export function formatCell(v: CellValue | null | undefined): string {
-  if (v === undefined || v === null) return '—';
-  return typeof v === 'number' ? formatNumber(v) : String(v);
+  return v === undefined || v === null || typeof v === 'number' ? formatNumber(v) : String(v);
 }
 
 export function formatDuration(ms: number | null): string {
