@@ -453,11 +453,21 @@ export async function chooseContextMenuItem(page: Page, target: Locator, label: 
   await item.waitFor({ timeout: 10_000 });
   await sleep(300);
   await beforeClick?.();
-  for (let attempt = 0; attempt < 5 && (await item.isVisible().catch(() => false)); attempt++) {
-    await item.click().catch(() => {});
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!(await item.isVisible().catch(() => false))) {
+      // The menu closed before the entry was clicked (a live tree re-rendered the row under it): open it again,
+      // or the command would silently never run.
+      await target.click({ button: 'right' });
+      await item.waitFor({ timeout: 10_000 });
+    }
+    const clicked = await item.click({ timeout: 2000 }).then(
+      () => true,
+      () => false,
+    );
     await menu.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    if (clicked && !(await item.isVisible().catch(() => false))) return;
   }
-  if (await item.isVisible().catch(() => false)) throw new Error(`context-menu entry "${label}" stayed open after clicking it`);
+  throw new Error(`context-menu entry "${label}" could not be clicked`);
 }
 
 /** FrameLocator for the content of the webview panel whose editor tab is titled `title`. */
