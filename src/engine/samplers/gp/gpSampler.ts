@@ -13,9 +13,14 @@
  *   information and every trial without that parameter looks the same along those axes).
  * - Failed trials (loss null) are imputed as the worst finite loss seen, so the model steers away from them.
  *   Pruned trials count with the loss they were stopped at; budgets are ignored (not multi-fidelity).
- * - Outputs: `output_transform` `auto` (default: the shifted log log((y − min)/range + ε) or no warp, whichever a
- *   normal model of the warped losses finds most likely — a Box–Cox-style warp fitted by maximum likelihood on
- *   every ask, as HEBO (Cowen-Rivers et al. 2022) warps its objective; see `autoLogOffset`), `standardize`
+ * - Outputs: `output_transform` `auto` (default: the shifted log log((y − min)/range + ε) or no warp, whichever
+ *   the *GP itself* finds most likely — each candidate warp is fitted and scored by its MAP log marginal
+ *   likelihood plus the warp's log-Jacobian, the warped-GP criterion of Snelson, Rasmussen & Ghahramani 2004;
+ *   see `selectWarpByEvidence`), `boxcox` (the pre-0.2 `auto`: the same family, ε chosen by a Box–Cox-style
+ *   likelihood of an i.i.d. normal model of the warped losses, as HEBO (Cowen-Rivers et al. 2022) warps its
+ *   objective; see `autoLogOffset`. An i.i.d. model ignores that nearby points are correlated, so on a
+ *   multimodal objective it picks the strongest log, which magnifies the ripples near the optimum and makes the
+ *   fitted length scales collapse; the GP's evidence prefers the warp under which the data look smooth), `standardize`
  *   (z-scores only), `log` (log(y − min + δ), δ = 0.3 × range — tames heavy upper tails such as a diverged
  *   run's huge loss) or `rank` (normal scores of the ranks: fully robust, ignores magnitudes); all are
  *   z-scored afterwards. Objectives whose values span orders of magnitude (Rosenbrock: 1e5 at the edges, ~10
@@ -37,15 +42,16 @@ import { createEncoder } from '../../space/encode';
 import type { Config, SearchSpace } from '../../space/searchSpace';
 import { err, ok } from '../../util/result';
 import type { Result } from '../../util/result';
+import type { Rng } from '../../util/rng';
 import { createSobolSampler } from '../sobol';
 import type { AskRequest, AskResult, Observation, Sampler, SamplerFactory } from '../sampler';
 import { normalQuantile } from './acquisition';
 import { createPosterior, fitHyperparameters } from './gaussianProcess';
-import type { GpData } from './gaussianProcess';
+import type { GpData, GpFit } from './gaussianProcess';
 import { optimizeAcquisition } from './optimizeAcquisition';
 
 /** How observed losses are transformed before the GP sees them (always standardised afterwards). */
-export type OutputTransform = 'standardize' | 'log' | 'rank' | 'auto';
+export type OutputTransform = 'standardize' | 'log' | 'rank' | 'auto' | 'boxcox';
 
 /** The GP sampler's options, as read from the study file's `sampler` section. */
 export interface GpSamplerOptions {
@@ -67,9 +73,9 @@ export const gpSamplerDefaults: GpSamplerOptions = {
   outputTransform: 'auto',
 };
 
-const transforms: readonly OutputTransform[] = ['standardize', 'log', 'rank', 'auto'];
+const transforms: readonly OutputTransform[] = ['standardize', 'log', 'rank', 'auto', 'boxcox'];
 
-/** Offsets ε (in units of the loss range) among which `auto` picks the shifted log by maximum likelihood. */
+/** Offsets ε (in units of the loss range) among which `auto` / `boxcox` pick the shifted log (besides no warp). */
 export const autoLogOffsets: readonly number[] = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3];
 
 /**
@@ -143,13 +149,14 @@ export function parseGpSamplerOptions(options: Readonly<Record<string, unknown>>
 
 /**
  * Transforms losses (all finite) per `transform` and standardises them to mean 0, standard deviation 1
- * (a constant vector becomes all zeros).
+ * (a constant vector becomes all zeros). `auto` needs the GP (see `selectWarpByEvidence`); here, without
+ * inputs, it falls back to `boxcox`.
  */
 export function transformLosses(losses: readonly number[], transform: OutputTransform): Float64Array {
   const n = losses.length;
   const y = Float64Array.from(losses);
   if (n === 0) return y;
-  if (transform === 'auto') {
+  if (transform === 'auto' || transform === 'boxcox') {
     const eps = autoLogOffset(losses);
     if (Number.isFinite(eps)) {
       let lo = Infinity;
@@ -189,6 +196,81 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
   const scale = sd > 1e-12 ? 1 / sd : 0;
   for (let i = 0; i < n; i++) y[i] = ((y[i] ?? 0) - mean) * scale;
   return y;
+}
+
+/**
+ * The shifted-log warp log((y − min)/range + ε) (ε = Infinity: no warp, (y − min)/range), z-scored, and
+ * Σ_i log |dT/dy_i| of the whole map y → standardised value up to a term that is the same for every ε
+ * (−n·log range): −Σ log(z_i + ε) − n·log sd. The Jacobian makes likelihoods of different warps comparable
+ * (Box & Cox 1964; Snelson et al. 2004, eq. 6).
+ */
+export function warpLosses(losses: readonly number[], eps: number): { y: Float64Array; logJacobian: number } {
+  const n = losses.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of losses) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const range = hi - lo > 0 && Number.isFinite(hi - lo) ? hi - lo : 1;
+  const y = new Float64Array(n);
+  let logJacobian = 0;
+  for (let i = 0; i < n; i++) {
+    const z = ((losses[i] ?? lo) - lo) / range;
+    if (Number.isFinite(eps)) {
+      y[i] = Math.log(z + eps);
+      logJacobian -= y[i] ?? 0;
+    } else {
+      y[i] = z;
+    }
+  }
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i] ?? 0;
+  mean /= Math.max(1, n);
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += ((y[i] ?? 0) - mean) ** 2;
+  const sd = Math.sqrt(variance / Math.max(1, n));
+  const scale = sd > 1e-12 ? 1 / sd : 0;
+  for (let i = 0; i < n; i++) y[i] = ((y[i] ?? 0) - mean) * scale;
+  if (sd > 1e-12) logJacobian -= n * Math.log(sd);
+  return { y, logJacobian };
+}
+
+/** At most this many observations (the best half plus the most recent, as `selectObservations`) choose the warp. */
+export const warpSelectionCap = 50;
+
+/**
+ * The `auto` warp: for each ε in {Infinity (no warp)} ∪ `autoLogOffsets`, fits the GP hyperparameters (MAP,
+ * `fitBudget` for that size) to the warped losses and scores the warp by −(negative log posterior) +
+ * log-Jacobian, i.e. the warped GP's (penalised) log marginal likelihood of the *raw* losses (Snelson,
+ * Rasmussen & Ghahramani 2004, "Warped Gaussian Processes", NeurIPS; here the warp family is a one-parameter
+ * grid rather than a learnt tanh sum). Unlike the i.i.d. Box–Cox fit (`autoLogOffset`), this accounts for the
+ * spatial correlation: a warp under which the losses look like a smooth function wins. To bound the cost, the
+ * choice is made on at most `warpSelectionCap` observations (`rows` picks them from `x`/`losses`); ties keep the
+ * earlier ε (no warp first). Every fit uses the same forked stream, so the choice depends only on the data.
+ */
+export function selectWarpByEvidence(
+  x: Float64Array,
+  losses: readonly number[],
+  dims: number,
+  rng: Rng,
+): { eps: number; fit: GpFit; subsampled: boolean } {
+  const rows = selectObservations(losses, warpSelectionCap);
+  const m = rows.length;
+  const xs = new Float64Array(m * dims);
+  rows.forEach((i, r) => xs.set(x.subarray(i * dims, (i + 1) * dims), r * dims));
+  const sub = rows.map((i) => losses[i] ?? 0);
+  const budget = fitBudget(m, dims);
+  let best: { eps: number; fit: GpFit; score: number } | undefined;
+  for (const eps of [Infinity, ...autoLogOffsets]) {
+    const warped = warpLosses(sub, eps);
+    const fit = fitHyperparameters({ x: xs, y: warped.y, n: m, dims }, { ...budget, rng: rng.fork('gp-fit') });
+    const score = -fit.negativeLogPosterior + warped.logJacobian;
+    // The first (no warp) is kept even if its score is not finite, so there always is a choice.
+    if (!best || score > best.score) best = { eps, fit, score };
+  }
+  const chosen = best as { eps: number; fit: GpFit };
+  return { eps: chosen.eps, fit: chosen.fit, subsampled: m < losses.length };
 }
 
 interface Stored {
@@ -265,11 +347,18 @@ export const createGpSampler: SamplerFactory = (space: SearchSpace, options, see
         x.set(o.point, row * dims);
         losses.push(o.loss ?? worst);
       });
-      const y = transformLosses(losses, settings.outputTransform);
+      let y: Float64Array;
+      let fit: GpFit | undefined;
+      if (settings.outputTransform === 'auto') {
+        const choice = selectWarpByEvidence(x, losses, dims, request.rng);
+        y = warpLosses(losses, choice.eps).y;
+        // Below the cap the winning fit is already the fit to all the data.
+        if (!choice.subsampled) fit = choice.fit;
+      } else {
+        y = transformLosses(losses, settings.outputTransform);
+      }
       const data: GpData = { x, y, n, dims };
-
-      const budget = fitBudget(n, dims);
-      const fit = fitHyperparameters(data, { ...budget, rng: request.rng.fork('gp-fit') });
+      fit ??= fitHyperparameters(data, { ...fitBudget(n, dims), rng: request.rng.fork('gp-fit') });
       const base = createPosterior(data, fit.hyperparameters);
       if (!base) return startupAsk(request, 'fallback (GP covariance not positive definite)');
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { autoLogOffset, createGpSampler, fitBudget, gpSamplerDefaults, parseGpSamplerOptions, selectObservations, transformLosses } from '../../../../src/engine/samplers/gp/gpSampler';
+import {
+  autoLogOffset,
+  createGpSampler,
+  fitBudget,
+  gpSamplerDefaults,
+  parseGpSamplerOptions,
+  selectObservations,
+  selectWarpByEvidence,
+  transformLosses,
+  warpLosses,
+  warpSelectionCap,
+} from '../../../../src/engine/samplers/gp/gpSampler';
+import { createRng } from '../../../../src/engine/util/rng';
 import { createSampler } from '../../../../src/engine/samplers/registry';
 import type { Sampler } from '../../../../src/engine/samplers/sampler';
 import { createSobolSampler } from '../../../../src/engine/samplers/sobol';
@@ -30,6 +42,7 @@ describe('gp sampler options', () => {
   it('rejects bad values with the option name, through the registry too', () => {
     expect(parseGpSamplerOptions({ nStartupTrials: 0 })).toEqual({ ok: false, error: expect.stringContaining('n_startup_trials') });
     expect(parseGpSamplerOptions({ nCandidates: 2.5 }).ok).toBe(false);
+    expect(parseGpSamplerOptions({ outputTransform: 'boxcox' })).toEqual({ ok: true, value: { ...gpSamplerDefaults, outputTransform: 'boxcox' } });
     expect(parseGpSamplerOptions({ outputTransform: 'sqrt' })).toEqual({ ok: false, error: expect.stringContaining('output_transform') });
     const bad = createSampler('gp', mixedSpace, { maxObservations: 3 }, 1);
     expect(bad).toEqual({ ok: false, error: expect.stringContaining('max_observations') });
@@ -39,6 +52,31 @@ describe('gp sampler options', () => {
 });
 
 describe('gp sampler helpers', () => {
+  it('auto-warps by the GP evidence: a log for a loss spanning decades, none for a rippled bowl', () => {
+    const dims = 2;
+    const pts: number[][] = [];
+    for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) pts.push([(i + 0.5) / 7, (j + 0.37 * i + 0.5) % 7 / 7]);
+    const x = Float64Array.from(pts.flat());
+    // Rosenbrock on [-2, 2]²: a smooth function of its log, orders of magnitude between valley and corners.
+    const rosen = pts.map(([a = 0, b = 0]) => {
+      const u = 4 * a - 2;
+      const v = 4 * b - 2;
+      return 100 * (v - u * u) ** 2 + (1 - u) ** 2;
+    });
+    expect(Number.isFinite(selectWarpByEvidence(x, rosen, dims, createRng(1)).eps)).toBe(true);
+    // A plain quadratic bowl is smoothest unwarped (a log would put a kink at its minimum).
+    const bowl = pts.map(([a = 0, b = 0]) => (a - 0.3) ** 2 + (b - 0.6) ** 2 + 1);
+    const bowlChoice = selectWarpByEvidence(x, bowl, dims, createRng(1));
+    expect(bowlChoice.eps).toBeGreaterThanOrEqual(1);
+    expect(bowlChoice.subsampled).toBe(false);
+    // Deterministic for the same stream, and the Jacobian makes the no-warp score z-scoring invariant.
+    expect(selectWarpByEvidence(x, bowl, dims, createRng(1)).eps).toBe(bowlChoice.eps);
+    expect(selectWarpByEvidence(x, bowl.map((v) => 3 * v + 5), dims, createRng(1)).eps).toBe(bowlChoice.eps);
+    const w = warpLosses([1, 2, 4], Infinity);
+    expect(w.y.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
+    expect(warpSelectionCap).toBeGreaterThanOrEqual(20);
+  });
+
   it('standardises, log-warps and rank-warps losses', () => {
     const z = transformLosses([1, 2, 3, 1000], 'standardize');
     expect(z.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
