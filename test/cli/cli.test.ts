@@ -3,9 +3,10 @@
  * real signals. `npm test` builds dist first; a missing bundle is built here for a lone `vitest run`.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAPER_NAME } from '../../src/engine/runner/processTree';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
 
@@ -77,6 +78,21 @@ async function trialPids(store: string, study: string): Promise<number[]> {
     }
   }
   return pids;
+}
+
+/** The pid of the reaper (processTree.ts) a study process started: its child whose command line names it. */
+function reaperOf(parent: number): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(REAPER_NAME)) return Number(name);
+    } catch {
+      // gone
+    }
+  }
+  return -1;
 }
 
 async function twoTrialsReporting(store: string, study: string): Promise<void> {
@@ -180,10 +196,12 @@ describe('rung CLI', () => {
     expect(show.stdout).toMatch(/\(stopped: userStopped\)/);
   });
 
-  it('Ctrl-C (SIGINT) stops gracefully; after a crash (SIGKILL) resume reaps orphans and re-runs unfinished trials', async () => {
+  it('Ctrl-C (SIGINT) stops gracefully; a SIGKILLed study leaves no trial running (its reaper ends them); orphans that outlived the reaper too are ended by the next resume', async () => {
     const dir = tempDir();
     const file = hangingStudy(dir, 'crash');
     const store = path.join(dir, '.rung');
+    const events = (): string => readFileSync(path.join(store, 'crash', 'events.jsonl'), 'utf8');
+    const relaunches = (): number => (events().match(/"resume":true/g) ?? []).length;
 
     const first = rungInBackground(['run', file], dir);
     await twoTrialsReporting(store, 'crash');
@@ -193,18 +211,30 @@ describe('rung CLI', () => {
     await waitFor(() => firstPids.every((p) => !isAlive(p)), 5_000, 'trial processes gone after SIGINT');
     expect(first.output()).toMatch(/stopping the study/);
 
-    // Resume, then crash the study process itself: its trials are orphaned.
+    // Resume, then crash the study process itself (SIGKILL runs no exit hook): the reaper it started ends
+    // its trials — leaders and the grandchildren they forked, which ignore SIGTERM — within its grace.
     const second = rungInBackground(['resume', 'crash'], dir);
     await waitFor(() => /resuming study crash: 0 finished trials kept, 2 unfinished to re-run/.test(second.output()), 15_000, 'resume message');
-    await waitFor(() => {
-      const text = readFileSync(path.join(store, 'crash', 'events.jsonl'), 'utf8');
-      return (text.match(/"resume":true/g) ?? []).length >= 2;
-    }, 15_000, 'relaunch');
+    await waitFor(() => relaunches() >= 2, 15_000, 'relaunch');
+    await new Promise((r) => setTimeout(r, 300));
+    const secondPids = (await trialPids(store, 'crash')).filter(isAlive);
+    expect(secondPids.length).toBeGreaterThanOrEqual(2);
+    const secondReaper = reaperOf(second.child.pid ?? -1);
+    expect(secondReaper).toBeGreaterThan(0);
+    second.child.kill('SIGKILL');
+    await second.exited;
+    await waitFor(() => secondPids.every((p) => !isAlive(p)), 15_000, 'the reaper ended the trials of the killed study');
+    await waitFor(() => !isAlive(secondReaper), 5_000, 'the reaper exited');
+
+    // When the reaper dies too (killed with the study, e.g. by an OOM killer), the trials are orphaned.
+    const third = rungInBackground(['resume', 'crash'], dir);
+    await waitFor(() => relaunches() >= 4, 15_000, 'second relaunch');
     await new Promise((r) => setTimeout(r, 300));
     const orphans = (await trialPids(store, 'crash')).filter(isAlive);
     expect(orphans.length).toBeGreaterThanOrEqual(2);
-    second.child.kill('SIGKILL');
-    await second.exited;
+    process.kill(reaperOf(third.child.pid ?? -1), 'SIGKILL');
+    third.child.kill('SIGKILL');
+    await third.exited;
     expect(orphans.some(isAlive)).toBe(true);
     // A leader often dies on its own once its runner is gone (a write to the dead pipe), leaving the
     // workers it forked behind: kill one leader so only its grandchild keeps the group alive.
@@ -217,17 +247,17 @@ describe('rung CLI', () => {
     expect(isAlive(orphanedWorker)).toBe(true);
 
     // The next resume takes over the stale lock, ends the orphans and runs the trials again.
-    const third = rungInBackground(['resume', 'crash'], dir);
-    await waitFor(() => /ending \d+ trial process group\(s\) left running/.test(third.output()), 15_000, 'orphan reaping');
+    const fourth = rungInBackground(['resume', 'crash'], dir);
+    await waitFor(() => /ending \d+ trial process group\(s\) left running/.test(fourth.output()), 15_000, 'orphan reaping');
     await waitFor(() => orphans.every((p) => !isAlive(p)), 5_000, 'orphans gone');
     expect(isAlive(orphanedWorker)).toBe(false);
-    third.child.kill('SIGINT');
-    expect(await third.exited).toBe(0);
-    const { events } = await readStudyEvents(store, 'crash');
-    expect(events.some((e) => e.event.type === 'trial.ended' && e.event.status === 'lost')).toBe(true);
-    const all = await trialPids(store, 'crash');
-    await waitFor(() => all.every((p) => !isAlive(p)), 5_000, 'everything gone');
-  });
+    fourth.child.kill('SIGINT');
+    expect(await fourth.exited).toBe(0);
+    const { events: all } = await readStudyEvents(store, 'crash');
+    expect(all.some((e) => e.event.type === 'trial.ended' && e.event.status === 'lost')).toBe(true);
+    const pids = await trialPids(store, 'crash');
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'everything gone');
+  }, 90_000);
 
   it.skipIf(!existsSync(debianPython) || spawnSync(debianPython, ['-c', 'import sklearn']).status !== 0)(
     'runs the scikit-learn digits example with --python and reproduces its best trial',

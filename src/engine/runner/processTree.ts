@@ -6,6 +6,8 @@
  * or a Job Object instead of the functions here.
  */
 
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Poll intervals while waiting for a group to disappear: start fast, back off to a cap. */
@@ -132,12 +134,66 @@ function killLiveGroupsSync(): void {
 }
 
 /**
- * Registers a group to be SIGKILLed if this Node process exits while it is alive. A detached group
- * would otherwise outlive us; the orderly path is still `Launcher.dispose()` (graceful, awaited).
- * Note that `exit` does not run on an unhandled fatal signal: CLIs install SIGINT/SIGTERM handlers.
+ * The reaper: a tiny `/bin/sh` loop, in its own session, that outlives this Node process. We tell it on its
+ * stdin which groups are live (`+pgid` / `-pgid` lines). When its stdin reaches end of file — this process
+ * exited, however it died: the kernel closes the pipe even after SIGKILL, which runs no `exit` hook and which
+ * Node cannot ask to be told of (no PR_SET_PDEATHSIG) — it sends SIGTERM to the groups still listed, waits
+ * `REAPER_GRACE_S` seconds and sends SIGKILL. So a `rung run` killed with `kill -9`, or an extension host that
+ * VS Code killed, leaves no trial running. Its own session keeps a terminal's Ctrl-C from killing it.
+ */
+const REAPER_GRACE_S = 3;
+const REAPER_SCRIPT = [
+  'g=" "',
+  'while IFS= read -r l; do',
+  '  case "$l" in',
+  '    +*) g="$g${l#+} " ;;',
+  '    -*) n="${l#-}"; case "$g" in *" $n "*) g="${g%% $n *} ${g#* $n }" ;; esac ;;',
+  '  esac',
+  'done',
+  'case "$g" in *[0-9]*) ;; *) exit 0 ;; esac',
+  'for p in $g; do kill -TERM -"$p" 2>/dev/null; done',
+  `sleep ${REAPER_GRACE_S}`,
+  'for p in $g; do kill -KILL -"$p" 2>/dev/null; done',
+].join('\n');
+/** Marks the reaper in `ps`/`/proc/<pid>/cmdline` (it is the script's `$0`). */
+export const REAPER_NAME = 'rung-reaper';
+let reaper: ChildProcess | undefined;
+let reaperFailed = false;
+
+/** Tells the reaper one line, starting it first if needed; without a reaper (Windows, no /bin/sh) nothing. */
+function tellReaper(line: string): void {
+  if (process.platform === 'win32' || reaperFailed) return;
+  if (!reaper) {
+    try {
+      reaper = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    } catch {
+      reaperFailed = true;
+      return;
+    }
+    reaper.on('error', () => {
+      reaperFailed = true;
+      reaper = undefined;
+    });
+    reaper.on('exit', () => {
+      reaper = undefined;
+    });
+    // A write after the reaper died (killed by hand) must not crash the study: it is a safety net only.
+    reaper.stdin?.on('error', () => undefined);
+    // Neither the reaper nor its pipe may keep this process alive.
+    reaper.unref();
+    (reaper.stdin as { unref?: () => void } | null)?.unref?.();
+  }
+  reaper.stdin?.write(`${line}\n`);
+}
+
+/**
+ * Registers a group to be ended if this Node process exits while it is alive: SIGKILLed by the `exit`
+ * hook, and by the reaper (above) when the process dies without running it. A detached group would
+ * otherwise outlive us; the orderly path is still `Launcher.dispose()` (graceful, awaited).
  */
 export function trackGroup(pgid: number): void {
   liveGroups.add(pgid);
+  tellReaper(`+${pgid}`);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', killLiveGroupsSync);
@@ -146,7 +202,7 @@ export function trackGroup(pgid: number): void {
 
 /** Removes a group registered by {@link trackGroup} (it is gone). */
 export function untrackGroup(pgid: number): void {
-  liveGroups.delete(pgid);
+  if (liveGroups.delete(pgid)) tellReaper(`-${pgid}`);
   knownMembers.delete(pgid);
 }
 
