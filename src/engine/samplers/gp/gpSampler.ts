@@ -78,6 +78,17 @@ const transforms: readonly OutputTransform[] = ['standardize', 'log', 'rank', 'a
 /** Offsets ε (in units of the loss range) among which `auto` / `boxcox` pick the shifted log (besides no warp). */
 export const autoLogOffsets: readonly number[] = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3];
 
+/** Smallest and largest loss (Infinity / -Infinity for none). */
+function extent(losses: readonly number[]): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of losses) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return { lo, hi };
+}
+
 /**
  * The offset of the `auto` warp: with z = (y − min)/range ∈ [0, 1], the family T_ε(z) = log(z + ε) (ε = ∞ being
  * no warp) is a two-parameter Box–Cox transform with λ = 0 (Box & Cox 1964). Each ε is scored by the profile
@@ -88,12 +99,7 @@ export const autoLogOffsets: readonly number[] = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0
  */
 export function autoLogOffset(losses: readonly number[]): number {
   const n = losses.length;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of losses) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  const { lo, hi } = extent(losses);
   if (n < 3 || !(hi - lo > 0) || !Number.isFinite(hi - lo)) return Infinity;
   const z = losses.map((v) => (v - lo) / (hi - lo));
   const logVariance = (values: readonly number[]): number => {
@@ -159,21 +165,11 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
   if (transform === 'auto' || transform === 'boxcox') {
     const eps = autoLogOffset(losses);
     if (Number.isFinite(eps)) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of losses) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+      const { lo, hi } = extent(losses);
       for (let i = 0; i < n; i++) y[i] = Math.log(((losses[i] ?? lo) - lo) / (hi - lo) + eps);
     }
   } else if (transform === 'log') {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of losses) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
+    const { lo, hi } = extent(losses);
     const delta = Math.max(0.3 * (hi - lo), 1e-12 * Math.max(1, Math.abs(lo)), Number.MIN_VALUE);
     for (let i = 0; i < n; i++) y[i] = Math.log((losses[i] ?? lo) - lo + delta);
   } else if (transform === 'rank') {
@@ -206,12 +202,7 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
  */
 export function warpLosses(losses: readonly number[], eps: number): { y: Float64Array; logJacobian: number } {
   const n = losses.length;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of losses) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  const { lo, hi } = extent(losses);
   const range = hi - lo > 0 && Number.isFinite(hi - lo) ? hi - lo : 1;
   const y = new Float64Array(n);
   let logJacobian = 0;
