@@ -16,7 +16,7 @@
  * - Outputs: `output_transform` `auto` (default: the shifted log log((y − min)/range + ε) or no warp, whichever
  *   the *GP itself* finds most likely — each candidate warp is fitted and scored by its MAP log marginal
  *   likelihood plus the warp's log-Jacobian, the warped-GP criterion of Snelson, Rasmussen & Ghahramani 2004;
- *   see `selectWarpByEvidence`), `boxcox` (the pre-0.2 `auto`: the same family, ε chosen by a Box–Cox-style
+ *   see `selectWarpByEvidence`), `boxcox` (the earlier `auto`: the same family, ε chosen by a Box–Cox-style
  *   likelihood of an i.i.d. normal model of the warped losses, as HEBO (Cowen-Rivers et al. 2022) warps its
  *   objective; see `autoLogOffset`. An i.i.d. model ignores that nearby points are correlated, so on a
  *   multimodal objective it picks the strongest log, which magnifies the ripples near the optimum and makes the
