@@ -126,6 +126,16 @@ export function activate(context: vscode.ExtensionContext): RungServices {
   register(commandIds.refreshStudies, () => refreshStudiesCommand(services));
   const dashboards = new DashboardPanels(services);
   register(commandIds.openDashboard, (arg) => openDashboardCommand(services, dashboards, arg));
+  // Dashboard tabs open when the window reloads come back connected to their study.
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(viewIds.dashboard, {
+      deserializeWebviewPanel: (panel, state: unknown) =>
+        dashboards.restore(panel, state).catch((e: unknown) => {
+          log.error(`dashboard restore: ${e instanceof Error ? e.message : String(e)}`);
+          panel.dispose();
+        }),
+    }),
+  );
 
   const offLive = registry.onLiveEvent.on(({ entry, event }) => {
     // Notifications and auto-opened terminals are for studies this window runs, not for CLI runs.

@@ -3,7 +3,8 @@
  * val_loss depends on lr, so badly drawn trials are pruned at the first rungs) is started from the palette;
  * while it runs, "Rung: Open Dashboard" from the palette opens a webview tab "Rung: dash" whose page
  * (inside VS Code's two webview iframes) fills with the study, grows as trials report and end, and shows
- * a pruned trial's reason in the scheduler's words ("trial N stopped at rung R (epoch E): ...").
+ * a pruned trial's reason in the scheduler's words ("trial N stopped at rung R (epoch E): ..."); after a
+ * window reload the tab comes back and shows the study again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -104,5 +105,13 @@ describe('the dashboard webview', () => {
     const prunedRow = frame.locator(`#table [data-trial-id="${prunedIds[0]}"]`).first();
     expect(await prunedRow.innerText()).toMatch(/pruned/);
     await s.snap('dashboard-finished');
+
+    // A window reload brings the tab back connected to its study (the panel serializer): it fills again.
+    await vsc.runCommand(s.page, 'Developer: Reload Window');
+    const restored = await vsc.webviewFrame(s.page, 'Rung: dash', { timeoutMs: 90_000 });
+    await until('the restored tab to show every trial', async () => ((await restored.locator('#table [data-trial-id]').count()) === trialCount ? true : null), {
+      timeoutMs: 60_000,
+    });
+    await s.snap('dashboard-restored');
   });
 });

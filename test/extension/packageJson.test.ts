@@ -62,6 +62,8 @@ describe('package.json contributes', () => {
     expect(events.some((e) => e.startsWith('workspaceContains'))).toBe(false);
     expect(events).toContain(`onView:${viewIds.studies}`);
     for (const id of ids) expect(events).toContain(`onCommand:${id}`);
+    // Dashboard tabs left open are restored after a window reload (the panel serializer in extension.ts).
+    expect(events).toContain(`onWebviewPanel:${viewIds.dashboard}`);
   });
 
   it('declares the studies view in its own activity-bar container', () => {

@@ -19,6 +19,8 @@ const distWebview = path.resolve(__dirname, '../../dist/webview');
 /** Where the page tests save their screenshots for review. */
 export const artifactsDir = path.resolve(__dirname, '../webview/artifacts');
 export type { Browser };
+/** The registry key the test pages are served with (the page keeps it in its webview state). */
+export const testStudyKey = '/tmp/store::test-study';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
@@ -83,6 +85,7 @@ export async function openDashboardPage(options: OpenOptions = {}): Promise<Dash
           styleUri: `${origin}/dashboard.css`,
           codiconUri: `${origin}/codicon.css`,
           title: 'test-study',
+          studyKey: testStudyKey,
           preludeScript: prelude,
         })
           .replace('<html lang="en">', `<html lang="en" class="vscode-${theme === 'high-contrast' ? 'high-contrast' : theme}">`)

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_PROTOCOL_VERSION } from '../../src/shared/dashboardProtocol';
 import { generateStudy } from '../fixtures/views/generatedStudy';
-import { openDashboardPage, type DashboardPage } from '../helpers/webviewPage';
+import { openDashboardPage, testStudyKey, type DashboardPage } from '../helpers/webviewPage';
 
 describe('dashboard page', () => {
   let dash: DashboardPage;
@@ -20,6 +20,11 @@ describe('dashboard page', () => {
     await dash.send('study/snapshot', { rev: 1, header: study.header, trials: study.trials, decisions: study.decisions });
     await dash.page.waitForTimeout(200);
     expect(await dash.problems()).toEqual([]);
+  });
+
+  it('keeps its study key in the webview state, which VS Code hands to the panel serializer after a reload', async () => {
+    const state = (await dash.page.evaluate(() => (window as unknown as { __rungState?: unknown }).__rungState)) as { studyKey?: unknown } | undefined;
+    expect(state?.studyKey).toBe(testStudyKey);
   });
 
   it('asks for a resync when a patch does not follow its revision', async () => {

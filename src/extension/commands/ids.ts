@@ -20,4 +20,6 @@ export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 export const viewIds = {
   container: 'rung',
   studies: 'rung.studies',
+  /** The dashboard's webview panel type (also the id its panel serializer restores tabs under). */
+  dashboard: 'rung.dashboard',
 } as const;

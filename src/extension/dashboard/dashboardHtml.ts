@@ -16,6 +16,11 @@ export interface DashboardHtmlInput {
   readonly codiconUri: string;
   /** Title shown in the page (the study's name). */
   readonly title: string;
+  /**
+   * The study's registry key. The page keeps it in its webview state, which VS Code hands back after a
+   * window reload, so the extension's panel serializer knows which study a restored tab shows.
+   */
+  readonly studyKey?: string;
   /** Extra script to run first with the nonce (tests install their host stand-in here). */
   readonly preludeScript?: string;
 }
@@ -43,7 +48,7 @@ export function dashboardHtml(input: DashboardHtmlInput): string {
 <title>${escapeHtml(input.title)}</title>
 </head>
 <body>
-<div id="app" data-study="${escapeHtml(input.title)}"></div>
+<div id="app" data-study="${escapeHtml(input.title)}"${input.studyKey !== undefined ? ` data-study-key="${escapeHtml(input.studyKey)}"` : ''}></div>
 ${prelude}<script type="module" nonce="${input.nonce}" src="${input.scriptUri}"></script>
 </body>
 </html>`;

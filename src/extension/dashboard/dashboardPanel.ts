@@ -11,14 +11,13 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostEnvelope, WebviewEnvelope } from '../../shared/dashboardProtocol';
 import { copyTrialCommandCommand, rerunTrial, showTrialOutputCommand, stopTrialCommand } from '../commands/studyCommands';
+import { viewIds } from '../commands/ids';
 import type { RungServices } from '../services';
 import type { StudyEntry } from '../studies/studyRegistry';
 import { dashboardHtml, makeNonce } from './dashboardHtml';
 import { describeRejected, parseWebviewMessage } from './guards';
 import { DashboardPublisher } from './publisher';
 
-/** The webview panel type (also the id a serializer would restore). */
-export const dashboardViewType = 'rung.dashboard';
 
 interface OpenPanel {
   readonly panel: vscode.WebviewPanel;
@@ -59,18 +58,48 @@ export class DashboardPanels implements vscode.Disposable {
       if (options.trialId !== undefined) existing.publisher.select(options.trialId);
       return;
     }
-    const webviewRoot = vscode.Uri.file(path.join(this.s.context.extensionPath, 'dist', 'webview'));
     const panel = vscode.window.createWebviewPanel(
-      dashboardViewType,
+      viewIds.dashboard,
       `Rung: ${entry.name}`,
       { viewColumn: options.column ?? vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
-      {
-        enableScripts: true,
-        localResourceRoots: [webviewRoot],
-        retainContextWhenHidden: false,
-        enableFindWidget: true,
-      },
+      { ...this.#webviewOptions(), retainContextWhenHidden: false, enableFindWidget: true },
     );
+    this.#attach(panel, entry, options);
+  }
+
+  /**
+   * Reconnects a dashboard tab VS Code restored after a window reload (the panel serializer registered in
+   * extension.ts). `state` is the page's webview state, which names the study (`studyKey`, see host.ts);
+   * a tab whose study is no longer in any store is closed.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const key = typeof state === 'object' && state !== null ? (state as { studyKey?: unknown }).studyKey : undefined;
+    let entry = typeof key === 'string' ? this.s.registry.get(key) : undefined;
+    if (!entry && typeof key === 'string') {
+      // At activation the stores may not have been read yet.
+      await this.s.registry.refresh();
+      entry = this.s.registry.get(key);
+    }
+    if (!entry || this.#open.has(entry.key)) {
+      this.s.log.info(`dashboard: a restored tab was closed (${entry ? 'already open' : `study ${String(key)} not found`})`);
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.#webviewOptions();
+    this.#attach(panel, entry, {});
+  }
+
+  #webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [this.#webviewRoot()] };
+  }
+
+  #webviewRoot(): vscode.Uri {
+    return vscode.Uri.file(path.join(this.s.context.extensionPath, 'dist', 'webview'));
+  }
+
+  /** Wires a panel (new or restored) to its study: publisher, page messages, visibility, HTML. */
+  #attach(panel: vscode.WebviewPanel, entry: StudyEntry, options: ShowDashboardOptions): void {
+    const webviewRoot = this.#webviewRoot();
     panel.iconPath = vscode.Uri.file(path.join(this.s.context.extensionPath, 'media', 'rung.svg'));
     const webview = panel.webview;
     const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, name)).toString();
@@ -112,6 +141,7 @@ export class DashboardPanels implements vscode.Disposable {
       styleUri: asset('dashboard.css'),
       codiconUri: asset('codicon.css'),
       title: entry.name,
+      studyKey: key,
     });
   }
 
