@@ -219,11 +219,16 @@ function g(v, digits = 3) {
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : Number(v.toPrecision(digits)).toString();
 }
-/** Median by rank of values that may be Infinity (a seed that never reached a target): "—" when it is. */
-function rankMedian(values) {
+/** Median by rank of values that may be Infinity (a seed that never reached a target); NaN for none. */
+function rankMedianValue(values) {
   const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return '—';
-  const mid = v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  if (v.length === 0) return Number.NaN;
+  return v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+/** `rankMedianValue` for the report: "—" for none, "not reached" when it is Infinity. */
+function rankMedian(values) {
+  const mid = rankMedianValue(values);
+  if (Number.isNaN(mid)) return '—';
   return Number.isFinite(mid) ? g(mid) : 'not reached';
 }
 const withIqr = (values) => (median(values) === null ? '—' : `${g(median(values))} [${g(quantile(values, 0.25))}, ${g(quantile(values, 0.75))}]`);
@@ -315,8 +320,7 @@ for (const problem of mfProblems) {
     // Per seed: the cumulative epochs at the first event whose incumbent reaches the target (∞ if never).
     const epochs = runs.map((r) => (r.budget_curve ?? []).find(([, best]) => best !== null && best <= target)?.[0] ?? Infinity);
     const reached = epochs.filter((e) => e !== Infinity).length;
-    const sorted = [...epochs].sort((a, b) => a - b);
-    const mid = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
+    const mid = rankMedianValue(epochs);
     mfRows.push([
       problem,
       name,

@@ -27,19 +27,17 @@ export function connectHost(onMessage: (message: HostEnvelope) => void): HostApi
     }
   });
   let uiState: Record<string, unknown> = { ...((api.getState() as Record<string, unknown> | undefined) ?? {}) };
+  const setUiState = (key: string, value: unknown): void => {
+    uiState = { ...uiState, [key]: value };
+    api.setState(uiState);
+  };
   // Which study this tab shows, kept in the webview state: after a window reload VS Code passes that state
   // to the extension's panel serializer, which reconnects the restored tab to its study.
   const studyKey = document.getElementById('app')?.dataset['studyKey'];
-  if (studyKey !== undefined && uiState['studyKey'] !== studyKey) {
-    uiState = { ...uiState, studyKey };
-    api.setState(uiState);
-  }
+  if (studyKey !== undefined && uiState['studyKey'] !== studyKey) setUiState('studyKey', studyKey);
   return {
     post: (type, payload) => api.postMessage({ type, payload }),
     getUiState: <T>(key: string) => uiState[key] as T | undefined,
-    setUiState: (key, value) => {
-      uiState = { ...uiState, [key]: value };
-      api.setState(uiState);
-    },
+    setUiState,
   };
 }

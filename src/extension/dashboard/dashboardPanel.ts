@@ -18,7 +18,6 @@ import { dashboardHtml, makeNonce } from './dashboardHtml';
 import { describeRejected, parseWebviewMessage } from './guards';
 import { DashboardPublisher } from './publisher';
 
-
 interface OpenPanel {
   readonly panel: vscode.WebviewPanel;
   readonly publisher: DashboardPublisher;

@@ -164,10 +164,7 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
   if (n === 0) return y;
   if (transform === 'auto' || transform === 'boxcox') {
     const eps = autoLogOffset(losses);
-    if (Number.isFinite(eps)) {
-      const { lo, hi } = extent(losses);
-      for (let i = 0; i < n; i++) y[i] = Math.log(((losses[i] ?? lo) - lo) / (hi - lo) + eps);
-    }
+    if (Number.isFinite(eps)) return warpLosses(losses, eps).y;
   } else if (transform === 'log') {
     const { lo, hi } = extent(losses);
     const delta = Math.max(0.3 * (hi - lo), 1e-12 * Math.max(1, Math.abs(lo)), Number.MIN_VALUE);
@@ -183,15 +180,22 @@ export function transformLosses(losses: readonly number[], transform: OutputTran
       start = end + 1;
     }
   }
+  standardizeInPlace(y);
+  return y;
+}
+
+/** Z-scores `y` in place (a constant vector becomes all zeros) and returns the standard deviation it divided by. */
+function standardizeInPlace(y: Float64Array): number {
+  const n = y.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i] ?? 0;
-  mean /= n;
+  mean /= Math.max(1, n);
   let variance = 0;
   for (let i = 0; i < n; i++) variance += ((y[i] ?? 0) - mean) ** 2;
-  const sd = Math.sqrt(variance / n);
+  const sd = Math.sqrt(variance / Math.max(1, n));
   const scale = sd > 1e-12 ? 1 / sd : 0;
   for (let i = 0; i < n; i++) y[i] = ((y[i] ?? 0) - mean) * scale;
-  return y;
+  return sd;
 }
 
 /**
@@ -215,14 +219,7 @@ export function warpLosses(losses: readonly number[], eps: number): { y: Float64
       y[i] = z;
     }
   }
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i] ?? 0;
-  mean /= Math.max(1, n);
-  let variance = 0;
-  for (let i = 0; i < n; i++) variance += ((y[i] ?? 0) - mean) ** 2;
-  const sd = Math.sqrt(variance / Math.max(1, n));
-  const scale = sd > 1e-12 ? 1 / sd : 0;
-  for (let i = 0; i < n; i++) y[i] = ((y[i] ?? 0) - mean) * scale;
+  const sd = standardizeInPlace(y);
   if (sd > 1e-12) logJacobian -= n * Math.log(sd);
   return { y, logJacobian };
 }
