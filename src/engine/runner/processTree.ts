@@ -160,30 +160,37 @@ export const REAPER_NAME = 'rung-reaper';
 let reaper: ChildProcess | undefined;
 let reaperFailed = false;
 
-/** Tells the reaper one line, starting it first if needed; without a reaper (Windows, no /bin/sh) nothing. */
+/**
+ * Tells the reaper one change of `liveGroups` (already made). Without a reaper running — the first group, or
+ * the reaper was killed — it starts one and tells it every live group instead, so a new reaper never misses a
+ * group an earlier one knew. Nothing on Windows or without /bin/sh.
+ */
 function tellReaper(line: string): void {
   if (process.platform === 'win32' || reaperFailed) return;
-  if (!reaper) {
-    try {
-      reaper = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-    } catch {
-      reaperFailed = true;
-      return;
-    }
-    reaper.on('error', () => {
-      reaperFailed = true;
-      reaper = undefined;
-    });
-    reaper.on('exit', () => {
-      reaper = undefined;
-    });
-    // A write after the reaper died (killed by hand) must not crash the study: it is a safety net only.
-    reaper.stdin?.on('error', () => undefined);
-    // Neither the reaper nor its pipe may keep this process alive.
-    reaper.unref();
-    (reaper.stdin as { unref?: () => void } | null)?.unref?.();
+  if (reaper) {
+    reaper.stdin?.write(`${line}\n`);
+    return;
   }
-  reaper.stdin?.write(`${line}\n`);
+  if (liveGroups.size === 0) return;
+  try {
+    reaper = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  } catch {
+    reaperFailed = true;
+    return;
+  }
+  reaper.on('error', () => {
+    reaperFailed = true;
+    reaper = undefined;
+  });
+  reaper.on('exit', () => {
+    reaper = undefined;
+  });
+  // A write after the reaper died (killed by hand) must not crash the study: it is a safety net only.
+  reaper.stdin?.on('error', () => undefined);
+  // Neither the reaper nor its pipe may keep this process alive.
+  reaper.unref();
+  (reaper.stdin as { unref?: () => void } | null)?.unref?.();
+  reaper.stdin?.write([...liveGroups].map((pgid) => `+${pgid}\n`).join(''));
 }
 
 /**
