@@ -1,4 +1,4 @@
-// Bundles: the CLI and the extension (node, CJS; ESM-only deps such as execa and lowdb are bundled in),
+// Bundles: the CLI, the extension and its study worker (node, CJS; ESM-only deps such as execa and lowdb are bundled in),
 // the engine benchmark, and the study file's JSON Schema generated from the spec's single source of truth.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,9 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The study worker thread the extension runs each study in (createStudyRunnerInWorker finds it next to
+  // dist/extension.js through __dirname).
+  build({ ...common, entryPoints: ['src/engine/worker/studyWorker.ts'], outfile: 'dist/studyWorker.js' }),
   build({ ...common, entryPoints: ['bench/engine.ts'], outfile: 'dist/bench/engine.js' }),
   build({ ...common, entryPoints: ['bench/schedulers.ts'], outfile: 'dist/bench/schedulers.js' }),
   // The dashboard benchmark drives the built page through the page tests' harness, which finds dist/webview

@@ -3,6 +3,8 @@
  * never from deeper paths, so the engine can reorganise freely behind it.
  */
 export { createStudyRunner, type StudyRunner, type StudyRunnerOptions } from './study';
+// The same runner with the study loop in a worker thread (the extension host's; needs dist/studyWorker.js).
+export { createStudyRunnerInWorker, type WorkerStudyRunner, type WorkerStudyRunnerOptions } from './worker/workerStudyRunner';
 export { parseStudySpec, checkStudySpec, formatSpecIssue, type SpecIssue, type StudySpecCheck } from './spec/parseStudySpec';
 export { studyFileJsonSchema, STUDY_FILE, type Field, type Fields, type FieldType, type TaggedVariant } from './spec/schema';
 export type { StudySpec } from './spec/studySpec';

@@ -56,6 +56,12 @@ export interface StudyRunnerOptions {
   readonly fresh?: boolean;
   /** Informational messages (resume, seed choice, GPU assignment). */
   readonly log?: (message: string) => void;
+  /**
+   * On resume: the existing log the study was rebuilt from, called once during `start()` before the first
+   * new event. These events are in `snapshot()` but never emitted on `events`; a host that keeps its own
+   * projection of the events (the worker-thread runner) applies them first.
+   */
+  readonly replayed?: (events: readonly SequencedEvent[]) => void;
 }
 
 export interface StudyRunner {
@@ -550,33 +556,42 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     mkdirSync(options.storeRoot, { recursive: true });
     if (options.fresh) await archiveExisting(options.storeRoot, spec.name, clock.now());
     writer = await openStudyWriter(options.storeRoot, spec.name);
-    const existing = writer.lastSeq > 0 ? (await readStudyEvents(options.storeRoot, spec.name)).events : [];
-    const created = existing.find((e) => e.event.type === 'study.created')?.event;
-    const storedSeed = created?.type === 'study.created' ? created.seed : undefined;
-    if (created?.type === 'study.created') {
-      const mismatch = specMismatch(created.spec.source, options.stored.source);
-      if (mismatch) {
-        await writer.close();
-        throw new Error(
-          `study "${spec.name}" already exists in ${options.storeRoot} with a different ${mismatch}; ` +
-            `run with --fresh to start over (the old log is kept aside), or rename the study`,
-        );
+    const opened = writer;
+    let existing: SequencedEvent[];
+    let created: StudyEvent | undefined;
+    try {
+      existing = writer.lastSeq > 0 ? (await readStudyEvents(options.storeRoot, spec.name)).events : [];
+      created = existing.find((e) => e.event.type === 'study.created')?.event;
+      const storedSeed = created?.type === 'study.created' ? created.seed : undefined;
+      if (created?.type === 'study.created') {
+        const mismatch = specMismatch(created.spec.source, options.stored.source);
+        if (mismatch) {
+          throw new Error(
+            `study "${spec.name}" already exists in ${options.storeRoot} with a different ${mismatch}; ` +
+              `run with --fresh to start over (the old log is kept aside), or rename the study`,
+          );
+        }
       }
-    }
-    seed = spec.seed ?? storedSeed ?? randomInt(0, 2 ** 31 - 1);
-    studyRng = createRng(seed);
-    const samplerResult = createSampler(spec.sampler.type, spec.space, spec.sampler.options, seed);
-    if (!samplerResult.ok) throw new Error(samplerResult.error);
-    sampler = samplerResult.value;
-    const schedulerResult = createScheduler(spec.scheduler, seed);
-    if (!schedulerResult.ok) throw new Error(schedulerResult.error);
-    scheduler = schedulerResult.value;
+      seed = spec.seed ?? storedSeed ?? randomInt(0, 2 ** 31 - 1);
+      studyRng = createRng(seed);
+      const samplerResult = createSampler(spec.sampler.type, spec.space, spec.sampler.options, seed);
+      if (!samplerResult.ok) throw new Error(samplerResult.error);
+      sampler = samplerResult.value;
+      const schedulerResult = createScheduler(spec.scheduler, seed);
+      if (!schedulerResult.ok) throw new Error(schedulerResult.error);
+      scheduler = schedulerResult.value;
 
-    parallel = await resolveParallel(spec, log, (pool) => (gpuPool = pool));
+      parallel = await resolveParallel(spec, log, (pool) => (gpuPool = pool));
+    } catch (error) {
+      // Nothing was written: release the lock, so this process can start the study again once fixed.
+      await opened.close().catch(() => undefined);
+      throw error;
+    }
     if (spec.sampler.type === 'auto') log(`sampler ${describeAutoChoice(spec.space, spec.sampler.options)}`);
 
     if (created) {
       const { repairs, orphans } = replay(existing);
+      options.replayed?.(existing);
       if (orphans.length > 0) {
         log(`ending ${orphans.length} trial process group(s) left running by the previous study process`);
         await Promise.all(orphans.map((pid) => terminateGroup(pid, spec.launcher.killGraceSeconds * 1000)));

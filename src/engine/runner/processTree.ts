@@ -172,25 +172,48 @@ function tellReaper(line: string): void {
     return;
   }
   if (liveGroups.size === 0) return;
+  let child: ChildProcess;
   try {
-    reaper = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   } catch {
     reaperFailed = true;
     return;
   }
-  reaper.on('error', () => {
+  reaper = child;
+  // Only this reaper's end clears it: one closed by closeReaper may exit after a new one started.
+  child.on('error', () => {
     reaperFailed = true;
-    reaper = undefined;
+    if (reaper === child) reaper = undefined;
   });
-  reaper.on('exit', () => {
-    reaper = undefined;
+  child.on('exit', () => {
+    if (reaper === child) reaper = undefined;
   });
   // A write after the reaper died (killed by hand) must not crash the study: it is a safety net only.
-  reaper.stdin?.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
   // Neither the reaper nor its pipe may keep this process alive.
-  reaper.unref();
-  (reaper.stdin as { unref?: () => void } | null)?.unref?.();
-  reaper.stdin?.write([...liveGroups].map((pgid) => `+${pgid}\n`).join(''));
+  child.unref();
+  (child.stdin as { unref?: () => void } | null)?.unref?.();
+  child.stdin?.write([...liveGroups].map((pgid) => `+${pgid}\n`).join(''));
+}
+
+/**
+ * Ends the reaper once no group is live (its stdin closes: with nothing listed it exits at once) and waits
+ * until its exit is seen, at most `timeoutMs`. For a worker thread that ran a study and is about to be
+ * terminated: a child whose exit the thread's event loop never sees stays a zombie of the whole process.
+ * Does nothing while a group is live (the reaper still guards it); a later group starts a new reaper.
+ */
+export async function closeReaper(timeoutMs = 2000): Promise<void> {
+  const r = reaper;
+  if (!r || liveGroups.size > 0) return;
+  reaper = undefined;
+  if (r.exitCode !== null || r.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    r.once('exit', () => resolve());
+    timer = setTimeout(resolve, timeoutMs);
+    r.stdin?.end();
+  });
+  clearTimeout(timer);
 }
 
 /**

@@ -8,8 +8,9 @@
  * - A lock whose pid is dead (ESRCH), or whose content is not a lock, is stale and taken over: temp
  *   file + rename, then re-read to confirm that our token is the one that landed.
  * - A lock from another host (a shared file system) cannot be checked and counts as alive.
- * - The same pid as ours with a token we do not hold is a previous process whose pid was reused
- *   (common in containers, where the CLI is often pid 1): stale.
+ * - The same pid as ours with a token this thread does not hold: taken before this process started, it is
+ *   a previous process whose pid was reused (common in containers, where the CLI is often pid 1): stale;
+ *   taken since, another thread of this process holds it (a study worker thread): alive.
  * - Known limit: two processes taking over the *same* stale lock within microseconds can both
  *   confirm; rename has no compare-and-swap. Starting one crashed study twice at once is rare.
  */
@@ -117,10 +118,35 @@ export function isPidAlive(pid: number): boolean {
   }
 }
 
+/** When this process started, in epoch milliseconds (`process.uptime()` is the process's in every thread). */
+function processStartedAt(): number {
+  return Date.now() - process.uptime() * 1000;
+}
+
 function isAlive(lock: LockContent): boolean {
   if (lock.host !== os.hostname()) return true;
-  if (lock.pid === process.pid) return lock.token !== undefined && heldTokens.has(lock.token);
+  if (lock.pid === process.pid) {
+    if (lock.token !== undefined && heldTokens.has(lock.token)) return true;
+    // Not this thread's: another thread of this process holds it (a study worker; `heldTokens` is per
+    // thread) when it was taken after this process started; an older one is a previous process's.
+    return lock.startedAt >= processStartedAt();
+  }
   return isPidAlive(lock.pid);
+}
+
+/**
+ * Deletes the lock of `study` when this process took it at or after `takenSince` (epoch ms) and this thread
+ * does not hold it: for a host whose study worker thread ended without releasing it (terminated, crashed),
+ * so the study can be resumed from this process. Returns true when it deleted one.
+ */
+export async function releaseAbandonedLock(root: string, study: string, takenSince: number): Promise<boolean> {
+  const file = lockFile(root, study);
+  const current = await readLockContent(file);
+  if (current === 'missing' || current === 'garbage') return false;
+  if (current.host !== os.hostname() || current.pid !== process.pid || current.startedAt < takenSince) return false;
+  if (current.token !== undefined && heldTokens.has(current.token)) return false;
+  await unlink(file).catch(() => undefined);
+  return true;
 }
 
 function hold(file: string, token: string): HeldLock {
