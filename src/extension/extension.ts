@@ -205,7 +205,9 @@ async function showNotification(s: RungServices, n: StudyNotification): Promise<
 /**
  * Stops the studies this window runs, gracefully (runner.stop: SIGTERM, kill grace, study.ended in the
  * log), waiting at most a few seconds; trials still alive after that are killed by their process group
- * so none outlives the window. A resumed study re-runs what was cut short.
+ * so none outlives the window. A resumed study re-runs what was cut short. Each study runs in a worker
+ * thread: stop() is carried to it and resolves once the study ended there and the thread is gone; the
+ * pids come from the snapshot this thread keeps (and the worker's reaper ends whatever is left).
  */
 export async function deactivate(): Promise<void> {
   const registry = activeRegistry;

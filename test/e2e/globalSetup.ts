@@ -37,7 +37,7 @@ export default function setup(project: TestProject): void {
   }
   process.stdout.write(`[e2e setup] ${chromiumVersion}\n`);
 
-  for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/rung-study.schema.json']) {
+  for (const f of ['dist/extension.js', 'dist/studyWorker.js', 'dist/cli.js', 'dist/rung-study.schema.json']) {
     if (!fs.existsSync(path.join(repoRoot, f))) throw new Error(`e2e setup failed: ${f} is missing; run \`npm run build\` first`);
   }
   project.provide('codeServerDir', codeServerInstallDir);

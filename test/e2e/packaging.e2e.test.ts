@@ -55,6 +55,8 @@ describe('packaging: npm run package -> .vsix -> code-server --install-extension
       'extension/changelog.md',
       'extension/LICENSE.txt',
       'extension/dist/extension.js',
+      // The worker thread each study runs in (createStudyRunnerInWorker).
+      'extension/dist/studyWorker.js',
       'extension/dist/cli.js',
       'extension/dist/rung-study.schema.json',
       // The dashboard page: what dashboardPanel.ts loads (no source maps).
@@ -76,13 +78,15 @@ describe('packaging: npm run package -> .vsix -> code-server --install-extension
     for (const f of referenced) expect(entries, `${f} is referenced by package.json`).toContain(`extension/${f}`);
   });
 
-  it('the bundled extension needs nothing but vscode and Node built-ins at run time (no node_modules ship)', () => {
-    // The zip's dist/extension.js is the one just built into dist/ by `npm run package`.
-    const code = fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8');
-    const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? ''));
-    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    const foreign = [...required].filter((m) => m !== 'vscode' && !builtins.has(m) && !m.startsWith('./') && !m.startsWith('../'));
-    expect(foreign).toEqual([]);
+  it('the bundled extension and its study worker need nothing but vscode and Node built-ins at run time (no node_modules ship)', () => {
+    // The zip's dist/extension.js and dist/studyWorker.js are the ones just built into dist/ by `npm run package`.
+    for (const bundle of ['extension.js', 'studyWorker.js']) {
+      const code = fs.readFileSync(path.join(repoRoot, 'dist', bundle), 'utf8');
+      const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? ''));
+      const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+      const foreign = [...required].filter((m) => m !== 'vscode' && !builtins.has(m) && !m.startsWith('./') && !m.startsWith('../'));
+      expect(foreign, bundle).toEqual([]);
+    }
   });
 
   describe('installed into code-server', () => {

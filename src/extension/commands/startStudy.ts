@@ -1,12 +1,13 @@
 /**
  * "Rung: Start Study" and "Rung: Resume Study": validate a study file (problems go to the Problems view,
- * nothing starts), then run the study in this extension host with createStudyRunner. A study that
+ * nothing starts), then run the study in a worker thread of this extension host (createStudyRunnerInWorker:
+ * a sampler's slow ask, such as a GP fit, never blocks the host; dist/studyWorker.js). A study that
  * already has a log continues where it was (like `rung run` on the same file); one whose file changed
  * in a way that makes the old trials incomparable offers to start fresh (the old log is archived).
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { checkStudySpec, createStudyRunner, loadStudy, type StudySpec } from '../../engine/index';
+import { checkStudySpec, createStudyRunnerInWorker, loadStudy, type StudySpec } from '../../engine/index';
 import { applySettingsToSpec } from '../config/settings';
 import { isStudyFileName } from '../diagnostics/issueRanges';
 import type { RungServices } from '../services';
@@ -96,7 +97,8 @@ async function launchStudy(s: RungServices, request: LaunchRequest): Promise<voi
     return;
   }
   const python = await s.pythonFor(request.resource);
-  const runner = createStudyRunner({
+  // The worker's script is dist/studyWorker.js, next to this bundle (the default).
+  const runner = createStudyRunnerInWorker({
     spec,
     stored: request.stored,
     storeRoot: root,
