@@ -47,6 +47,21 @@ describe('parseKeyValueLine', () => {
     ['train.epoch=3', rec({ 'train.epoch': 3 })],
     ['epoch=3', rec({ epoch: 3 }, 3)],
     ['loss=1 loss=2', rec({ loss: 2 })],
+    // a step prefix: `Epoch 3:` (Lightning's progress bar, a tqdm desc) or `Epoch 3/10`, only with a pair on the line
+    [
+      'Epoch 3: 100%|██████████| 50/50 [00:01<00:00, 40.00it/s, v_num=0, val_loss=0.456]',
+      rec({ Epoch: 3, v_num: 0, val_loss: 0.456 }, 3),
+    ],
+    ['Epoch 0:  40%|████      | 20/50 [00:00<00:00, 99.00it/s, loss=0.5]', rec({ Epoch: 0, loss: 0.5 }, 0)],
+    ['INFO:__main__:Epoch 3: val_loss=0.41', rec({ Epoch: 3, val_loss: 0.41 }, 3)],
+    ['Step 100: loss = 0.5', rec({ Step: 100, loss: 0.5 }, 100)],
+    ['Epoch 3/10 - loss: 0.5', rec({ Epoch: 3, loss: 0.5 }, 3)],
+    ['iter 7/100 epoch=2 loss=1', rec({ iter: 7, epoch: 2, loss: 1 }, 2)],
+    ['Epoch 3: done', undefined],
+    ['Epoch 3:30 loss=1', rec({ loss: 1 })],
+    ['Epoch 3/10x loss=1', rec({ loss: 1 })],
+    ['Epochs 3: loss=1', rec({ loss: 1 })],
+    ['best epoch 3 loss=1', rec({ loss: 1 })],
     // values that are not numbers
     ['time=3s id=3abc hex=0x1f v=1e', undefined],
     ['loss=0.5s acc=0.9', rec({ acc: 0.9 })],

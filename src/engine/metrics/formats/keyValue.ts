@@ -13,12 +13,19 @@
  *   then a letter or digit (`time: 12:30:45`, `v=1.2.3`, `date: 2024-01-02`, `epoch: 3/10` give
  *   nothing), nor by `,` and then a digit (`n: 1,234`). A sentence-ending `.` or a `,` before the next
  *   pair is fine.
+ * - A step key (`epoch`, `step`, `iteration`, `iter`, any case) followed by one space and an integer that
+ *   ends in `:` (then a blank or the line's end) or `/` and another integer is the step too: `Epoch 3: 45%|…|
+ *   …, val_loss=0.41]` (PyTorch Lightning's progress bar, a tqdm `desc`), `Step 100: loss = 0.5`,
+ *   `Epoch 3/10 - loss: 0.5`. It counts only on a line that also has a pair (`Epoch 3/10` alone gives
+ *   nothing), and is kept in the values under the key as printed (`Epoch`), like `epoch=3`. Without it a
+ *   progress bar that repeats the last `val_loss` on every redraw would count each redraw as a step.
+ *   `Epoch 3 | loss=0.5` (no `:` or `/`) stays unread.
  * - Anything else (words without a separator, non-numeric values, control characters, U+FFFD) is
  *   skipped; a duplicated key keeps its last value.
  */
 import type { MetricRecord } from '../metricParser';
 import { scanNumberToken, scanned } from '../numberToken';
-import { MAX_KEY_LENGTH, RecordBuilder } from '../recordBuilder';
+import { MAX_KEY_LENGTH, RecordBuilder, stepKeyRank } from '../recordBuilder';
 import { hashStep, internKey } from '../keyCache';
 
 // Character classes of the ASCII range (code points >= 128 have none).
@@ -54,10 +61,14 @@ const CH_QUOTE = 0x22;
 const CH_APOSTROPHE = 0x27;
 const CH_ESC = 0x1b;
 const CH_BRACKET = 0x5b;
+const CH_SPACE = 0x20;
+const CH_SLASH = 0x2f;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
   let builder: RecordBuilder | undefined;
+  /** Pairs read (a step prefix such as `Epoch 3:` alone makes no record). */
+  let pairs = 0;
   const n = line.length;
   // Where a key may start regardless of the character before it (line start, after an escape sequence).
   let boundaryAt = 0;
@@ -92,7 +103,19 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     if ((before === CH_QUOTE || before === CH_APOSTROPHE) && j < n && line.charCodeAt(j) === before) j++;
     while (j < n && isBlank(line.charCodeAt(j))) j++;
     const sep = j < n ? line.charCodeAt(j) : -1;
-    if (sep !== CH_EQUALS && sep !== CH_COLON) continue;
+    if (sep !== CH_EQUALS && sep !== CH_COLON) {
+      // `Epoch 3:` / `Epoch 3/10`: a step prefix (rare path: a space and a digit right after the key).
+      if (line.charCodeAt(keyEnd) === CH_SPACE && isDigitClass(line.charCodeAt(keyEnd + 1))) {
+        const prefixEnd = stepPrefixEnd(line, keyEnd + 1, n);
+        const key = prefixEnd >= 0 ? line.slice(keyStart, keyEnd) : '';
+        if (prefixEnd >= 0 && stepKeyRank(key) >= 0) {
+          builder ??= new RecordBuilder();
+          builder.add(key, Number.parseInt(line.slice(keyEnd + 1, prefixEnd), 10), true);
+          i = prefixEnd;
+        }
+      }
+      continue;
+    }
     j++;
     while (j < n && isBlank(line.charCodeAt(j))) j++;
 
@@ -105,10 +128,33 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
 
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+    pairs++;
     if (builder.full) break; // the rest of a line with this many pairs is not worth reading
     i = end;
   }
-  return builder?.build();
+  return pairs > 0 ? builder?.build() : undefined;
+}
+
+/**
+ * The end of a step prefix's number that starts at `at` (a digit): `3:` followed by a blank or the line's
+ * end, or `3/10` not followed by a word character; -1 otherwise.
+ */
+function stepPrefixEnd(line: string, at: number, n: number): number {
+  let k = at;
+  while (k < n && isDigitClass(line.charCodeAt(k))) k++;
+  if (k - at > 15) return -1; // not a step: beyond exact integers
+  const c = k < n ? line.charCodeAt(k) : -1;
+  let end: number;
+  if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) {
+    end = k + 1;
+  } else if (c === CH_SLASH && isDigitClass(line.charCodeAt(k + 1))) {
+    end = k + 1;
+    while (end < n && isDigitClass(line.charCodeAt(end))) end++;
+    if (end < n && (classOf(line.charCodeAt(end)) & WORD) !== 0) return -1;
+  } else {
+    return -1;
+  }
+  return end;
 }
 
 function isBlank(c: number): boolean {
