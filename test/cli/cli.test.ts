@@ -146,6 +146,48 @@ describe('rung CLI', () => {
     expect(Number(best?.[2])).toBeCloseTo(stored.best.value, 3);
   });
 
+  it.skipIf(spawnSync('python3', ['--version']).status !== 0)(
+    "reproduces a trial that imports Rung's Python helper and reads launcher.env, from a plain shell",
+    () => {
+      const dir = tempDir();
+      writeFileSync(
+        path.join(dir, 'train.py'),
+        [
+          'import os, sys',
+          'from rung import report',
+          'lr = float(sys.argv[1].split("=")[1])',
+          'report(step=1, val_loss=lr * float(os.environ["LOSS_SCALE"]))',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'helper.rung.yaml'),
+        [
+          'name: helper',
+          'command: python3 train.py {args}',
+          'metric: val_loss',
+          'parameters:',
+          '  lr: {type: float, low: 0.1, high: 1}',
+          'trials: 2',
+          'seed: 1',
+          'launcher: {env: {LOSS_SCALE: "3"}}',
+        ].join('\n'),
+      );
+      const run = rung(['run', 'helper.rung.yaml'], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const show = rung(['show', 'helper'], dir);
+      const command = show.stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+      const stored = JSON.parse(rung(['export', 'helper', '--format', 'json'], dir).stdout) as { best: { value: number } };
+      // A shell without Rung's PYTHONPATH or the study's environment, as a user's would be.
+      const env: Record<string, string> = { ...process.env } as Record<string, string>;
+      delete env['PYTHONPATH'];
+      delete env['LOSS_SCALE'];
+      const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8', env });
+      expect(replay.status, `${command}\n${replay.stderr}`).toBe(0);
+      const value = Number(/"val_loss": ([^\s}]+)/.exec(replay.stdout)?.[1]);
+      expect(value).toBeCloseTo(stored.best.value, 10);
+    },
+  );
+
   it('exports csv and json and lists the study', () => {
     const dir = tempDir();
     expect(rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '3', '--quiet'], dir).code).toBe(0);

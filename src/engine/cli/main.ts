@@ -390,7 +390,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     out.push(`best trial #${best.id}: ${spec.metric.name}=${formatNumber(snapshot.best.value)} at step ${snapshot.best.step ?? '-'}`);
     for (const [k, v] of Object.entries(best.config ?? {})) out.push(`  ${k}: ${formatParam(v)}`);
     out.push('reproduce it:');
-    out.push(`  ${reproduceCommand(best)}`);
+    out.push(`  ${reproduceCommand(best, spec.launcher.env)}`);
   } else {
     out.push('no completed trial with a finite value yet');
   }
@@ -421,12 +421,37 @@ export function describePlan(plan: SchedulePlan): string {
     .join('; ');
 }
 
-/** The exact command of a trial, runnable from any shell (argv quoted; cwd and RUNG_* env included). */
-export function reproduceCommand(t: TrialSnapshot): string {
-  const env = [`RUNG_PARAMS=${shellQuote(JSON.stringify(t.config ?? {}))}`];
+/**
+ * The exact command of a trial, runnable from any shell (argv quoted; cwd and RUNG_* env included).
+ *
+ * A Python trial also gets the `PYTHONPATH` Rung gave it (the bundled helper first, so a script that does
+ * `from rung import report` runs outside Rung too). `launcherEnv` is the study's `launcher.env`, which the
+ * trial had as well; the snapshot does not hold it, so a caller that has the spec passes it.
+ */
+export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<string, string>> = {}): string {
+  const env = Object.entries(launcherEnv)
+    .filter(([key]) => key !== 'PYTHONPATH')
+    .map(([key, value]) => `${key}=${shellQuote(value)}`);
+  env.push(`RUNG_PARAMS=${shellQuote(JSON.stringify(t.config ?? {}))}`);
   if (t.budget !== undefined) env.push(`RUNG_BUDGET=${t.budget}`);
+  const helper = isPythonCommand(t.argv ?? []) ? pythonHelperDir() : undefined;
+  const inherited = launcherEnv['PYTHONPATH'];
+  if (helper !== undefined) {
+    // As the trial had it: the helper, then launcher.env's PYTHONPATH if set, else the shell's own.
+    const rest =
+      inherited === undefined ? `\${PYTHONPATH:+${path.delimiter}\$PYTHONPATH}` : inherited === '' ? '' : shellQuote(`${path.delimiter}${inherited}`);
+    env.push(`PYTHONPATH=${shellQuote(helper)}${rest}`);
+  } else if (inherited !== undefined) {
+    env.push(`PYTHONPATH=${shellQuote(inherited)}`);
+  }
   const argv = (t.argv ?? []).map(shellQuote).join(' ');
   return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
+}
+
+/** A command run by a Python interpreter (`python3`, `/venv/bin/python`, `python3.11`), or a `.py` script run directly. */
+function isPythonCommand(argv: readonly string[]): boolean {
+  const program = path.basename(argv[0] ?? '');
+  return /^python[0-9.]*$/.test(program) || program.endsWith('.py');
 }
 
 async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {
