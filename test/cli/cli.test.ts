@@ -188,6 +188,23 @@ describe('rung CLI', () => {
     },
   );
 
+  it('lists a study the index does not know (index lost, or the study folder copied in) from its own log', () => {
+    const dir = tempDir();
+    expect(rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '2', '--quiet'], dir).code).toBe(0);
+    const best = (JSON.parse(rung(['export', 'quadratic', '--format', 'json'], dir).stdout) as { best: { trialId: string } }).best;
+    // A study folder copied from another machine into a store whose index.json does not list it ...
+    const copied = tempDir();
+    execFileSync('cp', ['-r', path.join(dir, '.rung', 'quadratic'), path.join(copied, 'quadratic')]);
+    writeFileSync(path.join(copied, 'index.json'), '{"v":1,"studies":{}}');
+    // ... and a store whose index.json is corrupt (set aside and started empty).
+    writeFileSync(path.join(dir, '.rung', 'index.json'), 'not json');
+    for (const store of [copied, path.join(dir, '.rung')]) {
+      const ls = rung(['ls', '--store', store], dir);
+      expect(ls.code, ls.stderr).toBe(0);
+      expect(ls.stdout).toMatch(new RegExp(`quadratic\\s+finished\\s+2\\s+2\\s+0\\s+0\\s+val_loss ↓\\s+\\S+ \\(#${best.trialId}\\)`));
+    }
+  });
+
   it('exports csv and json and lists the study', () => {
     const dir = tempDir();
     expect(rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '3', '--quiet'], dir).code).toBe(0);

@@ -18,7 +18,7 @@ import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
-import { openStudyIndex } from '../store/studyIndex';
+import { openStudyIndex, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
 import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
@@ -313,7 +313,9 @@ async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
   const rows: string[][] = [];
   for (const name of names) {
     const lock = await readLock(root, name);
-    const s = summaries.get(name);
+    // The index is a cache that only a running study writes: a study missing from it (index lost or set
+    // aside as corrupt, a study folder copied in from another machine) is summarised from its own log.
+    const s = summaries.get(name) ?? (await summaryFromLog(root, name));
     let status: string = s?.status ?? '?';
     if (status === 'running' && !lock?.alive) status = 'crashed';
     rows.push([
@@ -330,6 +332,29 @@ async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
   }
   io.stdout(`${table(['study', 'status', 'trials', 'done', 'pruned', 'failed', 'metric', 'best', 'updated'], rows)}\n`);
   return 0;
+}
+
+/** A study's index entry computed from its event log; undefined when the log has no study in it. */
+async function summaryFromLog(root: string, name: string): Promise<StudySummary | undefined> {
+  let study: LoadedStudy;
+  try {
+    study = await loadStudy(root, name);
+  } catch {
+    return undefined;
+  }
+  const { snapshot, spec } = study;
+  const counts = countTrials(snapshot);
+  const state = snapshot.state;
+  const updatedAt = study.events.at(-1)?.event.at;
+  return {
+    name,
+    status: state === 'running' || state === 'new' ? 'running' : state,
+    trials: { total: counts.total, completed: counts.completed, pruned: counts.pruned, failed: counts.failed, running: counts.running },
+    best: snapshot.best ? { value: snapshot.best.value, trialId: snapshot.best.trialId } : null,
+    goal: spec.metric.goal,
+    metric: spec.metric.name,
+    updatedAt: updatedAt ?? 0,
+  };
 }
 
 /** Trials ordered best first: completed by value, then pruned by value, then the rest by number. */
