@@ -56,5 +56,7 @@ describe('metric lines from real scripts', () => {
     const completed = snapshot.trials.filter((t) => t.status === 'completed');
     expect(completed.length).toBeGreaterThan(0);
     for (const t of completed) expect(t.valueStep).toBe(8);
+    // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
+    expect(snapshot.stepUnit).toBe('epoch');
   });
 });

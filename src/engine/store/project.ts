@@ -5,6 +5,7 @@
  * milliseconds) but depends only on the events it is given.
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
+import { STEP_KEYS as STEP_UNITS } from '../metrics/recordBuilder';
 import type { ExitInfo } from '../runner/launcher';
 import type { Decision, TrialPlan } from '../schedulers/scheduler';
 import type { Config } from '../space/searchSpace';
@@ -202,14 +203,7 @@ export class StudyProjection {
       case 'trial.reported': {
         const t = this.byId.get(e.trialId);
         if (!t) return;
-        if (s.stepUnit === undefined) {
-          for (const unit of ['epoch', 'step', 'iteration', 'iter']) {
-            if (unit in e.values) {
-              s.stepUnit = unit;
-              break;
-            }
-          }
-        }
+        if (s.stepUnit === undefined) s.stepUnit = stepUnitOf(e.values);
         const raw = e.values[this.metric];
         if (raw === undefined) return;
         const value = fromStoredNumber(raw);
@@ -265,6 +259,20 @@ export interface TrialCounts {
   failed: number;
   stopped: number;
   lost: number;
+}
+
+/**
+ * The unit of a report's step: the step key it has (case-insensitive, as the metric parser reads them:
+ * `Epoch 3:` and `Epoch=3` are epochs), in the parser's priority order; undefined when it has none.
+ */
+function stepUnitOf(values: Readonly<Record<string, unknown>>): string | undefined {
+  let rank = STEP_UNITS.length;
+  for (const key in values) {
+    if (key.length !== 4 && key.length !== 5 && key.length !== 9) continue;
+    const r = STEP_UNITS.indexOf(key.toLowerCase());
+    if (r >= 0 && r < rank) rank = r;
+  }
+  return STEP_UNITS[rank];
 }
 
 export function countTrials(snapshot: StudySnapshot): TrialCounts {
