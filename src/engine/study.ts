@@ -320,6 +320,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let reports = 0;
     let lastValue: number | undefined;
     let lastStep = 0;
+    /** The last step a report printed itself (epoch=, step=, the helper's step): lines without one reuse it. */
+    let lastExplicitStep: number | undefined;
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
@@ -328,8 +330,11 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       const value = metricValue(record, spec.metric.name);
       if (value === undefined) continue;
       reports++;
-      // Step from epoch/step/iteration when printed, else the count of objective reports.
-      const step = record.step ?? reports;
+      // Step from epoch/step/iteration when printed; a line without one (a script that mixes the helper's
+      // report(step=…) with plain prints) belongs to the last printed step; with none ever printed, the count
+      // of objective reports.
+      if (record.step !== undefined) lastExplicitStep = record.step;
+      const step = record.step ?? lastExplicitStep ?? reports;
       lastValue = value;
       lastStep = step;
       const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
@@ -435,10 +440,16 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     if (studyEnded) return;
     studyEnded = true;
     if (timeoutTimer) clearTimeout(timeoutTimer);
+    // Trial ends still queued (the last trial's end fills the slots, which ends the study, before its own
+    // write lands): the projection must see them, or a trial that just paused is skipped below.
+    await append([]);
     const at = clock.now();
-    // Promotion mode: trials still paused at a rung were never promoted; record why they stopped there.
+    // Promotion mode: trials still paused at a rung when the study ran out of trials were never promoted;
+    // record why they stopped there. A user stop or the study timeout interrupts the study instead: paused
+    // trials stay paused, so a resume can still promote them.
     const closing: StudyEvent[] = [];
-    for (const { trialId, evidence } of scheduler.finalize?.() ?? []) {
+    const neverPromoted = stopping ? [] : (scheduler.finalize?.() ?? []);
+    for (const { trialId, evidence } of neverPromoted) {
       const t = projection.trial(trialId);
       if (!t || t.status !== 'paused') continue;
       const decision: Decision = { kind: 'stop', evidence };
@@ -564,10 +575,13 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       created = existing.find((e) => e.event.type === 'study.created')?.event;
       const storedSeed = created?.type === 'study.created' ? created.seed : undefined;
       if (created?.type === 'study.created') {
-        const mismatch = specMismatch(created.spec.source, options.stored.source);
+        // A seed set now that differs from the one the log records would draw the new trials from another
+        // stream than the log says (no seed, or the same one, continues with the recorded seed).
+        const seedMismatch = spec.seed !== undefined && storedSeed !== undefined && spec.seed !== storedSeed ? `a different seed (${spec.seed}, the log has ${storedSeed})` : undefined;
+        const mismatch = specMismatch(created.spec.source, options.stored.source) ?? seedMismatch;
         if (mismatch) {
           throw new Error(
-            `study "${spec.name}" already exists in ${options.storeRoot} with a different ${mismatch}; ` +
+            `study "${spec.name}" already exists in ${options.storeRoot} with ${mismatch}; ` +
               `run with --fresh to start over (the old log is kept aside), or rename the study`,
           );
         }
@@ -649,13 +663,17 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   };
 }
 
-/** Which identity fields of two study documents differ (so a resume never mixes two different studies). */
+/**
+ * Which identity fields of two study documents differ, in words ("a different command", "different
+ * parameters, sampler"), so a resume never mixes two different studies.
+ */
 function specMismatch(stored: unknown, current: unknown): string | undefined {
   const fields = ['command', 'metric', 'parameters', 'sampler', 'scheduler', 'budget'];
   const a = (stored ?? {}) as Record<string, unknown>;
   const b = (current ?? {}) as Record<string, unknown>;
   const differing = fields.filter((f) => canonicalJson(a[f]) !== canonicalJson(b[f]));
-  return differing.length > 0 ? differing.join(', ') : undefined;
+  if (differing.length === 0) return undefined;
+  return differing.length === 1 && differing[0] !== 'parameters' ? `a different ${differing[0]}` : `different ${differing.join(', ')}`;
 }
 
 export function canonicalJson(value: unknown): string {

@@ -117,10 +117,10 @@ async function launchStudy(s: RungServices, request: LaunchRequest): Promise<voi
     const message = e instanceof Error ? e.message : String(e);
     s.log.error(`[${spec.name}] could not start: ${message}`);
     // The engine's wording for "same name, different study": offer the CLI's --fresh.
-    if (/already exists in .* with a different/.test(message)) {
+    if (/already exists in .* with (?:a )?different/.test(message)) {
       const fresh = 'Start Fresh';
       const choice = await vscode.window.showWarningMessage(
-        `Study ${spec.name} already exists in ${vscode.workspace.asRelativePath(root)} with a different ${message.match(/with a different ([^;]+);/)?.[1] ?? 'definition'}. Start it fresh? The old log is moved to .archive, not deleted.`,
+        `Study ${spec.name} already exists in ${vscode.workspace.asRelativePath(root)} with ${message.match(/with ((?:a )?different [^;]+);/)?.[1] ?? 'a different definition'}. Start it fresh? The old log is moved to .archive, not deleted.`,
         { modal: true },
         fresh,
       );
