@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real VS Code: a study with an ASHA scheduler (test/fixtures/fake-trainer.mjs, whose
  * val_loss depends on lr, so badly drawn trials are pruned at the first rungs) is started from the palette;
- * while it runs, "Rung: Open Dashboard" from the palette opens a webview tab "Rung: dash" whose page
+ * while it runs, its status bar item opens the dashboard, and so does "Rung: Open Dashboard" from the
+ * palette: a webview tab "Rung: dash" whose page
  * (inside VS Code's two webview iframes) fills with the study, grows as trials report and end, and shows
  * a pruned trial's reason in the scheduler's words ("trial N stopped at rung R (epoch E): ..."); after a
  * window reload the tab comes back and shows the study again.
@@ -54,6 +55,13 @@ describe('the dashboard webview', () => {
     // Starting a study offers its dashboard.
     await vsc.waitForNotification(s.page, /Study dash is running/);
     await s.snap('study-started');
+
+    // The status bar item of the running study opens its dashboard.
+    await s.page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'dash' }).first().click();
+    await vsc.webviewFrame(s.page, 'Rung: dash', { timeoutMs: 30_000 });
+    await s.snap('dashboard-from-status-bar');
+    await vsc.runCommand(s.page, 'View: Close All Editors');
+    await until('the dashboard tab to close', async () => (await s.page.locator('.tab', { hasText: 'Rung: dash' }).count()) === 0, { timeoutMs: 10_000 });
 
     // One study: the palette command opens its dashboard without asking.
     await vsc.runCommand(s.page, 'Rung: Open Dashboard');

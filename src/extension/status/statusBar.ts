@@ -1,6 +1,6 @@
 /** The status bar item of the running studies (text from studyStatus.ts), refreshed at most twice a second. */
 import * as vscode from 'vscode';
-import { viewIds } from '../commands/ids';
+import { commandIds } from '../commands/ids';
 import type { StudyRegistry } from '../studies/studyRegistry';
 import { createKeyedThrottle, type KeyedThrottle } from '../util/throttle';
 import { statusModel } from './studyStatus';
@@ -14,7 +14,6 @@ export class StudyStatusBar implements vscode.Disposable {
 
   constructor(private readonly registry: StudyRegistry) {
     this.#item.name = 'Rung study';
-    this.#item.command = `${viewIds.studies}.focus`;
     this.#throttle = createKeyedThrottle(500, () => this.update());
     this.#offs = [
       registry.onDidChangeStudy.on((key) => this.#throttle.mark(key)),
@@ -56,6 +55,11 @@ export class StudyStatusBar implements vscode.Disposable {
     }
     this.#item.text = model.text;
     this.#item.tooltip = model.tooltip;
+    // A click opens the dashboard of the study the item names (the first; a node argument as from the tree).
+    const shown = running[0];
+    this.#item.command = shown
+      ? { title: 'Open Dashboard', command: commandIds.openDashboard, arguments: [{ kind: 'study', key: shown.key }] }
+      : undefined;
     this.#item.show();
   }
 
