@@ -603,6 +603,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     }
     if (spec.sampler.type === 'auto') log(`sampler ${describeAutoChoice(spec.space, spec.sampler.options)}`);
 
+    const trialBudget = spec.trials !== undefined ? { trials: spec.trials } : {};
     if (created) {
       const { repairs, orphans } = replay(existing);
       options.replayed?.(existing);
@@ -615,12 +616,12 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         `resuming study ${spec.name}: ${counts.completed + counts.pruned + counts.failed} finished trials kept, ` +
           `${rerunQueue.length} unfinished to re-run`,
       );
-      await append([...repairs, { type: 'study.started', at: clock.now(), pid: process.pid, resumed: true }]);
+      await append([...repairs, { type: 'study.started', at: clock.now(), pid: process.pid, resumed: true, ...trialBudget }]);
     } else {
       if (spec.seed === undefined) log(`no seed in the study file; using seed ${seed} (recorded in the log)`);
       await append([
         { type: 'study.created', v: 1, at: clock.now(), study: spec.name, spec: options.stored, seed },
-        { type: 'study.started', at: clock.now(), pid: process.pid, resumed: false },
+        { type: 'study.started', at: clock.now(), pid: process.pid, resumed: false, ...trialBudget },
       ]);
     }
     await indexUpdate().catch(() => undefined);

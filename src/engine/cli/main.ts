@@ -11,7 +11,7 @@ import { finalStatuses } from '../../shared/ids';
 import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
 import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
 import { studyFileJsonSchema } from '../spec/schema';
-import type { StudySpec } from '../spec/studySpec';
+import { withTrialBudget, type StudySpec } from '../spec/studySpec';
 import { listStudyDirs, readLock } from '../store/jsonlStore';
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
@@ -29,7 +29,7 @@ const usage = `rung — tune the hyperparameters of training scripts
 
 Usage:
   rung run <study.rung.yaml> [--store DIR] [--fresh] [--trials N] [--parallel N] [--python PATH] [--quiet | --json]
-  rung resume <study> [--store DIR] [--python PATH] [--quiet | --json]
+  rung resume <study> [--store DIR] [--trials N] [--parallel N] [--python PATH] [--quiet | --json]
   rung validate <study.rung.yaml>
   rung ls [--store DIR]
   rung show <study> [--store DIR] [--top N]
@@ -170,11 +170,8 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   }
   const trials = positiveInt(values.trials, 'trials');
   const parallel = positiveInt(values.parallel, 'parallel');
-  const spec: StudySpec = {
-    ...loaded.spec,
-    ...(trials !== undefined ? { trials } : {}),
-    ...(parallel !== undefined ? { parallel } : {}),
-  };
+  const budgeted = trials !== undefined ? withTrialBudget(loaded.spec, trials) : loaded.spec;
+  const spec: StudySpec = { ...budgeted, ...(parallel !== undefined ? { parallel } : {}) };
 
   const mode = values.json ? 'json' : values.quiet ? 'quiet' : 'human';
   const helperDir = pythonHelperDir();

@@ -58,3 +58,12 @@ export interface StudySpec {
   };
   readonly resources: { readonly gpusPerTrial: number };
 }
+
+/**
+ * The study with another trial budget (`rung run --trials N`, or the budget a resumed study last ran with).
+ * The `auto` sampler chooses by the trial count, so its options follow.
+ */
+export function withTrialBudget(spec: StudySpec, trials: number): StudySpec {
+  const sampler = spec.sampler.type === 'auto' ? { ...spec.sampler, options: { ...spec.sampler.options, trials } } : spec.sampler;
+  return { ...spec, trials, sampler };
+}

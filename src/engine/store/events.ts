@@ -22,7 +22,15 @@ export type StoredNumber = number | 'NaN' | 'Infinity' | '-Infinity';
 
 export type StudyEvent =
   | { readonly type: 'study.created'; readonly v: 1; readonly at: number; readonly study: string; readonly spec: StoredSpec; readonly seed: number }
-  | { readonly type: 'study.started'; readonly at: number; readonly pid: number; readonly resumed: boolean; readonly note?: string }
+  | {
+      readonly type: 'study.started';
+      readonly at: number;
+      readonly pid: number;
+      readonly resumed: boolean;
+      readonly note?: string;
+      /** The trial budget of this run (the file's, or `rung run --trials`): a resume keeps it (loadStudy). */
+      readonly trials?: number;
+    }
   | { readonly type: 'trial.planned'; readonly at: number; readonly trialId: TrialId; readonly number: number; readonly plan: TrialPlan }
   | { readonly type: 'trial.asked'; readonly at: number; readonly trialId: TrialId; readonly config: Config; readonly note?: string }
   | {

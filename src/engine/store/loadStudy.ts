@@ -1,7 +1,7 @@
 /** Reading a stored study back (for `rung show`, `rung export`, `rung resume` and the extension). */
 import path from 'node:path';
 import { parseStudySpec } from '../spec/parseStudySpec';
-import type { StudySpec } from '../spec/studySpec';
+import { withTrialBudget, type StudySpec } from '../spec/studySpec';
 import type { SequencedEvent } from './events';
 import { readLock, readStudyEvents } from './jsonlStore';
 import { StudyProjection, type StudySnapshot } from './project';
@@ -9,7 +9,10 @@ import { StudyProjection, type StudySnapshot } from './project';
 export interface LoadedStudy {
   readonly snapshot: StudySnapshot;
   readonly events: readonly SequencedEvent[];
-  /** The study file as it was when the study was created (re-parsed from the stored text). */
+  /**
+   * The study file as it was when the study was created (re-parsed from the stored text), with the trial
+   * budget it last ran with (a `--trials` given to `rung run` or `rung resume` is kept).
+   */
   readonly spec: StudySpec;
   /** True when a live process holds the study's lock (it is running now). */
   readonly isRunning: boolean;
@@ -27,6 +30,10 @@ export async function loadStudy(root: string, study: string): Promise<LoadedStud
   if (!parsed.ok) {
     throw new Error(`the stored study file of "${study}" no longer parses: ${parsed.error.map((i) => i.message).join('; ')}`);
   }
+  // The trial budget it last ran with (`rung run --trials N` overrides the file's): a resume keeps it.
+  let lastBudget: number | undefined;
+  for (const { event } of events) if (event.type === 'study.started' && event.trials !== undefined) lastBudget = event.trials;
+  const spec = lastBudget !== undefined && lastBudget !== parsed.value.trials ? withTrialBudget(parsed.value, lastBudget) : parsed.value;
   const projection = new StudyProjection(study, parsed.value.metric.name, parsed.value.metric.goal);
   projection.applyAll(events);
   const lock = await readLock(root, study);
@@ -36,7 +43,7 @@ export async function loadStudy(root: string, study: string): Promise<LoadedStud
   return {
     snapshot,
     events,
-    spec: parsed.value,
+    spec,
     isRunning: lock?.alive === true,
     ...(lock?.alive ? { runnerPid: lock.pid } : {}),
   };

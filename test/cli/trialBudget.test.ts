@@ -1,0 +1,85 @@
+/**
+ * `--trials N` is part of how a study was run: `rung resume` keeps the budget the study last ran with
+ * (it used to fall back to the file's `trials` and run more trials than asked for), `resume --trials N`
+ * sets another one that later resumes keep, and the `auto` sampler chooses with the budget given on the
+ * command line, not the file's. The built dist/cli.js in real child processes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readStudyEvents } from '../../src/engine/store/jsonlStore';
+import { fakeTrainer, repoRoot, tempDir } from '../helpers/studyFixture';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function studyFile(dir: string, name: string, lines: readonly string[]): string {
+  const file = path.join(dir, `${name}.rung.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "1", "--delay", "0"]`,
+      'metric: val_loss',
+      'parameters:',
+      '  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}',
+      ...lines,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function trialCount(dir: string, name: string): Promise<number> {
+  const { events } = await readStudyEvents(path.join(dir, '.rung'), name);
+  return events.filter((e) => e.event.type === 'trial.planned').length;
+}
+
+describe('the trial budget across run and resume', () => {
+  it('resume keeps the --trials of the run, and resume --trials N sets a budget later resumes keep', async () => {
+    const dir = tempDir();
+    const file = studyFile(dir, 'budget', ['sampler: random', 'trials: 6', 'seed: 1']);
+
+    const run = rung(['run', file, '--trials', '2', '--quiet'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await trialCount(dir, 'budget')).toBe(2);
+
+    // Nothing left to do: the study ran its 2 trials (not the file's 6).
+    const resumed = rung(['resume', 'budget', '--quiet'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await trialCount(dir, 'budget')).toBe(2);
+
+    const more = rung(['resume', 'budget', '--trials', '4', '--quiet'], dir);
+    expect(more.code, more.stderr).toBe(0);
+    expect(await trialCount(dir, 'budget')).toBe(4);
+    const again = rung(['resume', 'budget', '--quiet'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await trialCount(dir, 'budget')).toBe(4);
+
+    // `rung run` of the file continues with the file's budget, as before.
+    const file6 = rung(['run', file, '--quiet'], dir);
+    expect(file6.code, file6.stderr).toBe(0);
+    expect(await trialCount(dir, 'budget')).toBe(6);
+  });
+
+  it('the auto sampler chooses with the --trials budget', async () => {
+    const dir = tempDir();
+    // No `trials:` in the file: auto would pick TPE for an open-ended study; 12 trials of one float is GP's regime.
+    const file = studyFile(dir, 'autobudget', ['seed: 2']);
+    const run = rung(['run', file, '--trials', '12'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/sampler auto: gp \(1 float parameter[^)]*12 trials\)/);
+    const { events } = await readStudyEvents(path.join(dir, '.rung'), 'autobudget');
+    const first = events.find((e) => e.event.type === 'trial.asked')?.event;
+    expect(first?.type === 'trial.asked' ? first.note : undefined).toMatch(/^auto: gp /);
+  });
+});
