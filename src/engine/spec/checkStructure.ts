@@ -9,6 +9,11 @@ import { parseDuration } from './duration';
 import type { IssueSink } from './specIssue';
 import type { Field, Fields, FieldType, TaggedVariant } from './schema';
 
+/** YAML 1.1's merge key: the study file is YAML 1.2, where `<<` would be a plain key that silently does nothing. */
+const MERGE_KEY = '<<';
+const MERGE_KEY_UNSUPPORTED =
+  'YAML merge keys ("<<: *anchor") are not supported in study files: write the keys out, or use an alias for the whole value (key: *anchor)';
+
 /** Stands for a value that failed a structural check (already reported). */
 export const INVALID: unique symbol = Symbol('invalid');
 
@@ -192,6 +197,12 @@ export class StructureChecker {
     }
     if (!isMap(node)) return INVALID;
     const typePair = node.items.find((p) => isScalar(p.key) && p.key.value === 'type');
+    const mergePair = node.items.find((p) => isScalar(p.key) && p.key.value === MERGE_KEY);
+    if (!typePair && mergePair) {
+      // The "type" is probably in the merged mapping: say why it is not seen, not only that it is missing.
+      this.sink.atNode(mergePair.key as Node, path, MERGE_KEY_UNSUPPORTED);
+      return INVALID;
+    }
     if (!typePair) {
       const fallback = type.defaultType !== undefined ? variantOf(type.variants, type.defaultType) : undefined;
       if (type.defaultType !== undefined && fallback) {
@@ -234,6 +245,10 @@ export class StructureChecker {
         continue;
       }
       const key = String(keyNode.value);
+      if (key === MERGE_KEY) {
+        this.sink.atNode(keyNode, path, MERGE_KEY_UNSUPPORTED);
+        continue;
+      }
       if (seen.has(key)) {
         this.sink.atNode(keyNode, join(path, key), `duplicate key "${key}"; each key may appear only once`);
         continue;

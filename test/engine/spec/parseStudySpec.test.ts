@@ -333,6 +333,14 @@ describe('parseStudySpec: values and defaults', () => {
     ]);
   });
 
+  it('a YAML merge key says it is not supported, where it is written (not only "missing type")', () => {
+    const text = `${HEAD}parameters:\n  x: &x {type: float, low: 0, high: 1}\n  y:\n    <<: *x\n    high: 2\n`;
+    const issues = parseErr(text, FILE);
+    const merge = issues.find((i) => /merge keys/.test(i.message));
+    expect(merge?.message).toMatch(/^YAML merge keys \("<<: \*anchor"\) are not supported in study files/);
+    expect([merge?.line, merge?.column]).toEqual([7, 5]);
+  });
+
   it('JSON duplicate keys are reported', () => {
     const issues = parseErr('{"name": "a", "name": "b", "command": "run", "metric": "loss", "parameters": {"x": {"type": "float", "low": 0, "high": 1}}}', '/p/s.rung.json');
     expect(rows(issues)).toEqual([[1, 15, 1, 21, 'name', 'duplicate key "name"; each key may appear only once']]);
