@@ -142,27 +142,6 @@ export interface GpData {
   readonly dims: number;
 }
 
-const SQRT5 = Math.sqrt(5);
-const pairDifferenceCache = new WeakMap<GpData, Float64Array>();
-
-/** (x_i,d − x_j,d)² for every pair j < i (pair index i(i−1)/2 + j) and dimension d, cached per data set. */
-function pairDifferences(data: GpData): Float64Array {
-  const cached = pairDifferenceCache.get(data);
-  if (cached) return cached;
-  const { x, n, dims } = data;
-  const out = new Float64Array(((n * (n - 1)) / 2) * dims);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = 0; j < i; j++, p++) {
-      for (let d = 0; d < dims; d++) {
-        const diff = (x[i * dims + d] ?? 0) - (x[j * dims + d] ?? 0);
-        out[p * dims + d] = diff * diff;
-      }
-    }
-  }
-  pairDifferenceCache.set(data, out);
-  return out;
-}
-
 /** θ → natural-unit hyperparameters. */
 export function hyperparametersFromTheta(theta: Float64Array, dims: number): GpHyperparameters {
   const lengthScales = new Float64Array(dims);
@@ -176,36 +155,13 @@ export function hyperparametersFromTheta(theta: Float64Array, dims: number): GpH
  * ∂/∂θ_j = ½·tr((K⁻¹ − ααᵀ)·∂K/∂θ_j) plus the prior terms. Returns Infinity when K is not positive definite.
  */
 export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Float64Array, grad?: Float64Array): number {
-  const { y, n, dims } = data;
+  const { x, y, n, dims } = data;
   const h = hyperparametersFromTheta(theta, dims);
-  // Squared raw differences per pair and dimension are the same for every θ of a fit: computed once per data
-  // set. Each evaluation then needs one weighted sum, one sqrt and one exp per pair, shared by K and ∂K/∂θ.
-  const pairs = pairDifferences(data);
-  const inverseLength2 = new Float64Array(dims);
-  for (let d = 0; d < dims; d++) {
-    const length = h.lengthScales[d] ?? 1;
-    inverseLength2[d] = 1 / (length * length);
+  const scaled = new Float64Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dims; d++) scaled[i * dims + d] = (x[i * dims + d] ?? 0) / (h.lengthScales[d] ?? 1);
   }
-  const s2 = h.signalVariance;
-  const pairCount = (n * (n - 1)) / 2;
-  const scaledRadius = new Float64Array(pairCount);
-  const decay = new Float64Array(pairCount);
-  const l = new Float64Array(n * n);
-  for (let i = 0, p = 0; i < n; i++) {
-    l[i * n + i] = s2 + h.noiseVariance;
-    for (let j = 0; j < i; j++, p++) {
-      let r2 = 0;
-      const base = p * dims;
-      for (let d = 0; d < dims; d++) r2 += (pairs[base + d] ?? 0) * (inverseLength2[d] ?? 0);
-      const a = SQRT5 * Math.sqrt(r2);
-      const e = Math.exp(-a);
-      scaledRadius[p] = a;
-      decay[p] = e;
-      const v = s2 * (1 + a + (a * a) / 3) * e; // s²·Matérn-5/2(r), a = √5·r
-      l[i * n + j] = v;
-      l[j * n + i] = v;
-    }
-  }
+  const l = covarianceMatrix(scaled, n, dims, h.signalVariance, h.noiseVariance);
   if (!cholesky(l, n)) {
     if (grad) grad.fill(0);
     return Infinity;
@@ -226,25 +182,29 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
 
   const inv = inverseFromCholesky(l, n);
   grad.fill(0);
-  // Σ over pairs of c·(raw difference)², scaled by 1/ℓ_d² once at the end.
-  const lengthGrad = new Float64Array(dims);
+  const diff2 = new Float64Array(dims);
+  const s2 = h.signalVariance;
   let gradSignal = 0;
   let traceW = 0;
-  for (let i = 0, p = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const ai = alpha[i] ?? 0;
     traceW += (inv[i * n + i] ?? 0) - ai * ai;
-    for (let j = 0; j < i; j++, p++) {
+    for (let j = 0; j < i; j++) {
       const w = (inv[i * n + j] ?? 0) - ai * (alpha[j] ?? 0);
-      const a = scaledRadius[p] ?? 0;
-      const e = decay[p] ?? 0;
-      // Off-diagonal pairs appear twice in the trace; the ½ cancels. ∂k/∂log ℓ_d = s²·(5/3)(1 + a)e^(−a)·diff_d²/ℓ_d².
-      gradSignal += w * s2 * (1 + a + (a * a) / 3) * e;
-      const c = w * s2 * (5 / 3) * (1 + a) * e;
-      const base = p * dims;
-      for (let d = 0; d < dims; d++) lengthGrad[d] = (lengthGrad[d] ?? 0) + c * (pairs[base + d] ?? 0);
+      let r2 = 0;
+      for (let d = 0; d < dims; d++) {
+        const diff = (scaled[i * dims + d] ?? 0) - (scaled[j * dims + d] ?? 0);
+        const dd = diff * diff;
+        diff2[d] = dd;
+        r2 += dd;
+      }
+      const r = Math.sqrt(r2);
+      // Off-diagonal pairs appear twice in the trace; the ½ cancels.
+      gradSignal += w * s2 * matern52(r);
+      const c = w * s2 * matern52Slope(r);
+      for (let d = 0; d < dims; d++) grad[d] = (grad[d] ?? 0) + c * (diff2[d] ?? 0);
     }
   }
-  for (let d = 0; d < dims; d++) grad[d] = (lengthGrad[d] ?? 0) * (inverseLength2[d] ?? 0);
   gradSignal += 0.5 * traceW * s2;
   grad[dims] = gradSignal;
   grad[dims + 1] = 0.5 * traceW * h.noiseVariance;
