@@ -34,6 +34,7 @@ import { openStudyWriter, readLock, readStudyEvents, trialDir as trialDirOf, typ
 import { countTrials, fromStoredNumber, StudyProjection, toStoredNumber, type StudySnapshot } from './store/project';
 import { openStudyIndex } from './store/studyIndex';
 import { type Clock, systemClock } from './util/clock';
+import { quietDeferred } from './util/deferred';
 import { Emitter, type Listenable } from './util/emitter';
 import { createRng, type Rng } from './util/rng';
 
@@ -130,14 +131,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   let stopping: 'userStopped' | 'timeout' | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
   let studyEnded = false;
-  let resolveDone!: (s: StudySnapshot) => void;
-  let rejectDone!: (e: unknown) => void;
-  const done = new Promise<StudySnapshot>((res, rej) => {
-    resolveDone = res;
-    rejectDone = rej;
-  });
-  // `done` is also awaited through start() errors; avoid an unhandled rejection when nobody listens yet.
-  done.catch(() => undefined);
+  // `done` is also awaited through start() errors: no unhandled rejection when nobody listens yet.
+  const { promise: done, resolve: resolveDone, reject: rejectDone } = quietDeferred<StudySnapshot>();
 
   /** Writes events and then tells listeners; `sync` fsyncs first (trial ends). */
   const append = async (events: StudyEvent[], sync = false): Promise<void> => {

@@ -28,6 +28,7 @@ import { StudyProjection, type StudySnapshot } from '../store/project';
 import { releaseAbandonedLock } from '../store/studyLock';
 import type { StudyRunner } from '../study';
 import { Emitter } from '../util/emitter';
+import { quietDeferred } from '../util/deferred';
 import type { FromWorker, ToWorker, WorkerRunnerOptions } from './protocol';
 
 export interface WorkerStudyRunnerOptions extends WorkerRunnerOptions {
@@ -96,14 +97,8 @@ export function createStudyRunnerInWorker(options: WorkerStudyRunnerOptions): Wo
   /** When the worker was started: a lock of this process taken since then is the worker's. */
   let spawnedAt = 0;
 
-  let resolveDone!: (s: StudySnapshot) => void;
-  let rejectDone!: (e: unknown) => void;
-  const done = new Promise<StudySnapshot>((res, rej) => {
-    resolveDone = res;
-    rejectDone = rej;
-  });
-  // Like createStudyRunner: nobody may be listening to `done` yet (e.g. when start() fails).
-  done.catch(() => undefined);
+  // Like createStudyRunner's: nobody may be listening to `done` yet (e.g. when start() fails).
+  const { promise: done, resolve: resolveDone, reject: rejectDone } = quietDeferred<StudySnapshot>();
 
   const send = (message: ToWorker): void => worker?.postMessage(message);
 
