@@ -220,6 +220,96 @@ describe('rung CLI', () => {
     expect(rung(['export', 'quadratic', '--format', 'xml'], dir).code).toBe(2);
   });
 
+  it('run refuses to continue a study with a different seed; the same seed, or none, continues with the logged one', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'seeded.rung.yaml');
+    const write = (seed: string, trials: number): void =>
+      writeFileSync(
+        file,
+        [
+          'name: seeded',
+          `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "1", "--delay", "0"]`,
+          'metric: val_loss',
+          'parameters:',
+          '  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}',
+          'sampler: random',
+          `trials: ${trials}`,
+          seed,
+        ].join('\n'),
+      );
+    write('seed: 7', 1);
+    expect(rung(['run', file, '--quiet'], dir).code).toBe(0);
+    write('seed: 8', 2);
+    const refused = rung(['run', file, '--quiet'], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `study "seeded" already exists in ${path.join(dir, '.rung')} with a different seed (8, the log has 7); run with --fresh to start over (the old log is kept aside), or rename the study`,
+    );
+    write('seed: 7', 2);
+    const same = rung(['run', file, '--quiet'], dir);
+    expect(same.code, same.stderr).toBe(0);
+    write('', 3);
+    const none = rung(['run', file, '--quiet'], dir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).not.toMatch(/no seed in the study file/);
+    const events = (await readStudyEvents(path.join(dir, '.rung'), 'seeded')).events.map((e) => e.event);
+    expect(events.filter((e) => e.type === 'trial.ended')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'study.created')).toEqual([expect.objectContaining({ seed: 7 })]);
+    expect(events.filter((e) => e.type === 'study.ended').map((e) => e.type === 'study.ended' && e.reason)).toEqual(['budgetExhausted', 'budgetExhausted', 'budgetExhausted']);
+  });
+
+  it('Ctrl-C in promotion mode leaves paused trials paused, and rung resume promotes them', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sha.rung.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: sha',
+        `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--curve={curve}", "--epochs", "{budget}", "--delay", "300"]`,
+        'metric: val_loss',
+        'parameters:',
+        // Grid order: trial 0 (0.1) is the best of the nine at every rung.
+        '  curve: {type: categorical, choices: ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"]}',
+        'sampler: grid',
+        'scheduler: {type: sha, min_budget: 1, max_budget: 9, eta: 3}',
+        'trials: 9',
+        'parallel: 2',
+      ].join('\n'),
+    );
+    const store = path.join(dir, '.rung');
+    const ended = async (): Promise<Array<{ trialId: string; status: string; reason?: string }>> => {
+      try {
+        return (await readStudyEvents(store, 'sha')).events.flatMap(({ event }) => (event.type === 'trial.ended' ? [event] : []));
+      } catch {
+        return [];
+      }
+    };
+    const first = rungInBackground(['run', file], dir);
+    // Stop once trial 0 has paused at the first rung (each epoch takes 300 ms: the rung is far from closed).
+    const deadline = Date.now() + 15_000;
+    while (!(await ended()).some((e) => e.trialId === '0' && e.status === 'paused')) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for trial 0 to pause');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const atStop = await ended();
+    expect(atStop.filter((e) => e.trialId === '0').map((e) => e.status)).toEqual(['paused']);
+    expect(atStop.filter((e) => e.status === 'pruned')).toEqual([]);
+    expect(rung(['show', 'sha'], dir).stdout).not.toMatch(/never promoted/);
+
+    const resumed = rung(['resume', 'sha', '--quiet'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const events = (await readStudyEvents(store, 'sha')).events.map((e) => e.event);
+    const promotions = events.flatMap((e) => (e.type === 'trial.decided' && e.decision.kind === 'promote' && e.trialId === '0' ? [e.decision.budget] : []));
+    expect(promotions).toEqual([3, 9]);
+    const last = new Map((await ended()).map((e) => [e.trialId, e]));
+    expect(last.size).toBe(9);
+    expect(last.get('0')?.status).toBe('completed');
+    expect([...last.values()].filter((e) => e.status === 'paused')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'study.ended', reason: 'budgetExhausted' });
+  });
+
   it('--json streams every event as a JSON line', () => {
     const dir = tempDir();
     const run = rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '2', '--json'], dir);

@@ -275,9 +275,18 @@ describe('study loop', () => {
     const first = startStudy(dir, written);
     await first.runner.start();
     await first.runner.done;
+    const refusal = (what: string): string =>
+      `study "changed" already exists in ${first.storeRoot} with ${what}; run with --fresh to start over (the old log is kept aside), or rename the study`;
     const altered = writeSpec(dir, 'changed', lrStudy('changed', 'trials: 1').replace('high: 1.0', 'high: 2.0'));
     const second = startStudy(dir, altered);
-    await expect(second.runner.start()).rejects.toThrow(/different parameters.*--fresh/);
+    await expect(second.runner.start()).rejects.toThrow(refusal('different parameters'));
+    // One other field: "a different command"; several: "different command, metric".
+    const command = writeSpec(dir, 'changed', lrStudy('changed', 'trials: 1').replace('"--delay", "5"', '"--delay", "6"'));
+    await expect(startStudy(dir, command).runner.start()).rejects.toThrow(refusal('a different command'));
+    const two = writeSpec(dir, 'changed', lrStudy('changed', 'trials: 1').replace('"--delay", "5"', '"--delay", "6"').replace('goal: minimize', 'goal: maximize'));
+    await expect(startStudy(dir, two).runner.start()).rejects.toThrow(refusal('different command, metric'));
+    const withParameters = writeSpec(dir, 'changed', lrStudy('changed', 'trials: 1').replace('"--delay", "5"', '"--delay", "6"').replace('high: 1.0', 'high: 2.0'));
+    await expect(startStudy(dir, withParameters).runner.start()).rejects.toThrow(refusal('different command, parameters'));
   });
 
   it('exhausts a grid and says so', async () => {

@@ -4,9 +4,46 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startStudy, tempDir, writeSpec } from '../helpers/studyFixture';
+import type { SequencedEvent } from '../../src/engine/store/events';
+import { readStudyEvents } from '../../src/engine/store/jsonlStore';
+import { findPython } from '../helpers/python';
+import { repoRoot, startStudy, tempDir, writeSpec } from '../helpers/studyFixture';
 
 const node = JSON.stringify(process.execPath);
+const python = findPython();
+
+/** The steps of each trial's `trial.reported` events, in log order, by the trial's `mode` parameter. */
+function stepsByMode(events: readonly SequencedEvent[], modeOf: (trialId: string) => unknown): Map<unknown, number[]> {
+  const steps = new Map<unknown, number[]>();
+  for (const { event } of events) {
+    if (event.type !== 'trial.reported') continue;
+    const mode = modeOf(event.trialId);
+    steps.set(mode, [...(steps.get(mode) ?? []), event.step]);
+  }
+  return steps;
+}
+
+/**
+ * A script that prints each epoch's metric twice: once with the epoch (`mixed`: `epoch=N val_loss=…`,
+ * then a plain `val_loss=…` line), or never with a step (`plain`).
+ */
+const MIXED_STEPS = `
+const mode = process.argv[2];
+for (let e = 1; e <= 3; e++) {
+  const loss = 1 / (e + 1);
+  console.log(mode === 'mixed' ? 'epoch=' + e + ' val_loss=' + loss : 'val_loss=' + loss);
+  console.log('val_loss=' + (loss - 0.05));
+}
+`;
+
+/** The same with Rung's Python helper: \`report(step=epoch, …)\`, and a plain print of the same metric. */
+const PY_MIXED_STEPS = `
+from rung import report
+for epoch in range(1, 4):
+    loss = 1 / (epoch + 1)
+    report(step=epoch, val_loss=loss)
+    print("val_loss=%g" % (loss - 0.05), flush=True)
+`;
 
 /**
  * PyTorch Lightning's progress bar: one tqdm bar per epoch on stderr, redrawn with `\r`, named
@@ -58,5 +95,58 @@ describe('metric lines from real scripts', () => {
     for (const t of completed) expect(t.valueStep).toBe(8);
     // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
     expect(snapshot.stepUnit).toBe('epoch');
+  });
+
+  it('gives a line without a step the last step a line printed (not the count of reports)', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'mixed.mjs'), MIXED_STEPS);
+    const written = writeSpec(
+      dir,
+      'mixed',
+      [
+        'name: mixed',
+        `command: [${node}, mixed.mjs, "{mode}"]`,
+        'metric: val_loss',
+        'parameters:',
+        '  mode: {type: categorical, choices: [mixed, plain]}',
+        'sampler: grid',
+      ].join('\n'),
+    );
+    const { runner, storeRoot } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const modeOf = (id: string): unknown => snapshot.trials.find((t) => t.id === id)?.config?.['mode'];
+    const steps = stepsByMode((await readStudyEvents(storeRoot, 'mixed')).events, modeOf);
+    // Before: the plain lines took the count of reports, 1,2,2,4,3,6.
+    expect(steps.get('mixed')).toEqual([1, 1, 2, 2, 3, 3]);
+    // With no step ever printed, the count of reports.
+    expect(steps.get('plain')).toEqual([1, 2, 3, 4, 5, 6]);
+    const mixed = snapshot.trials.find((t) => t.config?.['mode'] === 'mixed');
+    expect(mixed).toMatchObject({ status: 'completed', valueStep: 3 });
+    expect(mixed?.value).toBeCloseTo(0.2, 12);
+  });
+
+  it.skipIf(python === undefined)("gives a plain line printed after the helper's report(step=…) the helper's step", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.py'), PY_MIXED_STEPS);
+    const written = writeSpec(
+      dir,
+      'pymixed',
+      [
+        'name: pymixed',
+        'command: python3 train.py --seed={seed}',
+        'metric: val_loss',
+        'parameters:',
+        '  seed: {type: int, low: 1, high: 1}',
+        'trials: 1',
+      ].join('\n'),
+    );
+    const { runner, events } = startStudy(dir, written, { python: python ?? 'python3', pythonHelperDir: path.join(repoRoot, 'python') });
+    await runner.start();
+    const snapshot = await runner.done;
+    expect(snapshot.trials[0]?.status, snapshot.trials[0]?.tail?.join('\n')).toBe('completed');
+    expect(events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event.step] : []))).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(snapshot.trials[0]?.curve.map(([step]) => step)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(snapshot.trials[0]?.valueStep).toBe(3);
   });
 });
