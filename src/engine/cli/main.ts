@@ -213,7 +213,11 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     const snapshot = await runner.done;
     progress?.finish(snapshot);
     if (mode !== 'json') io.stdout(`${summary(snapshot, spec, root)}\n`);
-    return snapshot.state === 'crashed' ? 1 : 0;
+    // Like Ray Tune's failed-trial error: a study in which every trial that ended failed has no result, and
+    // a script or CI job running `rung run` should notice (a user stop with nothing finished is not that).
+    const c = countTrials(snapshot);
+    const nothingButFailures = !snapshot.best && c.failed > 0 && c.completed === 0 && c.pruned === 0;
+    return snapshot.state === 'crashed' || nothingButFailures ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -239,6 +243,8 @@ function summary(snapshot: StudySnapshot, spec: StudySpec, root: string): string
     lines.push(`show it: rung show ${snapshot.study}${root === path.resolve('.rung') ? '' : ` --store ${shellQuote(path.relative(process.cwd(), root) || '.')}`}`);
   } else {
     lines.push('no trial completed with a finite value');
+    const failed = [...snapshot.trials].filter((t) => t.status === 'failed').sort((a, b) => a.number - b.number)[0];
+    if (failed) lines.push(`first failure: trial #${failed.id}: ${failed.reason ?? 'failed'}${failed.tail?.length ? ` — ${failed.tail[failed.tail.length - 1]}` : ''}`);
   }
   return lines.join('\n');
 }

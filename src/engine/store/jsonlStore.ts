@@ -108,6 +108,10 @@ class JsonlStudyWriter implements StudyWriter {
 
   /** Writes everything queued, coalescing appends that queued up during the previous write into one write. */
   async #drain(): Promise<void> {
+    // Yield once first: a batch with nothing to write (an empty append used as a barrier) awaits nothing, and
+    // without this the drain would finish, clearing #draining, before `#draining ??= this.#drain()` assigns
+    // it, leaving a settled promise there that no later append would ever restart.
+    await Promise.resolve();
     for (;;) {
       if (this.#queue.length === 0) {
         // Checked and cleared in the same tick as the loop test, so a later append always restarts the drain.

@@ -149,6 +149,14 @@ describe('append and read', () => {
     expect(await w.append([], { sync: true })).toBe(1);
   });
 
+  it('an empty append on an idle writer (a barrier) does not stall the appends after it', async () => {
+    const w = await writer();
+    expect(await w.append([])).toBe(0);
+    expect(await w.append([reported(0)], { sync: true })).toBe(1);
+    await w.close();
+    expect((await readStudyEvents(root, 'digits')).events).toHaveLength(1);
+  });
+
   it('close waits for appends that were not awaited', async () => {
     const w = await writer();
     for (let i = 0; i < 50; i++) void w.append([reported(i)]);

@@ -1,8 +1,10 @@
 /**
- * `--trials N` is part of how a study was run: `rung resume` keeps the budget the study last ran with
- * (it used to fall back to the file's `trials` and run more trials than asked for), `resume --trials N`
- * sets another one that later resumes keep, and the `auto` sampler chooses with the budget given on the
- * command line, not the file's. The built dist/cli.js in real child processes.
+ * `rung run` / `rung resume` as a script or CI job sees them (the built dist/cli.js in real child processes):
+ * - `--trials N` is part of how a study was run: `rung resume` keeps the budget the study last ran with
+ *   (it used to fall back to the file's `trials` and run more trials than asked for), `resume --trials N`
+ *   sets another one that later resumes keep, and the `auto` sampler chooses with the budget given on the
+ *   command line, not the file's;
+ * - the exit status says whether the study produced anything: 1 when every trial that ended failed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -39,8 +41,11 @@ function studyFile(dir: string, name: string, lines: readonly string[]): string 
   return file;
 }
 
+/** Trials in the log; every run of the study must have ended it (study.ended last, the lock released). */
 async function trialCount(dir: string, name: string): Promise<number> {
   const { events } = await readStudyEvents(path.join(dir, '.rung'), name);
+  expect(events.at(-1)?.event.type).toBe('study.ended');
+  expect(existsSync(path.join(dir, '.rung', name, 'study.lock'))).toBe(false);
   return events.filter((e) => e.event.type === 'trial.planned').length;
 }
 
@@ -53,9 +58,10 @@ describe('the trial budget across run and resume', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(await trialCount(dir, 'budget')).toBe(2);
 
-    // Nothing left to do: the study ran its 2 trials (not the file's 6).
-    const resumed = rung(['resume', 'budget', '--quiet'], dir);
+    // Nothing left to do: the study ran its 2 trials (not the file's 6), and says so.
+    const resumed = rung(['resume', 'budget'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^study budget: budgetExhausted — 2 completed/m);
     expect(await trialCount(dir, 'budget')).toBe(2);
 
     const more = rung(['resume', 'budget', '--trials', '4', '--quiet'], dir);
@@ -81,5 +87,33 @@ describe('the trial budget across run and resume', () => {
     const { events } = await readStudyEvents(path.join(dir, '.rung'), 'autobudget');
     const first = events.find((e) => e.event.type === 'trial.asked')?.event;
     expect(first?.type === 'trial.asked' ? first.note : undefined).toMatch(/^auto: gp /);
+  });
+});
+
+describe('the exit status of rung run', () => {
+  it('is 1 when every trial failed, and the summary shows the first failure; 0 once one trial completes', () => {
+    const dir = tempDir();
+    const failing = path.join(dir, 'failing.rung.yaml');
+    writeFileSync(
+      failing,
+      [
+        'name: failing',
+        `command: [${JSON.stringify(process.execPath)}, "-e", "console.log('boom: no such dataset'); process.exit(3)", "{lr}"]`,
+        'metric: val_loss',
+        'parameters:',
+        '  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}',
+        'sampler: random',
+        'trials: 2',
+        '',
+      ].join('\n'),
+    );
+    const run = rung(['run', failing], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/0 completed, 0 pruned, 2 failed/);
+    expect(run.stdout).toMatch(/^first failure: trial #0: exit code 3 — boom: no such dataset$/m);
+
+    const fine = studyFile(dir, 'fine', ['sampler: random', 'trials: 2']);
+    const ok = rung(['run', fine, '--quiet'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
   });
 });
