@@ -1,7 +1,8 @@
 /**
  * Grid enumeration for the grid sampler. Each parameter gets a finite list of values (categoricals: all
  * choices; numeric: explicit `values`, else `gridPoints`, else the sampler's `grid_points` evenly spaced,
- * linear or log, rounded to int/step and deduplicated). Conditions make the grid a tree product: a child's
+ * linear or log, rounded to int/step and deduplicated; with none of those, an int or stepped float of at
+ * most 100 values is walked whole). Conditions make the grid a tree product: a child's
  * values only multiply the branches where it is active.
  *
  * Order: space order with the last parameter varying fastest (odometer order); within a parameter, values
@@ -75,6 +76,34 @@ export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): numb
   return out;
 }
 
+/** Most values of an int or stepped float parameter that the grid walks whole when it has no `grid_points`. */
+export const maxEnumeratedValues = 100;
+
+/** The low end and step of an int or stepped float's value set (low, low+step, … ≤ high). */
+function stepLadder(spec: FloatParam | IntParam): { low: number; high: number; step: number } | undefined {
+  if (spec.kind === 'float' && spec.step === undefined) return undefined;
+  const isInt = spec.kind === 'int';
+  const low = isInt ? Math.ceil(spec.low) : spec.low;
+  const high = Math.max(low, isInt ? Math.floor(spec.high) : spec.high);
+  const step = isInt ? Math.max(1, Math.round(spec.step ?? 1)) : (spec.step ?? 1);
+  return { low, high, step };
+}
+
+/** How many values an int or stepped float can take; undefined for a continuous float. */
+function discreteCount(spec: FloatParam | IntParam): number | undefined {
+  const ladder = stepLadder(spec);
+  return ladder && stepCount(ladder.low, ladder.high, ladder.step);
+}
+
+/** Every value of an int or stepped float, ascending (`count` from discreteCount; a log scale changes nothing). */
+function everyValue(spec: FloatParam | IntParam, count: number): number[] {
+  const ladder = stepLadder(spec);
+  if (!ladder) return [];
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) out.push(Math.min(ladder.high, stepValue(ladder.low, ladder.step, k, spec.kind === 'int')));
+  return out;
+}
+
 function dedupe(values: readonly ParamValue[]): ParamValue[] {
   const out: ParamValue[] = [];
   for (const v of values) if (!out.includes(v)) out.push(v);
@@ -90,9 +119,13 @@ export function gridValuesOf(name: string, spec: ParamSpec, options: GridOptions
   if (spec.values !== undefined && spec.values.length > 0) return ok(dedupe(spec.values));
   const n = spec.gridPoints ?? options.gridPoints;
   if (n === undefined) {
+    // An int, or a float with a step, is already a finite set: walk all of it when that is a sensible grid.
+    const count = discreteCount(spec);
+    if (count !== undefined && count <= maxEnumeratedValues) return ok(everyValue(spec, count));
+    const size = count !== undefined ? ` (it has ${count} values; only a range of at most ${maxEnumeratedValues} is walked whole)` : '';
     return err({
       param: name,
-      message: `parameter "${name}" needs \`values\` or \`grid_points\` for the grid sampler (or set the sampler option grid_points)`,
+      message: `parameter "${name}" needs \`values\` or \`grid_points\` for the grid sampler${size} (or set the sampler option grid_points)`,
     });
   }
   if (!Number.isInteger(n) || n < 1) {

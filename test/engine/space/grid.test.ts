@@ -39,18 +39,37 @@ describe('gridValuesOf', () => {
     expect(gridValuesOf('a', { kind: 'float', low: 0, high: 1 }, { gridPoints: 3 })).toEqual({ ok: true, value: [0, 0.5, 1] });
   });
 
-  it('names the parameter that needs values or grid_points', () => {
+  it('names the parameter that needs values or grid_points: a continuous float, or an int range too long to walk whole', () => {
     const r = createGrid(
       createSearchSpace([
         ['lr', { kind: 'float', low: 0, high: 1 }],
         ['opt', { kind: 'categorical', choices: ['a'] }],
         ['units', { kind: 'int', low: 1, high: 9 }],
+        ['width', { kind: 'int', low: 1, high: 1000 }],
       ]),
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.map((i) => i.param)).toEqual(['lr', 'units']);
+    expect(r.error.map((i) => i.param)).toEqual(['lr', 'width']);
     expect(r.error[0]?.message).toContain('"lr" needs `values` or `grid_points`');
+    expect(r.error[1]?.message).toContain('(it has 1000 values; only a range of at most 100 is walked whole)');
+  });
+
+  it('walks an int or stepped float range whole when it has no values or grid_points (log scale included)', () => {
+    const grid = mustGrid(
+      createSearchSpace([
+        ['n', { kind: 'int', low: 1, high: 9, step: 4 }],
+        ['x', { kind: 'float', low: 0, high: 1, step: 0.25 }],
+        ['k', { kind: 'int', low: 2, high: 70, log: true }],
+      ]),
+    );
+    expect(gridValuesOf('n', { kind: 'int', low: 1, high: 9, step: 4 })).toEqual({ ok: true, value: [1, 5, 9] });
+    expect(gridValuesOf('x', { kind: 'float', low: 0, high: 1, step: 0.25 })).toEqual({ ok: true, value: [0, 0.25, 0.5, 0.75, 1] });
+    const k = gridValuesOf('k', { kind: 'int', low: 2, high: 70, log: true });
+    expect(k.ok && k.value).toEqual(Array.from({ length: 69 }, (_, i) => i + 2));
+    expect(grid.size).toBe(3 * 5 * 69);
+    // A sampler-wide grid_points still decides for every numeric parameter without its own values.
+    expect(gridValuesOf('n', { kind: 'int', low: 1, high: 9 }, { gridPoints: 3 })).toEqual({ ok: true, value: [1, 5, 9] });
   });
 });
 
