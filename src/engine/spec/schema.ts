@@ -89,11 +89,11 @@ const positiveNumber: FieldType = { kind: 'number', exclusiveMinimum: 0 };
 export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
   random: { description: 'Independent uniform draws (log-uniform for log parameters).', fields: {} },
   grid: {
-    description: 'Every combination of each parameter\'s grid values (`values`, else `grid_points` evenly spaced points).',
+    description: 'Every combination of each parameter\'s grid values (`values`, else `grid_points` evenly spaced points, else every value of an int or stepped float of at most 100 values).',
     fields: {
       grid_points: {
         type: { kind: 'number', integer: true, minimum: 1 },
-        description: 'Grid points for numeric parameters that give neither `values` nor `grid_points` (without it such a parameter is an error).',
+        description: 'Grid points for numeric parameters that give neither `values` nor `grid_points` (without it, an int or stepped float of at most 100 values is walked whole and any other numeric parameter is an error).',
       },
       shuffle: { type: { kind: 'boolean' }, description: 'Visit the grid in a seeded random order.', default: false },
     },
