@@ -11,6 +11,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { compileMetricPattern } from '../metrics/formats/regex';
 import { MULTI_FIDELITY_SCHEDULERS } from '../samplers/auto';
 import { createGrid } from '../space/grid';
+import { stepCount, stepValue } from '../space/encode';
 import type { MetricFormat } from '../metrics/metricParser';
 import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, placeholdersIn, splitCommand } from '../runner/commandTemplate';
 import { createSearchSpace, type Condition, type ParamSpec, type ParamValue, type SearchSpace } from '../space/searchSpace';
@@ -278,6 +279,11 @@ class SpecBuilder {
     }
     if (step !== undefined && low !== undefined && high !== undefined && high > low && step > high - low) {
       fail(`${p}.step`, `step (${step}) is larger than high - low (${high - low}); allowed: 0 < step <= ${high - low}`);
+    }
+    if (step !== undefined && low !== undefined && high !== undefined && high > low && step <= high - low && !onGrid(high, low, step)) {
+      // As Optuna warns: the range ends at the last step below high, which the author may not expect.
+      const last = stepValue(low, step, stepCount(low, high, step) - 1, kind === 'int');
+      this.at(`${p}.step`, `step ${step} does not divide high - low (${high - low}): the largest value used is ${last}, not ${high}`, 'warning');
     }
     if (values !== undefined && gridPoints !== undefined) fail(`${p}.grid_points`, 'give either "values" or "grid_points", not both');
     if (low !== undefined && high !== undefined && low === high) {

@@ -348,6 +348,15 @@ describe('parseStudySpec: values and defaults', () => {
 });
 
 describe('checkStudySpec warnings and formatSpecIssue', () => {
+  it('warns, at the step, when a step does not divide the range (the last value is below high)', () => {
+    const checked = checkStudySpec(`${HEAD}parameters:\n  x: {type: float, low: 0, high: 1, step: 0.3}\n  n: {type: int, low: 1, high: 10, step: 4}\n  ok: {type: float, low: 0, high: 1, step: 0.25}\n`, FILE);
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.path, i.severity, i.message])).toEqual([
+      ['parameters.x.step', 'warning', 'step 0.3 does not divide high - low (1): the largest value used is 0.9, not 1'],
+      ['parameters.n.step', 'warning', 'step 4 does not divide high - low (9): the largest value used is 9, not 10'],
+    ]);
+  });
+
   it('returns warnings alongside a valid spec', () => {
     const text = `${HEAD}parameters:\n  x: {type: float, low: 1, high: 1}\n`;
     const checked = checkStudySpec(text, FILE);
