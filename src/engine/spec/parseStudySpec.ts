@@ -280,7 +280,7 @@ class SpecBuilder {
     if (step !== undefined && low !== undefined && high !== undefined && high > low && step > high - low) {
       fail(`${p}.step`, `step (${step}) is larger than high - low (${high - low}); allowed: 0 < step <= ${high - low}`);
     }
-    if (step !== undefined && low !== undefined && high !== undefined && high > low && step <= high - low && !onGrid(high, low, step)) {
+    if (step !== undefined && step > 0 && low !== undefined && high !== undefined && high > low && step <= high - low && !onGrid(high, low, step)) {
       // As Optuna warns: the range ends at the last step below high, which the author may not expect.
       const last = stepValue(low, step, stepCount(low, high, step) - 1, kind === 'int');
       this.at(`${p}.step`, `step ${step} does not divide high - low (${high - low}): the largest value used is ${last}, not ${high}`, 'warning');
