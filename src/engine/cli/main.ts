@@ -214,9 +214,9 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     progress?.finish(snapshot);
     if (mode !== 'json') io.stdout(`${summary(snapshot, spec, root)}\n`);
     // Like Ray Tune's failed-trial error: a study in which every trial that ended failed has no result, and
-    // a script or CI job running `rung run` should notice (a user stop with nothing finished is not that).
+    // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);
-    const nothingButFailures = !snapshot.best && c.failed > 0 && c.completed === 0 && c.pruned === 0;
+    const nothingButFailures = snapshot.endReason !== 'userStopped' && !snapshot.best && c.failed > 0 && c.completed === 0 && c.pruned === 0;
     return snapshot.state === 'crashed' || nothingButFailures ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
