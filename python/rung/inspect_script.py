@@ -58,6 +58,8 @@ LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exc
 BUILTIN_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "FileType", "File", "open"}
 MAX_TEXT = 200
+# One source line with its end, split as the tokenizer does (\r\n, \r or \n; not form feeds).
+SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 class Unknown(Exception):
@@ -137,14 +139,28 @@ class Inspector:
         self.imports = []
         self.click_names = set()  # names bound to click or its option/argument functions
         self.typer_names = set()
+        self.lines = None  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
 
     def text(self, node):
         try:
-            return clip(ast.get_source_segment(self.source, node))
+            return clip(self.segment(node))
         except Exception:  # positions missing on synthetic nodes
             return None
+
+    def segment(self, node):
+        """ast.get_source_segment without splitting the whole source on every call (quadratic on big files)."""
+        if getattr(node, "end_lineno", None) is None or getattr(node, "end_col_offset", None) is None:
+            return None
+        if self.lines is None:
+            self.lines = SOURCE_LINE.findall(self.source)
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return self.lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+        head = self.lines[first].encode()[node.col_offset :].decode()
+        tail = self.lines[last].encode()[: node.end_col_offset].decode()
+        return "".join([head] + self.lines[first + 1 : last] + [tail])
 
     def warn(self, message):
         if message not in self.warnings:
