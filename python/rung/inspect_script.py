@@ -411,6 +411,7 @@ class Inspector:
             if ok and isinstance(metavar, str):
                 arg["metavar"] = metavar
         self.infer_type(arg, argparse_default_str=True)
+        convert_text_default(arg)
         return arg
 
     def apply_default(self, arg, node):
@@ -565,6 +566,7 @@ class Inspector:
         self.infer_type(arg)
         if arg["type"] is None and not arg["flag"]:
             arg["type"] = "str"  # click's default type
+        convert_text_default(arg)
         return arg
 
     def click_type(self, arg, node):
@@ -815,6 +817,19 @@ def new_argument(source, flags, dest, line, positional):
         "required": False,
         "line": line,
     }
+
+
+def convert_text_default(arg):
+    """argparse (and click) pass a text default through type=: `type=float, default="1e-3"` is 0.001."""
+    d = arg["default"]
+    if isinstance(d, str) and arg["type"] in ("int", "float"):
+        try:
+            value = int(d) if arg["type"] == "int" else float(d)
+        except ValueError:
+            return
+        if arg["type"] == "float" and not math.isfinite(value):
+            return
+        arg["default"] = value
 
 
 def emit(obj):

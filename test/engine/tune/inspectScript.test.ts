@@ -162,6 +162,24 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(r.arguments[399]).toMatchObject({ dest: 'opt399', default: 799, defaultText: '399.5 * 2' });
   });
 
+  it('converts a text default through a numeric type=, as argparse and click do', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'p = argparse.ArgumentParser()',
+        'p.add_argument("--lr", default="1e-3", type=float)',
+        'p.add_argument("--epochs", type=int, default="12")',
+        'p.add_argument("--name", default="1e-3")',
+        'p.add_argument("--wd", type=float, default="none")',
+        '',
+      ].join('\n'),
+    });
+    expect(arg(r, 'lr')).toMatchObject({ type: 'float', default: 0.001, defaultText: '"1e-3"' });
+    expect(arg(r, 'epochs')).toMatchObject({ type: 'int', default: 12 });
+    expect(arg(r, 'name')).toMatchObject({ type: 'str', default: '1e-3' });
+    expect(arg(r, 'wd')).toMatchObject({ type: 'float', default: 'none' });
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
