@@ -116,7 +116,9 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   ) {
     return { kind: 'setting', why: 'logging or bookkeeping' };
   }
-  if (has('split', 'ratio', 'frac', 'fraction', 'holdout') || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
+  // `ratio` alone is no split: l1_ratio, mlp_ratio, warmup_ratio and mask_ratio are hyperparameters.
+  const splitLike = has('ratio', 'frac', 'fraction') && (tokens.size === 1 || has('train', 'val', 'valid', 'validation', 'test', 'eval', 'dev', 'data', 'subset', 'sample'));
+  if (has('split', 'holdout') || splitLike || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
     return { kind: 'setting', why: 'a data split: tuning it would change what the metric measures' };
   }
   if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input', 'in', 'out') || norm === 'num_labels')) {

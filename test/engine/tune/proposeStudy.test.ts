@@ -224,6 +224,22 @@ describe('proposal heuristics', () => {
     expect(training.notes.join('\n')).toMatch(/No validation metric/);
   });
 
+  it('keeps data splits out but tunes ratios that are hyperparameters (l1_ratio, warmup_ratio)', () => {
+    const { proposal, spec } = checked(
+      inspection([
+        argument({ dest: 'l1_ratio', type: 'float', default: 0.15, min: 0, max: 1 }),
+        argument({ dest: 'warmup_ratio', type: 'float', default: 0.1 }),
+        argument({ dest: 'val_ratio', type: 'float', default: 0.2 }),
+        argument({ dest: 'train_frac', type: 'float', default: 0.8 }),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'l1_ratio')).toMatchObject({ kind: 'float', high: 1 });
+    expect(param(spec, 'warmup_ratio')).toMatchObject({ kind: 'float', low: 0, high: 0.5 });
+    expect([...spec.space.params.keys()]).toEqual(['l1_ratio', 'warmup_ratio']);
+    expect(proposal.notes.join('\n')).toMatch(/--val_ratio \(a data split.*--train_frac \(a data split/);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
