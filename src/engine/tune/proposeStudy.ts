@@ -10,7 +10,7 @@
  * - hidden/units/width/channels/dim...: int, log scale, [default/4, default*4];
  * - layers/depth/blocks: int, [default/2, default*2];
  * - batch size: categorical powers of two around the default (a batch size is usually one of those);
- * - dropout-like and other floats in (0, 1): linear from 0; momentum/beta-like: linear, symmetric in 1-x;
+ * - dropout-like floats, and other floats with a default in [0.05, 1): linear from 0; momentum/beta-like: linear, symmetric in 1-x;
  * - `choices=` (or click.Choice, an Enum): categorical; value-taking booleans: categorical [true, false];
  * - epochs: not tuned but made the budget (`--epochs {budget}`, ASHA from 1 to the default);
  * - seeds, paths, devices, workers, logging, data splits and shapes: not tuned (they are not
@@ -225,7 +225,9 @@ function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readon
       return { low: 0.5, high: 0.99, log: false, why: `${defaultPart}; a momentum-like factor: a common range` };
     }
     case 'other': {
-      if (arg.type === 'float' && d !== undefined && d > 0 && d < 1) {
+      // Not for a small default (tol=1e-3, temperature=0.01): a linear range from 0 to 0.5 would put nearly
+      // every trial far above it (and some at 0); those get a commented-out log-scale suggestion instead.
+      if (arg.type === 'float' && d !== undefined && d >= 0.05 && d < 1) {
         const high = d >= 0.9 ? 0.99 : Math.min(0.9, Math.max(0.5, nice(d * 2)));
         return { low: 0, high, log: false, why: `${defaultPart}; a fraction in (0, 1): linear range from 0 (a guess)` };
       }

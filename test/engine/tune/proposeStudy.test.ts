@@ -240,6 +240,16 @@ describe('proposal heuristics', () => {
     expect(proposal.notes.join('\n')).toMatch(/--val_ratio \(a data split.*--train_frac \(a data split/);
   });
 
+  it('tunes an unknown fraction linearly from 0, but only suggests a log range for a small default', () => {
+    const { proposal, spec } = checked(
+      inspection([argument({ dest: 'gamma', type: 'float', default: 0.5 }), argument({ dest: 'tol', type: 'float', default: 1e-3 })], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'gamma')).toMatchObject({ kind: 'float', low: 0, high: 0.9 });
+    expect([...spec.space.params.keys()]).toEqual(['gamma']);
+    expect(proposal.suggestions).toMatchObject([{ name: 'tol', low: 1e-4, high: 0.01, log: true }]);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
