@@ -639,6 +639,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     budget,
     scheduler,
     explicit,
+    example,
     gpuLibrary,
   });
   return {
@@ -666,6 +667,8 @@ interface RenderInput {
   readonly budget: StudyProposal['budget'];
   readonly scheduler: 'asha' | 'fifo';
   readonly explicit: boolean;
+  /** `lr` is only an example: the command passes no parameters. */
+  readonly example: boolean;
   readonly gpuLibrary: string | undefined;
 }
 
@@ -690,7 +693,12 @@ function render(input: RenderInput): string {
   const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';
   const also = metric.others.length > 0 ? `; also printed: ${metric.others.slice(0, 6).join(', ')}${metric.others.length > 6 ? ', ...' : ''}` : '';
   rows.push([`metric: {name: ${scalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
-  rows.push(['parameters:', input.explicit ? 'each one is passed by its own word in command' : 'passed to the script as --name=value by {args}']);
+  const passed = input.example
+    ? 'the command passes none: the script reads them from RUNG_PARAMS (see the notes above)'
+    : input.explicit
+      ? 'each one is passed by its own word in command'
+      : 'passed to the script as --name=value by {args}';
+  rows.push(['parameters:', passed]);
   const width = Math.max(0, ...[...parameters, ...input.suggestions].map((p) => key(p.name).length + 1));
   for (const p of parameters) rows.push([`  ${`${key(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
   if (input.suggestions.length > 0) {

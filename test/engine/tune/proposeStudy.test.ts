@@ -159,6 +159,9 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
     expect(notes).toMatch(/No command-line arguments found/);
     expect(notes).toMatch(/example parameter/);
     expect(notes).toMatch(/No metric found/);
+    // The command has no {args}: the parameters line must not say they are passed by it.
+    expect(proposal.text).toMatch(/^parameters: +# the command passes none/m);
+    expect(proposal.text).not.toMatch(/by \{args\}/);
   });
 });
 
