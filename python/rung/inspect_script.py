@@ -27,6 +27,8 @@ What is read:
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
   ``str.format``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
   and keyword names of ``rung.report(...)``.
+- not read, but named in ``warnings``: options from HfArgumentParser, absl flags, Hydra, fire, tyro,
+  jsonargparse and simple_parsing.
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
 constants, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
@@ -58,6 +60,14 @@ LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exc
 BUILTIN_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "FileType", "File", "open"}
 MAX_TEXT = 200
+# Option libraries the reader does not understand: (imported module, how the note names it).
+UNREAD_OPTION_MODULES = (
+    ("hydra", "Hydra (its config files and key=value overrides)"),
+    ("fire", "python-fire"),
+    ("tyro", "tyro"),
+    ("jsonargparse", "jsonargparse"),
+    ("simple_parsing", "simple_parsing"),
+)
 # One source line with its end, split as the tokenizer does (\r\n, \r or \n; not form feeds).
 SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -713,6 +723,24 @@ class Inspector:
         self.infer_type(arg)
         return arg
 
+    # ------------------------------------------------------------------ options Rung does not read
+
+    def unread_option_sources(self):
+        """Says when options come from a library the reader does not understand (so "no arguments" is explained)."""
+        found = []
+        for module, what in UNREAD_OPTION_MODULES:
+            if module in self.imports:
+                found.append(what)
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                name = last_name(node.func)
+                if name == "HfArgumentParser" and "HfArgumentParser (dataclass fields)" not in found:
+                    found.append("HfArgumentParser (dataclass fields)")
+                elif name and name.startswith("DEFINE_") and "absl" in self.imports and "absl flags" not in found:
+                    found.append("absl flags")
+        for what in found:
+            self.warn("the script takes options from %s, which Rung does not read: add those parameters by hand" % what)
+
     # ------------------------------------------------------------------ metrics
 
     def template(self, node):
@@ -785,6 +813,7 @@ class Inspector:
         self.argparse_arguments()
         self.click_arguments()
         self.typer_arguments()
+        self.unread_option_sources()
         self.metric_prints()
         return {
             "version": VERSION,

@@ -180,6 +180,20 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(arg(r, 'wd')).toMatchObject({ type: 'float', default: 'none' });
   });
 
+  it('says when options come from a library it does not read (HfArgumentParser, absl, Hydra)', async () => {
+    const hf = await inspect('no_args.py', {
+      source: 'from transformers import HfArgumentParser, TrainingArguments\nparser = HfArgumentParser((TrainingArguments,))\n(args,) = parser.parse_args_into_dataclasses()\n',
+    });
+    expect(hf.arguments).toEqual([]);
+    expect(hf.warnings).toEqual([expect.stringMatching(/HfArgumentParser .*does not read/)]);
+    const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nflags.DEFINE_float("learning_rate", 0.01, "lr")\n' });
+    expect(absl.warnings).toEqual([expect.stringMatching(/absl flags.*does not read/)]);
+    const hydra = await inspect('no_args.py', { source: 'import hydra\n@hydra.main(config_path="conf")\ndef main(cfg):\n    pass\n' });
+    expect(hydra.warnings).toEqual([expect.stringMatching(/Hydra.*does not read/)]);
+    const plain = await inspect('no_args.py', { source: 'import json\nprint(json.dumps({"val_loss": 1}))\n' });
+    expect(plain.warnings).toEqual([]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
