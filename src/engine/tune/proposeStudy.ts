@@ -125,7 +125,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
     return { kind: 'setting', why: 'a data shape' };
   }
   if (!numeric) return { kind: 'other' };
-  const lrLike = has('lr') || /learning_?rate|learningrate/.test(norm);
+  // eta/eta0: the learning rate of XGBoost and of scikit-learn's SGD models (an int eta is Hyperband's factor).
+  const lrLike = has('lr') || /learning_?rate|learningrate/.test(norm) || (arg.type === 'float' && (norm === 'eta' || norm === 'eta0'));
   // lr_decay, min_lr, warmup_lr, lr_step...: schedule settings, not the learning rate itself.
   if (lrLike && has('decay', 'gamma', 'step', 'factor', 'warmup', 'min', 'max', 'patience', 'schedule', 'scheduler', 'drop')) return { kind: 'other' };
   if (lrLike) return { kind: 'lr' };

@@ -253,6 +253,17 @@ describe('proposal heuristics', () => {
     expect(proposal.suggestions).toMatchObject([{ name: 'tol', low: 1e-4, high: 0.01, log: true }]);
   });
 
+  it('reads eta and eta0 (XGBoost, scikit-learn SGD) as learning rates, but not an int eta', () => {
+    const { spec } = checked(
+      inspection([argument({ dest: 'eta0', type: 'float', default: 0.01 }), argument({ dest: 'eta', type: 'float', default: 0.3 })], ['val_rmse']),
+      'train.py',
+    );
+    expect(param(spec, 'eta0')).toMatchObject({ kind: 'float', low: 3.3e-4, high: 0.3, log: true });
+    expect(param(spec, 'eta')).toMatchObject({ kind: 'float', low: 0.01, high: 1, log: true });
+    const hyperband = checked(inspection([argument({ dest: 'eta', type: 'int', default: 3 })], ['val_rmse']), 'train.py');
+    expect(hyperband.proposal.parameters).toEqual([expect.objectContaining({ name: 'lr' })]); // only the example
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
