@@ -774,6 +774,7 @@ class Inspector:
             self.add_metric(match.group(1), node, self.text(node) or template.replace(HOLE, "{}"))
 
     def metric_prints(self):
+        unprinted = []  # keys of dicts given to wandb.log(...) and the like
         for node in ast.walk(self.tree):
             tpl = self.template(node)
             if tpl is not None:
@@ -795,7 +796,11 @@ class Inspector:
                     if fmt is not None and len(node.args) > fmt_index + 1:
                         self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
             if fn in ("dumps", "print") or fn in LOGGING_METHODS:
-                for a in node.args:
+                # logging's log(level, msg): a dict first is wandb.log/run.log/accelerator.log, which print nothing.
+                if fn == "log" and isinstance(node.args[0], ast.Dict):
+                    keys = [const_str(k) for k in node.args[0].keys if k is not None]
+                    unprinted.extend(k for k in keys if k and k not in unprinted)
+                for a in node.args[1:] if fn == "log" else node.args:
                     if isinstance(a, ast.Dict):
                         for key in a.keys:
                             k = const_str(key) if key is not None else None
@@ -805,6 +810,12 @@ class Inspector:
                 for kw in node.keywords:
                     if kw.arg:
                         self.add_metric(kw.arg, node, self.text(node))
+        unprinted = [k for k in unprinted if k not in self.metrics]
+        if unprinted:
+            self.warn(
+                "%s %s logged with .log({...}) (wandb and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
+                % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them", unprinted[0])
+            )
 
     # ------------------------------------------------------------------ run
 

@@ -194,6 +194,22 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(plain.warnings).toEqual([]);
   });
 
+  it('does not take wandb.log keys for printed metrics, and says they are not printed', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import logging, wandb',
+        'wandb.log({"val/loss": 0.1, "train/loss": 0.2})',
+        'run = wandb.init()',
+        'run.log({"val_acc": 0.9, "val_f1": 0.5})',
+        'logging.log(logging.INFO, {"val_mae": 1.0})',
+        'print(f"val_f1={0.5}")',
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => m.name)).toEqual(['val_mae', 'val_f1']);
+    expect(r.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss, val_acc are logged with \.log\(\{\.\.\.\}\)/)]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
