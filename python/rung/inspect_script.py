@@ -21,7 +21,7 @@ What is read:
   choices, help, nargs, action, required), ``set_defaults(...)``; arguments of subparsers are skipped
   (a trial command would need the sub-command) and reported in ``warnings``.
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
-  ``is_flag``, ``--x/--no-x``).
+  ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``), its name as ``subcommand``.
 - typer: the parameters of the one ``@app.command()`` function or the function given to ``typer.run``
   (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices).
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
@@ -149,6 +149,7 @@ class Inspector:
         self.imports = []
         self.click_names = set()  # names bound to click or its option/argument functions
         self.typer_names = set()
+        self.subcommand = None  # the sub-command whose options were read (a click group's command)
         self.lines = None  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
@@ -502,18 +503,36 @@ class Inspector:
         if not commands:
             return
         commands.sort(key=lambda c: c[0].lineno)
+        self.add_framework("click")
+        fn, decorators = commands[0]
+        self.subcommand = self.click_subcommand(fn)
         if len(commands) > 1:
             self.warn(
-                "several click commands (%s); the options of %s are read"
-                % (", ".join(c[0].name for c in commands), commands[0][0].name)
+                "several click commands (%s); the options of %s are read%s"
+                % (
+                    ", ".join(c[0].name for c in commands),
+                    fn.name,
+                    " and the command runs the sub-command %s" % self.subcommand if self.subcommand else "",
+                )
             )
-        self.add_framework("click")
-        _, decorators = commands[0]
         # Decorators apply bottom-up but click lists options top-down, as written.
         for dec in decorators:
             arg = self.click_argument(dec)
             if arg is not None:
                 self.add_argument(arg)
+
+    def click_subcommand(self, fn):
+        """The name a trial command must give when fn is a command of a click group (`@cli.command()`), else None."""
+        for dec in fn.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            if not isinstance(target, ast.Attribute) or target.attr != "command" or dotted(target.value) in self.click_names:
+                continue
+            if isinstance(dec, ast.Call):
+                for node in list(dec.args[:1]) + [k.value for k in dec.keywords if k.arg == "name"]:
+                    if const_str(node):
+                        return const_str(node)
+            return fn.name.lower().replace("_", "-")  # click's default name for the function
+        return None
 
     def click_argument(self, call):
         is_argument = last_name(call.func) == "argument"
@@ -835,6 +854,7 @@ class Inspector:
             "metrics": sorted(self.metrics.values(), key=lambda m: m["line"]),
             "imports": self.imports,
             "warnings": self.warnings,
+            **({"subcommand": self.subcommand} if self.subcommand else {}),
         }
 
 

@@ -76,6 +76,8 @@ export interface ScriptInspection {
   readonly imports: readonly string[];
   /** Things the reader skipped (sub-commands, non-literal option names...), in plain words. */
   readonly warnings: readonly string[];
+  /** The sub-command whose options were read (a command of a click group): the trial command must name it. */
+  readonly subcommand?: string;
 }
 
 /** Why a script could not be inspected. */
@@ -222,6 +224,7 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
   if (root['version'] !== 1) throw new ScriptInspectionError('output', `the script reader answered in an unknown format (version ${String(root['version'])})`);
   const args = list(root['arguments'], 'arguments').map((a, i) => argument(a, i));
   const metrics = list(root['metrics'], 'metrics').map((m, i) => metric(m, i));
+  const subcommand = str(root['subcommand']);
   return {
     script: str(root['script']) ?? scriptName,
     python: str(root['python']) ?? '',
@@ -232,6 +235,7 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     metrics,
     imports: list(root['imports'], 'imports').filter((s): s is string => typeof s === 'string'),
     warnings: list(root['warnings'], 'warnings').filter((s): s is string => typeof s === 'string'),
+    ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
   };
 }
 

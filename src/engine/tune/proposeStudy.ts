@@ -581,6 +581,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   // ---- command
   const explicit = !example && parameters.some((p) => flagOf.get(p.name) !== `--${p.name}`);
   const words: string[] = [options.program ?? 'python3', commandWord(options.scriptFile)];
+  if (inspection.subcommand !== undefined) words.push(commandWord(inspection.subcommand));
   for (const r of ctx.required) words.push(...r.tokens.map(commandWord));
   if (!example) {
     if (explicit) {

@@ -210,6 +210,17 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss, val_acc are logged with \.log\(\{\.\.\.\}\)/)]);
   });
 
+  it('names the sub-command when the click command belongs to a group', async () => {
+    const group = (decorator: string): string =>
+      ['import click', '@click.group()', 'def cli():', '    pass', decorator, '@click.option("--lr", type=float, default=0.01)', 'def train_model(lr):', '    pass', ''].join('\n');
+    expect((await inspect('no_args.py', { source: group('@cli.command()') })).subcommand).toBe('train-model');
+    expect((await inspect('no_args.py', { source: group('@cli.command("fit")') })).subcommand).toBe('fit');
+    expect((await inspect('no_args.py', { source: group('@cli.command(name="fit2")') })).subcommand).toBe('fit2');
+    const standalone = await inspect('no_args.py', { source: group('@click.command()') });
+    expect(standalone.subcommand).toBeUndefined();
+    expect(standalone.arguments.map((a) => a.dest)).toEqual(['lr']);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);

@@ -264,6 +264,17 @@ describe('proposal heuristics', () => {
     expect(hyperband.proposal.parameters).toEqual([expect.objectContaining({ name: 'lr' })]); // only the example
   });
 
+  it('runs the sub-command of a click group whose options it read', () => {
+    const { spec } = checked(
+      inspection([argument({ dest: 'ckpt', source: 'click', flags: [], positional: true, required: true }), argument({ dest: 'lr', source: 'click', type: 'float', default: 0.01 })], ['val_loss'], {
+        frameworks: ['click'],
+        subcommand: 'train',
+      }),
+      'cli.py',
+    );
+    expect(spec.command).toEqual(['python3', 'cli.py', 'train', 'CKPT', '{args}']);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
