@@ -415,8 +415,14 @@ const MESSAGE_KEYS = new Set([
   'dir', 'device', 'model', 'config', 'args', 'using', 'from', 'to', 'at', 'cmd', 'command', 'status', 'reason', 'message', 'msg',
   'time', 'elapsed', 'eta', 'took', 'seconds', 'lr', 'learning_rate', 'seed', 'params', 'parameters',
 ]);
-const MAXIMIZE_WORDS = ['acc', 'accuracy', 'f1', 'auc', 'auroc', 'map', 'precision', 'recall', 'r2', 'score', 'bleu', 'rouge', 'iou', 'miou', 'dice', 'reward', 'return', 'top1', 'top5', 'ndcg', 'mrr', 'sharpe', 'correct'];
-const MINIMIZE_WORDS = ['loss', 'error', 'err', 'mse', 'rmse', 'mae', 'nll', 'perplexity', 'ppl', 'wer', 'cer', 'cost', 'regret', 'fid', 'logloss'];
+const MAXIMIZE_WORDS = [
+  'acc', 'accuracy', 'f1', 'auc', 'auroc', 'auprc', 'map', 'precision', 'recall', 'r2', 'score', 'bleu', 'rouge', 'iou', 'miou', 'dice', 'reward',
+  'return', 'top1', 'top5', 'ndcg', 'mrr', 'sharpe', 'correct', 'psnr', 'ssim', 'mcc', 'kappa', 'spearman', 'pearson', 'meteor', 'em', 'exact',
+];
+const MINIMIZE_WORDS = [
+  'loss', 'error', 'err', 'mse', 'rmse', 'mae', 'nll', 'perplexity', 'ppl', 'wer', 'cer', 'cost', 'regret', 'fid', 'logloss', 'mape', 'smape',
+  'bpb', 'bpc', 'bpd', 'lpips', 'brier', 'ece', 'kl',
+];
 const SPLIT_WORDS = { val: ['val', 'valid', 'validation', 'dev', 'eval'], test: ['test'] } as const;
 
 interface MetricChoice {

@@ -222,6 +222,12 @@ describe('proposal heuristics', () => {
     expect(pick(['epoch', 'train_loss', 'val_acc'])).toMatchObject({ name: 'val_acc', goal: 'maximize' });
     expect(pick(['step', 'test_f1', 'loss'])).toMatchObject({ name: 'test_f1', goal: 'maximize' });
     expect(pick(['epoch', 'lr', 'Error'])).toMatchObject({ name: 'val_loss', guessed: true });
+    // Image and language metrics: a script printing only these must not get the val_loss placeholder.
+    expect(pick(['epoch', 'val_psnr', 'val_lpips'])).toMatchObject({ name: 'val_psnr', goal: 'maximize', guessed: false });
+    expect(pick(['val_lpips'])).toMatchObject({ name: 'val_lpips', goal: 'minimize', guessed: false });
+    expect(pick(['val_ssim'])).toMatchObject({ name: 'val_ssim', goal: 'maximize', guessed: false });
+    expect(pick(['train_loss', 'val_bpb'])).toMatchObject({ name: 'val_bpb', goal: 'minimize' });
+    expect(pick(['eval_mcc'])).toMatchObject({ name: 'eval_mcc', goal: 'maximize' });
     const training = proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['train_loss']), { scriptFile: 'train.py', studyName: 's' });
     expect(training.metric.name).toBe('train_loss');
     expect(training.notes.join('\n')).toMatch(/No validation metric/);
