@@ -216,7 +216,8 @@ describe('pruning decisions view', () => {
     const [seq, trialId] = [await cursor.getAttribute('data-seq'), (await cursor.getAttribute('data-trial-id'))!];
     await dash.page.keyboard.press('Enter');
     await expect.poll(async () => (await dash.posted()).slice(before)).toContainEqual({ type: 'trial/selected', payload: { trialId } });
-    expect(await dash.page.locator(`#decisions .decision.active[data-seq="${seq}"]`).count()).toBe(1);
+    // The highlight is drawn on the next frame after the selection, like the selection above: wait for it.
+    await expect.poll(() => dash.page.locator(`#decisions .decision.active[data-seq="${seq}"]`).count()).toBe(1);
   });
 
   it('highlights the decisions of a trial selected elsewhere', async () => {
