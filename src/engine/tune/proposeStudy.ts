@@ -88,7 +88,7 @@ type Category =
   | { readonly kind: 'hidden' | 'layers' | 'batch' | 'dropout' | 'momentum' }
   | { readonly kind: 'other' };
 
-const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?epochs?$|^epochs?_(?:num|count)$/;
+const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
 const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps)$|^max_iter$/;
 
 /**

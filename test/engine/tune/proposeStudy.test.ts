@@ -214,6 +214,10 @@ describe('proposal heuristics', () => {
     const none = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 }), argument({ dest: 'max_epochs', type: 'int' })], ['val_loss']), 'train.py');
     expect(none.spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 10 });
     expect(none.proposal.notes.join('\n')).toMatch(/--max_epochs has no usable default/);
+    // Hugging Face's example scripts: --num_train_epochs.
+    const hf = checked(inspection([argument({ dest: 'learning_rate', type: 'float', default: 5e-5 }), argument({ dest: 'num_train_epochs', type: 'int', default: 3 })], ['eval_loss']), 'run_glue.py');
+    expect(hf.spec.command).toEqual(['python3', 'run_glue.py', '{args}', '--num_train_epochs', '{budget}']);
+    expect(hf.spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 3 });
   });
 
   it('picks a validation loss over other metrics, then validation scores, and says when it had to settle', () => {
