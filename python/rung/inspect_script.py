@@ -26,7 +26,8 @@ What is read:
   (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices).
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
   ``str.format``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
-  and keyword names of ``rung.report(...)``.
+  and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
+  validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``).
 - not read, but named in ``warnings``: options from HfArgumentParser, absl flags, Hydra, fire, tyro,
   jsonargparse and simple_parsing.
 
@@ -814,7 +815,7 @@ class Inspector:
                     fmt = const_str(node.args[fmt_index])
                     if fmt is not None and len(node.args) > fmt_index + 1:
                         self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
-            if fn in ("dumps", "print") or fn in LOGGING_METHODS:
+            if fn in ("dumps", "print", "set_postfix") or fn in LOGGING_METHODS:
                 # logging's log(level, msg): a dict first is wandb.log/run.log/accelerator.log, which print nothing.
                 if fn == "log" and isinstance(node.args[0], ast.Dict):
                     keys = [const_str(k) for k in node.args[0].keys if k is not None]
@@ -825,16 +826,41 @@ class Inspector:
                             k = const_str(key) if key is not None else None
                             if k:
                                 self.add_metric(k, node, self.text(node))
-            if fn == "report" and node.keywords:
+            # rung.report(val_loss=...), and tqdm's bar.set_postfix(val_loss=...), shown as `val_loss=0.21`.
+            if fn in ("report", "set_postfix") and node.keywords:
                 for kw in node.keywords:
-                    if kw.arg:
+                    if kw.arg and not (fn == "set_postfix" and kw.arg in ("ordered_dict", "refresh")):
                         self.add_metric(kw.arg, node, self.text(node))
+        self.keras_fit_metrics()
         unprinted = [k for k in unprinted if k not in self.metrics]
         if unprinted:
             self.warn(
                 "%s %s logged with .log({...}) (wandb and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
                 % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them", unprinted[0])
             )
+
+    def keras_fit_metrics(self):
+        """Keras' model.fit(..., validation_data=...) prints `loss: 0.69 - val_loss: 0.70` (and compiled metrics) each epoch."""
+        if not {"keras", "tensorflow", "tf_keras"} & set(self.imports):
+            return
+        compiled = []
+        fits = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            kw = {k.arg: k.value for k in node.keywords if k.arg}
+            if node.func.attr == "compile" and "metrics" in kw:
+                ok, names = self.try_value(kw["metrics"])
+                if ok and isinstance(names, list):
+                    compiled.extend(n for n in names if isinstance(n, str) and n not in compiled)
+            elif node.func.attr == "fit" and ({"validation_data", "validation_split"} & set(kw)):
+                ok, verbose = self.try_value(kw["verbose"]) if "verbose" in kw else (True, 1)
+                if not (ok and verbose == 0):
+                    fits.append(node)
+        for node in fits:
+            for name in ["loss"] + compiled:
+                self.add_metric(name, node, self.text(node))
+                self.add_metric("val_" + name, node, self.text(node))
 
     # ------------------------------------------------------------------ run
 

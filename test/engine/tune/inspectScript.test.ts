@@ -221,6 +221,31 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(standalone.arguments.map((a) => a.dest)).toEqual(['lr']);
   });
 
+  it("finds the metrics of tqdm's set_postfix and of Keras' model.fit with validation data", async () => {
+    const tqdm = await inspect('no_args.py', {
+      source: 'from tqdm import tqdm\nbar = tqdm(range(3))\nfor i in bar:\n    bar.set_postfix(loss=1.0, val_acc=0.5, refresh=False)\n    bar.set_postfix({"val_f1": 1})\n',
+    });
+    expect(tqdm.metrics.map((m) => m.name)).toEqual(['loss', 'val_acc', 'val_f1']);
+    const keras = await inspect('no_args.py', {
+      source: [
+        'from tensorflow import keras',
+        'model = keras.Sequential([keras.layers.Dense(1)])',
+        'model.compile(optimizer="adam", loss="mse", metrics=["mae"])',
+        'history = model.fit(x, y, epochs=5, validation_split=0.2)',
+        'print(history.history["val_loss"][-1])',
+        '',
+      ].join('\n'),
+    });
+    expect(keras.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['loss', 4],
+      ['val_loss', 4],
+      ['mae', 4],
+      ['val_mae', 4],
+    ]);
+    const silent = await inspect('no_args.py', { source: 'import keras\nmodel.fit(x, y, validation_data=(a, b), verbose=0)\n' });
+    expect(silent.metrics).toEqual([]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
