@@ -327,7 +327,9 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const category = categorize(arg, norm, tokens);
   const who = label(arg);
 
-  if (arg.positional || (arg.required && !arg.hasDefault)) {
+  // A required option Rung tunes (`--lr` with no default, required=True) is passed by {args}: no placeholder.
+  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'hidden', 'layers', 'batch', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
+  if (arg.positional || (arg.required && !arg.hasDefault && !(tunable && !arg.flag && arg.nargs === null))) {
     if (arg.required && !arg.hasDefault) {
       const value = metavarOf(arg);
       const tokensFor = arg.positional ? [value] : [who, value];

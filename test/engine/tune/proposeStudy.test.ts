@@ -285,6 +285,22 @@ describe('proposal heuristics', () => {
     expect(spec.command).toEqual(['python3', 'cli.py', 'train', 'CKPT', '{args}']);
   });
 
+  it('tunes a required option it recognises instead of asking for a value', () => {
+    const { proposal, spec } = checked(
+      inspection([
+        argument({ dest: 'lr', type: 'float', required: true }),
+        argument({ dest: 'optimizer', type: 'str', choices: ['adam', 'sgd'], required: true }),
+        argument({ dest: 'epochs', type: 'int', required: true }),
+        argument({ dest: 'data', type: 'str', required: true }),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(spec.command).toEqual(['python3', 'train.py', '--data', 'DATA', '{args}', '--epochs', '{budget}']);
+    expect(param(spec, 'lr')).toMatchObject({ low: 1e-5, high: 0.1, log: true });
+    expect(param(spec, 'optimizer')).toMatchObject({ choices: ['adam', 'sgd'] });
+    expect(proposal.notes.join('\n')).toMatch(/The script needs --data: replace DATA/);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
