@@ -19,6 +19,7 @@
  * - anything else numeric: listed commented out with a guessed range, for the user to opt in.
  */
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
+import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
 
 /** Where the proposed study file goes relative to the script, and what it runs. */
 export interface ProposeStudyOptions {
@@ -542,7 +543,8 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const byDest = new Map(inspection.arguments.map((a) => [a.dest, a]));
   const used = new Set<string>();
   const uniqueTuned = tuned.map(({ param, flag }) => {
-    let name = param.name;
+    // `--budget` or `--trial_dir` cannot be a parameter's name ({budget} is a placeholder): renamed, it is passed by its own word.
+    let name = (RESERVED_PLACEHOLDERS as readonly string[]).includes(param.name) ? `${param.name}_param` : param.name;
     for (let i = 2; used.has(name); i++) name = `${param.name}_${i}`;
     used.add(name);
     return { param: name === param.name ? param : { ...param, name }, flag };

@@ -301,6 +301,23 @@ describe('proposal heuristics', () => {
     expect(proposal.notes.join('\n')).toMatch(/The script needs --data: replace DATA/);
   });
 
+  it('renames a parameter whose name is a reserved placeholder and passes it by its own word', () => {
+    const { spec } = checked(
+      inspection([argument({ dest: 'budget', type: 'float', default: 0.5 }), argument({ dest: 'lr', type: 'float', default: 0.01 }), argument({ dest: 'epochs', type: 'int', default: 9 })], ['val_loss']),
+      'train.py',
+    );
+    expect([...spec.space.params.keys()]).toEqual(['budget_param', 'lr']);
+    expect(spec.command).toEqual(['python3', 'train.py', '--budget={budget_param}', '--lr={lr}', '--epochs', '{budget}']);
+    expect(renderCommand(spec.command, { config: { budget_param: 0.25, lr: 0.1 }, space: spec.space, trialId: '1', trialDir: '/t', budget: 3 })).toEqual([
+      'python3',
+      'train.py',
+      '--budget=0.25',
+      '--lr=0.1',
+      '--epochs',
+      '3',
+    ]);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
