@@ -11,7 +11,7 @@
  * - layers/depth/blocks: int, [default/2, default*2];
  * - batch size: categorical powers of two around the default (a batch size is usually one of those);
  * - dropout-like floats, and other floats with a default in [0.05, 1): linear from 0; momentum/beta-like: linear, symmetric in 1-x;
- * - `choices=` (or click.Choice, an Enum): categorical; value-taking booleans: categorical [true, false];
+ * - `choices=` (or click.Choice, an Enum): categorical (more than 10 consecutive ints: an int range); value-taking booleans: categorical [true, false];
  * - epochs: not tuned but made the budget (`--epochs {budget}`, ASHA from 1 to the default);
  * - seeds, paths, devices, workers, logging, data splits and shapes: not tuned (they are not
  *   hyperparameters, or tuning them would change what the metric measures);
@@ -363,6 +363,12 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const { name, flag } = paramName(arg);
   const choices = (arg.choices ?? []).filter((c): c is string | number | boolean => c !== null);
   const unique = choices.filter((c, i) => choices.indexOf(c) === i);
+  // choices=range(1, 100): an int range (a categorical of 99 unordered values would waste the sampler's trials).
+  const ints = unique.filter((c): c is number => typeof c === 'number' && Number.isInteger(c));
+  if (unique.length > 10 && ints.length === unique.length && Math.max(...ints) - Math.min(...ints) === ints.length - 1) {
+    const [low, high] = [Math.min(...ints), Math.max(...ints)];
+    return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'int', low, high, log: false, reason: `choices in the script: the integers ${low} to ${high}${defaultSuffix(arg)}` } };
+  }
   if (unique.length >= 2) {
     return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: unique, reason: `choices in the script${defaultSuffix(arg)}` } };
   }

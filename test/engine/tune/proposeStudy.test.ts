@@ -318,6 +318,18 @@ describe('proposal heuristics', () => {
     ]);
   });
 
+  it('proposes an int range for choices=range(...) with many values, a categorical for a few', () => {
+    const { spec } = checked(
+      inspection([
+        argument({ dest: 'k', type: 'int', default: 5, choices: Array.from({ length: 100 }, (_, i) => i + 1) }),
+        argument({ dest: 'heads', type: 'int', default: 4, choices: [1, 2, 3, 4] }),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'k')).toMatchObject({ kind: 'int', low: 1, high: 100 });
+    expect(param(spec, 'heads')).toMatchObject({ kind: 'categorical', choices: [1, 2, 3, 4] });
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
