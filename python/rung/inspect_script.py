@@ -25,7 +25,7 @@ What is read:
 - typer: the parameters of the one ``@app.command()`` function or the function given to ``typer.run``
   (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices).
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
-  ``str.format``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
+  ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
   validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``).
 - not read, but named in ``warnings``: options from HfArgumentParser, absl flags, Hydra, fire, tyro,
@@ -773,6 +773,12 @@ class Inspector:
                 else:
                     out.append(HOLE)
             return "".join(out)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # "val_acc: " + str(acc): a string joined with runtime values.
+            parts = [const_str(side) if const_str(side) is not None else self.template(side) for side in (node.left, node.right)]
+            if any(p is not None for p in parts):
+                return "".join(HOLE if p is None else p for p in parts)
+            return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             fmt = const_str(node.left)
             if fmt is not None:

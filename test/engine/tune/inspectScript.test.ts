@@ -246,6 +246,17 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(silent.metrics).toEqual([]);
   });
 
+  it('finds metrics in strings joined with +', async () => {
+    const r = await inspect('no_args.py', {
+      source: 'acc = 1\nprint("val_acc: " + str(acc))\nprint("val_loss=" + str(1) + " val_f1=" + str(2))\nprint("a" + "b")\n',
+    });
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['val_acc', 2],
+      ['val_loss', 3],
+      ['val_f1', 3],
+    ]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
