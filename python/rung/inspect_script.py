@@ -823,7 +823,7 @@ class Inspector:
                         self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
             if fn in ("dumps", "print", "set_postfix") or fn in LOGGING_METHODS:
                 # logging's log(level, msg): a dict first is wandb.log/run.log/accelerator.log, which print nothing.
-                if fn == "log" and isinstance(node.args[0], ast.Dict):
+                if fn == "log" and node.args and isinstance(node.args[0], ast.Dict):
                     keys = [const_str(k) for k in node.args[0].keys if k is not None]
                     unprinted.extend(k for k in keys if k and k not in unprinted)
                 for a in node.args[1:] if fn == "log" else node.args:

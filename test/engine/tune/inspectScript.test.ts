@@ -203,6 +203,7 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
         'run.log({"val_acc": 0.9, "val_f1": 0.5})',
         'logging.log(logging.INFO, {"val_mae": 1.0})',
         'print(f"val_f1={0.5}")',
+        'y = x.log()', // a tensor's log(): no arguments
         '',
       ].join('\n'),
     });
