@@ -118,4 +118,33 @@ describe('schedulers with real processes', () => {
     expect(text).toMatch(/promoted to rung \d+ \(epoch 8\)/);
     expect(text).toMatch(/never promoted/);
   });
+
+  it('rung show checks how well each rung ranked the trials that ran to the end, and hints at a later first rung when curves cross', async () => {
+    const dir = tempDir();
+    // In grid order each trial leads all earlier ones at epoch 1, the one rung that decides (so ASHA lets
+    // every one go on), and ends behind them: epoch 1 reverses the final order (τ −1).
+    const curves = ['0.9,0.1', '0.8,0.2', '0.7,0.3', '0.6,0.4', '0.5,0.5', '0.4,0.6'];
+    const written = writeSpec(
+      dir,
+      'crossing',
+      [
+        'name: crossing',
+        `command: [${node}, ${JSON.stringify(fakeTrainer)}, "--curve={curve}", "--epochs", "{budget}", "--delay", "0"]`,
+        'metric: {name: val_loss, goal: minimize}',
+        'parameters:',
+        `  curve: {type: categorical, choices: [${curves.map((c) => JSON.stringify(c)).join(', ')}]}`,
+        'sampler: grid',
+        'scheduler: {type: asha, eta: 9, min_budget: 1, max_budget: 9}',
+        'parallel: 1',
+      ].join('\n'),
+    );
+    const { runner, storeRoot } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    expect(snapshot.trials.filter((t) => t.status === 'completed')).toHaveLength(curves.length);
+    const text = await show(storeRoot, 'crossing');
+    expect(text).toMatch(/^early-stopping check \(Kendall's τ between a rung's values and the final ones, over trials that ran to epoch 9\):$/m);
+    expect(text).toMatch(/^ {2}epoch 1: τ -1\.00 over 6 trials — ranks trials poorly: it may stop the eventual best$/m);
+    expect(text).toMatch(/^ {2}hint: learning curves seem to cross; a later first rung \(min_budget\) or scheduler hyperband/m);
+  });
 });

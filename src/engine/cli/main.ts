@@ -17,6 +17,7 @@ import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
+import { isWeakRung, rungReliability, suggestFirstRung } from '../schedulers/rungReliability';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
 import { openStudyIndex, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
@@ -408,7 +409,9 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   if (spec.scheduler.type !== 'fifo') {
     const scheduler = createScheduler(spec.scheduler, snapshot.seed ?? 0);
     if (scheduler.ok) {
-      out.push('', `scheduler ${spec.scheduler.type}: ${describePlan(scheduler.value.describe())}`);
+      const plan = scheduler.value.describe();
+      out.push('', `scheduler ${spec.scheduler.type}: ${describePlan(plan)}`);
+      out.push(...rungCheckLines(snapshot.trials, plan, spec.scheduler.maxBudget, snapshot.stepUnit ?? 'step'));
     }
     out.push('', decisions.length > 0 ? `decisions (${decisions.length}):` : 'no scheduler decisions yet', ...decisions);
   }
@@ -430,6 +433,27 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   }
   io.stdout(`${out.join('\n')}\n`);
   return 0;
+}
+
+/**
+ * The early-stopping check of `rung show`: how well each rung ranked the trials that ran to the end
+ * (schedulers/rungReliability.ts), with a hint when an early rung ranks them poorly.
+ */
+function rungCheckLines(trials: readonly TrialSnapshot[], plan: SchedulePlan, maxBudget: number, unit: string): string[] {
+  const rungs = [...new Set(plan.brackets.flatMap((b) => b.rungs))].sort((a, b) => a - b);
+  const checks = rungReliability(trials, rungs, maxBudget).filter((r) => r.n >= 2 && Number.isFinite(r.tau));
+  if (checks.length === 0) return [];
+  const lines = ['', `early-stopping check (Kendall's τ between a rung's values and the final ones, over trials that ran to ${unit} ${formatNumber(maxBudget)}):`];
+  for (const r of checks) lines.push(`  ${unit} ${formatNumber(r.budget)}: τ ${r.tau.toFixed(2)} over ${r.n} trials${isWeakRung(r) ? ' — ranks trials poorly: it may stop the eventual best' : ''}`);
+  const suggestion = suggestFirstRung(checks);
+  if (suggestion.weak) {
+    lines.push(
+      suggestion.minBudget !== undefined
+        ? `  hint: learning curves seem to cross early; a later first rung (min_budget: ${formatNumber(suggestion.minBudget)}) or scheduler hyperband would stop fewer eventual winners`
+        : '  hint: learning curves seem to cross; a later first rung (min_budget) or scheduler hyperband would stop fewer eventual winners',
+    );
+  }
+  return lines;
 }
 
 function clockTime(at: number): string {
