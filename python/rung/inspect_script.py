@@ -27,7 +27,8 @@ What is read:
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
   ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
-  validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``).
+  validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``); Lightning's
+  ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar.
 - not read, but named in ``warnings``: options from HfArgumentParser, absl flags, Hydra, fire, tyro,
   jsonargparse and simple_parsing.
 
@@ -832,16 +833,26 @@ class Inspector:
                             k = const_str(key) if key is not None else None
                             if k:
                                 self.add_metric(k, node, self.text(node))
+            # PyTorch Lightning: self.log("val_loss", v, prog_bar=True) shows `val_loss=0.21` in the progress bar;
+            # without prog_bar it goes to the loggers only.
+            if fn in ("log", "log_dict") and dotted(node.func) in ("self.log", "self.log_dict") and node.args:
+                kw = {k.arg: k.value for k in node.keywords if k.arg}
+                ok, shown = self.try_value(kw["prog_bar"]) if "prog_bar" in kw else (True, False)
+                names = [const_str(node.args[0])] if fn == "log" else [const_str(k) for k in getattr(node.args[0], "keys", []) if k is not None]
+                for name in names:
+                    if name and ok and shown is True:
+                        self.add_metric(name, node, self.text(node))
+                    elif name and name not in unprinted:
+                        unprinted.append(name)
             # rung.report(val_loss=...), and tqdm's bar.set_postfix(val_loss=...), shown as `val_loss=0.21`.
             if fn in ("report", "set_postfix") and node.keywords:
                 for kw in node.keywords:
                     if kw.arg and not (fn == "set_postfix" and kw.arg in ("ordered_dict", "refresh")):
                         self.add_metric(kw.arg, node, self.text(node))
         self.keras_fit_metrics()
-        unprinted = [k for k in unprinted if k not in self.metrics]
-        if unprinted:
+        if unprinted and not self.metrics:  # said only when it explains why no metric was found
             self.warn(
-                "%s %s logged with .log({...}) (wandb and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
+                "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
                 % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them", unprinted[0])
             )
 

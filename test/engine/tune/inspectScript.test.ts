@@ -208,7 +208,32 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ].join('\n'),
     });
     expect(r.metrics.map((m) => m.name)).toEqual(['val_mae', 'val_f1']);
-    expect(r.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss, val_acc are logged with \.log\(\{\.\.\.\}\)/)]);
+    expect(r.warnings).toEqual([]); // metrics were found: nothing to explain
+    const only = await inspect('no_args.py', { source: 'import wandb\nwandb.log({"val/loss": 0.1, "train/loss": 0.2})\n' });
+    expect(only.metrics).toEqual([]);
+    expect(only.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss are logged with \.log\(/)]);
+  });
+
+  it("finds PyTorch Lightning's self.log(..., prog_bar=True) metrics (shown in the progress bar)", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import lightning as L',
+        'class M(L.LightningModule):',
+        '    def training_step(self, batch, i):',
+        '        self.log("train_loss", 1.0)',
+        '    def validation_step(self, batch, i):',
+        '        self.log("val_loss", 0.5, prog_bar=True)',
+        '        self.log_dict({"val_acc": 0.9}, prog_bar=True)',
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['val_loss', 6],
+      ['val_acc', 7],
+    ]);
+    const hidden = await inspect('no_args.py', { source: 'class M:\n    def validation_step(self, b, i):\n        self.log("val_loss", 0.5)\n' });
+    expect(hidden.metrics).toEqual([]);
+    expect(hidden.warnings).toEqual([expect.stringMatching(/^val_loss is logged with \.log\(.*Lightning without prog_bar=True/)]);
   });
 
   it('names the sub-command when the click command belongs to a group', async () => {
