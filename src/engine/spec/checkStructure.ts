@@ -4,7 +4,7 @@
  * INVALID in place of anything already reported (so later checks skip it instead of repeating it).
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import { didYouMean } from './didYouMean';
+import { didYouMean, synonymFromOtherTools } from './didYouMean';
 import { parseDuration } from './duration';
 import type { IssueSink } from './specIssue';
 import type { Field, Fields, FieldType, TaggedVariant } from './schema';
@@ -214,7 +214,13 @@ export class StructureChecker {
         const checked = this.checkObject(node, fields, path, type.noun !== undefined ? `${type.noun} "${type.defaultType}"` : label, anchor);
         return { type: type.defaultType, ...checked };
       }
-      this.sink.atNode(anchor ?? node, path, `missing required key "type" in ${label}; allowed types: ${names.join(', ')}`);
+      // Another tool's word for "type" (W&B's distribution, NNI's _type) says why it was not seen.
+      const foreign = node.items
+        .map((p) => (isScalar(p.key) ? String(p.key.value) : ''))
+        .map((key) => ({ key, synonym: synonymFromOtherTools(key, ['type']) }))
+        .find((k) => k.synonym !== undefined);
+      const hint = foreign?.synonym ? ` (Rung's word for ${foreign.synonym.origin} is "type")` : '';
+      this.sink.atNode(anchor ?? node, path, `missing required key "type" in ${label}; allowed types: ${names.join(', ')}${hint}`);
       return INVALID;
     }
     const typeNode = this.resolve(typePair.value);

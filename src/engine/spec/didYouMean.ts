@@ -37,8 +37,92 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   return best;
 }
 
-/** ` (did you mean "x"?)` or an empty string. */
+interface Synonym {
+  readonly rung: string;
+  readonly origin: string;
+}
+
+/**
+ * Words users bring from the tools they know (Optuna, Ray Tune, W&B Sweeps, NNI, scikit-learn), with
+ * Rung's word for the same thing; edit distance cannot find these (`direction` is nowhere near `goal`).
+ * A synonym is offered only where its Rung word is allowed at that place.
+ */
+const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> = {
+  // Optuna
+  direction: { rung: 'goal', origin: "Optuna's direction" },
+  n_trials: { rung: 'trials', origin: "Optuna's n_trials" },
+  n_jobs: { rung: 'parallel', origin: "Optuna's n_jobs" },
+  tpesampler: { rung: 'tpe', origin: "Optuna's TPESampler" },
+  randomsampler: { rung: 'random', origin: "Optuna's RandomSampler" },
+  gridsampler: { rung: 'grid', origin: "Optuna's GridSampler" },
+  cmaessampler: { rung: 'cmaes', origin: "Optuna's CmaEsSampler" },
+  qmcsampler: { rung: 'sobol', origin: "Optuna's QMCSampler" },
+  gpsampler: { rung: 'gp', origin: "Optuna's GPSampler" },
+  nsgaiisampler: { rung: 'evolution', origin: "Optuna's NSGAIISampler" },
+  medianpruner: { rung: 'median', origin: "Optuna's MedianPruner" },
+  successivehalvingpruner: { rung: 'sha', origin: "Optuna's SuccessiveHalvingPruner" },
+  hyperbandpruner: { rung: 'hyperband', origin: "Optuna's HyperbandPruner" },
+  noppruner: { rung: 'fifo', origin: "Optuna's NopPruner" },
+  // Ray Tune
+  mode: { rung: 'goal', origin: "Ray Tune's mode" },
+  min: [
+    { rung: 'minimize', origin: 'Ray Tune\'s mode="min"' },
+    { rung: 'low', origin: "W&B's min" },
+  ],
+  max: [
+    { rung: 'maximize', origin: 'Ray Tune\'s mode="max"' },
+    { rung: 'high', origin: "W&B's max" },
+  ],
+  num_samples: { rung: 'trials', origin: "Ray Tune's num_samples" },
+  max_concurrent_trials: { rung: 'parallel', origin: "Ray Tune's max_concurrent_trials" },
+  grace_period: { rung: 'min_budget', origin: "Ray Tune's grace_period" },
+  max_t: { rung: 'max_budget', origin: "Ray Tune's max_t" },
+  reduction_factor: { rung: 'eta', origin: "Ray Tune's reduction_factor" },
+  search_alg: { rung: 'sampler', origin: "Ray Tune's search_alg" },
+  ashascheduler: { rung: 'asha', origin: "Ray Tune's ASHAScheduler" },
+  asynchyperbandscheduler: { rung: 'hyperband', origin: "Ray Tune's AsyncHyperBandScheduler" },
+  hyperbandscheduler: { rung: 'hyperband', origin: "Ray Tune's HyperBandScheduler" },
+  hyperbandforbohb: { rung: 'bohb', origin: "Ray Tune's HyperBandForBOHB" },
+  medianstoppingrule: { rung: 'median', origin: "Ray Tune's MedianStoppingRule" },
+  fifoscheduler: { rung: 'fifo', origin: "Ray Tune's FIFOScheduler" },
+  // W&B Sweeps
+  method: { rung: 'sampler', origin: "W&B's method" },
+  bayes: { rung: 'gp', origin: "W&B's bayes" },
+  early_terminate: { rung: 'scheduler', origin: "W&B's early_terminate" },
+  min_iter: { rung: 'min_budget', origin: "W&B's min_iter" },
+  max_iter: { rung: 'max_budget', origin: "W&B's max_iter" },
+  distribution: { rung: 'type', origin: "W&B's distribution" },
+  minimum: { rung: 'low', origin: "a parameter's minimum" },
+  maximum: { rung: 'high', origin: "a parameter's maximum" },
+  // NNI
+  _type: { rung: 'type', origin: "NNI's _type" },
+  searchspace: { rung: 'parameters', origin: "NNI's searchSpace" },
+  search_space: { rung: 'parameters', origin: 'a search space' },
+  maxtrialnumber: { rung: 'trials', origin: "NNI's maxTrialNumber" },
+  trialconcurrency: { rung: 'parallel', origin: "NNI's trialConcurrency" },
+  tuner: { rung: 'sampler', origin: "NNI's tuner" },
+  assessor: { rung: 'scheduler', origin: "NNI's assessor" },
+  choice: { rung: 'categorical', origin: "NNI's choice" },
+  // scikit-learn
+  param_grid: { rung: 'parameters', origin: "scikit-learn's param_grid" },
+  param_distributions: { rung: 'parameters', origin: "scikit-learn's param_distributions" },
+  n_iter: { rung: 'trials', origin: "scikit-learn's n_iter" },
+};
+
+/** Rung's word for a word from another tool, when that word is allowed here. */
+export function synonymFromOtherTools(word: string, candidates: Iterable<string>): Synonym | undefined {
+  const key = word.toLowerCase();
+  const entry = Object.hasOwn(FROM_OTHER_TOOLS, key) ? FROM_OTHER_TOOLS[key] : undefined;
+  if (!entry) return undefined;
+  const allowed = new Set(candidates);
+  return (Array.isArray(entry) ? entry : [entry as Synonym]).find((synonym) => allowed.has(synonym.rung));
+}
+
+/** ` (did you mean "x"?)` (naming the other tool's word when it is one) or an empty string. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const match = closestMatch(word, candidates);
+  const list = [...candidates];
+  const synonym = synonymFromOtherTools(word, list);
+  if (synonym) return ` (did you mean "${synonym.rung}"? that is Rung's word for ${synonym.origin})`;
+  const match = closestMatch(word, list);
   return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }

@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { closestMatch, didYouMean, editDistance } from '../../../src/engine/spec/didYouMean';
 import { parseDuration } from '../../../src/engine/spec/duration';
 
+describe('words from other tools', () => {
+  it("suggests Rung's word for another tool's, only where that word is allowed", () => {
+    expect(didYouMean('direction', ['name', 'goal', 'pattern'])).toBe(` (did you mean "goal"? that is Rung's word for Optuna's direction)`);
+    expect(didYouMean('grace_period', ['type', 'max_budget', 'min_budget', 'eta', 'mode'])).toBe(
+      ` (did you mean "min_budget"? that is Rung's word for Ray Tune's grace_period)`,
+    );
+    expect(didYouMean('TPESampler', ['random', 'tpe', 'gp'])).toBe(` (did you mean "tpe"? that is Rung's word for Optuna's TPESampler)`);
+    // One word, two tools: Ray Tune's mode="min" as a goal, W&B's min as a parameter's low end.
+    expect(didYouMean('min', ['minimize', 'maximize'])).toContain('"minimize"');
+    expect(didYouMean('min', ['type', 'low', 'high', 'log'])).toBe(` (did you mean "low"? that is Rung's word for W&B's min)`);
+    // Not allowed here: back to spelling distance.
+    expect(didYouMean('direction', ['sampler', 'scheduler'])).toBe('');
+  });
+});
+
 describe('editDistance / didYouMean', () => {
   it.each([
     ['', '', 0],

@@ -333,6 +333,16 @@ describe('parseStudySpec: values and defaults', () => {
     ]);
   });
 
+  it('a study file in Optuna / Ray Tune / W&B words gets Rung\'s words back, where they are written', () => {
+    const text = `name: t\ncommand: run {args}\nmetric: {name: loss, direction: minimize}\nparameters:\n  x: {distribution: uniform, min: 0, max: 1}\nn_trials: 5\n`;
+    const issues = parseErr(text, FILE);
+    expect(issues.map((i) => [i.line, i.column, i.message])).toEqual([
+      [3, 22, 'unknown key "direction" in "metric"; allowed: name, goal, pattern (did you mean "goal"? that is Rung\'s word for Optuna\'s direction)'],
+      [5, 3, 'missing required key "type" in parameter "x"; allowed types: float, int, categorical (Rung\'s word for W&B\'s distribution is "type")'],
+      [6, 1, expect.stringMatching(/^unknown key "n_trials" in the study file; .*\(did you mean "trials"\? that is Rung's word for Optuna's n_trials\)$/)],
+    ]);
+  });
+
   it('a YAML merge key says it is not supported, where it is written (not only "missing type")', () => {
     const text = `${HEAD}parameters:\n  x: &x {type: float, low: 0, high: 1}\n  y:\n    <<: *x\n    high: 2\n`;
     const issues = parseErr(text, FILE);
