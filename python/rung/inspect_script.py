@@ -33,7 +33,7 @@ What is read:
   jsonargparse and simple_parsing.
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
-constants, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
+constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
 text with ``hasDefault: true`` and ``default: null``.
 """
 
@@ -218,7 +218,22 @@ class Inspector:
         if isinstance(node, ast.Dict):
             if any(k is None for k in node.keys):
                 raise Unknown()
-            return {self.value(k, depth + 1): self.value(v, depth + 1) for k, v in zip(node.keys, node.values)}
+            try:
+                return {self.value(k, depth + 1): self.value(v, depth + 1) for k, v in zip(node.keys, node.values)}
+            except TypeError:  # a tuple key reads as a list, which cannot be a key
+                raise Unknown()
+        if isinstance(node, ast.Subscript):
+            # DEFAULTS["lr"], SIZES[0]: an item of a module-level constant.
+            inner = node.slice
+            if type(inner).__name__ == "Index":  # Python 3.8
+                inner = inner.value  # type: ignore[attr-defined]
+            container = self.value(node.value, depth + 1)
+            key = self.value(inner, depth + 1)
+            if isinstance(container, dict) and isinstance(key, (str, int, float)) and key in container:
+                return container[key]
+            if isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool) and -len(container) <= key < len(container):
+                return container[key]
+            raise Unknown()
         if isinstance(node, ast.Name):
             if node.id in self.constants:
                 return self.value(self.constants[node.id], depth + 1)
@@ -245,6 +260,8 @@ class Inspector:
                     v = list(v.keys())
                 if isinstance(v, list):
                     return sorted(v, key=repr) if fn in ("sorted", "set") else v
+            if fn == "dict" and not node.args and all(k.arg for k in node.keywords):
+                return {k.arg: self.value(k.value, depth + 1) for k in node.keywords}
             if fn == "float" and len(node.args) == 1:
                 v = self.value(node.args[0], depth + 1)
                 try:

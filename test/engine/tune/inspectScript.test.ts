@@ -283,6 +283,27 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     ]);
   });
 
+  it('evaluates items of module-level dicts and lists, and survives tuple keys', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'DEFAULTS = dict(lr=0.1, depth=3)',
+        'SIZES = [32, 64]',
+        'TABLE = {(1, 2): "a"}',
+        'p = argparse.ArgumentParser()',
+        'p.add_argument("--lr", type=float, default=DEFAULTS["lr"])',
+        'p.add_argument("--hidden", type=int, default=SIZES[-1])',
+        'p.add_argument("--depth", type=int, default=DEFAULTS["nope"])',
+        'p.add_argument("--x", choices=TABLE)',
+        '',
+      ].join('\n'),
+    });
+    expect(arg(r, 'lr')).toMatchObject({ default: 0.1, defaultText: 'DEFAULTS["lr"]' });
+    expect(arg(r, 'hidden')).toMatchObject({ default: 64 });
+    expect(arg(r, 'depth')).toMatchObject({ hasDefault: true, default: null });
+    expect(arg(r, 'x')).toMatchObject({ choices: null, choicesText: 'TABLE' });
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
