@@ -103,6 +103,16 @@ const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> =
   tuner: { rung: 'sampler', origin: "NNI's tuner" },
   assessor: { rung: 'scheduler', origin: "NNI's assessor" },
   choice: { rung: 'categorical', origin: "NNI's choice" },
+  // Names of methods
+  bayesian: { rung: 'gp', origin: 'Bayesian optimisation' },
+  bayesopt: { rung: 'gp', origin: 'Bayesian optimisation' },
+  hyperopt: { rung: 'tpe', origin: "Hyperopt's TPE" },
+  genetic: { rung: 'evolution', origin: 'a genetic algorithm' },
+  tpot: { rung: 'evolution', origin: "TPOT's genetic search" },
+  random_search: { rung: 'random', origin: 'random search' },
+  grid_search: { rung: 'grid', origin: 'grid search' },
+  gridsearchcv: { rung: 'grid', origin: "scikit-learn's GridSearchCV" },
+  randomizedsearchcv: { rung: 'random', origin: "scikit-learn's RandomizedSearchCV" },
   // scikit-learn
   param_grid: { rung: 'parameters', origin: "scikit-learn's param_grid" },
   param_distributions: { rung: 'parameters', origin: "scikit-learn's param_distributions" },
