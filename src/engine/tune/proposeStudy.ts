@@ -432,7 +432,8 @@ const MINIMIZE_WORDS = [
   'loss', 'error', 'err', 'mse', 'rmse', 'mae', 'nll', 'perplexity', 'ppl', 'wer', 'cer', 'cost', 'regret', 'fid', 'logloss', 'mape', 'smape',
   'bpb', 'bpc', 'bpd', 'lpips', 'brier', 'ece', 'kl',
 ];
-const SPLIT_WORDS = { val: ['val', 'valid', 'validation', 'dev', 'eval'], test: ['test'] } as const;
+// cv/oof/holdout: cross-validation and out-of-fold scores are validation metrics too.
+const SPLIT_WORDS = { val: ['val', 'valid', 'validation', 'dev', 'eval', 'cv', 'oof', 'holdout', 'heldout'], test: ['test'] } as const;
 
 interface MetricChoice {
   readonly name: string;

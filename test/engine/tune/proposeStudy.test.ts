@@ -232,6 +232,10 @@ describe('proposal heuristics', () => {
     expect(pick(['val_ssim'])).toMatchObject({ name: 'val_ssim', goal: 'maximize', guessed: false });
     expect(pick(['train_loss', 'val_bpb'])).toMatchObject({ name: 'val_bpb', goal: 'minimize' });
     expect(pick(['eval_mcc'])).toMatchObject({ name: 'eval_mcc', goal: 'maximize' });
+    // A cross-validation score is a validation metric: no "training metric" warning, and it beats a training loss.
+    const cv = proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['train_loss', 'cv_accuracy']), { scriptFile: 'train.py', studyName: 's' });
+    expect(cv.metric).toMatchObject({ name: 'cv_accuracy', goal: 'maximize' });
+    expect(cv.notes.join('\n')).not.toMatch(/No validation metric/);
     const training = proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['train_loss']), { scriptFile: 'train.py', studyName: 's' });
     expect(training.metric.name).toBe('train_loss');
     expect(training.notes.join('\n')).toMatch(/No validation metric/);
