@@ -22,8 +22,9 @@ What is read:
   (a trial command would need the sub-command) and reported in ``warnings``.
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
   ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``), its name as ``subcommand``.
-- typer: the parameters of the one ``@app.command()`` function or the function given to ``typer.run``
-  (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices).
+- typer: the parameters of the first ``@app.command()`` function or the function given to ``typer.run``
+  (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several
+  commands or an ``@app.callback()``, its name as ``subcommand``.
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
   ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
@@ -542,16 +543,26 @@ class Inspector:
 
     def click_subcommand(self, fn):
         """The name a trial command must give when fn is a command of a click group (`@cli.command()`), else None."""
+        dec = self.command_decorator(fn)
+        if dec is None or dotted((dec.func if isinstance(dec, ast.Call) else dec).value) in self.click_names:
+            return None  # @click.command(): a command of its own
+        return self.command_name(fn, dec)
+
+    def command_decorator(self, fn):
+        """fn's `@<x>.command(...)` decorator, else None."""
         for dec in fn.decorator_list:
             target = dec.func if isinstance(dec, ast.Call) else dec
-            if not isinstance(target, ast.Attribute) or target.attr != "command" or dotted(target.value) in self.click_names:
-                continue
-            if isinstance(dec, ast.Call):
-                for node in list(dec.args[:1]) + [k.value for k in dec.keywords if k.arg == "name"]:
-                    if const_str(node):
-                        return const_str(node)
-            return fn.name.lower().replace("_", "-")  # click's default name for the function
+            if isinstance(target, ast.Attribute) and target.attr == "command":
+                return dec
         return None
+
+    def command_name(self, fn, dec):
+        """The sub-command name of a click/typer command: given to the decorator, else the function's."""
+        if isinstance(dec, ast.Call):
+            for node in list(dec.args[:1]) + [k.value for k in dec.keywords if k.arg == "name"]:
+                if const_str(node):
+                    return const_str(node)
+        return fn.name.lower().replace("_", "-")  # click's and typer's default name for the function
 
     def click_argument(self, call):
         is_argument = last_name(call.func) == "argument"
@@ -664,14 +675,27 @@ class Inspector:
                         commands.append(fn)
         if not commands:
             return
-        if len(commands) > 1:
-            self.warn(
-                "several typer commands (%s): a trial command must name one; their options are not read"
-                % ", ".join(fn.name for fn in commands)
-            )
-            return
+        commands.sort(key=lambda f: f.lineno)
         self.add_framework("typer")
         fn = commands[0]
+        decorator = self.command_decorator(fn)
+        # An app with several commands, or with a callback, runs a command only when it is named.
+        callback = any(
+            isinstance(d.func if isinstance(d, ast.Call) else d, ast.Attribute) and (d.func if isinstance(d, ast.Call) else d).attr == "callback"
+            for f in functions.values()
+            for d in f.decorator_list
+        )
+        if decorator is not None and (len(commands) > 1 or callback):
+            self.subcommand = self.command_name(fn, decorator)
+        if len(commands) > 1:
+            self.warn(
+                "several typer commands (%s); the options of %s are read%s"
+                % (
+                    ", ".join(f.name for f in commands),
+                    fn.name,
+                    " and the command runs the sub-command %s" % self.subcommand if self.subcommand else "",
+                )
+            )
         params = list(fn.args.posonlyargs) + list(fn.args.args) if hasattr(fn.args, "posonlyargs") else list(fn.args.args)
         positional_defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
         pairs = list(zip(params, positional_defaults)) + list(zip(fn.args.kwonlyargs, fn.args.kw_defaults))

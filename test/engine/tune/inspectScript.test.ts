@@ -304,6 +304,21 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(arg(r, 'x')).toMatchObject({ choices: null, choicesText: 'TABLE' });
   });
 
+  it('names the typer sub-command when the app has several commands or a callback', async () => {
+    const app = (...extra: string[]): string =>
+      ['import typer', 'app = typer.Typer()', ...extra, '@app.command()', 'def train_net(lr: float = 0.01):', '    pass', ''].join('\n');
+    const single = await inspect('no_args.py', { source: app() });
+    expect(single.subcommand).toBeUndefined();
+    expect(single.arguments.map((a) => a.dest)).toEqual(['lr']);
+    const withCallback = await inspect('no_args.py', { source: app('@app.callback()', 'def main(verbose: bool = False):', '    pass') });
+    expect(withCallback.subcommand).toBe('train-net');
+    expect(withCallback.arguments.map((a) => a.dest)).toEqual(['lr']);
+    const two = await inspect('no_args.py', { source: `${app()}@app.command("predict")\ndef predict(ckpt: str):\n    pass\n` });
+    expect(two.subcommand).toBe('train-net');
+    expect(two.arguments.map((a) => a.dest)).toEqual(['lr']);
+    expect(two.warnings).toEqual([expect.stringMatching(/several typer commands \(train_net, predict\); the options of train_net are read and the command runs the sub-command train-net/)]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
