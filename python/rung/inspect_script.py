@@ -34,7 +34,7 @@ What is read:
   jsonargparse and simple_parsing.
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
-constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
+constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``int(...)``/``float(...)`` of those, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
 text with ``hasDefault: true`` and ``default: null``.
 """
 
@@ -263,11 +263,12 @@ class Inspector:
                     return sorted(v, key=repr) if fn in ("sorted", "set") else v
             if fn == "dict" and not node.args and all(k.arg for k in node.keywords):
                 return {k.arg: self.value(k.value, depth + 1) for k in node.keywords}
-            if fn == "float" and len(node.args) == 1:
+            if fn in ("float", "int") and len(node.args) == 1 and not node.keywords:
+                # float("1e-3"), int(1e5): a common way to write numbers
                 v = self.value(node.args[0], depth + 1)
                 try:
-                    return float(v)
-                except (TypeError, ValueError):
+                    return float(v) if fn == "float" else int(v)
+                except (TypeError, ValueError, OverflowError):
                     raise Unknown()
             if isinstance(node.func, ast.Attribute) and node.func.attr == "keys" and not node.args:
                 v = self.value(node.func.value, depth + 1)

@@ -304,6 +304,15 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(arg(r, 'x')).toMatchObject({ choices: null, choicesText: 'TABLE' });
   });
 
+  it('evaluates int(1e5) and float("1e-3") defaults', async () => {
+    const r = await inspect('no_args.py', {
+      source: 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--buffer", type=int, default=int(1e5))\np.add_argument("--lr", type=float, default=float("1e-3"))\np.add_argument("--n", type=int, default=int(float("inf")))\n',
+    });
+    expect(arg(r, 'buffer')).toMatchObject({ default: 100000, defaultText: 'int(1e5)' });
+    expect(arg(r, 'lr')).toMatchObject({ default: 0.001 });
+    expect(arg(r, 'n')).toMatchObject({ hasDefault: true, default: null });
+  });
+
   it('names the typer sub-command when the app has several commands or a callback', async () => {
     const app = (...extra: string[]): string =>
       ['import typer', 'app = typer.Typer()', ...extra, '@app.command()', 'def train_net(lr: float = 0.01):', '    pass', ''].join('\n');
