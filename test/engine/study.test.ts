@@ -1,7 +1,7 @@
 /**
  * The study loop end to end with real processes (the fake trainer), real event logs and real kills.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
@@ -153,6 +153,42 @@ describe('study loop', () => {
       expect(JSON.parse(printed.env['RUNG_PARAMS'] ?? '{}')).toEqual(t.config);
     }
     expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('passes a flag parameter to an argparse store_true option as --name or not at all', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'train.py'),
+      [
+        'import argparse',
+        'p = argparse.ArgumentParser()',
+        "p.add_argument('--lr', type=float, required=True)",
+        "p.add_argument('--use_bn', action='store_true')",
+        'a = p.parse_args()',  // exits 2 on `--use_bn=true`
+        "print(f'val_loss={0.1 if a.use_bn else 0.2}')",
+      ].join('\n'),
+    );
+    const written = writeSpec(
+      dir,
+      'flags',
+      [
+        'name: flags',
+        'command: /usr/bin/python3 train.py {args}',
+        'metric: val_loss',
+        'parameters:',
+        '  lr: {type: float, low: 0.1, high: 0.2, values: [0.1]}',
+        '  use_bn: {type: categorical, choices: [true, false], flag: true}',
+        'sampler: grid',
+      ].join('\n'),
+    );
+    const { runner } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const byFlag = new Map(snapshot.trials.map((t) => [t.config?.['use_bn'], t]));
+    expect(byFlag.get(true)?.argv?.slice(2)).toEqual(['--lr=0.1', '--use_bn']);
+    expect(byFlag.get(false)?.argv?.slice(2)).toEqual(['--lr=0.1']);
+    expect([byFlag.get(true)?.status, byFlag.get(true)?.value]).toEqual(['completed', 0.1]);
+    expect([byFlag.get(false)?.status, byFlag.get(false)?.value]).toEqual(['completed', 0.2]);
   });
 
   it('stops the whole study gracefully: no trial process or grandchild survives', async () => {

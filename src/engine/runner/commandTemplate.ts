@@ -195,7 +195,8 @@ export interface RenderContext {
  * Renders a template (from the validated study spec) into argv.
  *
  * - A token that is exactly `{args}` becomes one `--name=value` token per active parameter, in space
- *   order; `{args}` inside a longer token inserts the same items joined by single spaces.
+ *   order; `{args}` inside a longer token inserts the same items joined by single spaces. A `flag`
+ *   parameter is `--name` when true and absent when false, in `{args}` and as a token that is only `{name}`.
  * - A token that mentions an inactive conditional parameter is dropped. When the token before it is a
  *   bare option (`-m`, `--momentum`: starts with `-`, no `=`, no placeholder) it is dropped too, so that
  *   `--momentum {momentum}` disappears as a pair. `--momentum={momentum}` is the unambiguous spelling.
@@ -223,6 +224,13 @@ export function renderCommand(template: readonly string[], ctx: RenderContext): 
       lastWasBareOption = false;
       continue;
     }
+    // A token that is only a flag parameter: `--name` when on, nothing when off.
+    const only = parts.length === 1 && parts[0]?.kind === 'placeholder' ? ctx.space.params.get(parts[0].name) : undefined;
+    if (only?.kind === 'categorical' && only.flag === true && parts[0]?.kind === 'placeholder') {
+      if (ctx.config[parts[0].name] === true) out.push(`--${parts[0].name}`);
+      lastWasBareOption = false;
+      continue;
+    }
     let rendered = '';
     for (const part of parts) rendered += part.kind === 'text' ? part.text : placeholderValue(part.name, ctx);
     out.push(rendered);
@@ -235,9 +243,14 @@ export function renderCommand(template: readonly string[], ctx: RenderContext): 
 
 function argsItems(ctx: RenderContext): string[] {
   const items: string[] = [];
-  for (const name of ctx.space.params.keys()) {
+  for (const [name, spec] of ctx.space.params) {
     const value = ctx.config[name];
-    if (value !== undefined) items.push(`--${name}=${formatParamValue(value)}`);
+    if (value === undefined) continue;
+    if (spec.kind === 'categorical' && spec.flag === true) {
+      if (value === true) items.push(`--${name}`);
+    } else {
+      items.push(`--${name}=${formatParamValue(value)}`);
+    }
   }
   return items;
 }

@@ -44,6 +44,8 @@ export interface IntParam {
 export interface CategoricalParam {
   readonly kind: 'categorical';
   readonly choices: readonly ParamValue[];
+  /** An on/off command-line flag (choices are booleans): rendered as `--name` when true, omitted when false. */
+  readonly flag?: boolean;
   readonly when?: Condition;
 }
 

@@ -256,7 +256,12 @@ class SpecBuilder {
           ok = false;
         }
       });
-      return ok && when !== INVALID ? { kind: 'categorical', choices: choices as ParamValue[], ...(when ? { when } : {}) } : undefined;
+      const flag = raw['flag'] === true;
+      if (flag && !choices.every((c) => typeof c === 'boolean')) {
+        this.at(`${p}.flag`, `flag: true needs boolean choices ([true, false]): parameter "${name}" is passed as \`--${name}\` when true and left out when false`);
+        ok = false;
+      }
+      return ok && when !== INVALID ? { kind: 'categorical', choices: choices as ParamValue[], ...(flag ? { flag } : {}), ...(when ? { when } : {}) } : undefined;
     }
     const kind = raw['type'] === 'int' ? 'int' : 'float';
     const low = num(raw['low']);

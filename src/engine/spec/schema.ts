@@ -335,6 +335,12 @@ export const PARAMETER_TYPES: Readonly<Record<string, TaggedVariant>> = {
         description: 'The allowed values (strings, numbers or booleans), all different.',
         required: true,
       },
+      flag: {
+        type: { kind: 'boolean' },
+        description:
+          'An on/off option (argparse store_true, click is_flag): with choices [true, false], {args} passes `--name` for true and nothing for false, and a token that is only {name} becomes `--name` or is dropped. RUNG_PARAMS keeps true/false.',
+        default: false,
+      },
       when: WHEN,
     },
   },

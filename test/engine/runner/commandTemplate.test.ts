@@ -184,6 +184,21 @@ describe('renderCommand', () => {
     ]);
   });
 
+  it('passes a flag parameter as --name when true and leaves it out when false, in {args} and as its own token', () => {
+    const s = createSearchSpace([
+      ['lr', { kind: 'float', low: 0, high: 1 }],
+      ['use_bn', { kind: 'categorical', choices: [true, false], flag: true }],
+    ]);
+    const render = (template: string[], use_bn: boolean): string[] =>
+      renderCommand(template, { config: { lr: 0.5, use_bn }, space: s, trialId: 't', trialDir: 'd' });
+    expect(render(['x', '{args}'], true)).toEqual(['x', '--lr=0.5', '--use_bn']);
+    expect(render(['x', '{args}'], false)).toEqual(['x', '--lr=0.5']);
+    expect(render(['x', '--lr={lr}', '{use_bn}', '--epochs', '3'], true)).toEqual(['x', '--lr=0.5', '--use_bn', '--epochs', '3']);
+    expect(render(['x', '--lr={lr}', '{use_bn}', '--epochs', '3'], false)).toEqual(['x', '--lr=0.5', '--epochs', '3']);
+    // Inside a longer token the value is text, as for any parameter.
+    expect(render(['x', 'bn={use_bn}'], false)).toEqual(['x', 'bn=false']);
+  });
+
   it('throws on templates the validator would reject', () => {
     expect(() => renderCommand(['run', '{nope}'], ctx(adam))).toThrow(/\{nope\}/);
     expect(() => renderCommand(['run', '{budget}'], ctx(adam, { budget: undefined }))).toThrow(/budget/);

@@ -162,7 +162,7 @@ describe('parseStudySpec: one problem at a time', () => {
     ['empty choices', `${HEAD}parameters:\n  c: {type: categorical, choices: []}\n`, 5, 35, /"choices" needs at least 1 item/],
     ['null choice', `${HEAD}parameters:\n  c: {type: categorical, choices: [a, null]}\n`, 5, 39, /expected a string, number or boolean for item 2 of "choices", got null/],
     ['nested list choice', `${HEAD}parameters:\n  c: {type: categorical, choices: [a, [b]]}\n`, 5, 39, /got a list/],
-    ['low/high on a categorical', `${HEAD}parameters:\n  c: {type: categorical, choices: [a], low: 1}\n`, 5, 40, /unknown key "low" in parameter "c"; allowed: type, choices, when/],
+    ['low/high on a categorical', `${HEAD}parameters:\n  c: {type: categorical, choices: [a], low: 1}\n`, 5, 40, /unknown key "low" in parameter "c"; allowed: type, choices, flag, when/],
     ['log not boolean', `${HEAD}parameters:\n  x: {type: float, low: 1, high: 2, log: yes}\n`, 5, 42, /expected true or false for "log", got string "yes"/],
     ['int with float step', `${HEAD}parameters:\n  x: {type: int, low: 1, high: 9, step: 0.5}\n`, 5, 41, /expected a positive integer for "step", got number 0.5/],
     ['float step zero', `${HEAD}parameters:\n  x: {type: float, low: 1, high: 9, step: 0}\n`, 5, 43, /"step" must be greater than 0 \(got 0\)/],
@@ -340,6 +340,18 @@ describe('parseStudySpec: values and defaults', () => {
       [3, 22, 'unknown key "direction" in "metric"; allowed: name, goal, pattern (did you mean "goal"? that is Rung\'s word for Optuna\'s direction)'],
       [5, 3, 'missing required key "type" in parameter "x"; allowed types: float, int, categorical (Rung\'s word for W&B\'s distribution is "type")'],
       [6, 1, expect.stringMatching(/^unknown key "n_trials" in the study file; .*\(did you mean "trials"\? that is Rung's word for Optuna's n_trials\)$/)],
+    ]);
+  });
+
+  it('a flag parameter needs boolean choices', () => {
+    expect(parseOk(`${HEAD}parameters:\n  bn: {type: categorical, choices: [true, false], flag: true}\n`).space.params.get('bn')).toEqual({
+      kind: 'categorical',
+      choices: [true, false],
+      flag: true,
+    });
+    const issues = parseErr(`${HEAD}parameters:\n  bn: {type: categorical, choices: [on, off], flag: true}\n`, FILE);
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      ['parameters.bn.flag', 'flag: true needs boolean choices ([true, false]): parameter "bn" is passed as `--bn` when true and left out when false'],
     ]);
   });
 
