@@ -13,7 +13,7 @@ import { MULTI_FIDELITY_SCHEDULERS } from '../samplers/auto';
 import { createGrid } from '../space/grid';
 import { stepCount, stepValue } from '../space/encode';
 import type { MetricFormat } from '../metrics/metricParser';
-import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, placeholdersIn, splitCommand } from '../runner/commandTemplate';
+import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, formatParamValue, placeholdersIn, splitCommand } from '../runner/commandTemplate';
 import { createSearchSpace, type Condition, type ParamSpec, type ParamValue, type SearchSpace } from '../space/searchSpace';
 import { err, ok, type Result } from '../util/result';
 import { INVALID, StructureChecker, type CheckedMap, type CheckedObject } from './checkStructure';
@@ -254,6 +254,16 @@ class SpecBuilder {
         if (choices.indexOf(choice) !== i) {
           this.at(`${p}.choices[${i}]`, `duplicate choice ${show(choice)} in parameter "${name}"; choices must all differ`);
           ok = false;
+        }
+      });
+      // "1" and 1 are different choices to the sampler but the same text on the command line.
+      const rendered = new Map<string, number>();
+      choices.forEach((choice, i) => {
+        const text = formatParamValue(choice as ParamValue);
+        const first = rendered.get(text);
+        if (first === undefined) rendered.set(text, i);
+        else if (choices.indexOf(choice) === i) {
+          this.at(`${p}.choices[${i}]`, `choices ${show(choices[first])} and ${show(choice)} of parameter "${name}" reach the command as the same text "${text}"`, 'warning');
         }
       });
       const flag = raw['flag'] === true;

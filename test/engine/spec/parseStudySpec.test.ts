@@ -343,6 +343,15 @@ describe('parseStudySpec: values and defaults', () => {
     ]);
   });
 
+  it('warns when two choices reach the command as the same text ("1" and 1)', () => {
+    const checked = checkStudySpec(`${HEAD}parameters:\n  c: {type: categorical, choices: [1, "1", true, "true"]}\n`, FILE);
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.path, i.severity, i.message])).toEqual([
+      ['parameters.c.choices[1]', 'warning', 'choices 1 and "1" of parameter "c" reach the command as the same text "1"'],
+      ['parameters.c.choices[3]', 'warning', 'choices true and "true" of parameter "c" reach the command as the same text "true"'],
+    ]);
+  });
+
   it('a flag parameter needs boolean choices', () => {
     expect(parseOk(`${HEAD}parameters:\n  bn: {type: categorical, choices: [true, false], flag: true}\n`).space.params.get('bn')).toEqual({
       kind: 'categorical',
