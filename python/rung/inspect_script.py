@@ -1015,7 +1015,9 @@ def main(argv):
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
-        return fail("syntax", "%s: %s" % (type(exc).__name__, exc.msg), exc.lineno, exc.offset)
+        # The version matters: a script written for a newer Python (3.12 f-strings, match) fails on an older one.
+        version = "Python %d.%d" % sys.version_info[:2]
+        return fail("syntax", "%s: %s; read as %s" % (type(exc).__name__, exc.msg, version), exc.lineno, exc.offset)
     except (ValueError, RecursionError, MemoryError) as exc:
         return fail("syntax", "cannot parse %s: %s" % (filename, exc))
     try:

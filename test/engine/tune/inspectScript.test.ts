@@ -110,6 +110,8 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(error.kind).toBe('syntax');
     expect(error.line).toBe(6);
     expect(error.message).toMatch(/syntax_error\.py has a syntax error at line 6/);
+    // Which Python read it: a script for a newer Python fails on an older interpreter.
+    expect(error.message).toMatch(/; read as Python 3\.\d+\)/);
   });
 
   describe('never runs the script', () => {
