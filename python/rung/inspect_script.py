@@ -803,6 +803,19 @@ class Inspector:
                     found.append("absl flags")
         for what in found:
             self.warn("the script takes options from %s, which Rung does not read: add those parameters by hand" % what)
+        if not found and not self.arguments:
+            parses = [
+                n
+                for n in ast.walk(self.tree)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("parse_args", "parse_known_args")
+            ]
+            local = any(isinstance(n, ast.Call) and last_name(n.func) == "ArgumentParser" for n in ast.walk(self.tree))
+            if parses and not local:
+                # args = get_parser().parse_args() with get_parser imported: the options are in another file.
+                self.warn(
+                    "the script parses its arguments (line %d) but declares none in this file: its parser is built in "
+                    "an imported module, which is not read" % parses[0].lineno
+                )
 
     # ------------------------------------------------------------------ metrics
 

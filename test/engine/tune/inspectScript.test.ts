@@ -330,6 +330,13 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(two.warnings).toEqual([expect.stringMatching(/several typer commands \(train_net, predict\); the options of train_net are read and the command runs the sub-command train-net/)]);
   });
 
+  it('says when the parser is built in an imported module', async () => {
+    const imported = await inspect('no_args.py', { source: 'from config import get_parser\nargs, _ = get_parser().parse_known_args()\n' });
+    expect(imported.warnings).toEqual([expect.stringMatching(/parses its arguments \(line 2\) but declares none in this file/)]);
+    const local = await inspect('no_args.py', { source: 'import argparse\nargs = argparse.ArgumentParser().parse_args()\n' });
+    expect(local.warnings).toEqual([]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
