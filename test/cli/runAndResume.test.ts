@@ -4,7 +4,9 @@
  *   (it used to fall back to the file's `trials` and run more trials than asked for), `resume --trials N`
  *   sets another one that later resumes keep, and the `auto` sampler chooses with the budget given on the
  *   command line, not the file's;
- * - the exit status says whether the study produced anything: 1 when every trial that ended failed.
+ * - the exit status says whether the study produced anything: 1 when every trial that ended failed;
+ * - `validate` and `run` print a valid file's warnings, including what only the disk shows (a script
+ *   that is not there, a missing cwd).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -115,5 +117,24 @@ describe('the exit status of rung run', () => {
     const fine = studyFile(dir, 'fine', ['sampler: random', 'trials: 2']);
     const ok = rung(['run', fine, '--quiet'], dir);
     expect(ok.code, ok.stderr).toBe(0);
+  });
+});
+
+describe('warnings of a valid study file', () => {
+  it('validate prints the parser\'s warnings and the files the command names that are not there; the file stays valid', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.py'), 'print("loss=1")\n');
+    const file = path.join(dir, 'typo.rung.yaml');
+    writeFileSync(file, ['name: typo', 'command: python3 trian.py {args}', 'metric: loss', 'parameters:', '  x: {type: float, low: 0, high: 1, step: 0.3}', ''].join('\n'));
+    const result = rung(['validate', file], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/typo\.rung\.yaml: ok \(1 parameter, sampler auto, scheduler fifo\)/);
+    expect(result.stderr).toMatch(/typo\.rung\.yaml:5:\d+: warning: step 0\.3 does not divide high - low \(1\): the largest value used is 0\.9, not 1/);
+    expect(result.stderr).toContain(`typo.rung.yaml: warning: the command runs trian.py, which is not in ${dir} (did you mean "train.py"?)`);
+
+    writeFileSync(file, ['name: typo', 'cwd: nowhere', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  x: {type: float, low: 0, high: 1}', ''].join('\n'));
+    const noCwd = rung(['validate', file], dir);
+    expect(noCwd.code).toBe(0);
+    expect(noCwd.stderr).toContain(`warning: the trials' folder ${path.join(dir, 'nowhere')} does not exist`);
   });
 });

@@ -9,7 +9,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { finalStatuses } from '../../shared/ids';
 import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
-import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
+import { fileWarnings } from '../spec/checkFiles';
+import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
 import { listStudyDirs, readLock } from '../store/jsonlStore';
@@ -126,14 +127,16 @@ function readSpec(file: string, io: CliIo): { spec: StudySpec; text: string; sou
   const absolute = path.resolve(file);
   if (!existsSync(absolute)) throw new Error(`no such study file: ${file}`);
   const text = readFileSync(absolute, 'utf8');
-  const parsed = parseStudySpec(text, absolute);
-  if (!parsed.ok) {
-    for (const issue of parsed.error) io.stderr(`${formatSpecIssue(issue)}\n`);
-    const errors = parsed.error.filter((i) => i.severity === 'error').length;
+  const checked = checkStudySpec(text, absolute);
+  // Warnings too (a step that does not divide the range, a missing script): the file is valid, but say so.
+  for (const issue of checked.issues) io.stderr(`${formatSpecIssue(issue)}\n`);
+  if (!checked.spec) {
+    const errors = checked.issues.filter((i) => i.severity === 'error').length;
     io.stderr(`${errors} error${errors === 1 ? '' : 's'} in ${file}\n`);
     return undefined;
   }
-  return { spec: parsed.value, text, source: parsed.value.source };
+  for (const warning of fileWarnings(checked.spec)) io.stderr(`${file}: warning: ${warning}\n`);
+  return { spec: checked.spec, text, source: checked.spec.source };
 }
 
 function pythonHelperDir(): string | undefined {
@@ -262,7 +265,7 @@ function validateCommand(args: readonly string[], io: CliIo): number {
   let bad = 0;
   for (const file of positionals) {
     const loaded = readSpec(file, io);
-    if (loaded) io.stdout(`${file}: ok (${loaded.spec.space.params.size} parameters, sampler ${loaded.spec.sampler.type}, scheduler ${loaded.spec.scheduler.type})\n`);
+    if (loaded) io.stdout(`${file}: ok (${loaded.spec.space.params.size} parameter${loaded.spec.space.params.size === 1 ? '' : 's'}, sampler ${loaded.spec.sampler.type}, scheduler ${loaded.spec.scheduler.type})\n`);
     else bad++;
   }
   return bad === 0 ? 0 : 1;
