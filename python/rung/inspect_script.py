@@ -26,7 +26,8 @@ What is read:
   (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several
   commands or an ``@app.callback()``, its name as ``subcommand``.
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
-  ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``,
+  ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``
+  (also through a variable: ``m = {...}; m["k"] = v; print(json.dumps(m))``),
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
   validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``); Lightning's
   ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar.
@@ -855,8 +856,36 @@ class Inspector:
         for match in METRIC_KEY.finditer(template):
             self.add_metric(match.group(1), node, self.text(node) or template.replace(HOLE, "{}"))
 
+    def dict_keys_by_name(self):
+        """Literal keys of dicts built in variables: `m = {"val_loss": v}`, `m = dict(val_loss=v)`, `m["val_acc"] = a`."""
+        keys = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and isinstance(node.value, ast.Dict):
+                        # {"loss": "mse"} is a setting, not a metric: keys with a text/bool/None literal value are skipped
+                        found = [
+                            const_str(k)
+                            for k, v in zip(node.value.keys, node.value.values)
+                            if k is not None and not (isinstance(v, ast.Constant) and not isinstance(v.value, (int, float)))
+                        ]
+                    elif isinstance(target, ast.Name) and isinstance(node.value, ast.Call) and dotted(node.value.func) == "dict":
+                        found = [k.arg for k in node.value.keywords if k.arg]
+                    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        inner = target.slice
+                        if type(inner).__name__ == "Index":  # Python 3.8
+                            inner = inner.value  # type: ignore[attr-defined]
+                        found = [const_str(inner)]
+                        target = target.value
+                    else:
+                        continue
+                    names = keys.setdefault(target.id, [])
+                    names.extend(k for k in found if k and k not in names)
+        return keys
+
     def metric_prints(self):
         unprinted = []  # keys of dicts given to wandb.log(...) and the like
+        dict_keys = self.dict_keys_by_name()
         for node in ast.walk(self.tree):
             tpl = self.template(node)
             if tpl is not None:
@@ -888,6 +917,10 @@ class Inspector:
                             k = const_str(key) if key is not None else None
                             if k:
                                 self.add_metric(k, node, self.text(node))
+                    elif isinstance(a, ast.Name) and fn in ("dumps", "print"):
+                        # metrics = {"val_loss": v}; metrics["val_acc"] = a; print(json.dumps(metrics))
+                        for k in dict_keys.get(a.id, []):
+                            self.add_metric(k, node, self.text(node))
             # PyTorch Lightning: self.log("val_loss", v, prog_bar=True) shows `val_loss=0.21` in the progress bar;
             # without prog_bar it goes to the loggers only.
             if fn in ("log", "log_dict") and dotted(node.func) in ("self.log", "self.log_dict") and node.args:

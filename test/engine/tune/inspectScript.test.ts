@@ -337,6 +337,28 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(local.warnings).toEqual([]);
   });
 
+  it('finds the keys of a dict built in a variable and then printed or dumped', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import json',
+        'cfg = {"loss": "mse", "lr": 0.1}',
+        'print(cfg)',
+        'm = {"epoch": 1, "val_loss": 0.5}',
+        'm["val_acc"] = 0.9',
+        'print(json.dumps(m))',
+        'other = dict(val_f1=0.3)',
+        'unused = {"val_mae": 1.0}',
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['lr', 3],
+      ['epoch', 6],
+      ['val_loss', 6],
+      ['val_acc', 6],
+    ]);
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);
