@@ -445,16 +445,18 @@ interface MetricChoice {
 }
 
 function metricWords(name: string): string[] {
-  return name
+  const camel = name
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()
-    .split(/[_./-]+/)
-    .filter((w) => w !== '');
+    .split(/[_./-]+/);
+  // Also the words without the camel-case split: mAP and mIoU are map and miou, not m + ap.
+  const plain = name.toLowerCase().split(/[_./-]+/);
+  return [...new Set([...camel, ...plain])].filter((w) => w !== '');
 }
 
 function goalOf(words: readonly string[]): 'minimize' | 'maximize' | undefined {
   if (words.some((w) => MINIMIZE_WORDS.includes(w) || w.endsWith('loss'))) return 'minimize';
-  if (words.some((w) => MAXIMIZE_WORDS.includes(w) || w.endsWith('acc'))) return 'maximize';
+  if (words.some((w) => MAXIMIZE_WORDS.includes(w) || w.endsWith('acc') || /^(?:map|ap|top)\d+$/.test(w))) return 'maximize';
   return undefined;
 }
 

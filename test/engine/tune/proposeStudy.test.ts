@@ -232,6 +232,11 @@ describe('proposal heuristics', () => {
     expect(pick(['val_ssim'])).toMatchObject({ name: 'val_ssim', goal: 'maximize', guessed: false });
     expect(pick(['train_loss', 'val_bpb'])).toMatchObject({ name: 'val_bpb', goal: 'minimize' });
     expect(pick(['eval_mcc'])).toMatchObject({ name: 'eval_mcc', goal: 'maximize' });
+    // Detection and segmentation: mAP, mIoU (camel case that is not two words), mAP50.
+    expect(pick(['epoch', 'val_mAP'])).toMatchObject({ name: 'val_mAP', goal: 'maximize', guessed: false });
+    expect(pick(['val_mIoU'])).toMatchObject({ name: 'val_mIoU', goal: 'maximize', guessed: false });
+    expect(pick(['val_mAP50'])).toMatchObject({ name: 'val_mAP50', goal: 'maximize', guessed: false });
+    expect(pick(['valLoss', 'valAcc'])).toMatchObject({ name: 'valLoss', goal: 'minimize' });
     // A cross-validation score is a validation metric: no "training metric" warning, and it beats a training loss.
     const cv = proposeStudy(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['train_loss', 'cv_accuracy']), { scriptFile: 'train.py', studyName: 's' });
     expect(cv.metric).toMatchObject({ name: 'cv_accuracy', goal: 'maximize' });
