@@ -154,9 +154,16 @@ class Inspector:
         self.click_names = set()  # names bound to click or its option/argument functions
         self.typer_names = set()
         self.subcommand = None  # the sub-command whose options were read (a click group's command)
-        self.lines = None  # the source split as ast.get_source_segment does, once (it splits on every call)
+        self.lines = None
+        self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
+
+    def all_nodes(self):
+        """Every node of the tree, walked once: the readers below each look at all of them."""
+        if self.nodes is None:
+            self.nodes = list(ast.walk(self.tree))
+        return self.nodes
 
     def text(self, node):
         try:
@@ -304,13 +311,13 @@ class Inspector:
                     self.enums[stmt.name] = members
         # A name rebound later (a loop variable, a parsed value) is not a constant.
         assigned = {}
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 assigned[node.id] = assigned.get(node.id, 0) + 1
         for name in list(self.constants):
             if assigned.get(name, 0) > 1:
                 del self.constants[name]
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     top = alias.name.split(".")[0]
@@ -342,7 +349,7 @@ class Inspector:
         # Receivers whose arguments belong to a sub-command: results of add_parser(), and groups made from them.
         sub = set()
         for _ in range(3):  # a few passes reach groups of groups
-            for node in ast.walk(self.tree):
+            for node in self.all_nodes():
                 if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
                     method = node.value.func.attr
                     receiver = dotted(node.value.func.value)
@@ -353,7 +360,7 @@ class Inspector:
                                 sub.add(name)
         defaults = {}
         calls = []
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             receiver = node.func.value
@@ -516,7 +523,7 @@ class Inspector:
 
     def click_arguments(self):
         commands = []
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             decorated = [d for d in node.decorator_list if isinstance(d, ast.Call) and self.is_click(d.func, ("option", "argument"))]
@@ -656,7 +663,7 @@ class Inspector:
         if not self.typer_names:
             return
         functions = {}
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.setdefault(node.name, node)
         commands = []
@@ -666,7 +673,7 @@ class Inspector:
                 if isinstance(target, ast.Attribute) and target.attr == "command":
                     commands.append(fn)
                     break
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, ast.Call) and last_name(node.func) == "run" and node.args:
                 target = node.func
                 if isinstance(target, ast.Attribute) and dotted(target.value) in self.typer_names or (
@@ -795,7 +802,7 @@ class Inspector:
         for module, what in UNREAD_OPTION_MODULES:
             if module in self.imports:
                 found.append(what)
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, ast.Call):
                 name = last_name(node.func)
                 if name == "HfArgumentParser" and "HfArgumentParser (dataclass fields)" not in found:
@@ -807,10 +814,10 @@ class Inspector:
         if not found and not self.arguments:
             parses = [
                 n
-                for n in ast.walk(self.tree)
+                for n in self.all_nodes()
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("parse_args", "parse_known_args")
             ]
-            local = any(isinstance(n, ast.Call) and last_name(n.func) == "ArgumentParser" for n in ast.walk(self.tree))
+            local = any(isinstance(n, ast.Call) and last_name(n.func) == "ArgumentParser" for n in self.all_nodes())
             if parses and not local:
                 # args = get_parser().parse_args() with get_parser imported: the options are in another file.
                 self.warn(
@@ -859,7 +866,7 @@ class Inspector:
     def dict_keys_by_name(self):
         """Literal keys of dicts built in variables: `m = {"val_loss": v}`, `m = dict(val_loss=v)`, `m["val_acc"] = a`."""
         keys = {}
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name) and isinstance(node.value, ast.Dict):
@@ -886,7 +893,7 @@ class Inspector:
     def metric_prints(self):
         unprinted = []  # keys of dicts given to wandb.log(...) and the like
         dict_keys = self.dict_keys_by_name()
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             tpl = self.template(node)
             if tpl is not None:
                 self.scan_template(tpl, node)
@@ -950,7 +957,7 @@ class Inspector:
             return
         compiled = []
         fits = []
-        for node in ast.walk(self.tree):
+        for node in self.all_nodes():
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             kw = {k.arg: k.value for k in node.keywords if k.arg}
