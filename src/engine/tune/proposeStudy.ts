@@ -15,7 +15,8 @@
  * - epochs: not tuned but made the budget (`--epochs {budget}`, ASHA from 1 to the default);
  * - seeds, paths, devices, workers, logging, data splits and shapes: not tuned (they are not
  *   hyperparameters, or tuning them would change what the metric measures);
- * - on/off flags (store_true, is_flag): not tuned — `{args}` passes `--name=value`, which a flag rejects;
+ * - on/off flags (store_true, is_flag): categorical [false, true] with `flag: true` (`--name` when true, nothing
+ *   when false); flags on by default (store_false, `--x/--no-x`) are not tuned;
  * - anything else numeric: listed commented out with a guessed range, for the user to opt in.
  */
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
@@ -44,7 +45,7 @@ export type ProposedParameter = {
   readonly when?: Readonly<Record<string, ScriptValue>>;
 } & (
   | { readonly type: 'float' | 'int'; readonly low: number; readonly high: number; readonly log: boolean }
-  | { readonly type: 'categorical'; readonly choices: readonly (string | number | boolean)[] }
+  | { readonly type: 'categorical'; readonly choices: readonly (string | number | boolean)[]; readonly flag?: true }
 );
 
 /** The proposal: the study file's text and what the user should know about it. */
@@ -316,6 +317,13 @@ function paramName(arg: ScriptArgument): { name: string; flag: string | undefine
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/** Words of on/off flags that change what a run does (evaluate only, skip training...), not how it trains. */
+const FLAG_SETTING_WORDS = new Set([
+  'eval', 'evaluate', 'evaluation', 'test', 'testing', 'val', 'validate', 'predict', 'inference', 'infer', 'export', 'only', 'skip', 'no',
+  'overwrite', 'force', 'download', 'deterministic', 'benchmark', 'compile', 'resume', 'sync', 'offline', 'show', 'display', 'visualize',
+  'vis', 'viz', 'check', 'reset', 'clean', 'demo', 'interactive', 'fast', 'smoke', 'tiny', 'quick', 'dev',
+]);
+
 function metavarOf(arg: ScriptArgument): string {
   const base = arg.metavar ?? arg.dest;
   const upper = base.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
@@ -348,7 +356,14 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     return { kind: 'skipped' };
   }
   if (arg.flag) {
-    if (arg.type === 'bool') ctx.flags.push(who);
+    // store_true / is_flag: a flag parameter, passed as `--name` when true and left out when false.
+    const { name, flag } = paramName(arg);
+    const switchesMode = [...tokens].some((t) => FLAG_SETTING_WORDS.has(t));
+    if (arg.type === 'bool' && arg.action === 'store_true' && flag === `--${name}` && !switchesMode) {
+      return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: [false, true], flag: true, reason: `an on/off flag: ${flag} when true, nothing when false` } };
+    }
+    if (arg.type === 'bool' && switchesMode) ctx.settings.push(`${who} (a switch that changes what the script does)`);
+    else if (arg.type === 'bool') ctx.flags.push(who);
     else ctx.settings.push(`${who} (a ${arg.action} option)`);
     return { kind: 'skipped' };
   }
@@ -606,7 +621,8 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     if (explicit) {
       for (const p of parameters) {
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
-        words.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
+        if (p.type === 'categorical' && p.flag === true) words.push(`{${p.name}}`); // --name when true, nothing when false
+        else words.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
       }
     } else {
       words.push('{args}');
@@ -629,7 +645,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   if (ctx.settings.length > 0) notes.push(`Not tuned, kept at the script's defaults: ${ctx.settings.join(', ')}.`);
   if (ctx.flags.length > 0) {
     notes.push(
-      `On/off flags are not tuned: ${ctx.flags.join(', ')}. Rung passes parameters as --name=value, which a flag does not accept; to tune one, make the script take a value (e.g. type=str2bool) or read it from RUNG_PARAMS.`,
+      `On/off flags are not tuned: ${ctx.flags.join(', ')} (a flag that is on by default, or with a --no- form). To tune one, add a parameter {type: categorical, choices: [false, true], flag: true} named after the option: it passes --name when true and nothing when false.`,
     );
   }
   if (ctx.strings.length > 0) {
@@ -758,7 +774,7 @@ function rungList(min: number, max: number, eta: number): string {
 
 function flow(p: ProposedParameter): string {
   const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${key(k)}: ${scalar(v)}`).join(', ')}}` : '';
-  if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(scalar).join(', ')}]${when}}`;
+  if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(scalar).join(', ')}]${p.flag === true ? ', flag: true' : ''}${when}}`;
   return `{type: ${p.type}, low: ${number(p.low)}, high: ${number(p.high)}${p.log ? ', log: true' : ''}${when}}`;
 }
 

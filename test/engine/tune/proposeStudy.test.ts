@@ -339,6 +339,36 @@ describe('proposal heuristics', () => {
     expect(param(spec, 'heads')).toMatchObject({ kind: 'categorical', choices: [1, 2, 3, 4] });
   });
 
+  it('tunes store_true flags as flag parameters, but not switches of what runs nor flags on by default', () => {
+    const flagArg = (dest: string, action: string, flags = [`--${dest}`]): ScriptArgument =>
+      argument({ dest, flags, type: 'bool', flag: true, action, hasDefault: true, default: action === 'store_false' });
+    const { proposal, spec } = checked(
+      inspection([
+        argument({ dest: 'lr', type: 'float', default: 0.01 }),
+        flagArg('use-bn', 'store_true'),
+        flagArg('augment', 'store_true'),
+        flagArg('eval-only', 'store_true'),
+        flagArg('shuffle', 'store_false', ['--no-shuffle']),
+      ], ['val_loss']),
+      'train.py',
+    );
+    expect(param(spec, 'use-bn')).toMatchObject({ kind: 'categorical', choices: [false, true], flag: true });
+    expect([...spec.space.params.keys()]).toEqual(['lr', 'use-bn', 'augment']);
+    expect(spec.command).toEqual(['python3', 'train.py', '{args}']);
+    expect(renderCommand(spec.command, { config: { lr: 0.1, 'use-bn': true, augment: false }, space: spec.space, trialId: '1', trialDir: '/t' })).toEqual([
+      'python3',
+      'train.py',
+      '--lr=0.1',
+      '--use-bn',
+    ]);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toMatch(/--eval-only \(a switch that changes what the script does\)/);
+    expect(notes).toMatch(/On\/off flags are not tuned: --no-shuffle/);
+    // With each parameter by its own word (a short option elsewhere), a flag is a token that is only {name}.
+    const explicit = checked(inspection([argument({ dest: 'lr', flags: ['-l'], type: 'float', default: 0.01 }), flagArg('augment', 'store_true')], ['val_loss']), 'train.py');
+    expect(explicit.spec.command).toEqual(['python3', 'train.py', '-l', '{lr}', '{augment}']);
+  });
+
   it('mentions GPU libraries and offers resources commented out', () => {
     const { proposal } = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss'], { imports: ['os', 'torch'] }), 'train.py');
     expect(proposal.text).toMatch(/^# resources: \{gpus_per_trial: 1\}/m);
