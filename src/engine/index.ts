@@ -6,6 +6,7 @@ export { createStudyRunner, type StudyRunner, type StudyRunnerOptions } from './
 // The same runner with the study loop in a worker thread (the extension host's; needs dist/studyWorker.js).
 export { createStudyRunnerInWorker, type WorkerStudyRunner, type WorkerStudyRunnerOptions } from './worker/workerStudyRunner';
 export { parseStudySpec, checkStudySpec, formatSpecIssue, type SpecIssue, type StudySpecCheck } from './spec/parseStudySpec';
+export { fileIssues } from './spec/checkFiles';
 export { studyFileJsonSchema, STUDY_FILE, type Field, type Fields, type FieldType, type TaggedVariant } from './spec/schema';
 export type { StudySpec } from './spec/studySpec';
 export { loadStudy, type LoadedStudy } from './store/loadStudy';

@@ -130,11 +130,11 @@ describe('warnings of a valid study file', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/typo\.rung\.yaml: ok \(1 parameter, sampler auto, scheduler fifo\)/);
     expect(result.stderr).toMatch(/typo\.rung\.yaml:5:\d+: warning: step 0\.3 does not divide high - low \(1\): the largest value used is 0\.9, not 1/);
-    expect(result.stderr).toContain(`typo.rung.yaml: warning: the command runs trian.py, which is not in ${dir} (did you mean "train.py"?)`);
+    expect(result.stderr).toContain(`typo.rung.yaml:2:18: warning: the command runs trian.py, which is not in ${dir} (did you mean "train.py"?)`);
 
     writeFileSync(file, ['name: typo', 'cwd: nowhere', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  x: {type: float, low: 0, high: 1}', ''].join('\n'));
     const noCwd = rung(['validate', file], dir);
     expect(noCwd.code).toBe(0);
-    expect(noCwd.stderr).toContain(`warning: the trials' folder ${path.join(dir, 'nowhere')} does not exist`);
+    expect(noCwd.stderr).toContain(`typo.rung.yaml:2:1: warning: the trials' folder ${path.join(dir, 'nowhere')} does not exist`);
   });
 });

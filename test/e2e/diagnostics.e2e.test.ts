@@ -1,6 +1,7 @@
 /**
  * (d) Opening a malformed study file (and nothing else: no Rung command first) shows the engine's own
  * error as a squiggle and in the Problems panel at the right line and column; fixing the typo clears it.
+ * A script name the command gets wrong is a warning on that token, with the file it probably meant.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startSession, until, vsc, type Session } from './harness';
@@ -78,5 +79,25 @@ describe('diagnostics on *.rung.yaml', () => {
     }, { timeoutMs: 20_000, intervalMs: 500 });
     await s.page.locator('.part.editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 10_000 });
     await s.snap('fixed');
+  });
+
+  it('warns, on the token, when the command names a script that is not in the folder', async () => {
+    onTestFailed(() => {
+      failed = true;
+    });
+    // Line 3 is `command: node train.mjs …`: misspell the script (find selects it; typing replaces it).
+    await s.page.locator('.part.editor .monaco-editor .view-lines').first().click();
+    await s.page.keyboard.press('Control+F');
+    await s.page.keyboard.type('train.mjs');
+    await s.page.keyboard.press('Enter');
+    await s.page.keyboard.press('Escape');
+    await s.page.keyboard.type('trian.mjs');
+    const item = await until('a warning about trian.mjs', async () => {
+      const r = await s.probe();
+      return r.diagnostics.find((d) => d.path.endsWith('x.rung.yaml'))?.items.find((i) => /trian\.mjs/.test(i.message)) ?? null;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    expect(item).toMatchObject({ line: 3, column: 15, severity: 'warning' });
+    expect(item.message).toMatch(/^the command runs trian\.mjs, which is not in .* \(did you mean "train\.mjs"\?\)$/);
+    await s.snap('missing-script');
   });
 });

@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { finalStatuses } from '../../shared/ids';
 import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
-import { fileWarnings } from '../spec/checkFiles';
+import { fileIssues } from '../spec/checkFiles';
 import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
@@ -135,7 +135,7 @@ function readSpec(file: string, io: CliIo): { spec: StudySpec; text: string; sou
     io.stderr(`${errors} error${errors === 1 ? '' : 's'} in ${file}\n`);
     return undefined;
   }
-  for (const warning of fileWarnings(checked.spec)) io.stderr(`${file}: warning: ${warning}\n`);
+  for (const issue of fileIssues(checked.spec, text, absolute)) io.stderr(`${formatSpecIssue(issue)}\n`);
   return { spec: checked.spec, text, source: checked.spec.source };
 }
 

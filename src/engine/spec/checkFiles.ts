@@ -1,32 +1,44 @@
 /**
- * What only the file system can tell about a valid study file, as warnings for `rung validate` and
- * `rung run`: a `cwd` that does not exist (every trial would fail to start) and a script the command
- * names that is not there (a typo such as `trian.py`, with a did-you-mean over the folder's files).
- * The parser stays pure; these checks read the disk once, when a command asks.
+ * What only the file system can tell about a valid study file, as positioned warnings for `rung validate`,
+ * `rung run` and the editor: a `cwd` that does not exist (every trial would fail to start) and a script the
+ * command names that is not there (a typo such as `trian.py`, with a did-you-mean over the folder's files).
+ * The parser stays pure; these checks read the disk when a caller asks.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseTemplateToken } from '../runner/commandTemplate';
 import { didYouMean } from './didYouMean';
+import type { SpecIssue } from './specIssue';
 import type { StudySpec } from './studySpec';
 
 /** Script extensions worth checking: a token ending so, without placeholders, is a file the command runs. */
 const SCRIPT_FILE = /\.(py|sh|bash|js|mjs|cjs|ts|r|jl|rb|pl|lua)$/i;
 
-export function fileWarnings(spec: StudySpec): string[] {
+/** Warnings about files, placed on the text they are about in `text` (the study file as parsed). */
+export function fileIssues(spec: StudySpec, text: string, file: string): SpecIssue[] {
+  const at = (needle: string, after: string, pathOf: string, message: string): SpecIssue => {
+    const start = Math.max(0, text.indexOf(after));
+    const found = text.indexOf(needle, start);
+    const offset = found >= 0 ? found : start;
+    const length = found >= 0 ? needle.length : after.length;
+    const before = text.slice(0, offset).split('\n');
+    const line = before.length;
+    const column = (before[before.length - 1]?.length ?? 0) + 1;
+    return { file, line, column, endLine: line, endColumn: column + length, path: pathOf, message, severity: 'warning' };
+  };
   if (!existsSync(spec.cwd) || !statSync(spec.cwd).isDirectory()) {
-    return [`the trials' folder ${spec.cwd} does not exist (cwd, or the study file's folder): every trial would fail to start`];
+    return [at('cwd', 'cwd', 'cwd', `the trials' folder ${spec.cwd} does not exist (cwd, or the study file's folder): every trial would fail to start`)];
   }
-  const warnings: string[] = [];
-  for (const token of spec.command) {
-    if (token.startsWith('-') || !SCRIPT_FILE.test(token)) continue;
+  const issues: SpecIssue[] = [];
+  spec.command.forEach((token, index) => {
+    if (token.startsWith('-') || !SCRIPT_FILE.test(token)) return;
     const parts = parseTemplateToken(token);
-    if (!parts.ok || parts.value.some((p) => p.kind === 'placeholder')) continue;
-    const file = path.resolve(spec.cwd, token);
-    if (existsSync(file)) continue;
-    const folder = path.dirname(file);
+    if (!parts.ok || parts.value.some((p) => p.kind === 'placeholder')) return;
+    const script = path.resolve(spec.cwd, token);
+    if (existsSync(script)) return;
+    const folder = path.dirname(script);
     const siblings = existsSync(folder) ? readdirSync(folder) : [];
-    warnings.push(`the command runs ${token}, which is not in ${folder}${didYouMean(path.basename(token), siblings)}`);
-  }
-  return warnings;
+    issues.push(at(token, 'command', `command[${index}]`, `the command runs ${token}, which is not in ${folder}${didYouMean(path.basename(token), siblings)}`));
+  });
+  return issues;
 }

@@ -5,7 +5,7 @@
  * extension is installed.
  */
 import * as vscode from 'vscode';
-import { checkStudySpec } from '../../engine/index';
+import { checkStudySpec, fileIssues } from '../../engine/index';
 import { createKeyedDebounce } from '../util/throttle';
 import { isStudyFileName, toDiagnosticModels } from './issueRanges';
 
@@ -34,8 +34,11 @@ export class SpecDiagnostics implements vscode.Disposable {
   /** Checks a study document now; returns the number of errors (0 for other documents). */
   validate(doc: vscode.TextDocument): number {
     if (!isStudyDocument(doc)) return 0;
-    const check = checkStudySpec(doc.getText(), doc.uri.fsPath);
-    const models = toDiagnosticModels(check.issues, (line) => (line < doc.lineCount ? doc.lineAt(line).text.length : undefined));
+    const text = doc.getText();
+    const check = checkStudySpec(text, doc.uri.fsPath);
+    // A valid file's scripts and cwd are checked on disk too (only for a saved file: its folder is the cwd).
+    const issues = check.spec && doc.uri.scheme === 'file' ? [...check.issues, ...fileIssues(check.spec, text, doc.uri.fsPath)] : check.issues;
+    const models = toDiagnosticModels(issues, (line) => (line < doc.lineCount ? doc.lineAt(line).text.length : undefined));
     this.#collection.set(
       doc.uri,
       models.map((m) => {
