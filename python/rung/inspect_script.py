@@ -53,6 +53,8 @@ HOLE = "\x00"
 
 # A key followed by `=` or `:` and then a runtime value; the same key syntax Rung's metric parser reads.
 # The key must start a token (not be glued to a letter, digit, `_`, `.`, `/` or `@` before it).
+# A data-split word right before a key ("Val Loss:"), as the engine's key=value parser joins them (val_loss).
+SPLIT_WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z0-9_]))(train|training|val|valid|validation|test|eval|dev) $", re.I)
 METRIC_KEY = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*)['\"]?\s*[=:]\s*" + HOLE)
 
 PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
@@ -861,7 +863,13 @@ class Inspector:
 
     def scan_template(self, template, node):
         for match in METRIC_KEY.finditer(template):
-            self.add_metric(match.group(1), node, self.text(node) or template.replace(HOLE, "{}"))
+            name = match.group(1)
+            # "Val Loss: {v}": Rung's parser also reads it as val_loss (a data-split word, a space, the key);
+            # the bare "Loss" would be the same key for train and validation, so only the joined name counts.
+            split = SPLIT_WORD_BEFORE.search(template, 0, match.start())
+            if split:
+                name = f"{split.group(1).lower()}_{name.lower()}"
+            self.add_metric(name, node, self.text(node) or template.replace(HOLE, "{}"))
 
     def dict_keys_by_name(self):
         """Literal keys of dicts built in variables: `m = {"val_loss": v}`, `m = dict(val_loss=v)`, `m["val_acc"] = a`."""

@@ -56,6 +56,15 @@ describe('parseKeyValueLine', () => {
     ['INFO:__main__:Epoch 3: val_loss=0.41', rec({ Epoch: 3, val_loss: 0.41 }, 3)],
     ['Step 100: loss = 0.5', rec({ Step: 100, loss: 0.5 }, 100)],
     ['Epoch 3/10 - loss: 0.5', rec({ Epoch: 3, loss: 0.5 }, 3)],
+    // a data-split word before the key (`Val Loss:`): also the joined key, so train and validation differ
+    [
+      'Epoch 3 | Train Loss: 0.5123 | Val Loss: 0.4567 | Val Acc: 91.2%',
+      rec({ Loss: 0.4567, train_loss: 0.5123, val_loss: 0.4567, Acc: 91.2, val_acc: 91.2 }),
+    ],
+    ['validation accuracy=0.9 test loss=0.3', rec({ accuracy: 0.9, validation_accuracy: 0.9, loss: 0.3, test_loss: 0.3 })],
+    ['best val loss: 0.3', rec({ loss: 0.3, val_loss: 0.3 })],
+    ['protest loss: 0.3', rec({ loss: 0.3 })],
+    ['my_val loss: 0.3', rec({ loss: 0.3 })],
     ['iter 7/100 epoch=2 loss=1', rec({ iter: 7, epoch: 2, loss: 1 }, 2)],
     ['Epoch 3: done', undefined],
     ['Epoch 3:30 loss=1', rec({ loss: 1 })],

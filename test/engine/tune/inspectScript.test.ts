@@ -15,6 +15,8 @@ import {
   type ScriptArgument,
   type ScriptInspection,
 } from '../../../src/engine/tune/inspectScript';
+import { metricValue } from '../../../src/engine/metrics/createMetricParser';
+import { parseKeyValueLine } from '../../../src/engine/metrics/formats/keyValue';
 import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
@@ -98,6 +100,17 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     for (const name of ['val_acc', 'test_loss', 'val_auc', 'valid_f1', 'val_mse', 'val_top1', 'val_ppl', 'val_recall']) expect(names).toContain(name);
     expect(names).not.toContain('train.py'); // `train.py: {err}` names a file
     expect(r.arguments).toEqual([]);
+  });
+
+  it('joins a data-split word to the key after it ("Val Loss:" is val_loss), as the engine\'s parser reads it', async () => {
+    const r = await inspect('split_words.py');
+    const names = r.metrics.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['train_loss', 'val_loss', 'val_acc']));
+    expect(names).not.toContain('Loss');
+    expect(names).not.toContain('Acc');
+    // And what the reader names is what the engine reads from the printed line.
+    const record = parseKeyValueLine('Epoch 1 | Train Loss: 1.0000 | Val Loss: 0.9000 | Val Acc: 0.500');
+    for (const name of ['train_loss', 'val_loss', 'val_acc']) expect(record && metricValue(record, name)).toBeDefined();
   });
 
   it('reports a syntax error with its line, as an error, not a crash', async () => {

@@ -20,6 +20,9 @@
  *   nothing), and is kept in the values under the key as printed (`Epoch`), like `epoch=3`. Without it a
  *   progress bar that repeats the last `val_loss` on every redraw would count each redraw as a step.
  *   `Epoch 3 | loss=0.5` (no `:` or `/`) stays unread.
+ * - A data-split word (`train`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and one space
+ *   before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
+ *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
  * - Anything else (words without a separator, non-numeric values, control characters, U+FFFD) is
  *   skipped; a duplicated key keeps its last value.
  */
@@ -127,12 +130,43 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     if (!endsToken(line, end, n)) continue;
 
     builder ??= new RecordBuilder();
-    if (keyEnd - keyStart <= MAX_KEY_LENGTH) builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+    if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
+      builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+      // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ.
+      if (keyStart > 1 && line.charCodeAt(keyStart - 1) === CH_SPACE) {
+        const qualified = splitQualifiedKey(line, keyStart, keyEnd, boundaryAt);
+        if (qualified !== undefined) builder.add(qualified, value, true);
+      }
+    }
     pairs++;
     if (builder.full) break; // the rest of a line with this many pairs is not worth reading
     i = end;
   }
   return pairs > 0 ? builder?.build() : undefined;
+}
+
+/** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
+const QUALIFIERS: ReadonlySet<string> = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'eval', 'dev']);
+
+/**
+ * `val_loss` for `Val Loss` (key at keyStart..keyEnd, one space before it, the qualifier a whole word
+ * from QUALIFIERS): lower case, joined by `_`. Undefined otherwise. Rare path: runs only for a key after a space.
+ */
+function splitQualifiedKey(line: string, keyStart: number, keyEnd: number, boundaryAt: number): string | undefined {
+  const wordEnd = keyStart - 1;
+  let wordStart = wordEnd;
+  while (wordStart > 0) {
+    const c = line.charCodeAt(wordStart - 1);
+    const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (!isLetter) break;
+    wordStart--;
+  }
+  if (wordEnd - wordStart < 3 || wordEnd - wordStart > 10) return undefined;
+  // The qualifier is a word of its own: at the line's start, after an escape, or after a non-word character.
+  if (wordStart !== 0 && wordStart !== boundaryAt && (classOf(line.charCodeAt(wordStart - 1)) & WORD) !== 0) return undefined;
+  const qualifier = line.slice(wordStart, wordEnd).toLowerCase();
+  if (!QUALIFIERS.has(qualifier)) return undefined;
+  return `${qualifier}_${line.slice(keyStart, keyEnd).toLowerCase()}`;
 }
 
 /**
