@@ -32,7 +32,7 @@ import { describeDecision, type MetricView } from './store/decisionText';
 import type { SequencedEvent, StoredSpec, StudyEvent } from './store/events';
 import { openStudyWriter, readLock, readStudyEvents, trialDir as trialDirOf, type StudyWriter } from './store/jsonlStore';
 import { countTrials, fromStoredNumber, StudyProjection, toStoredNumber, type StudySnapshot } from './store/project';
-import { openStudyIndex } from './store/studyIndex';
+import { openStudyIndex, summaryOfSnapshot } from './store/studyIndex';
 import { type Clock, systemClock } from './util/clock';
 import { quietDeferred } from './util/deferred';
 import { Emitter, type Listenable } from './util/emitter';
@@ -170,21 +170,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   };
 
   const indexUpdate = async (): Promise<void> => {
-    const counts = countTrials(projection.snapshot);
-    const best = projection.snapshot.best;
-    const state = projection.snapshot.state;
     const index = await openStudyIndex(options.storeRoot);
-    await index.upsert({
-      name: spec.name,
-      ...(spec.file !== undefined ? { file: spec.file } : {}),
-      status: state === 'running' || state === 'new' ? 'running' : state === 'crashed' ? 'crashed' : state === 'stopped' ? 'stopped' : 'finished',
-      trials: { total: counts.total, completed: counts.completed, pruned: counts.pruned, failed: counts.failed, running: counts.running },
-      best: best ? { value: best.value, trialId: best.trialId } : null,
-      goal: spec.metric.goal,
-      metric: spec.metric.name,
-      updatedAt: clock.now(),
-      pid: process.pid,
-    });
+    await index.upsert({ ...summaryOfSnapshot(projection.snapshot, spec, clock.now()), pid: process.pid });
   };
 
   /**

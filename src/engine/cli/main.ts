@@ -20,7 +20,7 @@ import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { isWeakRung, rungReliability, suggestFirstRung } from '../schedulers/rungReliability';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
-import { openStudyIndex, type StudySummary } from '../store/studyIndex';
+import { openStudyIndex, summaryOfSnapshot, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
 import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
@@ -349,19 +349,8 @@ async function summaryFromLog(root: string, name: string): Promise<StudySummary 
   } catch {
     return undefined;
   }
-  const { snapshot, spec } = study;
-  const counts = countTrials(snapshot);
-  const state = snapshot.state;
-  const updatedAt = study.events.at(-1)?.event.at;
-  return {
-    name,
-    status: state === 'running' || state === 'new' ? 'running' : state,
-    trials: { total: counts.total, completed: counts.completed, pruned: counts.pruned, failed: counts.failed, running: counts.running },
-    best: snapshot.best ? { value: snapshot.best.value, trialId: snapshot.best.trialId } : null,
-    goal: spec.metric.goal,
-    metric: spec.metric.name,
-    updatedAt: updatedAt ?? 0,
-  };
+  // No `file`: the index shows the file a study was started from only while that study writes it.
+  return summaryOfSnapshot(study.snapshot, { name, metric: study.spec.metric }, study.events.at(-1)?.event.at ?? 0);
 }
 
 /** Trials ordered best first: completed by value, then pruned by value, then the rest by number. */

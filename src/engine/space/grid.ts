@@ -51,9 +51,7 @@ export const maxGridSize = Number.MAX_SAFE_INTEGER;
  */
 export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): number[] {
   const isInt = spec.kind === 'int';
-  const low = isInt ? Math.ceil(spec.low) : spec.low;
-  const high = Math.max(low, isInt ? Math.floor(spec.high) : spec.high);
-  const step = isInt ? Math.max(1, Math.round(spec.step ?? 1)) : spec.step;
+  const { low, high, step } = valueRange(spec);
   const log = spec.log === true && low > 0;
   const count = Math.max(1, Math.floor(n));
   const out: number[] = [];
@@ -79,30 +77,15 @@ export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): numb
 /** Most values of an int or stepped float parameter that the grid walks whole when it has no `grid_points`. */
 export const maxEnumeratedValues = 100;
 
-/** The low end and step of an int or stepped float's value set (low, low+step, … ≤ high). */
-function stepLadder(spec: FloatParam | IntParam): { low: number; high: number; step: number } | undefined {
-  if (spec.kind === 'float' && spec.step === undefined) return undefined;
+/** The range a numeric parameter really takes: integer ends for an int, its step (1 for an int, undefined for a continuous float). */
+function valueRange(spec: FloatParam | IntParam): { low: number; high: number; step: number | undefined } {
   const isInt = spec.kind === 'int';
   const low = isInt ? Math.ceil(spec.low) : spec.low;
   const high = Math.max(low, isInt ? Math.floor(spec.high) : spec.high);
-  const step = isInt ? Math.max(1, Math.round(spec.step ?? 1)) : (spec.step ?? 1);
+  const step = isInt ? Math.max(1, Math.round(spec.step ?? 1)) : spec.step;
   return { low, high, step };
 }
 
-/** How many values an int or stepped float can take; undefined for a continuous float. */
-function discreteCount(spec: FloatParam | IntParam): number | undefined {
-  const ladder = stepLadder(spec);
-  return ladder && stepCount(ladder.low, ladder.high, ladder.step);
-}
-
-/** Every value of an int or stepped float, ascending (`count` from discreteCount; a log scale changes nothing). */
-function everyValue(spec: FloatParam | IntParam, count: number): number[] {
-  const ladder = stepLadder(spec);
-  if (!ladder) return [];
-  const out: number[] = [];
-  for (let k = 0; k < count; k++) out.push(Math.min(ladder.high, stepValue(ladder.low, ladder.step, k, spec.kind === 'int')));
-  return out;
-}
 
 function dedupe(values: readonly ParamValue[]): ParamValue[] {
   const out: ParamValue[] = [];
@@ -119,9 +102,13 @@ export function gridValuesOf(name: string, spec: ParamSpec, options: GridOptions
   if (spec.values !== undefined && spec.values.length > 0) return ok(dedupe(spec.values));
   const n = spec.gridPoints ?? options.gridPoints;
   if (n === undefined) {
-    // An int, or a float with a step, is already a finite set: walk all of it when that is a sensible grid.
-    const count = discreteCount(spec);
-    if (count !== undefined && count <= maxEnumeratedValues) return ok(everyValue(spec, count));
+    // An int, or a float with a step, is already a finite set: walk all of it (low, low+step, … ≤ high; a log
+    // scale changes nothing) when that is a sensible grid.
+    const { low, high, step } = valueRange(spec);
+    const count = step === undefined ? undefined : stepCount(low, high, step);
+    if (step !== undefined && count !== undefined && count <= maxEnumeratedValues) {
+      return ok(Array.from({ length: count }, (_, k) => Math.min(high, stepValue(low, step, k, spec.kind === 'int'))));
+    }
     const size = count !== undefined ? ` (it has ${count} values; only a range of at most ${maxEnumeratedValues} is walked whole)` : '';
     return err({
       param: name,

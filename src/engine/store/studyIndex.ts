@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
+import { countTrials, type StudySnapshot } from './project';
 import { indexFile } from './storePaths';
 
 /** A study's state as the index shows it. */
@@ -42,6 +43,29 @@ export interface StudySummary {
   readonly updatedAt: number;
   /** The writer's pid while running. */
   readonly pid?: number;
+}
+
+/**
+ * A study's index entry from its projection: what the running study writes, and what `rung ls` rebuilds
+ * from the log of a study the index lacks.
+ */
+export function summaryOfSnapshot(
+  snapshot: StudySnapshot,
+  study: { readonly name: string; readonly file?: string; readonly metric: { readonly name: string; readonly goal: 'minimize' | 'maximize' } },
+  updatedAt: number,
+): StudySummary {
+  const counts = countTrials(snapshot);
+  const { best, state } = snapshot;
+  return {
+    name: study.name,
+    ...(study.file !== undefined ? { file: study.file } : {}),
+    status: state === 'new' ? 'running' : state,
+    trials: { total: counts.total, completed: counts.completed, pruned: counts.pruned, failed: counts.failed, running: counts.running },
+    best: best ? { value: best.value, trialId: best.trialId } : null,
+    goal: study.metric.goal,
+    metric: study.metric.name,
+    updatedAt,
+  };
 }
 
 /** The index of studies under one store root. */
