@@ -3,7 +3,7 @@
  * them, but with no expansion of any kind) and each trial renders its placeholders into those words.
  * Nothing here ever involves a shell, so a parameter value such as `1; rm -rf ~` stays one literal argument.
  */
-import type { Config, ParamValue, SearchSpace } from '../space/searchSpace';
+import type { Config, ParamSpec, ParamValue, SearchSpace } from '../space/searchSpace';
 import { err, ok, type Result } from '../util/result';
 
 /** Placeholders every template may use besides parameter names. */
@@ -219,15 +219,10 @@ export function renderCommand(template: readonly string[], ctx: RenderContext): 
       lastWasBareOption = false;
       continue;
     }
-    if (parts.length === 1 && parts[0]?.kind === 'placeholder' && parts[0].name === 'args') {
-      out.push(...argsItems(ctx));
-      lastWasBareOption = false;
-      continue;
-    }
-    // A token that is only a flag parameter: `--name` when on, nothing when off.
-    const only = parts.length === 1 && parts[0]?.kind === 'placeholder' ? ctx.space.params.get(parts[0].name) : undefined;
-    if (only?.kind === 'categorical' && only.flag === true && parts[0]?.kind === 'placeholder') {
-      if (ctx.config[parts[0].name] === true) out.push(`--${parts[0].name}`);
+    // A token that is only `{args}`, or only a flag parameter: as many argv items as it stands for (maybe none).
+    const lone = parts.length === 1 && parts[0]?.kind === 'placeholder' ? parts[0].name : undefined;
+    if (lone === 'args' || (lone !== undefined && isFlag(ctx.space.params.get(lone)))) {
+      out.push(...(lone === 'args' ? argsItems(ctx) : flagItems(lone, ctx.config[lone])));
       lastWasBareOption = false;
       continue;
     }
@@ -246,13 +241,20 @@ function argsItems(ctx: RenderContext): string[] {
   for (const [name, spec] of ctx.space.params) {
     const value = ctx.config[name];
     if (value === undefined) continue;
-    if (spec.kind === 'categorical' && spec.flag === true) {
-      if (value === true) items.push(`--${name}`);
-    } else {
-      items.push(`--${name}=${formatParamValue(value)}`);
-    }
+    if (isFlag(spec)) items.push(...flagItems(name, value));
+    else items.push(`--${name}=${formatParamValue(value)}`);
   }
   return items;
+}
+
+/** A categorical with `flag: true`: an on/off command-line option. */
+function isFlag(spec: ParamSpec | undefined): boolean {
+  return spec?.kind === 'categorical' && spec.flag === true;
+}
+
+/** A flag parameter on the command line: `--name` when on, nothing when off. */
+function flagItems(name: string, value: ParamValue | undefined): string[] {
+  return value === true ? [`--${name}`] : [];
 }
 
 function placeholderValue(name: string, ctx: RenderContext): string {
