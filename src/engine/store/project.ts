@@ -5,7 +5,7 @@
  * milliseconds) but depends only on the events it is given.
  */
 import type { TrialId, TrialStatus } from '../../shared/ids';
-import { STEP_KEYS as STEP_UNITS } from '../metrics/recordBuilder';
+import { STEP_KEYS, stepKeyRank } from '../metrics/recordBuilder';
 import type { ExitInfo } from '../runner/launcher';
 import type { Decision, TrialPlan } from '../schedulers/scheduler';
 import type { Config } from '../space/searchSpace';
@@ -266,13 +266,12 @@ export interface TrialCounts {
  * `Epoch 3:` and `Epoch=3` are epochs), in the parser's priority order; undefined when it has none.
  */
 function stepUnitOf(values: Readonly<Record<string, unknown>>): string | undefined {
-  let rank = STEP_UNITS.length;
+  let rank = STEP_KEYS.length;
   for (const key in values) {
-    if (key.length !== 4 && key.length !== 5 && key.length !== 9) continue;
-    const r = STEP_UNITS.indexOf(key.toLowerCase());
+    const r = stepKeyRank(key);
     if (r >= 0 && r < rank) rank = r;
   }
-  return STEP_UNITS[rank];
+  return STEP_KEYS[rank];
 }
 
 export function countTrials(snapshot: StudySnapshot): TrialCounts {
