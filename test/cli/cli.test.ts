@@ -378,20 +378,30 @@ describe('rung CLI', () => {
     // When the reaper dies too (killed with the study, e.g. by an OOM killer), the trials are orphaned.
     const third = rungInBackground(['resume', 'crash'], dir);
     await waitFor(() => relaunches() >= 4, 15_000, 'second relaunch');
-    await new Promise((r) => setTimeout(r, 300));
+    const { events: relaunched } = await readStudyEvents(store, 'crash');
+    const lastLaunch = relaunched.flatMap((e) => (e.event.type === 'trial.launched' && e.event.external.kind === 'pid' ? [e.event] : [])).at(-1);
+    const leader = lastLaunch?.external.kind === 'pid' ? lastLaunch.external.pid : -1;
+    // The relaunched trial prints its grandchild's pid once Node has started it; on a loaded machine that
+    // takes longer than any fixed pause, so wait for it (an earlier attempt's dead pid is in the log too).
+    const liveGrandchild = (): number => grandchildPids(trialDir(store, 'crash', lastLaunch?.trialId ?? '')).filter(isAlive).at(-1) ?? -1;
+    await waitFor(() => liveGrandchild() > 0, 15_000, 'the relaunched trial forked its worker');
+    const orphanedWorker = liveGrandchild();
     const orphans = (await trialPids(store, 'crash')).filter(isAlive);
     expect(orphans.length).toBeGreaterThanOrEqual(2);
-    process.kill(reaperOf(third.child.pid ?? -1), 'SIGKILL');
+    const thirdReaper = reaperOf(third.child.pid ?? -1);
+    expect(thirdReaper).toBeGreaterThan(0); // never kill(-1, …): that signals every process
+    process.kill(thirdReaper, 'SIGKILL');
     third.child.kill('SIGKILL');
     await third.exited;
     expect(orphans.some(isAlive)).toBe(true);
     // A leader often dies on its own once its runner is gone (a write to the dead pipe), leaving the
     // workers it forked behind: kill one leader so only its grandchild keeps the group alive.
-    const { events: relaunched } = await readStudyEvents(store, 'crash');
-    const lastLaunch = relaunched.flatMap((e) => (e.event.type === 'trial.launched' && e.event.external.kind === 'pid' ? [e.event] : [])).at(-1);
-    const leader = lastLaunch?.external.kind === 'pid' ? lastLaunch.external.pid : -1;
-    const orphanedWorker = grandchildPids(trialDir(store, 'crash', lastLaunch?.trialId ?? '')).filter(isAlive).at(-1) ?? -1;
-    process.kill(leader, 'SIGKILL');
+    expect(leader).toBeGreaterThan(0);
+    try {
+      process.kill(leader, 'SIGKILL');
+    } catch {
+      // it already died of the dead pipe
+    }
     await waitFor(() => !isAlive(leader), 5_000, 'leader gone');
     expect(isAlive(orphanedWorker)).toBe(true);
 
