@@ -304,6 +304,19 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let lastStep = 0;
     /** The last step a report printed itself (epoch=, step=, the helper's step): lines without one reuse it. */
     let lastExplicitStep: number | undefined;
+    /**
+     * A progress bar (Lightning, tqdm's postfix) redraws the last validation value many times a second at the
+     * same step. The first line of such a run is logged and judged; later ones would only grow the log (tens
+     * of thousands of events per trial-hour), so the latest of them is held back and logged once, when the
+     * step or the value changes or the trial ends — the other values it carries (a running train_loss) are
+     * kept as of the run's end.
+     */
+    let heldRedraw: StudyEvent | undefined;
+    let lastReported: { step: number; value: number } | undefined;
+    const flushRedraw = (): void => {
+      if (heldRedraw) void append([heldRedraw]).catch(fail);
+      heldRedraw = undefined;
+    };
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
@@ -321,7 +334,15 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       lastStep = step;
       const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
       for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
-      const events: StudyEvent[] = [{ type: 'trial.reported', at: line.at, trialId, step, values: stored }];
+      const report: StudyEvent = { type: 'trial.reported', at: line.at, trialId, step, values: stored };
+      // Object.is: a repeated NaN is a redraw too.
+      if (lastExplicitStep !== undefined && lastReported && lastReported.step === step && Object.is(lastReported.value, value)) {
+        heldRedraw = report;
+        continue;
+      }
+      flushRedraw();
+      lastReported = { step, value };
+      const events: StudyEvent[] = [report];
       if (!entry.stopBy) {
         const decision = scheduler.onReport({ trialId, resource: step, loss: sign * value });
         if (decision.kind === 'stop') {
@@ -336,6 +357,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       // script); the trial's end is appended after them, so the log order is right without awaiting here.
       void append(events).catch(fail);
     }
+    flushRedraw();
     const exit = await handle.exited;
 
     const classified = classify(exit, entry, reports, lastValue, lastStep, tail);

@@ -97,6 +97,46 @@ describe('metric lines from real scripts', () => {
     expect(snapshot.stepUnit).toBe('epoch');
   });
 
+  it("logs a progress bar's redraws of one value at one step as its first and last line, not one event per redraw", async () => {
+    const dir = tempDir();
+    // 200 redraws per epoch, each with a new running train_loss; val_loss changes once per epoch.
+    writeFileSync(
+      path.join(dir, 'bar.mjs'),
+      `
+let val;
+let seen = 0;
+for (let e = 0; e < 3; e++) {
+  for (let b = 0; b < 200; b++) {
+    seen++;
+    process.stderr.write('\\rEpoch ' + e + ': ' + b + '/200 [train_loss=' + (1 / seen).toFixed(6) + (val === undefined ? '' : ', val_loss=' + val) + ']');
+  }
+  val = (0.5 / (e + 1)).toFixed(4);
+  process.stderr.write('\\rEpoch ' + e + ': 200/200 [train_loss=' + (1 / seen).toFixed(6) + ', val_loss=' + val + ']\\n');
+}
+`,
+    );
+    const written = writeSpec(dir, 'redraws', ['name: redraws', `command: [${node}, bar.mjs, "--x={x}"]`, 'metric: val_loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, storeRoot } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = (await readStudyEvents(storeRoot, 'redraws')).events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event] : []));
+    // Epoch 0: the bar's final line (first val_loss). Epochs 1 and 2: the first redraw showing the previous
+    // val_loss, the last such redraw (held back, logged when the value changed), then the epoch's own value.
+    expect(reported.map((r) => [r.step, r.values['val_loss']])).toEqual([
+      [0, 0.5],
+      [1, 0.5],
+      [1, 0.5],
+      [1, 0.25],
+      [2, 0.25],
+      [2, 0.25],
+      [2, 0.1667],
+    ]);
+    // The held-back line keeps the values of the last redraw (the running train_loss as of then).
+    expect(reported[2]?.values['train_loss']).toBeCloseTo(1 / 400, 6);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 2 });
+    expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
+  });
+
   it('gives a line without a step the last step a line printed (not the count of reports)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'mixed.mjs'), MIXED_STEPS);
