@@ -17,7 +17,8 @@
  */
 import type { StudyId, TrialId, TrialStatus } from './ids';
 
-export const DASHBOARD_PROTOCOL_VERSION = 1;
+/** 2: snapshots and patches carry the early-stopping check (`rungCheck`). */
+export const DASHBOARD_PROTOCOL_VERSION = 2;
 
 /** A parameter value as shown: absent from `TrialRow.params` when the parameter was inactive (conditional). */
 export type CellValue = number | string | boolean;
@@ -138,6 +139,31 @@ export interface DecisionRow {
   readonly at: number | null;
 }
 
+/**
+ * The early-stopping check `rung show` prints: for each rung below the full budget, Kendall's τ between
+ * the trials' values at the rung and their final values, over the trials that ran to the full budget
+ * (engine: schedulers/rungReliability.ts). Computed by the host; the texts are the CLI's.
+ */
+export interface RungCheckView {
+  /** The full budget (in steps): only trials that ran to it count. */
+  readonly maxBudget: number;
+  /** One entry per rung below the full budget, ascending. */
+  readonly rungs: ReadonlyArray<{
+    /** Ladder index (the "rung 2" of the decisions and the plan). */
+    readonly rung: number;
+    /** The rung's budget, in steps. */
+    readonly budget: number;
+    /** Kendall's τ-b; null when undefined (fewer than 2 trials, or their values all tied). */
+    readonly tau: number | null;
+    /** Trials that ran to the full budget and reported at or past this rung. */
+    readonly n: number;
+    /** Why the rung is flagged ("ranks trials poorly: …"), null when it is not weak. */
+    readonly note: string | null;
+  }>;
+  /** What to change when some rung ranks trials poorly (a later `min_budget`, or hyperband); null otherwise. */
+  readonly hint: string | null;
+}
+
 /** One trial's objective values per step (user's direction; null = non-finite). */
 export interface TrialCurve {
   readonly trialId: TrialId;
@@ -153,6 +179,8 @@ export interface HostMessages {
     readonly header: StudyHeader;
     readonly trials: readonly TrialRow[];
     readonly decisions: readonly DecisionRow[];
+    /** The early-stopping check; absent or null when the scheduler has no rung below the full budget. */
+    readonly rungCheck?: RungCheckView | null;
   };
   'study/patch': {
     readonly rev: number;
@@ -162,6 +190,8 @@ export interface HostMessages {
     readonly upsertTrials?: readonly TrialRow[];
     /** Decisions recorded since the base revision. */
     readonly appendDecisions?: readonly DecisionRow[];
+    /** The early-stopping check, when it changed (null: it no longer applies). */
+    readonly rungCheck?: RungCheckView | null;
   };
   /** Answer to `trial/requestCurves` (also pushed again for requested trials that changed, in a patch's wake). */
   'trial/curves': { readonly curves: readonly TrialCurve[] };

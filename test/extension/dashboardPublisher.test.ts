@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Emitter, type SequencedEvent } from '../../src/engine/index';
 import { runSimulatedStudy } from '../../src/engine/runner/simulated';
+import { rungReliability } from '../../src/engine/schedulers/rungReliability';
 import { parseStudySpec } from '../../src/engine/spec/parseStudySpec';
 import { MAX_TRACKED_CURVES, PATCH_INTERVAL_MS, DashboardPublisher, type StudySource } from '../../src/extension/dashboard/publisher';
 import { StudyRegistry, type LiveStudyEvent, type StudyEntry } from '../../src/extension/studies/studyRegistry';
-import type { DecisionRow, HostEnvelope, HostMessages, StudyHeader, TrialRow } from '../../src/shared/dashboardProtocol';
+import { DASHBOARD_PROTOCOL_VERSION, type DecisionRow, type HostEnvelope, type HostMessages, type RungCheckView, type StudyHeader, type TrialRow } from '../../src/shared/dashboardProtocol';
 import { FakeTimers } from './fakeTimers';
 import { loadCurveFamily, startSimulatedStudy } from '../helpers/simulatedStudy';
 import { tempDir, writeSpec } from '../helpers/studyFixture';
@@ -64,6 +65,7 @@ class BuiltStudy implements StudySource {
 class PageModel {
   rev: number | null = null;
   header: StudyHeader | undefined;
+  rungCheck: RungCheckView | null = null;
   readonly trials = new Map<string, TrialRow>();
   readonly decisions = new Map<number, DecisionRow>();
   gaps = 0;
@@ -71,6 +73,7 @@ class PageModel {
     if (message.type === 'study/snapshot') {
       this.rev = message.payload.rev;
       this.header = message.payload.header;
+      this.rungCheck = message.payload.rungCheck ?? null;
       this.trials.clear();
       for (const t of message.payload.trials) this.trials.set(t.id, t);
       this.decisions.clear();
@@ -82,6 +85,7 @@ class PageModel {
       }
       this.rev = message.payload.rev;
       if (message.payload.header) this.header = message.payload.header;
+      if (message.payload.rungCheck !== undefined) this.rungCheck = message.payload.rungCheck;
       for (const t of message.payload.upsertTrials ?? []) this.trials.set(t.id, t);
       for (const d of message.payload.appendDecisions ?? []) {
         expect(this.decisions.has(d.seq)).toBe(false);
@@ -91,16 +95,16 @@ class PageModel {
   }
 }
 
-function setup(study: StudySource & { entry?: StudyEntry }, key = 'root::demo') {
+function setup(study: StudySource & { entry?: StudyEntry }, key = 'root::demo', reliability?: typeof rungReliability) {
   const timers = new FakeTimers();
   const posted: HostEnvelope[] = [];
-  const publisher = new DashboardPublisher({ source: study, key, post: (m) => posted.push(m), timers });
+  const publisher = new DashboardPublisher({ source: study, key, post: (m) => posted.push(m), timers, ...(reliability ? { rungReliability: reliability } : {}) });
   const of = <K extends keyof HostMessages>(type: K): Array<HostMessages[K]> =>
     posted.filter((m) => m.type === type).map((m) => m.payload as HostMessages[K]);
   return { timers, posted, publisher, of };
 }
 
-const ready = { type: 'webview/ready', payload: { protocol: 1, haveRev: null } } as const;
+const ready = { type: 'webview/ready', payload: { protocol: DASHBOARD_PROTOCOL_VERSION, haveRev: null } } as const;
 
 describe('DashboardPublisher', () => {
   it('sends nothing before ready, a snapshot on ready, then one patch per interval with only what changed', () => {
@@ -264,6 +268,75 @@ describe('DashboardPublisher', () => {
     expect(posted.map((m) => m.type)).toEqual(['host/error', 'study/snapshot']);
   });
 
+  it('computes the early-stopping check only when the trials that ran to the end change, and sends it only then', () => {
+    const study = new BuiltStudy();
+    let calls = 0;
+    const counted: typeof rungReliability = (...args) => {
+      calls++;
+      return rungReliability(...args);
+    };
+    // Eight trials; the one leading at epoch 1 ends last (curves that cross), the order at epoch 3 is final.
+    study.step((b) => {
+      for (let i = 0; i < 8; i++) {
+        b.launch(i, { lr: 0.001 * (i + 1) }, 9);
+        b.report(i, 1, 1 - i * 0.1);
+        b.report(i, 3, 0.5 + i * 0.05);
+      }
+      for (let i = 0; i < 5; i++) {
+        b.report(i, 9, 0.2 + i * 0.01);
+        b.end(i, 'completed', 0.2 + i * 0.01, 9);
+      }
+    });
+    const { timers, publisher, of } = setup(study, 'root::demo', counted);
+    publisher.receive(ready);
+    expect(calls).toBe(1);
+    const first = of('study/snapshot')[0]?.rungCheck;
+    expect(first).toMatchObject({ maxBudget: 9, hint: null });
+    expect(first?.rungs.map((r) => [r.budget, r.tau, r.n])).toEqual([
+      [1, -1, 5],
+      [3, 1, 5],
+    ]);
+
+    // Running trials report for many patches: no recomputation, no check in the patches.
+    for (let step = 4; step <= 8; step++) {
+      study.step((b) => {
+        for (let i = 5; i < 8; i++) b.report(i, step, 0.5 - step * 0.01 + i * 0.01);
+      });
+      timers.advance(PATCH_INTERVAL_MS);
+    }
+    // A trial that fails is not one that ran to the end either.
+    study.step((b) => b.end(7, 'failed', null, null, 'exit code 1'));
+    timers.advance(PATCH_INTERVAL_MS);
+    expect(of('study/patch')).toHaveLength(6);
+    expect(of('study/patch').every((p) => p.rungCheck === undefined)).toBe(true);
+    expect(calls).toBe(1);
+
+    // The sixth trial completes: computed again, sent once; the first rung is now weak, with the CLI's hint.
+    study.step((b) => {
+      b.report(5, 9, 0.25);
+      b.end(5, 'completed', 0.25, 9);
+    });
+    timers.advance(PATCH_INTERVAL_MS);
+    expect(calls).toBe(2);
+    const changed = of('study/patch').at(-1)?.rungCheck;
+    expect(changed?.rungs.map((r) => [r.budget, r.n, r.note])).toEqual([
+      [1, 6, 'ranks trials poorly: it may stop the eventual best'],
+      [3, 6, null],
+    ]);
+    expect(changed?.hint).toBe('learning curves seem to cross early; a later first rung (min_budget: 3) or scheduler hyperband would stop fewer eventual winners');
+
+    // Later patches, a resync and a hide/show snapshot reuse it.
+    study.step((b) => b.report(6, 9, 0.3));
+    timers.advance(PATCH_INTERVAL_MS);
+    expect(of('study/patch').at(-1)?.rungCheck).toBeUndefined();
+    publisher.receive({ type: 'study/resync', payload: { haveRev: 0 } });
+    publisher.setVisible(false);
+    publisher.setVisible(true);
+    expect(of('study/snapshot').map((s) => s.rungCheck)).toEqual([first, changed, changed]);
+    expect(calls).toBe(2);
+    publisher.dispose();
+  });
+
   it('keeps a page exactly in step with a whole simulated ASHA study run through the registry', async () => {
     const dir = tempDir('rung-dash-pub-');
     const text = [
@@ -315,6 +388,10 @@ describe('DashboardPublisher', () => {
     expect([...page.decisions.keys()]).toEqual([...fresh.decisions.keys()]);
     expect(page.decisions.size).toBeGreaterThan(0);
     expect(page.header).toEqual(fresh.header);
+    // The early-stopping check followed the trials that completed (crossing curves: the first rung may be weak).
+    expect(page.rungCheck).toEqual(fresh.rungCheck);
+    expect(page.rungCheck?.rungs.map((r) => r.budget)).toEqual([1, 3]);
+    expect(page.rungCheck?.rungs[0]?.n).toBe([...page.trials.values()].filter((t) => t.status === 'completed' && t.step === 9).length);
     expect(page.header?.live).toBe(false);
     expect(page.header?.state).toBe('finished');
     publisher.dispose();

@@ -4,12 +4,26 @@
  * cases (conditional parameters, values of running vs ended trials, maximize, failures).
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StudyProjection, type StudyEvent } from '../../src/engine/index';
 import { runSimulatedStudy } from '../../src/engine/runner/simulated';
 import type { StudySpec } from '../../src/engine/spec/studySpec';
 import { parseStudySpec } from '../../src/engine/spec/parseStudySpec';
-import { decisionRows, studyHeader, studyViewContext, trialRow, trialRows, type StudyViewSource } from '../../src/extension/dashboard/toViews';
+import { rungReliability } from '../../src/engine/schedulers/rungReliability';
+import {
+  decisionRows,
+  RungCheckCache,
+  rungCheckHint,
+  rungCheckView,
+  studyHeader,
+  studyViewContext,
+  trialRow,
+  trialRows,
+  WEAK_RUNG_NOTE,
+  type StudyViewSource,
+} from '../../src/extension/dashboard/toViews';
 import { loadCurveFamily, startSimulatedStudy } from '../helpers/simulatedStudy';
 import { tempDir, writeSpec } from '../helpers/studyFixture';
 import { SnapshotBuilder } from './snapshotBuilder';
@@ -241,5 +255,150 @@ describe('dashboard rows at scale', () => {
     expect(header.totalSteps).toBe(500_000);
     // Reported, not asserted (timings belong in benchmarks): about 150 ms on an idle 2-core machine.
     console.log(`dashboard snapshot rows: 10,000 trials × 50 reports + ${decisions.length} decisions in ${ms.toFixed(0)} ms`);
+  });
+});
+
+describe('the early-stopping check (rung show\'s τ per rung)', () => {
+  const ashaSpec = specOf(
+    ['name: demo', 'command: node t.mjs {budget}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: asha, min_budget: 1, max_budget: 9, eta: 3}'].join('\n'),
+  );
+
+  /**
+   * Trials whose curves cross after epoch 1: the one leading at epoch 1 ends last. At epoch 3 the order is
+   * already the final one. Trial i ran to epoch 9 when i < `finished`; the others run on.
+   */
+  function crossing(trials: number, finished: number): SnapshotBuilder {
+    const b = new SnapshotBuilder();
+    for (let i = 0; i < trials; i++) {
+      b.launch(i, { lr: 0.001 * (i + 1) }, 9);
+      b.report(i, 1, 1 - i * 0.1);
+      b.report(i, 3, 0.5 + i * 0.05);
+      if (i < finished) {
+        b.report(i, 9, 0.2 + i * 0.01);
+        b.end(i, 'completed', 0.2 + i * 0.01, 9);
+      }
+    }
+    return b;
+  }
+
+  it('flags a first rung that ranks trials in reverse and suggests the next one, in the CLI\'s words', () => {
+    const b = crossing(8, 8);
+    const source: StudyViewSource = { snapshot: b.snapshot, spec: ashaSpec, live: false, owned: true };
+    const context = studyViewContext(source);
+    expect(context.ladder).toEqual([1, 3, 9]);
+    expect(context.maxBudget).toBe(9);
+    const check = rungCheckView(source, context);
+    expect(check).toEqual({
+      maxBudget: 9,
+      rungs: [
+        { rung: 0, budget: 1, tau: -1, n: 8, note: WEAK_RUNG_NOTE },
+        { rung: 1, budget: 3, tau: 1, n: 8, note: null },
+      ],
+      hint: 'learning curves seem to cross early; a later first rung (min_budget: 3) or scheduler hyperband would stop fewer eventual winners',
+    });
+    // JSON-safe (no NaN), as postMessage needs.
+    expect(JSON.parse(JSON.stringify(check))).toEqual(check);
+  });
+
+  it('says nothing is weak with fewer than 6 finished trials, and has no τ below 2', () => {
+    const five = crossing(8, 5);
+    const source: StudyViewSource = { snapshot: five.snapshot, spec: ashaSpec, live: true, owned: true };
+    const check = rungCheckView(source, studyViewContext(source));
+    expect(check?.rungs.map((r) => [r.budget, r.tau, r.n, r.note])).toEqual([
+      [1, -1, 5, null],
+      [3, 1, 5, null],
+    ]);
+    expect(check?.hint).toBeNull();
+
+    const one = crossing(3, 1);
+    const early: StudyViewSource = { snapshot: one.snapshot, spec: ashaSpec, live: true, owned: true };
+    expect(rungCheckView(early, studyViewContext(early))?.rungs.map((r) => [r.tau, r.n])).toEqual([
+      [null, 1],
+      [null, 1],
+    ]);
+  });
+
+  it('is null for schedulers without rungs and without a study file', () => {
+    const b = crossing(8, 8);
+    const fifo = specOf(['name: demo', 'command: x {args}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: fifo, max_budget: 9}'].join('\n'));
+    const median = specOf(['name: demo', 'command: x {args}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: median, max_budget: 9}'].join('\n'));
+    for (const spec of [fifo, median, undefined]) {
+      const source: StudyViewSource = { snapshot: b.snapshot, ...(spec ? { spec } : {}), live: false, owned: true };
+      expect(rungCheckView(source, studyViewContext(source))).toBeNull();
+    }
+  });
+
+  it('uses the words `rung show` prints (src/engine/cli/main.ts) until the engine exports them', () => {
+    // The rule is the engine's (isWeakRung, suggestFirstRung); the wording lives in the CLI's rungCheckLines.
+    const cli = readFileSync(path.resolve(__dirname, '../../src/engine/cli/main.ts'), 'utf8');
+    expect(cli).toContain(`' — ${WEAK_RUNG_NOTE}'`);
+    const [before, after] = rungCheckHint(12345).split('12345');
+    expect(cli).toContain(`'  hint: ${before}\${formatNumber(suggestion.minBudget)}${after}'`.replace(/'/g, '`'));
+    expect(cli).toContain(`'  hint: ${rungCheckHint(undefined)}'`);
+  });
+
+  it('is computed again only when the completed trials (or their reports) changed', () => {
+    const b = crossing(8, 6);
+    let calls = 0;
+    const counted: typeof rungReliability = (...args) => {
+      calls++;
+      return rungReliability(...args);
+    };
+    const cache = new RungCheckCache(counted);
+    const source = (): StudyViewSource => ({ snapshot: b.snapshot, spec: ashaSpec, live: true, owned: true });
+    const context = studyViewContext(source());
+    const first = cache.get(source(), context);
+    expect(first?.rungs[0]?.n).toBe(6);
+    expect(calls).toBe(1);
+    // Running trials report, a new trial starts: the same object back, nothing computed.
+    b.report(6, 4, 0.4);
+    b.report(7, 4, 0.45);
+    b.launch(8, { lr: 0.5 }, 9);
+    b.report(8, 1, 0.9);
+    expect(cache.get(source(), context)).toBe(first);
+    expect(calls).toBe(1);
+    // A trial completes: computed again, over 7 trials.
+    b.report(6, 9, 0.26);
+    b.end(6, 'completed', 0.26, 9);
+    const second = cache.get(source(), context);
+    expect(second?.rungs[0]?.n).toBe(7);
+    expect(calls).toBe(2);
+    expect(cache.get(source(), context)).toBe(second);
+    // A late report of a completed trial is a change too, and so is a trial that stops being completed.
+    b.report(6, 10, 0.25);
+    cache.get(source(), context);
+    expect(calls).toBe(3);
+    b.apply({ type: 'trial.launched', at: 1, trialId: '6', argv: ['x'], cwd: '/', trialDir: '/t/6', budget: 9, resume: true, external: { kind: 'pid', pid: 9 } });
+    expect(cache.get(source(), context)?.rungs[0]?.n).toBe(6);
+    expect(calls).toBe(4);
+    // A new context (the study file changed) starts over; one without rungs computes nothing.
+    cache.get(source(), studyViewContext(source()));
+    expect(calls).toBe(5);
+    const noFile: StudyViewSource = { snapshot: b.snapshot, live: true, owned: true };
+    expect(cache.get(noFile, studyViewContext(noFile))).toBeNull();
+    expect(calls).toBe(5);
+    expect(cache.computations).toBe(5);
+  });
+
+  it('answers from the cache at 10,000 trials without computing again (both timings reported)', () => {
+    const b = new SnapshotBuilder();
+    for (let i = 0; i < 10_000; i++) {
+      b.launch(i, { lr: 0.001 }, 9);
+      for (const step of [1, 3, 9]) b.report(i, step, Math.sin(i * (step + 1)) + step);
+      if (i % 3 === 0) b.end(i, 'completed', Math.sin(i * 10) + 9, 9);
+    }
+    const source: StudyViewSource = { snapshot: b.snapshot, spec: ashaSpec, live: true, owned: true };
+    const context = studyViewContext(source);
+    const cache = new RungCheckCache();
+    let t0 = performance.now();
+    const check = cache.get(source, context);
+    const computeMs = performance.now() - t0;
+    expect(check?.rungs.map((r) => r.n)).toEqual([3334, 3334]);
+    t0 = performance.now();
+    for (let i = 0; i < 100; i++) cache.get(source, context);
+    const cachedMs = (performance.now() - t0) / 100;
+    expect(cache.computations).toBe(1);
+    // Reported, not asserted (timings belong in benchmarks).
+    console.log(`early-stopping check at 10,000 trials (3,334 finished): computed in ${computeMs.toFixed(0)} ms, from the cache in ${cachedMs.toFixed(2)} ms`);
   });
 });

@@ -7,6 +7,9 @@
  * No `vscode` import: the panel hands it a post function and visibility changes, and tests drive it with
  * a fake clock and real study events.
  *
+ * The early-stopping check (τ per rung, O(n²) in the finished trials) goes with every snapshot and in a
+ * patch only when it changed; it is computed again only when the completed trials did (RungCheckCache).
+ *
  * Decisions are sent by position in the study's decision log (`snapshot.decisionLog`, append-only and
  * rebuilt from the event log, so their `seq` is the event's place in the log): the publisher remembers
  * how many it has sent and appends the rest.
@@ -15,13 +18,23 @@ import {
   DASHBOARD_PROTOCOL_VERSION,
   type HostEnvelope,
   type HostMessages,
+  type RungCheckView,
   type TrialCurve,
   type WebviewEnvelope,
 } from '../../shared/dashboardProtocol';
 import type { Listenable, StudySnapshot, StudySpec } from '../../engine/index';
 import type { LiveStudyEvent, StudyEntry } from '../studies/studyRegistry';
 import { systemTimers, type TimerApi } from '../util/throttle';
-import { decisionRows, studyHeader, studyViewContext, trialRows, type StudyViewContext, type StudyViewSource } from './toViews';
+import {
+  decisionRows,
+  RungCheckCache,
+  studyHeader,
+  studyViewContext,
+  trialRows,
+  type RungReliabilityFn,
+  type StudyViewContext,
+  type StudyViewSource,
+} from './toViews';
 
 /** Patch interval (ms): smooth enough to watch, rare enough that 100 reporting trials cost 5 posts a second. */
 export const PATCH_INTERVAL_MS = 180;
@@ -43,6 +56,8 @@ export interface PublisherOptions {
   readonly post: (message: HostEnvelope) => void;
   readonly timers?: TimerApi;
   readonly intervalMs?: number;
+  /** Computes the early-stopping check's τ per rung (the engine's rungReliability; tests count its calls). */
+  readonly rungReliability?: RungReliabilityFn;
 }
 
 /** Throttle key meaning "study-level facts may have changed" (never a trial id: those are decimal). */
@@ -64,6 +79,10 @@ export class DashboardPublisher {
   #sentDecisions = 0;
   #sentHeader = '';
   #context: { spec: StudySpec | undefined; view: StudyViewContext } | undefined;
+  /** The early-stopping check, computed again only when the trials that ran to the end changed (O(n²)). */
+  readonly #rungCheck: RungCheckCache;
+  /** The check the page has (the cache hands back the same object while nothing it depends on changed). */
+  #sentRungCheck: RungCheckView | null = null;
   /** Requested trial ids, least recently requested first (a Set keeps insertion order). */
   readonly #curves = new Set<string>();
   #pendingSelect: string | undefined;
@@ -73,6 +92,7 @@ export class DashboardPublisher {
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     this.#intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS;
+    this.#rungCheck = new RungCheckCache(options.rungReliability);
     this.#offs = [
       options.source.onLiveEvent.on(({ entry, event }) => {
         if (entry.key !== options.key) return;
@@ -203,14 +223,17 @@ export class DashboardPublisher {
     }
     const { source, context } = current;
     const header = studyHeader(source, context);
+    const rungCheck = this.#rungCheck.get(source, context);
     this.#rev += 1;
     this.#post('study/snapshot', {
       rev: this.#rev,
       header,
       trials: trialRows(source, context),
       decisions: decisionRows(source, context),
+      ...(rungCheck !== null ? { rungCheck } : {}),
     });
     this.#sentSnapshot = source.snapshot;
+    this.#sentRungCheck = rungCheck;
     this.#sentDecisions = source.snapshot.decisionLog.length;
     this.#sentHeader = JSON.stringify(header);
     this.#dirty.clear();
@@ -237,7 +260,14 @@ export class DashboardPublisher {
     const header = studyHeader(source, context);
     const headerJson = JSON.stringify(header);
     const headerChanged = headerJson !== this.#sentHeader;
-    if (upsertTrials.length === 0 && appendDecisions.length === 0 && !headerChanged) return;
+    const rungCheck = this.#rungCheck.get(source, context);
+    let rungCheckChanged = false;
+    if (rungCheck !== this.#sentRungCheck) {
+      // A recomputed check can say what the page already has (a trial completed short of the full budget).
+      rungCheckChanged = JSON.stringify(rungCheck) !== JSON.stringify(this.#sentRungCheck);
+      if (!rungCheckChanged) this.#sentRungCheck = rungCheck;
+    }
+    if (upsertTrials.length === 0 && appendDecisions.length === 0 && !headerChanged && !rungCheckChanged) return;
     const baseRev = this.#rev;
     this.#rev += 1;
     this.#post('study/patch', {
@@ -246,9 +276,11 @@ export class DashboardPublisher {
       ...(headerChanged ? { header } : {}),
       ...(upsertTrials.length > 0 ? { upsertTrials } : {}),
       ...(appendDecisions.length > 0 ? { appendDecisions } : {}),
+      ...(rungCheckChanged ? { rungCheck } : {}),
     });
     this.#sentDecisions = source.snapshot.decisionLog.length;
     this.#sentHeader = headerJson;
+    this.#sentRungCheck = rungCheck;
     // Curves the page shows follow their trials (after the patch, so rows and curves agree).
     const curveUpdates = changed.filter((id) => this.#curves.has(id));
     if (curveUpdates.length > 0) this.#postCurves(curveUpdates);

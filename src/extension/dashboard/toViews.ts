@@ -7,6 +7,7 @@ import type {
   CellValue,
   DecisionRow,
   ParamColumn,
+  RungCheckView,
   SchedulePlanView,
   StudyHeader,
   TrialRow,
@@ -15,12 +16,14 @@ import type { TrialStatus } from '../../shared/ids';
 import {
   describeDecision,
   describeSchedule,
+  formatNumber,
   type DecisionRecord,
   type MetricView,
   type StudySnapshot,
   type StudySpec,
   type TrialSnapshot,
 } from '../../engine/index';
+import { isWeakRung, rungReliability, suggestFirstRung } from '../../engine/schedulers/rungReliability';
 
 type StopOrPromote = TrialSnapshot['decisions'][number];
 
@@ -46,6 +49,10 @@ export interface StudyViewContext {
   readonly goal: 'minimize' | 'maximize';
   /** Rung budgets of each bracket, as indices into the study's ladder (union of all brackets' rungs). */
   readonly bracketRungs: ReadonlyMap<number, ReadonlyArray<{ readonly index: number; readonly budget: number }>>;
+  /** The rung budgets of all brackets, ascending (rung i of the decisions has budget ladder[i]). */
+  readonly ladder: readonly number[];
+  /** The scheduler's full budget; null without a study file. */
+  readonly maxBudget: number | null;
 }
 
 export function studyViewContext(source: StudyViewSource): StudyViewContext {
@@ -65,6 +72,8 @@ export function studyViewContext(source: StudyViewSource): StudyViewContext {
     metric: spec?.metric.name ?? 'value',
     goal: spec?.metric.goal ?? 'minimize',
     bracketRungs,
+    ladder,
+    maxBudget: spec?.scheduler.maxBudget ?? null,
   };
 }
 
@@ -263,4 +272,108 @@ export function studyHeader(source: StudyViewSource, context: StudyViewContext):
     endReason: s.endReason,
     totalSteps,
   };
+}
+
+/** How `rung show` flags a weak rung (src/engine/cli/main.ts, rungCheckLines). */
+export const WEAK_RUNG_NOTE = 'ranks trials poorly: it may stop the eventual best';
+
+/** The hint `rung show` prints when a rung is weak (without its "hint: " label), for a suggested first rung or none. */
+export function rungCheckHint(minBudget: number | undefined): string {
+  return minBudget !== undefined
+    ? `learning curves seem to cross early; a later first rung (min_budget: ${formatNumber(minBudget)}) or scheduler hyperband would stop fewer eventual winners`
+    : 'learning curves seem to cross; a later first rung (min_budget) or scheduler hyperband would stop fewer eventual winners';
+}
+
+/** What computes the per-rung τ (the engine's rungReliability; tests count its calls). */
+export type RungReliabilityFn = typeof rungReliability;
+
+/**
+ * The early-stopping check of `rung show` for the dashboard: τ per rung below the full budget, over the
+ * trials that ran to it, with the CLI's note on weak rungs and its hint (the rule is the engine's:
+ * isWeakRung, suggestFirstRung). Null when the scheduler has no such rung (fifo, median, no study file).
+ * O(n²) in the finished trials per rung: the publisher calls it through a {@link RungCheckCache}.
+ */
+export function rungCheckView(source: StudyViewSource, context: StudyViewContext, reliability: RungReliabilityFn = rungReliability): RungCheckView | null {
+  const maxBudget = context.maxBudget;
+  const rungs = checkedRungs(context);
+  if (maxBudget === null || rungs.length === 0) return null;
+  const checks = reliability(source.snapshot.trials, rungs, maxBudget);
+  // As `rung show` judges them: the rungs it lists (a τ over at least 2 trials).
+  const suggestion = suggestFirstRung(checks.filter((r) => r.n >= 2 && Number.isFinite(r.tau)));
+  return {
+    maxBudget,
+    rungs: checks.map((r) => ({
+      rung: context.ladder.indexOf(r.budget),
+      budget: r.budget,
+      tau: r.n >= 2 && Number.isFinite(r.tau) ? r.tau : null,
+      n: r.n,
+      note: isWeakRung(r) ? WEAK_RUNG_NOTE : null,
+    })),
+    hint: suggestion.weak ? rungCheckHint(suggestion.minBudget) : null,
+  };
+}
+
+/** The rung budgets the check judges: those below the full budget (none without a study file). */
+function checkedRungs(context: StudyViewContext): number[] {
+  const maxBudget = context.maxBudget;
+  return maxBudget === null ? [] : context.ladder.filter((budget) => budget < maxBudget);
+}
+
+/**
+ * Keeps the last {@link rungCheckView} and computes it again only when the trials it depends on changed:
+ * the completed trials (a superset of those that ran to the full budget) and, for each, its final value,
+ * the step of it and how many reports it has (curves only grow, so the count stands for the values at
+ * the rungs). Checking that is one pass over the trials without allocating; a live study's patches
+ * mostly change running trials, so the O(n²) part runs only when a trial completes.
+ */
+export class RungCheckCache {
+  readonly #reliability: RungReliabilityFn;
+  #context: StudyViewContext | undefined;
+  /** Whether the context has rungs to check at all (fifo and median have none: nothing to walk). */
+  #applies = false;
+  /** Per completed trial, in snapshot order: id, value, valueStep, curve length; undefined: not computed. */
+  #key: Array<string | number | null> | undefined;
+  #view: RungCheckView | null = null;
+  #computations = 0;
+
+  constructor(reliability: RungReliabilityFn = rungReliability) {
+    this.#reliability = reliability;
+  }
+
+  /** How many times the check was computed (not answered from the cache). */
+  get computations(): number {
+    return this.#computations;
+  }
+
+  get(source: StudyViewSource, context: StudyViewContext): RungCheckView | null {
+    if (context !== this.#context) {
+      this.#context = context;
+      this.#applies = checkedRungs(context).length > 0;
+      this.#key = undefined;
+      this.#view = null;
+    }
+    if (!this.#applies) return null;
+    const trials = source.snapshot.trials;
+    if (this.#key !== undefined && sameCompleted(trials, this.#key)) return this.#view;
+    this.#key = completedKey(trials);
+    this.#view = rungCheckView(source, context, this.#reliability);
+    this.#computations++;
+    return this.#view;
+  }
+}
+
+function completedKey(trials: readonly TrialSnapshot[]): Array<string | number | null> {
+  const key: Array<string | number | null> = [];
+  for (const t of trials) if (t.status === 'completed') key.push(t.id, t.value, t.valueStep, t.curve.length);
+  return key;
+}
+
+function sameCompleted(trials: readonly TrialSnapshot[], key: ReadonlyArray<string | number | null>): boolean {
+  let i = 0;
+  for (const t of trials) {
+    if (t.status !== 'completed') continue;
+    if (i + 4 > key.length || key[i] !== t.id || !Object.is(key[i + 1], t.value) || key[i + 2] !== t.valueStep || key[i + 3] !== t.curve.length) return false;
+    i += 4;
+  }
+  return i === key.length;
 }
