@@ -1,6 +1,6 @@
 /** The webview's store in Node: snapshots, revisioned patches, decision dedup, filters and selection. */
 import { describe, expect, it } from 'vitest';
-import type { DecisionRow, TrialRow } from '../../src/shared/dashboardProtocol';
+import type { DecisionRow, RungCheckView, TrialRow } from '../../src/shared/dashboardProtocol';
 import { columnValue, DashboardStore, durationMs, type Change } from '../../webview-ui/src/state/store';
 import { generateStudy } from '../fixtures/views/generatedStudy';
 
@@ -97,6 +97,37 @@ describe('patch', () => {
     store.trialOrder = store.trialOrder.filter((t) => t !== gap);
     expect(store.applyPatch({ rev: 5, baseRev: 4, upsertTrials: [make(203), gap] })).toBe(true);
     expect(store.trialOrder.map((t) => t.number)).toEqual(Array.from({ length: 204 }, (_, i) => i));
+  });
+});
+
+describe('early-stopping check', () => {
+  const check: RungCheckView = {
+    maxBudget: 30,
+    rungs: [
+      { rung: 0, budget: 3, tau: -0.2, n: 8, note: 'ranks trials poorly: it may stop the eventual best' },
+      { rung: 1, budget: 10, tau: 0.6, n: 8, note: null },
+    ],
+    hint: 'learning curves seem to cross early; a later first rung (min_budget: 10) or scheduler hyperband would stop fewer eventual winners',
+  };
+
+  it('comes with a snapshot (none when absent) and is replaced or cleared only by a patch that carries it', () => {
+    const { store, changes } = loaded();
+    expect(store.rungCheck).toBeNull();
+    store.applySnapshot({ rev: 4, header: study.header, trials: study.trials, decisions: study.decisions, rungCheck: check });
+    expect(store.rungCheck).toBe(check);
+    changes.length = 0;
+    expect(store.applyPatch({ rev: 5, baseRev: 4, upsertTrials: [row('3', store)] })).toBe(true);
+    expect(store.rungCheck).toBe(check);
+    expect(changes.at(-1)?.rungCheckChanged).toBeUndefined();
+    const next = { ...check, hint: null };
+    expect(store.applyPatch({ rev: 6, baseRev: 5, rungCheck: next })).toBe(true);
+    expect(store.rungCheck).toBe(next);
+    expect(changes.at(-1)).toMatchObject({ kind: 'patch', rungCheckChanged: true });
+    expect(store.applyPatch({ rev: 7, baseRev: 6, rungCheck: null })).toBe(true);
+    expect(store.rungCheck).toBeNull();
+    // A patch on the wrong base changes nothing.
+    expect(store.applyPatch({ rev: 9, baseRev: 8, rungCheck: check })).toBe(false);
+    expect(store.rungCheck).toBeNull();
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   CellValue,
   DecisionRow,
   HostMessages,
+  RungCheckView,
   StudyHeader,
   TrialCurve,
   TrialRow,
@@ -41,6 +42,8 @@ export interface Change {
   readonly trialIds?: readonly TrialId[];
   readonly decisions?: readonly DecisionRow[];
   readonly headerChanged?: boolean;
+  /** A patch brought a new early-stopping check (present only then; a snapshot always may). */
+  readonly rungCheckChanged?: boolean;
 }
 
 export type Listener = (change: Change) => void;
@@ -52,6 +55,8 @@ export class DashboardStore {
   readonly trials = new Map<TrialId, TrialRow>();
   trialOrder: TrialRow[] = [];
   decisions: DecisionRow[] = [];
+  /** The early-stopping check (τ per rung), null when the scheduler has none. */
+  rungCheck: RungCheckView | null = null;
   readonly curves = new Map<TrialId, TrialCurve>();
   selected: TrialId | null = null;
   filters: Filters = { statuses: new Set(), text: '', ranges: new Map(), brushes: new Map() };
@@ -85,6 +90,7 @@ export class DashboardStore {
     this.decisions = [...s.decisions].sort((a, b) => a.seq - b.seq);
     this.#decisionSeqs.clear();
     for (const d of this.decisions) this.#decisionSeqs.add(d.seq);
+    this.rungCheck = s.rungCheck ?? null;
     if (this.selected !== null && !this.trials.has(this.selected)) this.selected = null;
     this.#emit({ kind: 'snapshot', headerChanged: true });
   }
@@ -109,7 +115,14 @@ export class DashboardStore {
       this.#decisionSeqs.add(d.seq);
       this.decisions.push(d);
     }
-    this.#emit({ kind: 'patch', trialIds: ids, decisions: fresh, headerChanged: p.header !== undefined });
+    if (p.rungCheck !== undefined) this.rungCheck = p.rungCheck;
+    this.#emit({
+      kind: 'patch',
+      trialIds: ids,
+      decisions: fresh,
+      headerChanged: p.header !== undefined,
+      ...(p.rungCheck !== undefined ? { rungCheckChanged: true } : {}),
+    });
     return true;
   }
 

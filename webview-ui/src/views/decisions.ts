@@ -1,7 +1,9 @@
 /**
  * Pruning decisions: the scheduler's plan (brackets × rungs, with how many trials reached, were stopped
- * at and run at each rung), the decision log with each decision's evidence in words, and — for the decision
- * clicked — the trial's curve against the peers it was ranked with, with the decision step and cutoff.
+ * at and run at each rung), the early-stopping check (how well each rung ranks the trials that ran to the
+ * end, with `rung show`'s hint when one ranks them poorly), the decision log with each decision's evidence
+ * in words, and — for the decision clicked — the trial's curve against the peers it was ranked with, with
+ * the decision step and cutoff.
  *
  * Live updates are incremental: new decisions from a patch are appended to the (virtualised) log, the
  * grid's counts are rewritten at most once a frame, and the comparison redraws when its curves arrive.
@@ -19,6 +21,7 @@ import { DecisionLog } from './decisions/decisionLog';
 import { chartCanvas } from './charts/chartSetup';
 import { renderCurveComparison, type CurveComparison } from './charts/curveComparison';
 import { PlanGrid, type RungPick } from './decisions/planGrid';
+import { RungCheckPanel, type RungCheckState } from './decisions/rungCheck';
 
 type KindFilter = 'all' | 'stop' | 'promote';
 
@@ -29,6 +32,7 @@ interface DecisionsUiState {
 }
 
 const UI_KEY = 'decisions';
+const RUNG_CHECK_KEY = 'rungCheck';
 
 export function mountDecisions(root: HTMLElement, store: DashboardStore, host: HostApi, curves: CurveRequests): void {
   root.textContent = '';
@@ -108,7 +112,9 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   compare.append(compareHead, chartBox);
   let chart: CurveComparison | null = null;
 
-  root.append(grid.element, toolbar, log.element, empty, compare);
+  const rungCheck = new RungCheckPanel(host.getUiState<RungCheckState>(RUNG_CHECK_KEY), (state) => host.setUiState(RUNG_CHECK_KEY, state));
+
+  root.append(grid.element, rungCheck.element, toolbar, log.element, empty, compare);
 
   const updateOrderButton = (): void => {
     order.icon = log.newestFirst ? 'arrow-down' : 'arrow-up';
@@ -235,12 +241,15 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     switch (change.kind) {
       case 'snapshot':
         if (shown && !store.trials.has(shown.decision.trialId)) close.click();
+        rungCheck.update(store.header, store.rungCheck);
         scheduleGrid();
         refilter();
         log.setSelectedTrial(store.selected);
         return;
       case 'patch':
         if ((change.trialIds?.length ?? 0) > 0 || change.headerChanged) scheduleGrid();
+        // The step unit is in the header; the check comes only when it changed.
+        if (change.rungCheckChanged || change.headerChanged) rungCheck.update(store.header, store.rungCheck);
         if (change.decisions && change.decisions.length > 0) {
           log.append(change.decisions.filter(passes));
           updateCount();
