@@ -18,13 +18,18 @@ or, when the script cannot be read or parsed, exits 1 with
 
 What is read:
 - argparse: every ``<parser>.add_argument(...)`` with literal option strings (flags, dest, type, default,
-  choices, help, nargs, action, required), ``set_defaults(...)``; arguments of subparsers are skipped
-  (a trial command would need the sub-command) and reported in ``warnings``.
+  choices, help, nargs, action, required), ``set_defaults(...)``. With sub-commands (``add_subparsers()``), one
+  is chosen (a name like train/fit/tune, else the most numeric options; said in ``warnings``) and given as
+  ``subcommand``; its options are read (also through argument groups, ``parents=[...]`` and helper functions
+  given the sub-parser), and the main parser's are marked ``beforeSubcommand`` (argparse reads them only there).
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
-  ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``), its name as ``subcommand``.
-- typer: the parameters of the first ``@app.command()`` function or the function given to ``typer.run``
-  (plain defaults, ``typer.Option(...)``, ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several
-  commands or an ``@app.callback()``, its name as ``subcommand``.
+  ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``, ``cli.add_command(fn)``), its name
+  as ``subcommand`` and the group's options as ``beforeSubcommand``, unless the ``if __name__ == "__main__":``
+  block calls the command itself (then click takes no sub-command name).
+- typer: the parameters of an ``@app.command()`` function (one named like training, else the most numeric
+  options, else the first) or the function given to ``typer.run`` (plain defaults, ``typer.Option(...)``,
+  ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several commands or an ``@app.callback()``, its
+  name as ``subcommand``.
 - metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
   ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``
   (also through a variable: ``m = {...}; m["k"] = v; print(json.dumps(m))``),
@@ -74,6 +79,13 @@ UNREAD_OPTION_MODULES = (
     ("jsonargparse", "jsonargparse"),
     ("simple_parsing", "simple_parsing"),
 )
+# argparse: the parser an option is declared on. MAIN is the main parser; a sub-command's scope is its name.
+MAIN = ""
+NESTED = "\x00nested"  # a sub-command of a sub-command (its command line would need both names): not read
+UNNAMED = "\x00unnamed"  # add_parser() with a name that is not a literal
+GROUP_METHODS = ("add_argument_group", "add_mutually_exclusive_group")
+# Words of a sub-command's name that say it trains (train, fit, fine-tune, train-model...).
+TRAINING_WORDS = {"train", "training", "fit", "tune", "tuning", "finetune", "pretrain", "learn"}
 # One source line with its end, split as the tokenizer does (\r\n, \r or \n; not form feeds).
 SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -348,55 +360,68 @@ class Inspector:
     # ------------------------------------------------------------------ argparse
 
     def argparse_arguments(self):
-        # Receivers whose arguments belong to a sub-command: results of add_parser(), and groups made from them.
-        sub = set()
-        for _ in range(3):  # a few passes reach groups of groups
-            for node in self.all_nodes():
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
-                    method = node.value.func.attr
-                    receiver = dotted(node.value.func.value)
-                    if method == "add_parser" or (method in ("add_argument_group", "add_mutually_exclusive_group") and receiver in sub):
-                        for target in node.targets:
-                            name = dotted(target)
-                            if name:
-                                sub.add(name)
-        defaults = {}
-        calls = []
+        scopes = ParserScopes(self)
+        declared = []  # (add_argument call, the parsers it declares an option on)
+        defaults = {}  # parser scope -> {dest: value node} from set_defaults(...)
         for node in self.all_nodes():
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
-            receiver = node.func.value
-            is_sub = dotted(receiver) in sub or (
-                isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "add_parser"
-            )
-            if node.func.attr == "add_subparsers":
-                self.warn("the script has sub-commands (argparse subparsers); their arguments are not read")
-            elif node.func.attr == "add_argument":
-                if is_sub:
-                    names = [const_str(a) for a in node.args]
-                    self.warn("skipped sub-command argument %s (line %d)" % ("/".join(n for n in names if n) or "?", node.lineno))
-                    continue
-                calls.append(node)
-            elif node.func.attr == "set_defaults" and not is_sub:
-                for kw in node.keywords:
-                    if kw.arg:
-                        defaults[kw.arg] = kw.value
-        calls.sort(key=lambda n: (n.lineno, n.col_offset))
-        for call in calls:
-            arg = self.argparse_argument(call)
+            if node.func.attr == "add_argument":
+                declared.append((node, scopes.of_receiver(node)))
+            elif node.func.attr == "set_defaults":
+                for scope in scopes.of_receiver(node):
+                    defaults.setdefault(scope, {}).update((kw.arg, kw.value) for kw in node.keywords if kw.arg)
+        if not declared:
+            return
+        self.add_framework("argparse")
+        declared.sort(key=lambda d: (d[0].lineno, d[0].col_offset))
+        options = [(call, where, self.argparse_argument(call)) for call, where in declared]
+        chosen = self.choose_argparse_subcommand(scopes, options)
+        # The sub-command's namespace is copied over the main parser's: its defaults win.
+        merged = dict(defaults.get(MAIN, {}))
+        merged.update(defaults.get(chosen, {}) if chosen else {})
+        for call, where, arg in options:
+            if chosen is not None and chosen in where:
+                before = False  # also when the main parser has it too: given after the name, the sub-command's value wins
+            elif MAIN in where:
+                before = chosen is not None
+            else:
+                continue  # an option of a sub-command the trial command does not run
             if arg is None:
+                self.warn("skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
                 continue
-            if arg["dest"] in defaults:
-                self.apply_default(arg, defaults[arg["dest"]])
+            if before:
+                arg["beforeSubcommand"] = True  # argparse reads no main-parser option after the sub-command's name
+            if arg["dest"] in merged:
+                self.apply_default(arg, merged[arg["dest"]])
             self.add_argument(arg)
-        if calls:
-            self.add_framework("argparse")
+
+    def choose_argparse_subcommand(self, scopes, options):
+        """The sub-command a trial runs (see pick_command), said in warnings; None when there are no sub-commands."""
+        names = scopes.command_names()
+        if scopes.nested:
+            self.warn("the options of sub-commands of a sub-command are not read")
+        if not names:
+            if scopes.has_subcommands:
+                self.warn("the script has argparse sub-commands whose names are not literals; their options are not read")
+            return None
+        per_command = {name: [arg for _, where, arg in options if name in where and arg is not None] for name in names}
+        chosen, why = pick_command(names, per_command, scopes.aliases)
+        self.subcommand = chosen
+        others = [n for n in names if n != chosen]
+        if not others:
+            self.warn("the script has an argparse sub-command, %s: the command runs it" % chosen)
+        else:
+            self.warn(
+                "the script has argparse sub-commands (%s): the command runs %s (%s); the options of %s are not read"
+                % (", ".join(names), chosen, why, ", ".join(others))
+            )
+        return chosen
 
     def argparse_argument(self, call):
         names = [const_str(a) for a in call.args]
         if not names or any(n is None for n in names) or any(isinstance(a, ast.Starred) for a in call.args):
-            self.warn("skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
-            return None
+            return None  # the caller says so when the option is one it reads
         kw = {k.arg: k.value for k in call.keywords if k.arg}
         positional = not names[0].startswith("-")
         flags = [] if positional else names
@@ -535,29 +560,115 @@ class Inspector:
             return
         commands.sort(key=lambda c: c[0].lineno)
         self.add_framework("click")
-        fn, decorators = commands[0]
-        self.subcommand = self.click_subcommand(fn)
-        if len(commands) > 1:
-            self.warn(
-                "several click commands (%s); the options of %s are read%s"
-                % (
-                    ", ".join(c[0].name for c in commands),
-                    fn.name,
-                    " and the command runs the sub-command %s" % self.subcommand if self.subcommand else "",
+        groups = {fn.name: decorators for fn, decorators in commands if self.is_click_group(fn)}
+        runnable = [c for c in commands if c[0].name not in groups] or commands
+        registered = self.click_registered()
+        called = self.main_calls()
+        # `if __name__ == "__main__": train()` runs that command on its own, even when it belongs to a group:
+        # click would take a sub-command name for an unexpected extra argument.
+        direct = [c for c in runnable if called is not None and c[0].name in called]
+        in_group = []  # (sub-command name, function, decorators) of the commands a group runs by name
+        for fn, decorators in runnable:
+            name = self.click_subcommand(fn, registered)
+            if name is not None:
+                in_group.append((name, fn, decorators))
+        if direct:
+            fn, decorators = direct[0]
+        elif in_group:
+            # Each command's options, to pick the one that trains; their warnings are only for the one read.
+            options = {name: self.quietly(self.click_options, decorators) for name, _, decorators in in_group}
+            self.subcommand, why = pick_command(list(options), options)
+            fn, decorators = next((f, d) for name, f, d in in_group if name == self.subcommand)
+            if len(options) > 1:
+                self.warn(
+                    "several click commands (%s): the command runs the sub-command %s (%s)"
+                    % (", ".join(options), self.subcommand, why)
                 )
-            )
-        # Decorators apply bottom-up but click lists options top-down, as written.
-        for dec in decorators:
-            arg = self.click_argument(dec)
-            if arg is not None:
-                self.add_argument(arg)
+        else:
+            fn, decorators = runnable[0]
+        if not self.subcommand and len(runnable) > 1:
+            self.warn("several click commands (%s); the options of %s are read" % (", ".join(c[0].name for c in runnable), fn.name))
+        # A group's own options go before the sub-command's name (click reads them there only).
+        group = self.click_group_of(fn, registered) if self.subcommand else None
+        for arg in self.click_options(groups.get(group, [])):
+            arg["beforeSubcommand"] = True
+            self.add_argument(arg)
+        for arg in self.click_options(decorators):
+            self.add_argument(arg)
 
-    def click_subcommand(self, fn):
+    def click_options(self, decorators):
+        # Decorators apply bottom-up but click lists options top-down, as written.
+        return [arg for arg in map(self.click_argument, decorators) if arg is not None]
+
+    def quietly(self, read, *args):
+        """read(*args) without keeping its warnings (they would be about a command that is not read)."""
+        saved = list(self.warnings)
+        try:
+            return read(*args)
+        finally:
+            self.warnings = saved
+
+    def is_click_group(self, fn):
+        """Whether fn is a click group (`@click.group()`, `@cli.group()`): it needs a sub-command's name to run one."""
+        for dec in fn.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            if last_name(target) == "group" and (isinstance(target, ast.Attribute) or target.id in self.click_names):
+                return True
+        return False
+
+    def click_registered(self):
+        """`<group>.add_command(fn[, "name"])`: function name -> (group, the name given or None)."""
+        found = {}
+        for node in self.all_nodes():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_command" and node.args:
+                fn = dotted(node.args[0])
+                names = list(node.args[1:2]) + [k.value for k in node.keywords if k.arg == "name"]
+                if fn:
+                    found[fn] = (dotted(node.func.value), const_str(names[0]) if names else None)
+        return found
+
+    def click_group_of(self, fn, registered):
+        """The group fn is a command of: `@cli.command()`, or `cli.add_command(fn)`."""
+        receiver = decorator_receiver(self.command_decorator(fn))
+        if receiver and receiver not in self.click_names:
+            return receiver
+        return registered.get(fn.name, (None, None))[0]
+
+    def click_subcommand(self, fn, registered):
         """The name a trial command must give when fn is a command of a click group (`@cli.command()`), else None."""
         dec = self.command_decorator(fn)
-        if dec is None or dotted((dec.func if isinstance(dec, ast.Call) else dec).value) in self.click_names:
-            return None  # @click.command(): a command of its own
-        return self.command_name(fn, dec)
+        if dec is not None and decorator_receiver(dec) not in self.click_names:
+            return self.command_name(fn, dec)
+        if fn.name in registered:  # @click.command() added to a group with cli.add_command(fn)
+            return registered[fn.name][1] or self.command_name(fn, dec)
+        return None  # @click.command(): a command of its own
+
+    def main_calls(self):
+        """What the `if __name__ == "__main__":` block calls (`train()`, `cli.main()`), also through the plain
+        functions it calls (`main()` that calls `cli()`), by name; None when the script has no such block."""
+        blocks = [s for s in self.tree.body if isinstance(s, ast.If) and is_main_test(s.test)]
+        if not blocks:
+            return None
+        plain = {s.name: s for s in self.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and not s.decorator_list}
+        names = []
+
+        def scan(statements, depth):
+            for statement in statements:
+                for node in ast.walk(statement):
+                    if not isinstance(node, ast.Call):
+                        continue
+                    target = node.func
+                    if isinstance(target, ast.Attribute) and target.attr in ("main", "__call__"):
+                        target = target.value  # cli.main(standalone_mode=False)
+                    name = target.id if isinstance(target, ast.Name) else None
+                    if name and name not in names:
+                        names.append(name)
+                        if name in plain and depth < 2:
+                            scan(plain[name].body, depth + 1)
+
+        for block in blocks:
+            scan(block.body, 0)
+        return names
 
     def command_decorator(self, fn):
         """fn's `@<x>.command(...)` decorator, else None."""
@@ -688,7 +799,9 @@ class Inspector:
             return
         commands.sort(key=lambda f: f.lineno)
         self.add_framework("typer")
-        fn = commands[0]
+        by_name = {self.command_name(f, self.command_decorator(f)): f for f in commands}
+        chosen, why = pick_command(list(by_name), {name: self.typer_options(f) for name, f in by_name.items()})
+        fn = by_name[chosen]
         decorator = self.command_decorator(fn)
         # An app with several commands, or with a callback, runs a command only when it is named.
         callback = any(
@@ -700,20 +813,23 @@ class Inspector:
             self.subcommand = self.command_name(fn, decorator)
         if len(commands) > 1:
             self.warn(
-                "several typer commands (%s); the options of %s are read%s"
+                "several typer commands (%s); the options of %s are read%s (%s)"
                 % (
                     ", ".join(f.name for f in commands),
                     fn.name,
                     " and the command runs the sub-command %s" % self.subcommand if self.subcommand else "",
+                    why,
                 )
             )
+        for arg in self.typer_options(fn):
+            self.add_argument(arg)
+
+    def typer_options(self, fn):
+        """The options and arguments of a typer command, from its parameters."""
         params = list(fn.args.posonlyargs) + list(fn.args.args) if hasattr(fn.args, "posonlyargs") else list(fn.args.args)
         positional_defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
         pairs = list(zip(params, positional_defaults)) + list(zip(fn.args.kwonlyargs, fn.args.kw_defaults))
-        for param, default in pairs:
-            arg = self.typer_parameter(param, default)
-            if arg is not None:
-                self.add_argument(arg)
+        return [arg for arg in (self.typer_parameter(param, default) for param, default in pairs) if arg is not None]
 
     def typer_call(self, node):
         """(kind, call) when node is typer.Option(...)/typer.Argument(...)."""
@@ -1002,6 +1118,189 @@ class Inspector:
             "warnings": self.warnings,
             **({"subcommand": self.subcommand} if self.subcommand else {}),
         }
+
+
+class ParserScopes:
+    """Which argparse parser a call is made on: the main parser (MAIN) or a sub-command (its name).
+
+    Receivers are followed by name: parsers made by `add_parser("train")`, argument groups of those, parsers
+    given in `parents=[...]`, and a helper's parameter (`def add_model_args(p): p.add_argument(...)`) through
+    every call of the helper. A receiver that cannot be followed is the main parser (as it always was).
+    """
+
+    MAX_DEPTH = 12
+
+    def __init__(self, inspector):
+        self.bindings = {}  # dotted name -> [(call, function or None)] for each `name = <call>`
+        self.function_of = {}  # id(node) -> the innermost function around it
+        self.calls = {}  # function name -> calls of a function (or method) of that name
+        self.parent_uses = {}  # id(parser call) -> [(call, function)] that list it in parents=[...]
+        self.parser_calls = []  # add_parser() calls, in source order
+        self.has_subcommands = False
+        self.nested = False
+        self.aliases = {}  # sub-command name -> its aliases=[...]
+        nodes = inspector.all_nodes()
+        for node in nodes:  # outer functions come first in a breadth-first walk: inner ones overwrite them
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(node):
+                    if inner is not node:
+                        self.function_of[id(inner)] = node
+        for node in nodes:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    name = dotted(target)
+                    if name:
+                        self.bindings.setdefault(name, []).append((node.value, self.function_of.get(id(node))))
+            elif isinstance(node, ast.Call):
+                name = last_name(node.func)
+                if name:
+                    self.calls.setdefault(name, []).append(node)
+                if name in ("add_subparsers", "add_parser") and isinstance(node.func, ast.Attribute):
+                    self.has_subcommands = True
+                    if name == "add_parser":
+                        self.parser_calls.append(node)
+        self.parser_calls.sort(key=lambda c: (c.lineno, c.col_offset))
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg == "parents" and isinstance(kw.value, (ast.List, ast.Tuple)):
+                        fn = self.function_of.get(id(node))
+                        for parent in kw.value.elts:
+                            for definition, _ in self.definitions(parent, fn, 0):
+                                self.parent_uses.setdefault(id(definition), []).append((node, fn))
+
+    def of_receiver(self, call):
+        """The scopes of the parser `call` (`<receiver>.add_argument(...)`) is made on."""
+        return self.of_expr(call.func.value, self.function_of.get(id(call)), 0)
+
+    def definitions(self, expr, fn, depth):
+        """The calls that made what `expr` names in function fn: [(call, its function)]; [] when unknown."""
+        if isinstance(expr, ast.Call):
+            return [(expr, fn)]
+        name = dotted(expr)
+        if name is None or depth > self.MAX_DEPTH:
+            return []
+        bound = self.bindings.get(name, [])
+        local = [b for b in bound if b[1] is fn]
+        if local:
+            return [local[-1]]
+        if fn is not None and isinstance(expr, ast.Name):
+            found = self.through_parameter(name, fn, depth)
+            if found is not None:
+                return found
+        module = [b for b in bound if b[1] is None]
+        if module:
+            return [module[-1]]
+        return [bound[-1]] if bound else []  # e.g. self.parser bound in __init__, used in another method
+
+    def through_parameter(self, name, fn, depth):
+        """What callers of fn pass as its parameter `name`; None when it is not a parameter."""
+        params = [a.arg for a in getattr(fn.args, "posonlyargs", [])] + [a.arg for a in fn.args.args]
+        if name not in params + [a.arg for a in fn.args.kwonlyargs]:
+            return None
+        index = params.index(name) if name in params else None
+        found = []
+        for call in self.calls.get(fn.name, []):
+            caller = self.function_of.get(id(call))
+            position = index
+            if position is not None and params[:1] in (["self"], ["cls"]) and isinstance(call.func, ast.Attribute):
+                position -= 1  # self.add_args(p): the method's first parameter is not in the call
+            passed = [k.value for k in call.keywords if k.arg == name]
+            if not passed and position is not None and 0 <= position < len(call.args):
+                passed = [call.args[position]]
+            for expr in passed:
+                found.extend(self.definitions(expr, caller, depth + 1))
+        return found
+
+    def of_expr(self, expr, fn, depth):
+        if depth > self.MAX_DEPTH:
+            return {MAIN}
+        scopes = set()
+        for call, where in self.definitions(expr, fn, depth):
+            method = last_name(call.func)
+            if method == "add_parser":
+                base = {self.command_scope(call, where, depth + 1)}
+            elif method in GROUP_METHODS and isinstance(call.func, ast.Attribute):
+                base = self.of_expr(call.func.value, where, depth + 1)
+            else:
+                base = {MAIN}  # ArgumentParser(...), or a parser from a function Rung does not follow
+            users = self.parent_uses.get(id(call), [])
+            if users:
+                # A parser given in parents=[...]: its options are declared on the parsers that list it.
+                base = base - {MAIN}
+                for user, user_fn in users:
+                    base |= self.of_expr(user, user_fn, depth + 1)  # the user may be a parent itself
+            scopes |= base
+        return scopes or {MAIN}
+
+    def command_scope(self, call, fn, depth):
+        """The sub-command an add_parser() call makes: its name, NESTED or UNNAMED."""
+        owner = set()
+        if isinstance(call.func, ast.Attribute):
+            for subparsers, where in self.definitions(call.func.value, fn, depth):
+                if last_name(subparsers.func) == "add_subparsers" and isinstance(subparsers.func, ast.Attribute):
+                    owner |= self.of_expr(subparsers.func.value, where, depth + 1)
+        if owner - {MAIN}:
+            self.nested = True
+            return NESTED
+        nodes = list(call.args[:1]) + [k.value for k in call.keywords if k.arg == "name"]
+        name = const_str(nodes[0]) if nodes else None
+        return name if name else UNNAMED
+
+    def command_names(self):
+        """The sub-commands of the main parser with literal names, in source order."""
+        names = []
+        for call in self.parser_calls:
+            scope = self.command_scope(call, self.function_of.get(id(call)), 0)
+            if scope in (NESTED, UNNAMED) or scope in names:
+                continue
+            names.append(scope)
+            aliases = [k.value for k in call.keywords if k.arg == "aliases"]
+            if aliases and isinstance(aliases[0], (ast.List, ast.Tuple)):
+                self.aliases[scope] = [a for a in (const_str(e) for e in aliases[0].elts) if a]
+        return names
+
+
+def decorator_receiver(dec):
+    """`cli` for `@cli.command()` or `@cli.command`; None without a decorator."""
+    if dec is None:
+        return None
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    return dotted(target.value) if isinstance(target, ast.Attribute) else None
+
+
+def is_main_test(test):
+    """`__name__ == "__main__"`, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(const_str(s) == "__main__" for s in sides)
+
+
+def looks_like_training(name):
+    return any(word in TRAINING_WORDS for word in re.split(r"[^a-z0-9]+", name.lower()))
+
+
+def pick_command(names, options, aliases=None):
+    """The sub-command a trial should run, and why: one whose name (or alias) says it trains, else the one with
+    the most numeric options (hyperparameters), then the most options, then the first declared."""
+
+    def numeric(name):
+        return sum(1 for a in options.get(name, []) if a["type"] in ("int", "float") and not a["positional"] and not a["flag"])
+
+    def training(name):
+        return any(looks_like_training(n) for n in [name] + list((aliases or {}).get(name, [])))
+
+    chosen = min(names, key=lambda n: (not training(n), -numeric(n), -len(options.get(n, [])), names.index(n)))
+    if training(chosen):
+        why = "its name looks like training"
+    elif numeric(chosen) > 0:
+        why = "none is named like training; it has the most numeric options: check that it is the one that trains"
+    elif options.get(chosen):
+        why = "none is named like training; it has the most options: check that it is the one that trains"
+    else:
+        why = "the first one: none is named like training or has options"
+    return chosen, why
 
 
 def new_argument(source, flags, dest, line, positional):

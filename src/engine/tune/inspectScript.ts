@@ -52,6 +52,11 @@ export interface ScriptArgument {
   readonly max?: number;
   /** 1-based line of the declaration. */
   readonly line: number;
+  /**
+   * An option of the main parser (argparse) or of the group (click) when the trial command runs a sub-command:
+   * it must come before the sub-command's name, where argparse and click read it (after it, they reject it).
+   */
+  readonly beforeSubcommand?: boolean;
 }
 
 /** A name the script prints in a `key=value`/`key: value`/JSON form Rung can read. */
@@ -76,7 +81,7 @@ export interface ScriptInspection {
   readonly imports: readonly string[];
   /** Things the reader skipped (sub-commands, non-literal option names...), in plain words. */
   readonly warnings: readonly string[];
-  /** The sub-command whose options were read (a command of a click group): the trial command must name it. */
+  /** The sub-command whose options were read (an argparse sub-parser, a command of a click group or typer app): the trial command must name it. */
   readonly subcommand?: string;
 }
 
@@ -279,6 +284,7 @@ function argument(raw: unknown, index: number): ScriptArgument {
     ...(metavar !== undefined ? { metavar } : {}),
     ...(min !== undefined ? { min } : {}),
     ...(max !== undefined ? { max } : {}),
+    ...(a['beforeSubcommand'] === true ? { beforeSubcommand: true } : {}),
   };
 }
 

@@ -297,7 +297,8 @@ interface Context {
   readonly lists: string[];
   readonly lengths: string[];
   readonly noRange: string[];
-  readonly required: { readonly tokens: readonly string[]; readonly label: string }[];
+  /** `before`: an option of the main parser, given before the sub-command's name. */
+  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly before: boolean }[];
   readonly suggestions: ProposedParameter[];
 }
 
@@ -342,7 +343,7 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     if (arg.required && !arg.hasDefault) {
       const value = metavarOf(arg);
       const tokensFor = arg.positional ? [value] : [who, value];
-      ctx.required.push({ tokens: tokensFor, label: arg.positional ? `the positional argument ${arg.dest}` : who });
+      ctx.required.push({ tokens: tokensFor, label: arg.positional ? `the positional argument ${arg.dest}` : who, before: arg.beforeSubcommand === true });
     }
     return { kind: 'skipped' };
   }
@@ -613,22 +614,32 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   }
 
   // ---- command
-  const explicit = !example && parameters.some((p) => flagOf.get(p.name) !== `--${p.name}`);
-  const words: string[] = [options.program ?? 'python3', commandWord(options.scriptFile)];
-  if (inspection.subcommand !== undefined) words.push(commandWord(inspection.subcommand));
-  for (const r of ctx.required) words.push(...r.tokens.map(commandWord));
-  if (!example) {
-    if (explicit) {
+  // With a sub-command, the main parser's (or click group's) options go before its name and its own after it:
+  // neither library reads an option on the wrong side. {args} renders all parameters in one place, so
+  // parameters on both sides are passed by their own words.
+  const subcommand = inspection.subcommand;
+  const before = (arg: ScriptArgument | undefined): boolean => subcommand !== undefined && arg?.beforeSubcommand === true;
+  const sides = new Set(parameters.map((p) => before(byDest.get(p.dest))));
+  const explicit = !example && (parameters.some((p) => flagOf.get(p.name) !== `--${p.name}`) || sides.size > 1);
+  const commandPart = (beforeSubcommand: boolean): string[] => {
+    const part: string[] = [];
+    for (const r of ctx.required) if ((subcommand !== undefined && r.before) === beforeSubcommand) part.push(...r.tokens.map(commandWord));
+    if (!example && explicit) {
       for (const p of parameters) {
+        if (before(byDest.get(p.dest)) !== beforeSubcommand) continue;
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
-        if (p.type === 'categorical' && p.flag === true) words.push(`{${p.name}}`); // --name when true, nothing when false
-        else words.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
+        if (p.type === 'categorical' && p.flag === true) part.push(`{${p.name}}`); // --name when true, nothing when false
+        else part.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
       }
-    } else {
-      words.push('{args}');
+    } else if (!example && sides.has(beforeSubcommand)) {
+      part.push('{args}');
     }
-  }
-  if (budgetFlag !== undefined) words.push(commandWord(budgetFlag), '{budget}');
+    if (budgetFlag !== undefined && before(budgetArg) === beforeSubcommand) part.push(commandWord(budgetFlag), '{budget}');
+    return part;
+  };
+  const words: string[] = [options.program ?? 'python3', commandWord(options.scriptFile)];
+  if (subcommand !== undefined) words.push(...commandPart(true), commandWord(subcommand));
+  words.push(...commandPart(false));
   const command = words.join(' ');
   if (ctx.required.length > 0) {
     notes.push(

@@ -1,7 +1,7 @@
 /**
  * The static script reader (python/rung/inspect_script.py) run by a real interpreter through
  * inspectScript(), on fixture scripts under test/fixtures/scripts/. None of the fixtures is ever run:
- * side_effects.py proves it, and click/typer fixtures import libraries that are not installed.
+ * side_effects.py proves it, and click/typer fixtures are read whether or not those libraries are installed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -60,12 +60,64 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(r.metrics.find((m) => m.name === 'val_loss')?.line).toBe(50);
   });
 
-  it('ignores the arguments of sub-commands and says so', async () => {
+  it("reads the options of the argparse sub-command that looks like training, and marks the main parser's", async () => {
     const r = await inspect('argparse_subparsers.py');
-    expect(r.arguments.map((a) => a.dest)).toEqual(['lr']);
-    expect(r.warnings.some((w) => w.includes('sub-commands'))).toBe(true);
-    expect(r.warnings.some((w) => w.includes('--epochs'))).toBe(true);
+    expect(r.subcommand).toBe('train');
+    // --hidden comes from an argument group of the train parser; eval's --checkpoint is not read.
+    expect(r.arguments.map((a) => [a.dest, a.beforeSubcommand ?? false])).toEqual([
+      ['lr', true],
+      ['epochs', false],
+      ['hidden', false],
+    ]);
+    expect(r.warnings).toEqual(['the script has argparse sub-commands (train, eval): the command runs train (its name looks like training); the options of eval are not read']);
     expect(r.metrics.map((m) => m.name)).toEqual(['val_loss']);
+  });
+
+  it('follows sub-command parsers through helpers, parents=[...] and set_defaults, and else picks the one with the most numeric options', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'def add_model_args(p):',
+        '    g = p.add_argument_group("model")',
+        '    g.add_argument("--hidden", type=int, default=64)',
+        '    p.add_argument("--dropout", type=float, default=0.1)',
+        'def build():',
+        '    common = argparse.ArgumentParser(add_help=False)',
+        '    common.add_argument("--seed", type=int, default=0)',
+        '    parser = argparse.ArgumentParser()',
+        '    parser.add_argument("--data", default="d")',
+        '    sub = parser.add_subparsers(dest="cmd", required=True)',
+        '    ev = sub.add_parser("evaluate", parents=[common])',
+        '    ev.add_argument("--batch", type=int, default=8)',
+        '    run = sub.add_parser("run", parents=[common])',
+        '    run.add_argument("--lr", type=float, default=1e-3)',
+        '    run.set_defaults(lr=0.01)',
+        '    add_model_args(run)',
+        '    deeper = run.add_subparsers().add_parser("deeper")',
+        '    deeper.add_argument("--deep", type=int, default=1)',
+        '    sub.add_parser("export").add_argument("--format", default="onnx")',
+        '    return parser',
+        '',
+      ].join('\n'),
+    });
+    expect(r.subcommand).toBe('run');
+    expect(r.arguments.map((a) => [a.dest, a.default, a.beforeSubcommand ?? false])).toEqual([
+      ['hidden', 64, false],
+      ['dropout', 0.1, false],
+      ['seed', 0, false], // from parents=[common]: an option of the sub-command, not of the main parser
+      ['data', 'd', true],
+      ['lr', 0.01, false], // run.set_defaults(lr=0.01) wins over default=1e-3
+    ]);
+    expect(r.warnings).toEqual([
+      'the options of sub-commands of a sub-command are not read',
+      'the script has argparse sub-commands (evaluate, run, export): the command runs run (none is named like training; it has the most numeric options: check that it is the one that trains); the options of evaluate, export are not read',
+    ]);
+    // A name that says training wins over more numeric options; aliases count too.
+    const named = await inspect('no_args.py', {
+      source: 'import argparse\np = argparse.ArgumentParser()\ns = p.add_subparsers()\na = s.add_parser("bench")\na.add_argument("--n", type=int, default=1)\na.add_argument("--k", type=int, default=1)\nb = s.add_parser("go", aliases=["fine-tune"])\nb.add_argument("--lr", type=float, default=0.1)\n',
+    });
+    expect(named.subcommand).toBe('go');
+    expect(named.arguments.map((a) => a.dest)).toEqual(['lr']);
   });
 
   it('reads click options without importing click', async () => {
@@ -260,6 +312,46 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     const standalone = await inspect('no_args.py', { source: group('@click.command()') });
     expect(standalone.subcommand).toBeUndefined();
     expect(standalone.arguments.map((a) => a.dest)).toEqual(['lr']);
+  });
+
+  it('names no click sub-command when __main__ calls the command itself, and names it when __main__ calls the group', async () => {
+    const script = (main: string, extra: string[] = []): string =>
+      [
+        'import click',
+        '@click.group()',
+        '@click.option("--debug/--no-debug", default=False)',
+        'def cli(debug):',
+        '    pass',
+        '@cli.command()',
+        '@click.option("--ckpt", default="a.pt")',
+        'def predict(ckpt):',
+        '    pass',
+        '@cli.command()',
+        '@click.option("--lr", type=float, default=0.01)',
+        'def train(lr):',
+        '    print(f"val_loss={lr}")',
+        ...extra,
+        'if __name__ == "__main__":',
+        `    ${main}`,
+        '',
+      ].join('\n');
+    const direct = await inspect('no_args.py', { source: script('train()') });
+    expect(direct.subcommand).toBeUndefined();
+    expect(direct.arguments.map((a) => a.dest)).toEqual(['lr']); // the group's --debug is not on train's command line
+    for (const main of ['cli()', 'cli.main(standalone_mode=True)', 'sys.exit(main())']) {
+      const r = await inspect('no_args.py', { source: script(main, ['def main():', '    return cli(obj={})']) });
+      expect(r.subcommand, main).toBe('train'); // named like training, though predict comes first
+      expect(r.arguments.map((a) => [a.dest, a.beforeSubcommand ?? false]), main).toEqual([
+        ['debug', true],
+        ['lr', false],
+      ]);
+      expect(r.warnings, main).toEqual(['several click commands (predict, train): the command runs the sub-command train (its name looks like training)']);
+    }
+    // A command added with cli.add_command(fit, "fit-model") is a sub-command too, under the name given.
+    const added = await inspect('no_args.py', {
+      source: 'import click\n@click.group()\ndef cli():\n    pass\n@click.command()\n@click.option("--lr", type=float, default=0.1)\ndef fit(lr):\n    pass\ncli.add_command(fit, "fit-model")\nif __name__ == "__main__":\n    cli()\n',
+    });
+    expect(added.subcommand).toBe('fit-model');
   });
 
   it("finds the metrics of tqdm's set_postfix and of Keras' model.fit with validation data", async () => {

@@ -3,6 +3,8 @@
  * the heuristics (log scale around defaults, powers of two for batch sizes, epochs as the budget...).
  * Inspections come from the real reader on fixtures and examples, plus hand-built ones for edge cases.
  */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
@@ -12,7 +14,7 @@ import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
 import { proposeStudy, studyFileNameFor, studyNameFor, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
 import { findPython } from '../../helpers/python';
-import { repoRoot } from '../../helpers/studyFixture';
+import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
 const python = findPython();
 const readerPath = path.join(repoRoot, 'python', 'rung', 'inspect_script.py');
@@ -141,12 +143,13 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
     expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 20 });
   });
 
-  it('argparse_subparsers.py: only top-level options, the sub-commands mentioned, no budget', async () => {
+  it("argparse_subparsers.py: runs the train sub-command with the main parser's options before its name", async () => {
     const { proposal, spec } = await proposeFor('test/fixtures/scripts/argparse_subparsers.py');
-    expect([...spec.space.params.keys()]).toEqual(['lr']);
-    expect(spec.scheduler.type).toBe('fifo');
-    expect(proposal.notes.join('\n')).toMatch(/sub-commands/);
-    expect(proposal.notes.join('\n')).toMatch(/No epochs argument/);
+    expect([...spec.space.params.keys()]).toEqual(['lr', 'hidden']);
+    // argparse reads --lr only before `train` and --hidden/--epochs only after it: each parameter by its own word.
+    expect(spec.command).toEqual(['python3', 'argparse_subparsers.py', '--lr={lr}', 'train', '--hidden={hidden}', '--epochs', '{budget}']);
+    expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 5 });
+    expect(proposal.notes.join('\n')).toMatch(/sub-commands \(train, eval\): the command runs train \(its name looks like training\); the options of eval are not read/);
   });
 
   it('no_args.py: a valid file with an example parameter and a placeholder metric, both explained', async () => {
@@ -162,6 +165,87 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
     // The command has no {args}: the parameters line must not say they are passed by it.
     expect(proposal.text).toMatch(/^parameters: +# the command passes none/m);
     expect(proposal.text).not.toMatch(/by \{args\}/);
+  });
+});
+
+/** Proposes for a script written to a temp folder, renders the command for `config` and runs it there for real. */
+async function proposeAndRun(fileName: string, source: string, config: Record<string, unknown>, budget?: number): Promise<{ proposal: StudyProposal; spec: StudySpec; argv: string[]; stdout: string; stderr: string; status: number | null }> {
+  const dir = tempDir('rung-propose-');
+  const file = path.join(dir, fileName);
+  writeFileSync(file, source);
+  const { proposal, spec } = checked(await inspectScript(file, { python: python ?? 'python3', readerPath }), fileName);
+  const argv = renderCommand(spec.command, { config: config as never, space: spec.space, trialId: '1', trialDir: dir, ...(budget !== undefined ? { budget } : {}) });
+  const ran = spawnSync(python ?? 'python3', argv.slice(1), { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  return { proposal, spec, argv, stdout: ran.stdout, stderr: ran.stderr, status: ran.status };
+}
+
+const hasClick = python !== undefined && spawnSync(python, ['-c', 'import click']).status === 0;
+
+describe.skipIf(python === undefined)('proposed commands run the script for real', () => {
+  it('argparse sub-commands: the main options before the name, the sub-command\'s after it, the training one chosen', async () => {
+    const source = [
+      'import argparse',
+      'parser = argparse.ArgumentParser()',
+      'parser.add_argument("--lr", type=float, default=0.01)',
+      'sub = parser.add_subparsers(dest="cmd", required=True)',
+      'ev = sub.add_parser("evaluate")',
+      'ev.add_argument("--checkpoint", default="best.pt")',
+      'tr = sub.add_parser("train")',
+      'tr.add_argument("--dropout", type=float, default=0.1)',
+      'tr.add_argument("--hidden", type=int, default=32)',
+      'tr.add_argument("--epochs", type=int, default=6)',
+      'args = parser.parse_args()',
+      'print(f"cmd={args.cmd} lr={args.lr} dropout={args.dropout} hidden={args.hidden} epochs={args.epochs} val_loss={args.lr}")',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('train.py', source, { lr: 0.1, dropout: 0.3, hidden: 64 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'train.py', '--lr={lr}', 'train', '--dropout={dropout}', '--hidden={hidden}', '--epochs', '{budget}']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('cmd=train lr=0.1 dropout=0.3 hidden=64 epochs=2 val_loss=0.1');
+    // Only sub-command options tuned: {args} after the name.
+    const only = await proposeAndRun('train.py', source.replace('parser.add_argument("--lr", type=float, default=0.01)', 'parser.add_argument("--lr", type=float, default=0.01, choices=[0.01])'), { dropout: 0.2, hidden: 16 }, 3);
+    expect(only.spec.command).toEqual(['python3', 'train.py', 'train', '{args}', '--epochs', '{budget}']);
+    expect(only.status).toBe(0);
+    expect(only.stdout.trim()).toBe('cmd=train lr=0.01 dropout=0.2 hidden=16 epochs=3 val_loss=0.01');
+  });
+
+  it.skipIf(!hasClick)('click: no sub-command name when __main__ calls the command itself, the name when it calls the group', async () => {
+    const script = (main: string, groupOption: boolean): string =>
+      [
+        'import click',
+        '@click.group()',
+        ...(groupOption ? ['@click.option("--weight-decay", type=float, default=1e-4)'] : []),
+        '@click.pass_context',
+        `def cli(ctx${groupOption ? ', weight_decay' : ''}):`,
+        `    ctx.obj = ${groupOption ? 'weight_decay' : '"group"'}`,
+        '@cli.command()',
+        '@click.option("--lr", type=float, default=0.01)',
+        '@click.option("--epochs", type=int, default=5)',
+        '@click.pass_context',
+        'def train(ctx, lr, epochs):',
+        '    click.echo(f"lr={lr} epochs={epochs} group={ctx.obj} val_loss={lr}")',
+        'if __name__ == "__main__":',
+        `    ${main}`,
+        '',
+      ].join('\n');
+    // train() runs the command on its own: a `train` word would be an unexpected extra argument.
+    const direct = await proposeAndRun('cli.py', script('train()', false), { lr: 0.2 }, 4);
+    expect(direct.spec.command).toEqual(['python3', 'cli.py', '{args}', '--epochs', '{budget}']);
+    expect(direct.stderr).toBe('');
+    expect(direct.stdout.trim()).toBe('lr=0.2 epochs=4 group=None val_loss=0.2');
+    const viaGroup = await proposeAndRun('cli.py', script('cli()', false), { lr: 0.2 }, 4);
+    expect(viaGroup.spec.command).toEqual(['python3', 'cli.py', 'train', '{args}', '--epochs', '{budget}']);
+    expect(viaGroup.stderr).toBe('');
+    expect(viaGroup.stdout.trim()).toBe('lr=0.2 epochs=4 group=group val_loss=0.2');
+    // The group's own option goes before the sub-command's name, where click reads it.
+    const groupOption = await proposeAndRun('cli.py', script('cli()', true), { lr: 0.2, 'weight-decay': 0.001 }, 4);
+    expect(groupOption.spec.command).toEqual(['python3', 'cli.py', '--weight-decay={weight-decay}', 'train', '--lr={lr}', '--epochs', '{budget}']);
+    expect(groupOption.stderr).toBe('');
+    expect(groupOption.stdout.trim()).toBe('lr=0.2 epochs=4 group=0.001 val_loss=0.2');
+    const directWithGroupOption = await proposeAndRun('cli.py', script('train()', true), { lr: 0.2 }, 4);
+    expect(directWithGroupOption.spec.command).toEqual(['python3', 'cli.py', '{args}', '--epochs', '{budget}']);
+    expect(directWithGroupOption.status).toBe(0);
   });
 });
 
@@ -292,6 +376,26 @@ describe('proposal heuristics', () => {
       'cli.py',
     );
     expect(spec.command).toEqual(['python3', 'cli.py', 'train', 'CKPT', '{args}']);
+  });
+
+  it("puts the main parser's options, values and budget before the sub-command's name, and its own after it", () => {
+    const { spec } = checked(
+      inspection(
+        [
+          argument({ dest: 'config', type: 'str', required: true, beforeSubcommand: true }),
+          argument({ dest: 'lr', type: 'float', default: 0.01, beforeSubcommand: true }),
+          argument({ dest: 'data', flags: [], positional: true, required: true }),
+          argument({ dest: 'epochs', type: 'int', default: 8, beforeSubcommand: true }),
+        ],
+        ['val_loss'],
+        { subcommand: 'train' },
+      ),
+      'main.py',
+    );
+    expect(spec.command).toEqual(['python3', 'main.py', '--config', 'CONFIG', '{args}', '--epochs', '{budget}', 'train', 'DATA']);
+    // Without a sub-command the mark means nothing: one command line, as before.
+    const plain = checked(inspection([argument({ dest: 'config', type: 'str', required: true, beforeSubcommand: true }), argument({ dest: 'lr', type: 'float', default: 0.01 })], ['val_loss']), 'main.py');
+    expect(plain.spec.command).toEqual(['python3', 'main.py', '--config', 'CONFIG', '{args}']);
   });
 
   it('tunes a required option it recognises instead of asking for a value', () => {
