@@ -4,7 +4,8 @@
  * plain-language notes on what could not be inferred. Pure: no I/O, so the CLI, the extension and tests
  * share it.
  *
- * The heuristics, by argument name (case-insensitive, `-`/`.` read as `_`):
+ * The heuristics, by argument name (case-insensitive, `-`/`.` read as `_`; the dest and the option strings both, so
+ * `--learning-rate` with `dest="alpha"` is a learning rate, and an exclusion by either name wins):
  * - learning rates, weight decay, alpha, eps, lambda, reg...: float, log scale, [default/30, default*30]
  *   clipped to sensible limits (lr <= 1), or a common range when there is no positive default;
  * - hidden/units/width/channels/dim...: int, log scale, [default/4, default*4];
@@ -148,6 +149,33 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
 /** `--Batch-Size` → `batch_size`. */
 function normalise(name: string): string {
   return name.toLowerCase().replace(/[-.]/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/**
+ * The names an argument goes by, normalised: its dest and its option strings. They often differ
+ * (`add_argument("--learning-rate", dest="alpha")`, click's `option("--lr", "learning_rate")`), and the option is
+ * what the user chose to show. One-letter options (`-l`) say nothing; `--no-x` is the off form of another name.
+ */
+function namesOf(arg: ScriptArgument): string[] {
+  const options = arg.flags.filter((f) => !f.startsWith('--no-')).map((f) => normalise(f.replace(/^-+/, '')));
+  return [...new Set([normalise(arg.dest), ...options])].filter((n) => n.length >= 2 || n === normalise(arg.dest));
+}
+
+function wordsOf(norm: string): Set<string> {
+  return new Set(norm.split('_').filter((t) => t !== ''));
+}
+
+/** The order categorize tries the categories in: when an argument's names disagree, the earliest wins. */
+const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'reg', 'batch', 'layers', 'hidden', 'dropout', 'momentum', 'other'];
+
+/** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
+function categorizeArgument(arg: ScriptArgument): Category {
+  let best: Category = { kind: 'other' };
+  for (const norm of namesOf(arg)) {
+    const category = categorize(arg, norm, wordsOf(norm));
+    if (CATEGORY_ORDER.indexOf(category.kind) < CATEGORY_ORDER.indexOf(best.kind)) best = category;
+  }
+  return best;
 }
 
 /** Rounds to two significant digits (bounds are guesses; 3.3e-5 reads better than 3.3333e-5). */
@@ -332,9 +360,9 @@ function metavarOf(arg: ScriptArgument): string {
 }
 
 function classify(arg: ScriptArgument, ctx: Context): Outcome {
-  const norm = normalise(arg.dest);
-  const tokens = new Set(norm.split('_').filter((t) => t !== ''));
-  const category = categorize(arg, norm, tokens);
+  const category = categorizeArgument(arg);
+  // The words of all its names: `--eval-only` with dest="mode" still switches what the script does.
+  const tokens = new Set(namesOf(arg).flatMap((n) => [...wordsOf(n)]));
   const who = label(arg);
 
   // A required option Rung tunes (`--lr` with no default, required=True) is passed by {args}: no placeholder.
@@ -648,7 +676,8 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   }
 
   // ---- metric
-  const argumentNames = new Set(inspection.arguments.map((a) => normalise(a.dest)));
+  // A printed option value (`learning_rate=...`) is no metric, whichever of its names it is printed under.
+  const argumentNames = new Set(inspection.arguments.flatMap(namesOf));
   const metric = chooseMetric(inspection.metrics, argumentNames);
   notes.push(...metric.notes);
 

@@ -210,6 +210,41 @@ describe.skipIf(python === undefined)('proposed commands run the script for real
     expect(only.stdout.trim()).toBe('cmd=train lr=0.01 dropout=0.2 hidden=16 epochs=3 val_loss=0.01');
   });
 
+  it('reads an option by its option strings too when dest says something else (--learning-rate with dest="alpha")', async () => {
+    const source = [
+      'import argparse',
+      'p = argparse.ArgumentParser()',
+      'p.add_argument("--learning-rate", dest="alpha", type=float, default=0.1)',
+      'p.add_argument("--base-lr", dest="step", type=float, default=0.1)',
+      'p.add_argument("--batch-size", dest="b", type=int, default=32)',
+      'p.add_argument("--hidden-units", dest="h", type=int, default=64)',
+      'p.add_argument("--num-epochs", dest="n", type=int, default=9)',
+      'p.add_argument("--random-seed", dest="rs", type=int, default=0)',
+      'p.add_argument("--eval-only", dest="mode", action="store_true")',
+      'p.add_argument("--stop-loss", dest="threshold", type=float, default=1e-3)',
+      'args = p.parse_args()',
+      'print(f"stop_loss={args.threshold}")', // the option's value, printed under its option name: not a metric
+      'print(f"n={args.n} train_loss={args.alpha * args.step}")',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('opts.py', source, { 'learning-rate': 0.01, 'base-lr': 0.5, 'batch-size': 16, 'hidden-units': 100 }, 2);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning-rate', 'base-lr', 'batch-size', 'hidden-units']);
+    const lr = r.proposal.parameters.find((p) => p.name === 'learning-rate');
+    expect(lr).toMatchObject({ type: 'float', low: 0.0033, high: 1, log: true }); // a learning rate's range stops at 1
+    expect(lr?.reason).toMatch(/learning rate: log scale/);
+    expect(param(r.spec, 'base-lr')).toMatchObject({ kind: 'float', low: 0.0033, high: 1, log: true });
+    expect(param(r.spec, 'batch-size')).toMatchObject({ kind: 'categorical', choices: [8, 16, 32, 64, 128] });
+    expect(param(r.spec, 'hidden-units')).toMatchObject({ kind: 'int', low: 16, high: 256, log: true });
+    expect(r.spec.command).toEqual(['python3', 'opts.py', '{args}', '--num-epochs', '{budget}']);
+    expect(r.spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 9 });
+    expect(r.spec.metric).toMatchObject({ name: 'train_loss', goal: 'minimize' });
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('--random-seed (a random seed)');
+    expect(notes).toContain('--eval-only (a switch that changes what the script does)');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^n=2 train_loss=0\.005$/m);
+  });
+
   it.skipIf(!hasClick)('click: no sub-command name when __main__ calls the command itself, the name when it calls the group', async () => {
     const script = (main: string, groupOption: boolean): string =>
       [
