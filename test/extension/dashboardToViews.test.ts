@@ -4,24 +4,20 @@
  * cases (conditional parameters, values of running vs ended trials, maximize, failures).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StudyProjection, type StudyEvent } from '../../src/engine/index';
 import { runSimulatedStudy } from '../../src/engine/runner/simulated';
 import type { StudySpec } from '../../src/engine/spec/studySpec';
 import { parseStudySpec } from '../../src/engine/spec/parseStudySpec';
-import { rungReliability } from '../../src/engine/schedulers/rungReliability';
+import { rungReliability, WEAK_RUNG_NOTE } from '../../src/engine/schedulers/rungReliability';
 import {
   decisionRows,
   RungCheckCache,
-  rungCheckHint,
   rungCheckView,
   studyHeader,
   studyViewContext,
   trialRow,
   trialRows,
-  WEAK_RUNG_NOTE,
   type StudyViewSource,
 } from '../../src/extension/dashboard/toViews';
 import { loadCurveFamily, startSimulatedStudy } from '../helpers/simulatedStudy';
@@ -326,15 +322,6 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
       const source: StudyViewSource = { snapshot: b.snapshot, ...(spec ? { spec } : {}), live: false, owned: true };
       expect(rungCheckView(source, studyViewContext(source))).toBeNull();
     }
-  });
-
-  it('uses the words `rung show` prints (src/engine/cli/main.ts) until the engine exports them', () => {
-    // The rule is the engine's (isWeakRung, suggestFirstRung); the wording lives in the CLI's rungCheckLines.
-    const cli = readFileSync(path.resolve(__dirname, '../../src/engine/cli/main.ts'), 'utf8');
-    expect(cli).toContain(`' — ${WEAK_RUNG_NOTE}'`);
-    const [before, after] = rungCheckHint(12345).split('12345');
-    expect(cli).toContain(`'  hint: ${before}\${formatNumber(suggestion.minBudget)}${after}'`.replace(/'/g, '`'));
-    expect(cli).toContain(`'  hint: ${rungCheckHint(undefined)}'`);
   });
 
   it('is computed again only when the completed trials (or their reports) changed', () => {

@@ -6,15 +6,14 @@
  * yet" before there are two, open and close from the keyboard, and render in three themes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRungHint, WEAK_RUNG_NOTE } from '../../src/engine/schedulers/rungReliability';
 import { parseStudySpec } from '../../src/engine/spec/parseStudySpec';
 import {
   decisionRows,
-  rungCheckHint,
   rungCheckView,
   studyHeader,
   studyViewContext,
   trialRows,
-  WEAK_RUNG_NOTE,
   type StudyViewSource,
 } from '../../src/extension/dashboard/toViews';
 import type { HostMessages } from '../../src/shared/dashboardProtocol';
@@ -112,7 +111,7 @@ describe('early-stopping check in the decisions view', () => {
     const hint = panel(dash).locator('.rung-check-hint');
     expect(await hint.isVisible()).toBe(true);
     expect(await hint.getAttribute('role')).toBe('note');
-    expect(await hint.textContent()).toBe(`Hint: ${rungCheckHint(3)}`);
+    expect(await hint.textContent()).toBe(`Hint: ${firstRungHint('3')}`);
     expect(await hint.locator('.rung-check-hint-text').textContent()).toBe(
       'learning curves seem to cross early; a later first rung (min_budget: 3) or scheduler hyperband would stop fewer eventual winners',
     );

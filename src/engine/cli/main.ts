@@ -18,7 +18,7 @@ import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
-import { isWeakRung, rungReliability, suggestFirstRung } from '../schedulers/rungReliability';
+import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
 import { openStudyIndex, summaryOfSnapshot, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
@@ -436,15 +436,9 @@ function rungCheckLines(trials: readonly TrialSnapshot[], plan: SchedulePlan, ma
   const checks = rungReliability(trials, rungs, maxBudget).filter((r) => r.n >= 2 && Number.isFinite(r.tau));
   if (checks.length === 0) return [];
   const lines = ['', `early-stopping check (Kendall's τ between a rung's values and the final ones, over trials that ran to ${unit} ${formatNumber(maxBudget)}):`];
-  for (const r of checks) lines.push(`  ${unit} ${formatNumber(r.budget)}: τ ${r.tau.toFixed(2)} over ${r.n} trials${isWeakRung(r) ? ' — ranks trials poorly: it may stop the eventual best' : ''}`);
+  for (const r of checks) lines.push(`  ${unit} ${formatNumber(r.budget)}: τ ${r.tau.toFixed(2)} over ${r.n} trials${isWeakRung(r) ? ` — ${WEAK_RUNG_NOTE}` : ''}`);
   const suggestion = suggestFirstRung(checks);
-  if (suggestion.weak) {
-    lines.push(
-      suggestion.minBudget !== undefined
-        ? `  hint: learning curves seem to cross early; a later first rung (min_budget: ${formatNumber(suggestion.minBudget)}) or scheduler hyperband would stop fewer eventual winners`
-        : '  hint: learning curves seem to cross; a later first rung (min_budget) or scheduler hyperband would stop fewer eventual winners',
-    );
-  }
+  if (suggestion.weak) lines.push(`  hint: ${firstRungHint(suggestion.minBudget !== undefined ? formatNumber(suggestion.minBudget) : undefined)}`);
   return lines;
 }
 

@@ -25,6 +25,16 @@ export const MIN_TRIALS_FOR_HINT = 6;
 /** τ below this is a weak ranking: the hint suggests a later first rung. */
 export const WEAK_TAU = 0.3;
 
+/** What `rung show` and the dashboard say after a weak rung's τ. */
+export const WEAK_RUNG_NOTE = 'ranks trials poorly: it may stop the eventual best';
+
+/** The hint for a weak check (without a "hint:" label); `minBudget` is the suggested first rung, already formatted. */
+export function firstRungHint(minBudget: string | undefined): string {
+  return minBudget !== undefined
+    ? `learning curves seem to cross early; a later first rung (min_budget: ${minBudget}) or scheduler hyperband would stop fewer eventual winners`
+    : 'learning curves seem to cross; a later first rung (min_budget) or scheduler hyperband would stop fewer eventual winners';
+}
+
 /** τ-b per rung budget in `rungs` (the full budget itself is skipped), from `trials`' curves. */
 export function rungReliability(trials: readonly TrialSnapshot[], rungs: readonly number[], maxBudget: number): RungReliability[] {
   const finished = trials.filter(

@@ -23,7 +23,7 @@ import {
   type StudySpec,
   type TrialSnapshot,
 } from '../../engine/index';
-import { isWeakRung, rungReliability, suggestFirstRung } from '../../engine/schedulers/rungReliability';
+import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../../engine/schedulers/rungReliability';
 
 type StopOrPromote = TrialSnapshot['decisions'][number];
 
@@ -274,16 +274,6 @@ export function studyHeader(source: StudyViewSource, context: StudyViewContext):
   };
 }
 
-/** How `rung show` flags a weak rung (src/engine/cli/main.ts, rungCheckLines). */
-export const WEAK_RUNG_NOTE = 'ranks trials poorly: it may stop the eventual best';
-
-/** The hint `rung show` prints when a rung is weak (without its "hint: " label), for a suggested first rung or none. */
-export function rungCheckHint(minBudget: number | undefined): string {
-  return minBudget !== undefined
-    ? `learning curves seem to cross early; a later first rung (min_budget: ${formatNumber(minBudget)}) or scheduler hyperband would stop fewer eventual winners`
-    : 'learning curves seem to cross; a later first rung (min_budget) or scheduler hyperband would stop fewer eventual winners';
-}
-
 /** What computes the per-rung τ (the engine's rungReliability; tests count its calls). */
 export type RungReliabilityFn = typeof rungReliability;
 
@@ -309,7 +299,7 @@ export function rungCheckView(source: StudyViewSource, context: StudyViewContext
       n: r.n,
       note: isWeakRung(r) ? WEAK_RUNG_NOTE : null,
     })),
-    hint: suggestion.weak ? rungCheckHint(suggestion.minBudget) : null,
+    hint: suggestion.weak ? firstRungHint(suggestion.minBudget !== undefined ? formatNumber(suggestion.minBudget) : undefined) : null,
   };
 }
 
