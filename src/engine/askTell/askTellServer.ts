@@ -21,6 +21,7 @@
  * - Every request gets exactly one reply. A malformed request or a request out of order gets
  *   `{"error": "..."}` (the harness then aborts that run, as PROTOCOL.md says) and the server keeps going.
  */
+import { gridForSampler } from '../samplers/grid';
 import { createSampler } from '../samplers/registry';
 import type { Observation, Sampler } from '../samplers/sampler';
 import { createScheduler } from '../schedulers/registry';
@@ -282,6 +283,30 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
   };
 }
 
+/** Schedulers that build a ladder of rungs from min_budget to max_budget (and so need min_budget < max_budget). */
+const LADDER_SCHEDULERS: ReadonlySet<string> = new Set(['sha', 'asha', 'hyperband']);
+
+/**
+ * Grid options for a space the grid sampler cannot walk as given (a continuous float, or an int or stepped float
+ * of more than 100 values, and no `grid_points` option): ⌈max_trials^(1/d)⌉ points (at least 2) per numeric
+ * parameter for the d parameters — the harness's own grid baseline (benchlib/engine_optuna.py) — visited in a
+ * seeded shuffled order when the grid has more points than the run has trials, so the trials spread over all of
+ * it instead of varying the last parameters only. Undefined when `grid_points` was given.
+ */
+function gridFallbackOptions(
+  space: SearchSpace,
+  options: Readonly<Record<string, unknown>>,
+  maxTrials: number | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  if (options['grid_points'] !== undefined || options['gridPoints'] !== undefined) return undefined;
+  const trials = maxTrials ?? 100;
+  const points = Math.max(2, Math.ceil(trials ** (1 / Math.max(1, space.params.size)) - 1e-9));
+  const withPoints = { ...options, grid_points: points };
+  const grid = gridForSampler(space, withPoints);
+  if (!grid.ok) return undefined;
+  return options['shuffle'] === undefined && grid.value.size > trials ? { ...withPoints, shuffle: true } : withPoints;
+}
+
 /** Builds the run from `init` + flags + study-file defaults; the reply's `engine` object says what was chosen. */
 function buildRun(
   request: InitRequest,
@@ -326,21 +351,43 @@ function buildRun(
   const goal = problem?.direction ?? study.goal ?? 'minimize';
   const maxTrials = request.maxTrials ?? study.trials;
 
-  const samplerOptions = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
-  const sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
+  let samplerOptions: Readonly<Record<string, unknown>> = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
+  let sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
+  if (!sampler.ok && samplerChoice.type === 'grid') {
+    const fallback = gridFallbackOptions(space, samplerOptions, maxTrials);
+    const retry = fallback !== undefined ? createSampler('grid', space, fallback, seed) : undefined;
+    if (fallback !== undefined && retry?.ok === true) {
+      log(`grid: ${String(fallback['grid_points'])} points per numeric parameter without a finite set of values${fallback['shuffle'] === true ? ', visited in shuffled order' : ''} (${sampler.error})`);
+      sampler = retry;
+      samplerOptions = fallback;
+    }
+  }
   if (!sampler.ok) return err(sampler.error);
 
   let scheduler: Scheduler | undefined;
+  let schedulerUsed: SchedulerChoice = schedulerChoice;
   if (fidelity) {
     const extra = camelKeys(recordOf(request.options['scheduler']));
     const { minBudget, maxBudget, ...rest } = extra;
     if (maxBudget !== undefined) log('scheduler max_budget comes from the fidelity; option ignored');
+    // The first rung cannot come before the first step the harness reports: the fidelity's min (step 1 when min is 0).
+    const firstStep = fidelity.min > 0 ? fidelity.min : Math.min(1, fidelity.max);
+    let first = typeof minBudget === 'number' ? minBudget : firstStep;
+    if (first < firstStep) {
+      log(`scheduler min_budget ${first} is below the fidelity's first step ${firstStep}; using ${firstStep}`);
+      first = firstStep;
+    }
+    if (LADDER_SCHEDULERS.has(schedulerChoice.type) && !(first < fidelity.max)) {
+      // A one-rung ladder halves nothing (fidelity min = max, or min_budget at the max): run every trial to the end.
+      log(`scheduler ${schedulerChoice.type}: first rung ${first} is not below the fidelity max ${fidelity.max}; every trial runs to ${fidelity.max} (fifo)`);
+      schedulerUsed = { type: 'fifo', options: {} };
+    }
     const built = createScheduler(
       {
-        type: schedulerChoice.type,
-        minBudget: typeof minBudget === 'number' ? minBudget : fidelity.min,
+        type: schedulerUsed.type,
+        minBudget: first,
         maxBudget: fidelity.max,
-        options: { ...schedulerChoice.options, ...rest },
+        options: { ...schedulerUsed.options, ...(schedulerUsed === schedulerChoice ? rest : {}) },
       },
       seed,
     );
@@ -357,7 +404,7 @@ function buildRun(
     sampler_options: samplerOptions,
     scheduler: scheduler ? scheduler.name : null,
     scheduler_mode: scheduler ? scheduler.mode : null,
-    scheduler_options: scheduler ? schedulerChoice.options : null,
+    scheduler_options: scheduler ? schedulerUsed.options : null,
     seed,
   };
   log(

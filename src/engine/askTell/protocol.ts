@@ -197,8 +197,10 @@ function parseProblem(problem: unknown): Result<ProtocolProblem, string> {
     if (!isRecord(fidelity)) return err('problem "fidelity" must be an object');
     const min = fidelity['min'];
     const max = fidelity['max'];
-    if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || !(min > 0) || !(max >= min)) {
-      return err('problem "fidelity" needs numbers "min" > 0 and "max" >= "min"');
+    // min 0 is allowed (PROTOCOL.md asks nothing more; the harness reports from step 1 on): the schedulers'
+    // first rung is then step 1 (askTellServer.ts).
+    if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || !(min >= 0) || !(max >= min)) {
+      return err('problem "fidelity" needs numbers "min" >= 0 and "max" >= "min"');
     }
     const fname = fidelity['name'];
     parsedFidelity = { min, max, ...(typeof fname === 'string' ? { name: fname } : {}) };
