@@ -22,7 +22,7 @@ import {
 } from '../../src/extension/dashboard/toViews';
 import { loadCurveFamily, startSimulatedStudy } from '../helpers/simulatedStudy';
 import { tempDir, writeSpec } from '../helpers/studyFixture';
-import { SnapshotBuilder } from './snapshotBuilder';
+import { crossingCurves, SnapshotBuilder } from './snapshotBuilder';
 
 const crossing = loadCurveFamily('crossing');
 
@@ -259,26 +259,8 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
     ['name: demo', 'command: node t.mjs {budget}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: asha, min_budget: 1, max_budget: 9, eta: 3}'].join('\n'),
   );
 
-  /**
-   * Trials whose curves cross after epoch 1: the one leading at epoch 1 ends last. At epoch 3 the order is
-   * already the final one. Trial i ran to epoch 9 when i < `finished`; the others run on.
-   */
-  function crossing(trials: number, finished: number): SnapshotBuilder {
-    const b = new SnapshotBuilder();
-    for (let i = 0; i < trials; i++) {
-      b.launch(i, { lr: 0.001 * (i + 1) }, 9);
-      b.report(i, 1, 1 - i * 0.1);
-      b.report(i, 3, 0.5 + i * 0.05);
-      if (i < finished) {
-        b.report(i, 9, 0.2 + i * 0.01);
-        b.end(i, 'completed', 0.2 + i * 0.01, 9);
-      }
-    }
-    return b;
-  }
-
   it('flags a first rung that ranks trials in reverse and suggests the next one, in the CLI\'s words', () => {
-    const b = crossing(8, 8);
+    const b = crossingCurves(8, 8);
     const source: StudyViewSource = { snapshot: b.snapshot, spec: ashaSpec, live: false, owned: true };
     const context = studyViewContext(source);
     expect(context.ladder).toEqual([1, 3, 9]);
@@ -297,7 +279,7 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
   });
 
   it('says nothing is weak with fewer than 6 finished trials, and has no τ below 2', () => {
-    const five = crossing(8, 5);
+    const five = crossingCurves(8, 5);
     const source: StudyViewSource = { snapshot: five.snapshot, spec: ashaSpec, live: true, owned: true };
     const check = rungCheckView(source, studyViewContext(source));
     expect(check?.rungs.map((r) => [r.budget, r.tau, r.n, r.note])).toEqual([
@@ -306,7 +288,7 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
     ]);
     expect(check?.hint).toBeNull();
 
-    const one = crossing(3, 1);
+    const one = crossingCurves(3, 1);
     const early: StudyViewSource = { snapshot: one.snapshot, spec: ashaSpec, live: true, owned: true };
     expect(rungCheckView(early, studyViewContext(early))?.rungs.map((r) => [r.tau, r.n])).toEqual([
       [null, 1],
@@ -315,7 +297,7 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
   });
 
   it('is null for schedulers without rungs and without a study file', () => {
-    const b = crossing(8, 8);
+    const b = crossingCurves(8, 8);
     const fifo = specOf(['name: demo', 'command: x {args}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: fifo, max_budget: 9}'].join('\n'));
     const median = specOf(['name: demo', 'command: x {args}', 'metric: {name: val_loss, goal: minimize}', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', 'scheduler: {type: median, max_budget: 9}'].join('\n'));
     for (const spec of [fifo, median, undefined]) {
@@ -325,7 +307,7 @@ describe('the early-stopping check (rung show\'s τ per rung)', () => {
   });
 
   it('is computed again only when the completed trials (or their reports) changed', () => {
-    const b = crossing(8, 6);
+    const b = crossingCurves(8, 6);
     let calls = 0;
     const counted: typeof rungReliability = (...args) => {
       calls++;

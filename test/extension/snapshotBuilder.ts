@@ -62,3 +62,22 @@ export class SnapshotBuilder {
     return this.apply({ type: 'study.ended', at: ++this.#at, reason });
   }
 }
+
+/**
+ * Trials whose curves cross after epoch 1: the one leading at epoch 1 ends last, and at epoch 3 the order is
+ * already the final one (an early-stopping check with a weak first rung). Trial i ran to epoch 9 when
+ * i < `finished`; the others run on.
+ */
+export function crossingCurves(trials: number, finished: number): SnapshotBuilder {
+  const b = new SnapshotBuilder();
+  for (let i = 0; i < trials; i++) {
+    b.launch(i, { lr: 0.001 * (i + 1) }, 9);
+    b.report(i, 1, 1 - i * 0.1);
+    b.report(i, 3, 0.5 + i * 0.05);
+    if (i < finished) {
+      b.report(i, 9, 0.2 + i * 0.01);
+      b.end(i, 'completed', 0.2 + i * 0.01, 9);
+    }
+  }
+  return b;
+}

@@ -17,7 +17,7 @@ import {
   type StudyViewSource,
 } from '../../src/extension/dashboard/toViews';
 import type { HostMessages } from '../../src/shared/dashboardProtocol';
-import { SnapshotBuilder } from '../extension/snapshotBuilder';
+import { crossingCurves } from '../extension/snapshotBuilder';
 import { screenshotThemes, sharedChromium } from '../helpers/pageTest';
 import { launchChromium, openDashboardPage, saveScreenshot, type Browser, type DashboardPage } from '../helpers/webviewPage';
 
@@ -35,16 +35,7 @@ const spec = (() => {
  * the final one); the first `finished` ran to epoch 9, the others still run.
  */
 function crossingStudy(finished: number): HostMessages['study/snapshot'] {
-  const b = new SnapshotBuilder();
-  for (let i = 0; i < 10; i++) {
-    b.launch(i, { lr: 0.001 * (i + 1) }, 9);
-    b.report(i, 1, 1 - i * 0.1);
-    b.report(i, 3, 0.5 + i * 0.05);
-    if (i < finished) {
-      b.report(i, 9, 0.2 + i * 0.01);
-      b.end(i, 'completed', 0.2 + i * 0.01, 9);
-    }
-  }
+  const b = crossingCurves(10, finished);
   const source: StudyViewSource = { snapshot: b.snapshot, spec, live: true, owned: true };
   const context = studyViewContext(source);
   return { rev: 1, header: studyHeader(source, context), trials: trialRows(source, context), decisions: decisionRows(source, context), rungCheck: rungCheckView(source, context) };
