@@ -174,8 +174,9 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
     const budget = plan?.budget ?? r.fidelity?.max ?? 1;
     r.trials.set(id, { wire: number, id, number, config: checked.value, phase: 'running', budget });
     // Promotion mode: run only to the first rung and pause there (the harness's max_step).
-    const pause = r.scheduler?.mode === 'promotion' && r.fidelity !== undefined && budget < r.fidelity.max;
-    return { trial: number, params: checked.value, ...(pause ? { max_step: budget } : {}) };
+    const maxStep = r.scheduler?.mode === 'promotion' && r.fidelity !== undefined ? wireStep(r.fidelity, budget) : undefined;
+    const pause = maxStep !== undefined && maxStep < (r.fidelity?.max ?? 0);
+    return { trial: number, params: checked.value, ...(pause ? { max_step: maxStep } : {}) };
   };
 
   const ask = (r: RunState, _request: AskRequest): Reply => {
@@ -191,7 +192,7 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
       if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
       t.phase = 'running';
       t.budget = action.budget;
-      return { trial: t.wire, resume: true, max_step: action.budget };
+      return { trial: t.wire, resume: true, max_step: r.fidelity ? wireStep(r.fidelity, action.budget) : action.budget };
     }
     if (action.kind === 'wait') {
       if (!r.waitLogged) {
@@ -281,6 +282,16 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
       }
     },
   };
+}
+
+/**
+ * A rung budget as the protocol's `max_step`: steps are integers, so on an integer fidelity a fractional budget
+ * (a non-integer eta or min_budget option: 1, 2.5, 6.25, …) becomes the first step that reaches it (the harness
+ * would truncate 2.5 to 2, short of the rung). Never beyond the fidelity max.
+ */
+function wireStep(fidelity: { readonly min: number; readonly max: number }, budget: number): number {
+  const integral = Number.isInteger(fidelity.min) && Number.isInteger(fidelity.max);
+  return Math.min(fidelity.max, integral ? Math.ceil(budget - 1e-9) : budget);
 }
 
 /** Schedulers that build a ladder of rungs from min_budget to max_budget (and so need min_budget < max_budget). */

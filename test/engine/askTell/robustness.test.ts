@@ -110,6 +110,36 @@ describe('ask-tell: fidelity ranges a ladder scheduler cannot split', () => {
     expect(driver()(mf('random_sha', 1, 9, { options: { scheduler: { min_budget: 9 } } }))).toMatchObject({ ok: true, engine: { scheduler: 'fifo' } });
   });
 
+  it('asks for whole steps when a non-integer eta or min_budget makes fractional rungs', () => {
+    // min_budget 1.5, eta 3 on 1..27: rungs 1.5, 4.5, 13.5, 27 → max_step 2, then resumes to 5 (not 1.5, 4.5).
+    const send = driver();
+    expect(send(mf('random_sha', 1, 27, { options: { scheduler: { min_budget: 1.5, initial_trials: 2 } } }))).toMatchObject({ ok: true });
+    for (const [trial, value] of [[0, 2], [1, 1]] as const) {
+      expect(send({ op: 'ask' })).toMatchObject({ trial, max_step: 2 });
+      for (const step of [1, 2]) expect(send({ op: 'report', trial, step, value })).toEqual({ prune: false });
+      expect(send({ op: 'tell', trial, state: 'paused', value })).toEqual({ ok: true });
+    }
+    expect(send({ op: 'ask' })).toEqual({ trial: 1, resume: true, max_step: 5 });
+    // eta 2.5 on 1..27 (asha promotion): rungs 1, 2.5, 6.25, 15.625, 27 → every max_step an integer.
+    const asha = driver();
+    asha(mf('random_asha_promotion', 1, 27, { max_trials: 30, options: { scheduler: { eta: 2.5 } } }));
+    const steps: unknown[] = [];
+    const last = new Map<unknown, number>();
+    for (let guard = 0; guard < 80; guard++) {
+      const a = asha({ op: 'ask' });
+      if (a['done'] === true) break;
+      const trial = a['trial'];
+      const to = (a['max_step'] as number | undefined) ?? 27;
+      steps.push(to);
+      const from = (last.get(trial) ?? 0) + 1;
+      for (let step = from; step <= to; step++) asha({ op: 'report', trial, step, value: 1 / (1 + Number(trial)) });
+      last.set(trial, to);
+      expect(asha({ op: 'tell', trial, state: to < 27 ? 'paused' : 'complete', value: 1 / (1 + Number(trial)) })).toEqual({ ok: true });
+    }
+    expect(steps.every((m) => Number.isInteger(m))).toBe(true);
+    expect(new Set(steps)).toEqual(new Set([1, 3, 7, 16, 27]));
+  });
+
   it('accepts a fidelity starting at 0, with the first rung at step 1', () => {
     const send = driver();
     expect(send(mf('random_sha', 0, 9))).toMatchObject({ ok: true, engine: { scheduler: 'sha' } });
