@@ -197,6 +197,18 @@ describe('filters', () => {
     expect(store.passes(study.trials[0]!)).toBe(true);
   });
 
+  it('sets and clears several ranges in one change, keeping the others (setRanges)', () => {
+    const { store, changes } = loaded();
+    store.setRanges({ 'param:layers': { min: 3 } });
+    const layers = store.filters.ranges;
+    store.setRanges({ rung: { min: 1, max: 1 }, bracket: { min: 0, max: 0 } });
+    expect(changes.map((c) => c.kind)).toEqual(['filters', 'filters']);
+    expect([...store.filters.ranges.keys()]).toEqual(['param:layers', 'rung', 'bracket']);
+    expect(layers.has('rung')).toBe(false); // a new map each time: views compare filters objects
+    store.setRanges({ rung: undefined, bracket: undefined });
+    expect([...store.filters.ranges]).toEqual([['param:layers', { min: 3 }]]);
+  });
+
   it('combines brushes from the parallel coordinates with the table filters', () => {
     const { store } = loaded();
     store.setBrush('value', { max: 0.5 });
@@ -211,12 +223,15 @@ describe('filters', () => {
 });
 
 describe('selection', () => {
-  it('emits once per change and is cleared when its trial vanishes from a snapshot', () => {
+  it('emits once per change, says where it was made, and is cleared when its trial vanishes from a snapshot', () => {
     const { store, changes } = loaded();
     store.select('7');
     store.select('7');
     expect(changes).toEqual([{ kind: 'selection', trialIds: ['7'] }]);
-    store.applySnapshot({ rev: 9, header: study.header, trials: study.trials.filter((t) => t.id !== '7'), decisions: [] });
+    // Where a selection was made travels with it (views do not scroll to their own; the page does not echo the host's).
+    store.select('8', 'table');
+    expect(changes.at(-1)).toEqual({ kind: 'selection', trialIds: ['8'], source: 'table' });
+    store.applySnapshot({ rev: 9, header: study.header, trials: study.trials.filter((t) => t.id !== '8'), decisions: [] });
     expect(store.selected).toBeNull();
   });
 });

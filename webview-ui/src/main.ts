@@ -23,7 +23,6 @@ import { mountParallelCoordinates } from './views/parallelCoordinates';
 import { mountTrialsTable } from './views/trialsTable';
 
 const store = new DashboardStore();
-let selectionFromHost = false;
 const host = connectHost((message) => {
   switch (message.type) {
     case 'study/snapshot':
@@ -36,9 +35,7 @@ const host = connectHost((message) => {
       store.applyCurves(message.payload);
       return;
     case 'trial/select':
-      selectionFromHost = true;
-      store.select(message.payload.trialId);
-      selectionFromHost = false;
+      store.select(message.payload.trialId, 'host');
       return;
     case 'host/error':
       showError(message.payload.message);
@@ -70,7 +67,7 @@ app.innerHTML = `
 
 // A selection made in the dashboard is shown everywhere (the host reveals the trial in the studies tree).
 store.subscribe((change) => {
-  if (change.kind === 'selection' && store.selected !== null && !selectionFromHost) host.post('trial/selected', { trialId: store.selected });
+  if (change.kind === 'selection' && store.selected !== null && change.source !== 'host') host.post('trial/selected', { trialId: store.selected });
 });
 const curves = new CurveRequests(store, host);
 

@@ -35,6 +35,12 @@ export interface Filters {
   readonly brushes: ReadonlyMap<string, RangeFilter>;
 }
 
+/**
+ * Who made a selection: the host (the trial was picked in the Rung view) or the view it was made in. A view
+ * does not scroll to a selection it made itself, and the page does not echo the host's back to it.
+ */
+export type SelectionSource = 'host' | 'table' | 'decisions' | 'pcp' | 'curves' | 'history' | 'best';
+
 /** What changed in one dispatch, so views redraw only what they must. */
 export interface Change {
   /** 'snapshot': everything; 'patch': the listed trials/decisions; 'ui': selection/filters. */
@@ -44,6 +50,8 @@ export interface Change {
   readonly headerChanged?: boolean;
   /** A patch brought a new early-stopping check (present only then; a snapshot always may). */
   readonly rungCheckChanged?: boolean;
+  /** For 'selection': where it was made (absent when the caller did not say). */
+  readonly source?: SelectionSource;
 }
 
 export type Listener = (change: Change) => void;
@@ -156,15 +164,28 @@ export class DashboardStore {
     this.#emit({ kind: 'curves', trialIds: m.curves.map((c) => c.trialId) });
   }
 
-  select(id: TrialId | null): void {
+  select(id: TrialId | null, source?: SelectionSource): void {
     if (this.selected === id) return;
     this.selected = id;
-    this.#emit({ kind: 'selection', trialIds: id === null ? [] : [id] });
+    this.#emit({ kind: 'selection', trialIds: id === null ? [] : [id], ...(source !== undefined ? { source } : {}) });
   }
 
   setFilters(update: Partial<Filters>): void {
     this.filters = { ...this.filters, ...update };
     this.#emit({ kind: 'filters' });
+  }
+
+  /**
+   * Sets or clears (undefined) the named range filters, in one change: the table's filter row sets one, the
+   * decisions' rung pick sets the rung and bracket together.
+   */
+  setRanges(update: Readonly<Record<string, RangeFilter | undefined>>): void {
+    const ranges = new Map(this.filters.ranges);
+    for (const [key, range] of Object.entries(update)) {
+      if (range) ranges.set(key, range);
+      else ranges.delete(key);
+    }
+    this.setFilters({ ranges });
   }
 
   /** Sets or clears (undefined) one axis brush. */

@@ -71,7 +71,7 @@ export function mountBestTrial(root: HTMLElement, store: DashboardStore, host: H
     actions.append(
       button('copy', 'Copy command', 'best-copy', true, () => host.post('trial/copyCommand', { trialId: best.trialId })),
       button('run-all', 'Re-run at full budget', 'best-rerun', false, () => host.post('trial/rerun', { trialId: best.trialId, fullBudget: true })),
-      button('target', 'Select', 'best-select', true, () => store.select(best.trialId as TrialId)),
+      button('target', 'Select', 'best-select', true, () => store.select(best.trialId as TrialId, 'best')),
     );
     root.replaceChildren(title, config, actions);
   };

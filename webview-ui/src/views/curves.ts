@@ -1,7 +1,9 @@
 /**
  * Intermediate values per step: the selected trial's curve (strong, theme foreground) plus the best few
  * trials' (palette colours); a pruned trial's curve ends with a cross where it was stopped. Curves are
- * fetched on demand (CurveRequests) and the chart is updated in place, at most once a frame.
+ * fetched on demand (CurveRequests) and the chart is updated in place, at most once a frame. While the tab
+ * is hidden the view still follows which trials it shows and asks for their curves (so they are there when
+ * the tab opens), but the chart is updated only once, when the tab is shown (visibility.ts).
  *
  * Test hook: data-curves on the root = curves drawn.
  */
@@ -14,6 +16,7 @@ import type { DashboardStore } from '../state/store';
 import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, palette, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, type ChartTheme } from './charts/chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './charts/curveDatasets';
+import { tabVisibility } from './visibility';
 
 /** How many of the best trials are drawn besides the selection. */
 export const BEST_FEW = 5;
@@ -33,7 +36,11 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
   root.append(toolbar, box, empty);
 
   let theme: ChartTheme = readChartTheme(root);
-  let shown: TrialId[] = [];
+  const vis = tabVisibility(root);
+  /** The trials the chart should show (selection first, then the best few): kept current while hidden. */
+  let wanted: TrialId[] = [];
+  /** The trial of each drawn dataset, by dataset index (for clicks). */
+  let drawn: TrialId[] = [];
   const chart = new Chart<'line', Point[]>(canvas, {
     type: 'line',
     data: { datasets: [] },
@@ -47,8 +54,8 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
       },
       onClick: (_event, elements) => {
         const hit = elements[0];
-        const id = hit ? shown[hit.datasetIndex] : undefined;
-        if (id !== undefined) store.select(id);
+        const id = hit ? drawn[hit.datasetIndex] : undefined;
+        if (id !== undefined) store.select(id, 'curves');
       },
     },
   });
@@ -65,15 +72,20 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
     return sel !== null && store.trials.has(sel) ? [sel, ...best.filter((id) => id !== sel)] : best;
   }
 
+  /** The state part of a render: which trials to show, and asking for their curves. */
+  function track(): void {
+    wanted = trialsToShow();
+    curves.need(wanted);
+  }
+
   function render(): void {
     const header = store.header;
-    shown = trialsToShow();
-    curves.need(shown);
+    track();
     const colors = palette(theme);
     const datasets: CurveDataset[] = [];
     const drawnIds: TrialId[] = [];
     let k = 0;
-    for (const id of shown) {
+    for (const id of wanted) {
       const row = store.trials.get(id);
       const selected = id === store.selected;
       const color = selected ? theme.foreground : colors[k++ % colors.length]!;
@@ -83,7 +95,7 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
       datasets.push(curveDataset(row, c, { color, width: selected ? 2.5 : 1.5, order: selected ? 0 : 1, label }));
       drawnIds.push(id);
     }
-    shown = drawnIds;
+    drawn = drawnIds;
     chart.data.datasets = datasets;
     const scales = chart.options.scales!;
     (scales.x as { title: { text: string } }).title.text = header?.stepUnit ?? 'step';
@@ -98,30 +110,35 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
     canvas.setAttribute('aria-label', `${caption.textContent}; ${datasets.map((d) => d.label).join(', ')}`);
   }
 
+  /** Renders now when the tab is shown; when hidden, the chart is drawn once on the next show. */
+  const renderWhenVisible = vis.deferWhileHidden(render);
+
   let queued = false;
   function requestRender(): void {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
-      render();
+      if (!vis.visible) track();
+      renderWhenVisible();
     });
   }
 
   store.subscribe((change) => {
     if (change.kind === 'filters') return;
-    if (change.kind === 'curves' && !change.trialIds?.some((id) => shown.includes(id) || id === store.selected || !store.curves.has(id))) return;
+    // New curves matter only for the trials shown (a curve of another trial changes nothing drawn).
+    if (change.kind === 'curves' && !change.trialIds?.some((id) => wanted.includes(id) || id === store.selected)) return;
     requestRender();
   });
   logY.addEventListener('change', () => {
     host.setUiState(UI_KEY, { logY: logY.checked });
     chart.options.scales!.y = themedScale(theme, store.header?.metric ?? 'value', logY.checked);
-    render();
+    renderWhenVisible();
   });
   onThemeChange(() => {
     theme = readChartTheme(root);
     applyTheme(chart, theme);
-    render();
+    renderWhenVisible();
   });
   render();
 }

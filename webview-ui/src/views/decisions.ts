@@ -7,6 +7,8 @@
  *
  * Live updates are incremental: new decisions from a patch are appended to the (virtualised) log, the
  * grid's counts are rewritten at most once a frame, and the comparison redraws when its curves arrive.
+ * While the tab is hidden none of that touches the DOM: the view notes what changed (and a selection to
+ * reveal) and catches up once when the tab is shown (visibility.ts).
  */
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -16,12 +18,13 @@ import type { DecisionRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
-import type { DashboardStore } from '../state/store';
+import type { Change, DashboardStore } from '../state/store';
 import { DecisionLog } from './decisions/decisionLog';
 import { chartCanvas } from './charts/chartSetup';
 import { renderCurveComparison, type CurveComparison } from './charts/curveComparison';
 import { PlanGrid, type RungPick } from './decisions/planGrid';
 import { RungCheckPanel, type RungCheckState } from './decisions/rungCheck';
+import { tabVisibility } from './visibility';
 
 type KindFilter = 'all' | 'stop' | 'promote';
 
@@ -43,23 +46,23 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   let pick: RungPick | null = null;
   /** The decision whose evidence is shown, and the trial ids its chart needs. */
   let shown: { decision: DecisionRow; ids: Set<TrialId> } | null = null;
-  /** Set while this view selects a trial, so it does not scroll to the selection it just made. */
-  let selecting = false;
+  const vis = tabVisibility(root);
+  /** How many of store.decisions the log has taken (filtered): later ones are new (the list only grows between snapshots). */
+  let logged = 0;
+  /** While hidden: something changed (redraw on show), the log must be re-filtered, a selection is to be revealed. */
+  let stale = false;
+  let refilterOnShow = false;
+  let revealOnShow = false;
 
   const grid = new PlanGrid(applyPick);
   function applyPick(p: RungPick | null): void {
     pick = p;
     // The table shows the same trials: those whose highest rung is the picked one (in its bracket).
-    const ranges = new Map(store.filters.ranges);
-    if (p) {
-      ranges.set('rung', { min: p.rung, max: p.rung });
-      if ((store.header?.plan.brackets.length ?? 1) > 1) ranges.set('bracket', { min: p.bracket, max: p.bracket });
-      else ranges.delete('bracket');
-    } else {
-      ranges.delete('rung');
-      ranges.delete('bracket');
-    }
-    store.setFilters({ ranges });
+    const brackets = store.header?.plan.brackets.length ?? 1;
+    store.setRanges({
+      rung: p ? { min: p.rung, max: p.rung } : undefined,
+      bracket: p && brackets > 1 ? { min: p.bracket, max: p.bracket } : undefined,
+    });
     refilter();
   }
 
@@ -167,6 +170,15 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   function refilter(): void {
     needle = text.toLowerCase();
     log.setItems(store.decisions.filter(passes));
+    logged = store.decisions.length;
+    updateCount();
+  }
+
+  /** Appends the decisions the store got since the log last took some. */
+  function appendNew(): void {
+    if (logged === store.decisions.length) return;
+    log.append(store.decisions.slice(logged).filter(passes));
+    logged = store.decisions.length;
     updateCount();
   }
 
@@ -190,9 +202,7 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   }
 
   function open(d: DecisionRow): void {
-    selecting = true;
-    store.select(d.trialId);
-    selecting = false;
+    store.select(d.trialId, 'decisions');
     log.setActive(d.seq);
     shown = { decision: d, ids: new Set([d.trialId, ...d.peers]) };
     compare.hidden = false;
@@ -233,11 +243,13 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     if (gridFrame) return;
     gridFrame = requestAnimationFrame(() => {
       gridFrame = 0;
-      if (store.header) grid.update(store.header, store.trials.values());
+      if (!vis.visible) stale = true; // hidden since it was asked for: counted on the next show
+      else if (store.header) grid.update(store.header, store.trials.values());
     });
   }
 
   store.subscribe((change) => {
+    if (!vis.visible) return noteWhileHidden(change);
     switch (change.kind) {
       case 'snapshot':
         if (shown && !store.trials.has(shown.decision.trialId)) close.click();
@@ -250,17 +262,14 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
         if ((change.trialIds?.length ?? 0) > 0 || change.headerChanged) scheduleGrid();
         // The step unit is in the header; the check comes only when it changed.
         if (change.rungCheckChanged || change.headerChanged) rungCheck.update(store.header, store.rungCheck);
-        if (change.decisions && change.decisions.length > 0) {
-          log.append(change.decisions.filter(passes));
-          updateCount();
-        }
+        appendNew();
         return;
       case 'curves':
         if (shown && change.trialIds?.some((id) => shown!.ids.has(id))) scheduleCaption();
         return;
       case 'selection':
         log.setSelectedTrial(store.selected);
-        if (!selecting && store.selected !== null) log.reveal(store.selected);
+        if (change.source !== 'decisions' && store.selected !== null) log.reveal(store.selected);
         return;
       case 'filters':
         // The table's filter row may clear the rung range this view set.
@@ -271,6 +280,43 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
         }
         return;
     }
+  });
+
+  /** A change while the tab is hidden: only state is kept (the pick, what to redo and reveal); the DOM waits for the show. */
+  function noteWhileHidden(change: Change): void {
+    stale = true;
+    switch (change.kind) {
+      case 'snapshot':
+        if (shown && !store.trials.has(shown.decision.trialId)) close.click();
+        refilterOnShow = true;
+        return;
+      case 'selection':
+        revealOnShow = store.selected !== null;
+        return;
+      case 'filters':
+        if (pick !== null && !store.filters.ranges.has('rung')) {
+          pick = null;
+          grid.setPick(null);
+          refilterOnShow = true;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  vis.onShow(() => {
+    if (!stale) return;
+    stale = false;
+    rungCheck.update(store.header, store.rungCheck); // keyed: nothing happens when the check is unchanged
+    if (store.header) grid.update(store.header, store.trials.values());
+    if (refilterOnShow) refilter();
+    else appendNew(); // as the patches would have: keeps a reader's place in a newest-first log
+    refilterOnShow = false;
+    log.setSelectedTrial(store.selected);
+    if (revealOnShow && store.selected !== null) log.reveal(store.selected);
+    revealOnShow = false;
+    drawCaption();
   });
   refilter();
 }

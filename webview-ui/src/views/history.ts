@@ -4,7 +4,8 @@
  * trials, in the study's goal direction, as a step line. Click a point to select that trial.
  *
  * Live: patches mark the chart dirty and it is rebuilt and updated in place (`update('none')`) at most
- * 4 times a second. Large data: no animation, pre-parsed points sorted by x (`parsing: false`,
+ * 4 times a second while its tab is shown; while hidden it is only marked stale and rebuilt once when
+ * the tab is shown again (visibility.ts). Large data: no animation, pre-parsed points sorted by x (`parsing: false`,
  * `normalized: true`). Chart.js's decimation plugin only thins line datasets, so it does not apply to the
  * points; the best-so-far line has a point per improvement only, so it stays short anyway.
  *
@@ -16,6 +17,7 @@ import type { DashboardStore } from '../state/store';
 import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './charts/chartTheme';
 import { formatNumber } from './table/format';
+import { tabVisibility } from './visibility';
 
 const UPDATE_MS = 250;
 
@@ -32,6 +34,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
   root.append(toolbar, box);
 
   let theme: ChartTheme = readChartTheme(root);
+  const vis = tabVisibility(root);
   /** Trial ids behind each series' points, to map a click back to a trial. */
   const ids: Record<Series, TrialId[]> = { completed: [], pruned: [], running: [], selected: [], best: [] };
 
@@ -49,7 +52,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
         const hit = elements[0];
         const series = hit ? SERIES[hit.datasetIndex] : undefined;
         const id = series && series !== 'best' ? ids[series][hit!.index] : undefined;
-        if (id !== undefined) store.select(id);
+        if (id !== undefined) store.select(id, 'history');
       },
     },
   });
@@ -110,16 +113,20 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     canvas.setAttribute('aria-label', `Optimisation history: ${points} trials. ${caption.textContent}`);
   }
 
-  // ≤ 4 updates a second however often patches come.
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = 0;
+  // Rebuilt at once when visible, else once when the tab is shown.
+  const rebuildWhenVisible = vis.deferWhileHidden(() => {
+    clearTimeout(timer);
+    timer = undefined;
+    last = performance.now();
+    rebuild();
+  });
+  // ≤ 4 updates a second however often patches come.
   function scheduleRebuild(): void {
+    if (!vis.visible) return rebuildWhenVisible();
     if (timer !== undefined) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      last = performance.now();
-      rebuild();
-    }, Math.max(0, last + UPDATE_MS - performance.now()));
+    timer = setTimeout(rebuildWhenVisible, Math.max(0, last + UPDATE_MS - performance.now()));
   }
 
   store.subscribe((change) => {
@@ -131,7 +138,8 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     const legend = chart.options.plugins?.legend;
     if (legend?.labels) legend.labels.color = theme.foreground;
     styleDatasets();
-    chart.update('none');
+    if (vis.visible) chart.update('none');
+    else rebuildWhenVisible();
   });
   styleDatasets();
   rebuild();

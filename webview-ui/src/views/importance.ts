@@ -2,12 +2,15 @@
  * Parameter importance as horizontal bars, estimated by PED-ANOVA (importance/pedAnova.ts) in a Web Worker
  * so a 10,000-trial study never blocks the page. Recomputed at most every RECOMPUTE_MS, and only when the
  * finished trials (their ids, statuses, values) or the parameters changed; an answer to an input that has
- * since been replaced is dropped (each request carries a job number).
+ * since been replaced is dropped (each request carries a job number). While the tab is hidden nothing is
+ * computed (gathering the input is main-thread work over every trial): the view is marked stale and
+ * computes once when its tab is shown (visibility.ts).
  */
 import type { ImportanceReply, ImportanceRequest } from '../importance/importanceWorker';
 import type { ImportanceInput, ImportanceResult, ImportanceTrial } from '../importance/pedAnova';
 import { MIN_TRIALS, countedStatuses } from '../importance/pedAnova';
 import type { DashboardStore } from '../state/store';
+import { tabVisibility } from './visibility';
 
 /** At least this long between two computations (a live study patches several times a second). */
 export const RECOMPUTE_MS = 2000;
@@ -42,11 +45,14 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
   title.textContent = 'Parameter importance';
   note.textContent = 'Waiting for finished trials…';
 
+  const vis = tabVisibility(root);
   let worker: Worker | null = null;
   let job = 0;
   let lastSignature = '';
   let lastRun = -Infinity;
   let timer: number | undefined;
+  /** A change came while the tab was hidden: computed when it is shown. */
+  let stale = false;
 
   const startWorker = (): Worker => {
     const url = URL.createObjectURL(new Blob([__IMPORTANCE_WORKER_SOURCE__], { type: 'text/javascript' }));
@@ -59,7 +65,7 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
         note.textContent = `Could not estimate importance: ${reply.error}`;
         return;
       }
-      render(reply.result);
+      renderWhenVisible(reply.result);
     };
     w.onerror = (event) => {
       event.preventDefault();
@@ -70,6 +76,10 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
 
   const run = (): void => {
     timer = undefined;
+    if (!vis.visible) {
+      stale = true;
+      return;
+    }
     const input = buildInput(store);
     if (input === null) return;
     const signature = signatureOf(input);
@@ -83,6 +93,10 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
 
   /** Throttled: the first change runs at once, later ones at most every RECOMPUTE_MS (trailing edge). */
   const schedule = (): void => {
+    if (!vis.visible) {
+      stale = true;
+      return;
+    }
     if (timer !== undefined) return;
     const wait = Math.max(0, lastRun + RECOMPUTE_MS - performance.now());
     timer = window.setTimeout(run, wait);
@@ -112,6 +126,26 @@ export function mountImportance(root: HTMLElement, store: DashboardStore): void 
       }
       if (relevant) schedule();
     }
+  });
+
+  vis.onShow(() => {
+    if (!stale) return;
+    stale = false;
+    clearTimeout(timer);
+    run();
+  });
+
+  /** A result that came back while the tab was hidden is drawn when it is shown. */
+  let pending: ImportanceResult | null = null;
+  function renderWhenVisible(result: ImportanceResult): void {
+    pending = result;
+    drawPending();
+  }
+  const drawPending = vis.deferWhileHidden(() => {
+    if (pending === null) return;
+    const result = pending;
+    pending = null;
+    render(result);
   });
 
   function render(result: ImportanceResult): void {

@@ -512,7 +512,7 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
         return;
       }
       const id = pick(start.x, start.y);
-      if (id !== null) store.select(id);
+      if (id !== null) store.select(id, 'pcp');
     };
     overlay.addEventListener('pointermove', move);
     overlay.addEventListener('pointerup', up);

@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { CellValue, TrialRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId, TrialStatus } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
-import type { DashboardStore, RangeFilter } from '../state/store';
+import type { DashboardStore } from '../state/store';
 import { buildColumns, compareRows, compareValues, type Column } from './table/columns';
 import { formatCell, statusIcon, statusOrder } from './table/format';
 import { checkItem, menuItem, Popover } from './table/popover';
@@ -52,8 +52,6 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
   const firstValue = new Map<string, CellValue | undefined>();
   /** The sorted, filtered rows the body shows. */
   let view: TrialRow[] = [];
-  /** Set while this view selects, so it does not re-centre on its own selection. */
-  let selecting = false;
 
   const persist = (): void =>
     host.setUiState(UI_KEY, { hidden: [...hidden], sort, varyOnly, showFilters } satisfies TableUiState);
@@ -232,14 +230,7 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
     if (range === null) return;
     const current = store.filters.ranges.get(col.key);
     if (formatRange(current) === formatRange(range) && (current === undefined) === (range === undefined)) return;
-    setRange(col.key, range);
-  }
-
-  function setRange(key: string, range: RangeFilter | undefined): void {
-    const ranges = new Map(store.filters.ranges);
-    if (range) ranges.set(key, range);
-    else ranges.delete(key);
-    store.setFilters({ ranges });
+    store.setRanges({ [col.key]: range });
   }
 
   function openPick(col: Column, anchor: HTMLElement): void {
@@ -253,7 +244,7 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
           if (on) kept.add(choice);
           else kept.delete(choice);
           // All choices kept = no filter.
-          setRange(col.key, kept.size === choices.length ? undefined : { values: choices.filter((c) => kept.has(c)) });
+          store.setRanges({ [col.key]: kept.size === choices.length ? undefined : { values: choices.filter((c) => kept.has(c)) } });
         },
         String(choice),
       ),
@@ -419,9 +410,7 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
 
   // ── selection and actions
   function select(id: TrialId): void {
-    selecting = true;
-    store.select(id);
-    selecting = false;
+    store.select(id, 'table');
   }
 
   function rowOf(target: EventTarget | null): { id: TrialId; row: HTMLElement } | null {
@@ -608,7 +597,8 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
         scheduleRender();
         return;
       case 'selection': {
-        if (!selecting && store.selected !== null) body.ensureVisible(body.indexOf(store.selected), true);
+        // Not re-centred on a selection made here (a click or an arrow key already shows the row).
+        if (change.source !== 'table' && store.selected !== null) body.ensureVisible(body.indexOf(store.selected), true);
         scheduleRender();
         return;
       }

@@ -3,7 +3,7 @@
  * compared with (e.g. its rung cohort), with an optional dashed vertical line at the rung's step and an
  * optional dashed horizontal line, labelled, at the value the trial was compared with (cutoff or median).
  * Used by views that explain a decision; the curves are fetched on demand and the chart redraws itself
- * when they arrive, until `destroy()`.
+ * when they arrive, until `destroy()` (while the canvas is in a hidden tab, once when the tab is shown).
  *
  *   const cmp = renderCurveComparison(canvas, store, curves, '17', decision.peers, decision.step ?? undefined,
  *     { value: decision.threshold, label: 'cutoff' });
@@ -19,6 +19,7 @@ import { Chart, applyTheme, fastChartOptions, themedScale, type Point } from './
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './curveDatasets';
 import { formatNumber } from '../table/format';
+import { tabVisibility } from '../visibility';
 
 /** A horizontal line at `value` (none when null), labelled "`label` value" at its right end. */
 export interface ComparisonThreshold {
@@ -126,17 +127,19 @@ export function renderCurveComparison(
     chart.update('none');
   }
 
+  const vis = tabVisibility(canvas);
+  const redrawWhenVisible = vis.deferWhileHidden(redraw);
   const unsubscribe = store.subscribe((change) => {
-    if (change.kind === 'curves' && change.trialIds?.some((id) => id === focus || peers.includes(id))) redraw();
+    if (change.kind === 'curves' && change.trialIds?.some((id) => id === focus || peers.includes(id))) redrawWhenVisible();
     else if (change.kind === 'snapshot') {
       curves.need([focus, ...peers]);
-      redraw();
+      redrawWhenVisible();
     }
   });
   const stopTheme = onThemeChange(() => {
     theme = readChartTheme(canvas);
     applyTheme(chart, theme);
-    redraw();
+    redrawWhenVisible();
   });
 
   const show = (f: TrialId, p: readonly TrialId[], s?: number, t?: ComparisonThreshold): void => {
@@ -157,6 +160,7 @@ export function renderCurveComparison(
     destroy() {
       unsubscribe();
       stopTheme();
+      vis.dispose();
       chart.destroy();
     },
   };
