@@ -27,6 +27,31 @@ export function internKey(s: string, start: number, end: number, hash: number): 
   return key;
 }
 
+const joinedRaw: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+const joinedKeys: string[] = new Array<string>(SLOTS).fill('');
+const joinedLower = new Uint8Array(SLOTS);
+
+/**
+ * The key joined from two words of `s`, `val_loss` for `Val Loss` or `valid_0_auc` for `valid_0's auc`:
+ * `s[start..sepStart)`, `_`, `s[sepEnd..end)`, lower-cased when `lowerCase`; from the cache when the
+ * same text was joined before (the same line is printed once per step, and a join allocates three strings).
+ */
+export function internJoinedKey(s: string, start: number, sepStart: number, sepEnd: number, end: number, lowerCase: boolean): string {
+  const length = end - start;
+  let hash = lowerCase ? 1 : 0;
+  for (let k = start; k < end; k++) hash = hashStep(hash, s.charCodeAt(k));
+  const slot = (hash ^ (hash >>> 9) ^ length) & (SLOTS - 1);
+  const raw = joinedRaw[slot];
+  const lower = lowerCase ? 1 : 0;
+  if (raw !== undefined && raw.length === length && joinedLower[slot] === lower && s.startsWith(raw, start)) return joinedKeys[slot] ?? '';
+  const joined = `${s.slice(start, sepStart)}_${s.slice(sepEnd, end)}`;
+  const key = internalize(lowerCase ? joined.toLowerCase() : joined);
+  joinedRaw[slot] = internalize(s.slice(start, end)); // a flat copy: a slice would keep the whole line alive
+  joinedKeys[slot] = key;
+  joinedLower[slot] = lower;
+  return key;
+}
+
 /** V8 returns property names in their internalized form; keys here never look like array indices. */
 function internalize(key: string): string {
   const holder: Record<string, number> = {};

@@ -85,6 +85,17 @@ export class RecordBuilder {
     }
   }
 
+  /**
+   * A step printed without a key: the `[10]` before XGBoost's and LightGBM's metrics, the `10:` before
+   * CatBoost's. It ranks below every {@link STEP_KEYS} entry, and adds no value.
+   */
+  setUnnamedStep(value: number): void {
+    if (STEP_KEYS.length <= this.stepRank) {
+      this.stepRank = STEP_KEYS.length;
+      this.step = value;
+    }
+  }
+
   /** The record, or undefined when nothing was added. */
   build(): MetricRecord | undefined {
     if (this.count === 0) return undefined;

@@ -40,6 +40,39 @@ describe('auto format', () => {
     expect(parser.parse(line)).toEqual(expected);
   });
 
+  // What common libraries print, as the auto format reads it: the step they print, and names for each split/set.
+  const frameworkCases: readonly Case[] = [
+    // scikit-learn MLPClassifier(verbose=True)
+    ['Iteration 1, loss = 0.52339021', rec({ Iteration: 1, loss: 0.52339021 }, 1)],
+    // logging.basicConfig + an f-string
+    ['INFO:root:Epoch 5 - val_loss=0.42', rec({ Epoch: 5, val_loss: 0.42 }, 5)],
+    // XGBoost (verbose_eval / the sklearn API's verbose): the round
+    ['[0]\tvalidation_0-logloss:0.61734\tvalidation_1-logloss:0.62458', rec({ 'validation_0-logloss': 0.61734, 'validation_1-logloss': 0.62458 }, 0)],
+    // LightGBM (log_evaluation(period=10)): the round, not a count of printed lines
+    ["[10]\tvalid_0's binary_logloss: 0.312345", rec({ binary_logloss: 0.312345, valid_0_binary_logloss: 0.312345 }, 10)],
+    // CatBoost (verbose=True)
+    [
+      '0:\tlearn: 0.6788712\ttest: 0.6812374\tbest: 0.6812374 (0)\ttotal: 5.12ms\tremaining: 5.11s',
+      rec({ learn: 0.6788712, test: 0.6812374, best: 0.6812374 }, 0),
+    ],
+    // nanoGPT's eval line, and a tutorial's
+    ['step 100: train loss 2.3456, val loss 2.4567', rec({ step: 100, train_loss: 2.3456, val_loss: 2.4567 }, 100)],
+    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 })],
+    // and text near those forms
+    ['[INFO] 2024-01-02 12:30:45 Starting', undefined],
+    ['[1/3] Building wheel', undefined],
+    ['Step 3: download the data', undefined],
+    ['0: /dev/sda1', undefined],
+    ['[12]', undefined],
+    ['train 3 models', undefined],
+    ['Iteration 1 of 10 done', undefined],
+    ['test loss 5 times lower', undefined],
+  ];
+
+  it.each(frameworkCases)('%j', (line, expected) => {
+    expect(parser.parse(line)).toEqual(expected);
+  });
+
   it('is the same function as parseAutoLine', () => {
     expect(parser.parse('a=1')).toEqual(parseAutoLine('a=1'));
   });
@@ -82,6 +115,15 @@ describe('robustness', () => {
     ['escape sequences', '\u001b['.repeat(MB / 2)],
     ['long number', 'loss=' + '1'.repeat(MB)],
     ['long decimal', 'loss=0.' + '1'.repeat(MB)],
+    ['round prefixes', '[1]\t'.repeat(MB / 4)],
+    ['round digits', '[' + '1'.repeat(MB)],
+    ['iteration digits', '1'.repeat(MB) + ':\tloss=1'],
+    ['step prefix digits', 'Epoch ' + '1'.repeat(MB)],
+    ['split words', 'val '.repeat(MB / 4)],
+    ['split pairs', 'val loss 1 '.repeat(MB / 11)],
+    ['split value then blanks', 'val loss 1' + ' '.repeat(MB)],
+    ['split value then commas', 'val loss 1' + ', '.repeat(MB / 2)],
+    ['owners', "a's ".repeat(MB / 4)],
   ];
 
   for (const [format, parser] of parsers) {
@@ -101,7 +143,7 @@ describe('robustness', () => {
   });
 
   it('never throws on random input (fuzz with a fixed seed)', () => {
-    const alphabet = ['a', 'Z', '_', '0', '9', '.', '-', '+', 'e', '=', ':', ' ', '\t', '%', ',', '{', '}', '[', ']', '"', "'", '\\', '@@rung ', 'nan', 'inf', '\u001b[', '\ufffd', '\u0000', '\r', 'epoch', 'step', '/', 'Infinity', 'NaN', 'true', 'null'];
+    const alphabet = ['a', 'Z', '_', '0', '9', '.', '-', '+', 'e', '=', ':', ' ', '\t', '%', ',', '{', '}', '[', ']', '"', "'", '\\', '@@rung ', 'nan', 'inf', '\u001b[', '\ufffd', '\u0000', '\r', 'epoch', 'step', '/', 'Infinity', 'NaN', 'true', 'null', 'val ', 'loss ', "'s ", 'Iteration ', ', ', ' - ', '|', '\t[', '1:\t'];
     let seed = 12345;
     const next = (): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -119,6 +161,15 @@ describe('robustness', () => {
         if (record.step !== undefined) expect(Number.isFinite(record.step)).toBe(true);
         for (const value of Object.values(record.values)) expect(typeof value).toBe('number');
       }
+    }
+  });
+
+  it('reads joined keys on many lines (key cache) without mixing them up', () => {
+    for (let k = 0; k < 3000; k++) {
+      const split = ['Train', 'val', 'TEST', 'dev'][k % 4] ?? 'val';
+      const name = `m${k % 900}`;
+      const record = parseAutoLine(`${split} ${name}: ${k} | ${split} ${name} ${k + 1} | set${k % 700}'s ${name}: ${k + 2}`);
+      expect(record?.values).toEqual({ [name]: k + 2, [`${split.toLowerCase()}_${name}`]: k + 1, [`set${k % 700}_${name}`]: k + 2 });
     }
   });
 

@@ -107,6 +107,124 @@ describe('parseKeyValueLine', () => {
     expect(parseKeyValueLine(line)).toEqual(expected);
   });
 
+  // Framework outputs and the text each new rule must leave alone.
+  const frameworkCases: readonly Case[] = [
+    // a step prefix ending in `,` and a blank (scikit-learn's MLPClassifier/MLPRegressor, verbose=True)
+    ['Iteration 1, loss = 0.52339021', rec({ Iteration: 1, loss: 0.52339021 }, 1)],
+    ['Iteration 200, loss = 0.01234567', rec({ Iteration: 200, loss: 0.01234567 }, 200)],
+    ['step 7, val_loss: 0.3', rec({ step: 7, val_loss: 0.3 }, 7)],
+    ['Iteration 1 of 10 done', undefined],
+    ['Iteration 1 of 10 done, loss=0.5', rec({ loss: 0.5 })],
+    ['Iteration 1, 2 and 3 done', undefined],
+    ['Iteration 1,2 loss=0.5', rec({ loss: 0.5 })],
+    ['Iteration 1,loss=0.5', rec({ loss: 0.5 })],
+    ['Iteration 1,', undefined],
+    ['Step 3, download the data', undefined],
+    ['epochs 3, loss=0.5', rec({ loss: 0.5 })],
+    // a step prefix ending in ` - ` (a hyphen between blanks: a separator, not a range or a sign)
+    ['INFO:root:Epoch 5 - val_loss=0.42', rec({ Epoch: 5, val_loss: 0.42 }, 5)],
+    ['Epoch 5 - loss: 0.5 - acc: 0.9', rec({ Epoch: 5, loss: 0.5, acc: 0.9 }, 5)],
+    ['Epoch 5-6 loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 5 -6 loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 5 -', undefined],
+    ['Step 3 - download the data', undefined],
+    // `[N]` and a tab: XGBoost's and LightGBM's boosting round
+    ['[0]\tvalidation_0-logloss:0.61734\tvalidation_1-logloss:0.62458', rec({ 'validation_0-logloss': 0.61734, 'validation_1-logloss': 0.62458 }, 0)],
+    ['[99]\ttrain-rmse:0.51\teval-rmse:0.63', rec({ 'train-rmse': 0.51, 'eval-rmse': 0.63 }, 99)],
+    ["[10]\tvalid_0's binary_logloss: 0.312345", rec({ binary_logloss: 0.312345, valid_0_binary_logloss: 0.312345 }, 10)],
+    [
+      "[20]\ttraining's binary_logloss: 0.25\tvalid_1's binary_logloss: 0.3\tvalid_1's auc: 0.91",
+      rec({ binary_logloss: 0.3, training_binary_logloss: 0.25, valid_1_binary_logloss: 0.3, auc: 0.91, valid_1_auc: 0.91 }, 20),
+    ],
+    // only at the line's start (as the libraries print it): not behind a prefix, not mid-line
+    ["INFO:lightgbm:[30]\tvalid_0's l2: 0.5", rec({ l2: 0.5, valid_0_l2: 0.5 })],
+    [' [30]\tloss=0.5', rec({ loss: 0.5 })],
+    ['loss=0.5 [30]\tacc=0.9', rec({ loss: 0.5, acc: 0.9 })],
+    // a step key outranks the round
+    ['[3]\tepoch=2 loss=1', rec({ epoch: 2, loss: 1 }, 2)],
+    ['[12]', undefined],
+    ['[12]\t', undefined],
+    ['[12]\tdone', undefined],
+    ['[12] loss=0.5', rec({ loss: 0.5 })],
+    ['[12]: loss=0.5', rec({ loss: 0.5 })],
+    ['[12]<stdout>: loss=0.5', rec({ loss: 0.5 })],
+    ['x[12]\tloss=0.5', rec({ loss: 0.5 })],
+    ['[1/3] Building wheel for torch', undefined],
+    ['[1/3] loss=0.5', rec({ loss: 0.5 })],
+    ['[INFO] 2024-01-02 12:30:45 loss=0.5', rec({ loss: 0.5 })],
+    ['[INFO] 2024-01-02 12:30:45 Starting', undefined],
+    ['[1234567890123456]\tloss=0.5', rec({ loss: 0.5 })],
+    ['[]\tloss=0.5', rec({ loss: 0.5 })],
+    // `N:` and a tab at the line's start: CatBoost's iteration
+    [
+      '0:\tlearn: 0.6788712\ttest: 0.6812374\tbest: 0.6812374 (0)\ttotal: 5.12ms\tremaining: 5.11s',
+      rec({ learn: 0.6788712, test: 0.6812374, best: 0.6812374 }, 0),
+    ],
+    ['999:\tlearn: 0.1234567\ttotal: 1.2s\tremaining: 0us', rec({ learn: 0.1234567 }, 999)],
+    ['0: /dev/sda1 used=30', rec({ used: 30 })],
+    ['0: /dev/sda1', undefined],
+    ['0:\t/dev/sda1', undefined],
+    ['12:30:45\tloss=0.5', rec({ loss: 0.5 })],
+    ['192.168.0.1:8080\tloss=0.5', rec({ loss: 0.5 })],
+    [' 5:\tloss=0.5', rec({ loss: 0.5 })],
+    ['x 5:\tloss=0.5', rec({ loss: 0.5 })],
+    // a split word, the key and a number without a separator (nanoGPT, tutorials): the joined key only
+    ['step 100: train loss 2.3456, val loss 2.4567', rec({ step: 100, train_loss: 2.3456, val_loss: 2.4567 }, 100)],
+    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 })],
+    ['Train Loss 0.5; Val Loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
+    ['train loss 0.5 val loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
+    ['train loss 0.5\tval loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
+    ['(val loss 0.4)', rec({ val_loss: 0.4 })],
+    ['val loss 0.4   ', rec({ val_loss: 0.4 })],
+    ['val loss nan', rec({ val_loss: NaN })],
+    ['test acc -inf, val acc 1e-3', rec({ test_acc: -Infinity, val_acc: 0.001 })],
+    ['best val loss 0.3', rec({ val_loss: 0.3 })],
+    ['val loss -0.5, val score .5, train gain +1', rec({ val_loss: -0.5, val_score: 0.5, train_gain: 1 })],
+    ['val loss Infinity', rec({ val_loss: Infinity })],
+    ['val loss info', undefined],
+    ['val loss inference done', undefined],
+    ['val loss nano', undefined],
+    ['val loss /data/x 3', undefined],
+    ['test loss 5 times lower', undefined],
+    ['the val loss 5 is high', undefined],
+    ['train 3 models', undefined],
+    ['train for 5 epochs', undefined],
+    ['val loss 3/10', undefined],
+    ['val loss 1,234', undefined],
+    ['test set 1, 2, 3', undefined],
+    ['val loss 0.5s', undefined],
+    ['val loss 2024-01-02', undefined],
+    ['val loss 3: improved', undefined],
+    ['val loss is 0.4', undefined],
+    ['val loss in 5 epochs', undefined],
+    ['protest loss 0.3', undefined],
+    ['my_val loss 0.3', undefined],
+    ['val  loss 0.3', undefined],
+    ['val loss  0.3', undefined],
+    ['Loss 0.3', undefined],
+    ['loss 0.3, acc 0.9', undefined],
+    // `owner's key: value` (LightGBM's validation sets): also the joined key, as printed
+    ["model's accuracy: 0.9", rec({ accuracy: 0.9, model_accuracy: 0.9 })],
+    ["valid_0's auc=0.9", rec({ auc: 0.9, valid_0_auc: 0.9 })],
+    ["valid_0's auc 0.9", undefined],
+    ["valid_0's  auc: 0.9", rec({ auc: 0.9 })],
+    ["valid_0'S auc: 0.9", rec({ auc: 0.9 })],
+    ["that's 3 of them", undefined],
+    // an owner only names a pair that is read anyway
+    ["it's done: 3 files", rec({ done: 3, it_done: 3 })],
+    ["cv_agg's valid binary_logloss: 0.312 + 0.0123", rec({ binary_logloss: 0.312, valid_binary_logloss: 0.312 })],
+    // ordinary text the new rules must leave alone
+    ['Step 3: download the data', undefined],
+    ['Epoch 3 | loss 0.5', undefined],
+    ['Connecting to 10.0.0.1:8080 at 12:30:45', undefined],
+    ['Saved to /data/run 3/val loss 0.5.png', undefined],
+    ['Downloaded 3 files in 5 s, 2 of them cached', undefined],
+  ];
+
+  it.each(frameworkCases)('%j', (line, expected) => {
+    expect(parseKeyValueLine(line)).toEqual(expected);
+  });
+
   it('keeps the step key in the values', () => {
     expect(parseKeyValueLine('step=5 loss=1')?.values).toHaveProperty('step', 5);
   });

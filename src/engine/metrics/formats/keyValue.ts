@@ -14,22 +14,47 @@
  *   nothing), nor by `,` and then a digit (`n: 1,234`). A sentence-ending `.` or a `,` before the next
  *   pair is fine.
  * - A step key (`epoch`, `step`, `iteration`, `iter`, any case) followed by one space and an integer that
- *   ends in `:` (then a blank or the line's end) or `/` and another integer is the step too: `Epoch 3: 45%|…|
- *   …, val_loss=0.41]` (PyTorch Lightning's progress bar, a tqdm `desc`), `Step 100: loss = 0.5`,
- *   `Epoch 3/10 - loss: 0.5`. It counts only on a line that also has a pair (`Epoch 3/10` alone gives
- *   nothing), and is kept in the values under the key as printed (`Epoch`), like `epoch=3`. Without it a
- *   progress bar that repeats the last `val_loss` on every redraw would count each redraw as a step.
- *   `Epoch 3 | loss=0.5` (no `:` or `/`) stays unread.
- * - A data-split word (`train`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and one space
- *   before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
+ *   ends in `:` (then a blank or the line's end), in `,` and a blank, in a blank, `-` and a blank, or in `/`
+ *   and another integer is the step too: `Epoch 3: 45%|…|…, val_loss=0.41]` (PyTorch Lightning's progress
+ *   bar, a tqdm `desc`), `Step 100: loss = 0.5`, `Iteration 1, loss = 0.52` (scikit-learn's MLP),
+ *   `Epoch 5 - val_loss=0.42`, `Epoch 3/10 - loss: 0.5`. It counts only on a line that also has a pair
+ *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
+ *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
+ *   every redraw would count each redraw as a step. `Epoch 3 | loss=0.5`, `Iteration 1 of 10` (no `:`,
+ *   `,`, ` - ` or `/`) stay unread.
+ * - A step printed without a key at the line's start, on a line that has a pair: `[10]` and a tab (XGBoost's
+ *   and LightGBM's `[10]<TAB>valid_0's auc: 0.9`, the boosting round) or `10:` and a tab (CatBoost's
+ *   `10:<TAB>learn: 0.68<TAB>test: 0.69`, the iteration). It adds no value and ranks below the step keys.
+ *   Read because these libraries print every `period` rounds: a counted step would say 1, 2, 3 where the
+ *   round is 10, 20, 30, and the step is the budget unit of early stopping. The tab and the position are
+ *   what set them apart from text: `[1/3] Building`, `[12] loss=1`, `0: /dev/sda1`, and a round behind a
+ *   logger's prefix (`INFO:lightgbm:[10]<TAB>…`) give no step. Checked once per line, not per character.
+ * - A data-split word (`train`, `training`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and
+ *   one space before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
  *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
+ * - Without a separator, a split word, one space, a key, one space and a number give the joined key only:
+ *   `step 100: train loss 2.3456, val loss 2.4567` (nanoGPT) has `train_loss` and `val_loss`, and
+ *   `epoch 3 | val loss 0.234 | val acc 91.2%` has `val_loss` and `val_acc`. As the number ends no
+ *   pair here, it must end more than its token: at the line's end, a tab, a `,` (not before a digit: `1,234`,
+ *   `1, 2, 3`), `;`, `|` or a closing bracket, possibly after spaces, or before spaces and the next split
+ *   word (`train loss 0.5 val loss 0.4`). So `test loss 5 times lower`, `train 3 models`, `val loss 3/10`
+ *   give nothing.
+ * - A key, `'s` and one space before a key (`valid_0's binary_logloss: 0.31`, LightGBM's validation sets)
+ *   also give the two joined by `_` as printed: `valid_0_binary_logloss` besides `binary_logloss` (which
+ *   keeps the last set's value), so each set's metric can be named.
  * - Anything else (words without a separator, non-numeric values, control characters, U+FFFD) is
  *   skipped; a duplicated key keeps its last value.
  */
 import type { MetricRecord } from '../metricParser';
 import { scanNumberToken, scanned } from '../numberToken';
 import { MAX_KEY_LENGTH, RecordBuilder, stepKeyRank } from '../recordBuilder';
-import { hashStep, internKey } from '../keyCache';
+import { hashStep, internJoinedKey, internKey } from '../keyCache';
+
+/** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
+const QUALIFIERS: ReadonlySet<string> = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'eval', 'dev']);
+const QUALIFIER_LIST: readonly string[] = [...QUALIFIERS];
+const SHORTEST_QUALIFIER = Math.min(...QUALIFIER_LIST.map((q) => q.length));
+const LONGEST_QUALIFIER = Math.max(...QUALIFIER_LIST.map((q) => q.length));
 
 // Character classes of the ASCII range (code points >= 128 have none).
 const KEY_START = 1; // may start a key
@@ -37,6 +62,7 @@ const KEY_CHAR = 2; // may continue a key
 const WORD = 4; // letter, digit or `_`: glued to a number, it makes the number part of a word
 const GLUE = 8; // before a key: the key is inside a longer token (URL, e-mail, path, version)
 const JOINER = 16; // after a number and before a letter/digit: the number is part of a longer token
+const QUALIFIER_END = 32; // the last letter of a word of QUALIFIERS, in either case
 
 const CLASSES = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
@@ -49,6 +75,7 @@ for (let c = 0; c < 128; c++) {
   if (letter || digit || ch === '_') cls |= WORD;
   if (letter || digit || '_./@'.includes(ch)) cls |= GLUE;
   if ('.:/-+@'.includes(ch)) cls |= JOINER;
+  if (letter && QUALIFIER_LIST.some((q) => q.endsWith(ch.toLowerCase()))) cls |= QUALIFIER_END;
   CLASSES[c] = cls;
 }
 
@@ -66,6 +93,11 @@ const CH_ESC = 0x1b;
 const CH_BRACKET = 0x5b;
 const CH_SPACE = 0x20;
 const CH_SLASH = 0x2f;
+const CH_TAB = 0x09;
+const CH_MINUS = 0x2d;
+const CH_CLOSE_BRACKET = 0x5d;
+const CH_LOWER_S = 0x73;
+const CH_PLUS = 0x2b;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
@@ -75,7 +107,20 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
   const n = line.length;
   // Where a key may start regardless of the character before it (line start, after an escape sequence).
   let boundaryAt = 0;
+  // `valid_0's auc: 0.9`: where the key after the owner `valid_0's ` starts (-1: none), and the owner's start.
+  let ownedKeyAt = -1;
+  let ownerStart = 0;
   let i = 0;
+  const first = line.charCodeAt(0);
+  if (first === CH_BRACKET || isDigitClass(first)) {
+    // XGBoost's and LightGBM's `[10]<TAB>valid_0's auc: 0.9`, CatBoost's `10:<TAB>learn: 0.68`: the round.
+    const end = roundPrefixEnd(line, n);
+    if (end >= 0) {
+      builder = new RecordBuilder();
+      builder.setUnnamedStep(digitsValue);
+      i = end;
+    }
+  }
   while (i < n) {
     const c = line.charCodeAt(i);
     const cls = classOf(c);
@@ -107,15 +152,27 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     while (j < n && isBlank(line.charCodeAt(j))) j++;
     const sep = j < n ? line.charCodeAt(j) : -1;
     if (sep !== CH_EQUALS && sep !== CH_COLON) {
-      // `Epoch 3:` / `Epoch 3/10`: a step prefix (rare path: a space and a digit right after the key).
-      if (line.charCodeAt(keyEnd) === CH_SPACE && isDigitClass(line.charCodeAt(keyEnd + 1))) {
-        const prefixEnd = stepPrefixEnd(line, keyEnd + 1, n);
-        const key = prefixEnd >= 0 ? line.slice(keyStart, keyEnd) : '';
-        if (prefixEnd >= 0 && stepKeyRank(key) >= 0) {
-          builder ??= new RecordBuilder();
-          builder.add(key, Number.parseInt(line.slice(keyEnd + 1, prefixEnd), 10), true);
-          i = prefixEnd;
+      // Rare paths: `Epoch 3:` / `Iteration 1,` (a step prefix) and `val loss 0.4` (a split word, the key, a
+      // number) after a key followed by a space and what may start a number; `valid_0's auc: 0.9` (an owner).
+      const next = line.charCodeAt(keyEnd);
+      if (next === CH_SPACE) {
+        // Cheap tests first: most words are followed by a letter, which starts no number but `nan`/`inf`.
+        const after = line.charCodeAt(keyEnd + 1);
+        if (after <= 0x39 ? after >= CH_PLUS && after !== CH_COMMA && after !== CH_SLASH : isNonFiniteAt(line, keyEnd + 1)) {
+          const end = readSpacedForm(line, keyStart, keyEnd, hash, boundaryAt, n);
+          if (end >= 0) {
+            builder ??= new RecordBuilder();
+            builder.add(spaced.key, spaced.value, true);
+            i = end;
+            if (!spaced.isStepPrefix) {
+              pairs++;
+              if (builder.full) break;
+            }
+          }
         }
+      } else if (next === CH_APOSTROPHE && line.charCodeAt(keyEnd + 1) === CH_LOWER_S && line.charCodeAt(keyEnd + 2) === CH_SPACE) {
+        ownerStart = keyStart;
+        ownedKeyAt = keyEnd + 3;
       }
       continue;
     }
@@ -132,10 +189,15 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
       builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
-      // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ.
-      if (keyStart > 1 && line.charCodeAt(keyStart - 1) === CH_SPACE) {
-        const qualified = splitQualifiedKey(line, keyStart, keyEnd, boundaryAt);
-        if (qualified !== undefined) builder.add(qualified, value, true);
+      if (before === CH_SPACE && keyStart > 1) {
+        if (keyStart === ownedKeyAt) {
+          // `valid_0's auc: 0.9` (LightGBM): also `valid_0_auc`, so each validation set's metric has a name.
+          builder.add(internJoinedKey(line, ownerStart, keyStart - 3, keyStart, keyEnd, false), value, true);
+        } else {
+          // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ.
+          const wordStart = (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0 ? splitWordBefore(line, keyStart, boundaryAt) : -1;
+          if (wordStart >= 0) builder.add(internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true), value, true);
+        }
       }
     }
     pairs++;
@@ -145,50 +207,162 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
   return pairs > 0 ? builder?.build() : undefined;
 }
 
-/** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
-const QUALIFIERS: ReadonlySet<string> = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'eval', 'dev']);
+/** What {@link readSpacedForm} read (a shared slot: no allocation). */
+const spaced = { key: '', value: 0, isStepPrefix: false };
 
 /**
- * `val_loss` for `Val Loss` (key at keyStart..keyEnd, one space before it, the qualifier a whole word
- * from QUALIFIERS): lower case, joined by `_`. Undefined otherwise. Rare path: runs only for a key after a space.
+ * Reads the forms of a key (at keyStart..keyEnd) followed by a space and a character that may start a
+ * number: a step prefix (`Epoch 3:`, `Iteration 1,`, `Epoch 5 - `, `Epoch 3/10`), or a split word, the key
+ * and a number (`val loss 0.4`, read as `val_loss`). Returns the index after what it read, which is in
+ * `spaced`, or -1. Kept out of the main loop, which calls it for few words of ordinary text.
  */
-function splitQualifiedKey(line: string, keyStart: number, keyEnd: number, boundaryAt: number): string | undefined {
-  const wordEnd = keyStart - 1;
-  let wordStart = wordEnd;
-  while (wordStart > 0) {
-    const c = line.charCodeAt(wordStart - 1);
-    const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-    if (!isLetter) break;
-    wordStart--;
+function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: number, boundaryAt: number, n: number): number {
+  const length = keyEnd - keyStart;
+  if (isDigitClass(line.charCodeAt(keyEnd + 1)) && (length === 4 || length === 5 || length === 9)) {
+    // The lengths of `step`/`iter`, `epoch` and `iteration`: a cheap filter before looking the key up.
+    const prefixEnd = stepPrefixEnd(line, keyEnd + 1, n);
+    if (prefixEnd >= 0) {
+      const key = internKey(line, keyStart, keyEnd, hash);
+      if (stepKeyRank(key) >= 0) {
+        spaced.key = key;
+        spaced.value = digitsValue;
+        spaced.isStepPrefix = true;
+        return prefixEnd;
+      }
+    }
   }
-  if (wordEnd - wordStart < 3 || wordEnd - wordStart > 10) return undefined;
-  // The qualifier is a word of its own: at the line's start, after an escape, or after a non-word character.
-  if (wordStart !== 0 && wordStart !== boundaryAt && (classOf(line.charCodeAt(wordStart - 1)) & WORD) !== 0) return undefined;
-  const qualifier = line.slice(wordStart, wordEnd).toLowerCase();
-  if (!QUALIFIERS.has(qualifier)) return undefined;
-  return `${qualifier}_${line.slice(keyStart, keyEnd).toLowerCase()}`;
+  if (keyStart < 2 || line.charCodeAt(keyStart - 1) !== CH_SPACE || (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) === 0) return -1;
+  if (length > MAX_KEY_LENGTH) return -1;
+  const wordStart = splitWordBefore(line, keyStart, boundaryAt);
+  if (wordStart < 0) return -1;
+  const numberEnd = scanNumberToken(line, keyEnd + 1, n);
+  if (numberEnd < 0) return -1;
+  const value = scanned.value;
+  const end = numberEnd < n && line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd;
+  if (!endsSpacedValue(line, end, n)) return -1;
+  spaced.key = internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true);
+  spaced.value = value;
+  spaced.isStepPrefix = false;
+  return end;
 }
 
 /**
- * The end of a step prefix's number that starts at `at` (a digit): `3:` followed by a blank or the line's
- * end, or `3/10` not followed by a word character; -1 otherwise.
+ * Where the split word before the key at `keyStart` starts (`Val` in `Val Loss`), or -1. The word is one
+ * space before the key, a whole word (at the line's start, after an escape, or after a character that is
+ * not a letter, digit or `_`) and one of QUALIFIERS in any case. Reads at most a few characters; allocates nothing.
+ */
+function splitWordBefore(line: string, keyStart: number, boundaryAt: number): number {
+  const wordEnd = keyStart - 1;
+  let wordStart = wordEnd;
+  while (wordStart > 0 && wordEnd - wordStart <= LONGEST_QUALIFIER && isLetter(line.charCodeAt(wordStart - 1))) wordStart--;
+  const length = wordEnd - wordStart;
+  if (length < SHORTEST_QUALIFIER || length > LONGEST_QUALIFIER) return -1;
+  if (wordStart !== 0 && wordStart !== boundaryAt && (classOf(line.charCodeAt(wordStart - 1)) & WORD) !== 0) return -1;
+  return isQualifier(line, wordStart, wordEnd) ? wordStart : -1;
+}
+
+/** Whether line[start..end) is one of QUALIFIERS, in any case. */
+function isQualifier(line: string, start: number, end: number): boolean {
+  for (const q of QUALIFIER_LIST) {
+    if (q.length !== end - start) continue;
+    let k = 0;
+    while (k < q.length && (line.charCodeAt(start + k) | 0x20) === q.charCodeAt(k)) k++;
+    if (k === q.length) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a value read in the `val loss 0.4` form (no `=` or `:`) ends where a metric's value ends, so that
+ * text such as `test loss 5 times` is not read: at the line's end, at a tab, at `,` (not before a digit:
+ * `1,234`, `1, 2, 3`), `;`, `|` or a closing bracket, or after spaces at the line's end, at one of those,
+ * or before the next split word and a space (`train loss 0.5 val loss 0.4`).
+ */
+function endsSpacedValue(line: string, at: number, n: number): boolean {
+  if (at >= n) return true;
+  let c = line.charCodeAt(at);
+  if (c === CH_TAB) return true;
+  let k = at;
+  while (c === CH_SPACE) {
+    k++;
+    if (k >= n) return true;
+    c = line.charCodeAt(k);
+  }
+  if (c === CH_COMMA) {
+    // Not `1,234`, nor a list: `test set 1, 2, 3`.
+    k++;
+    while (line.charCodeAt(k) === CH_SPACE) k++;
+    return !isDigitClass(line.charCodeAt(k));
+  }
+  if (c === 0x3b || c === 0x7c || c === 0x29 || c === 0x5d || c === 0x7d) return true; // ; | ) ] }
+  if (k === at) return false; // a letter, digit or other sign glued to the number: `5s`, `3/10`, `1.2.3`
+  let wordEnd = k;
+  while (wordEnd < n && wordEnd - k <= LONGEST_QUALIFIER && isLetter(line.charCodeAt(wordEnd))) wordEnd++;
+  return line.charCodeAt(wordEnd) === CH_SPACE && isQualifier(line, k, wordEnd);
+}
+
+/** Whether `nan` or `inf`, in any case, starts at `at` (the value of `val loss nan`). */
+function isNonFiniteAt(line: string, at: number): boolean {
+  const c = line.charCodeAt(at) | 0x20;
+  if (c === 0x6e) return (line.charCodeAt(at + 1) | 0x20) === 0x61 && (line.charCodeAt(at + 2) | 0x20) === 0x6e;
+  return c === 0x69 && (line.charCodeAt(at + 1) | 0x20) === 0x6e && (line.charCodeAt(at + 2) | 0x20) === 0x66;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** The value of the digits most recently scanned by {@link digitsEnd} (a shared slot: no allocation). */
+let digitsValue = 0;
+
+/**
+ * The end of 1 to 15 digits starting at `at` (exact as a double), their value in `digitsValue`; -1 when
+ * there are none or more.
+ */
+function digitsEnd(line: string, at: number, n: number): number {
+  let k = at;
+  let value = 0;
+  while (k < n) {
+    const c = line.charCodeAt(k);
+    if (!isDigitClass(c)) break;
+    value = value * 10 + (c - 0x30);
+    k++;
+  }
+  if (k === at || k - at > 15) return -1; // not a step: beyond exact integers
+  digitsValue = value;
+  return k;
+}
+
+/**
+ * The end of the line's leading `[10]` and a tab, or `10:` and a tab, the number in `digitsValue`; -1 when
+ * the line does not start so.
+ */
+function roundPrefixEnd(line: string, n: number): number {
+  const bracket = line.charCodeAt(0) === CH_BRACKET;
+  const end = digitsEnd(line, bracket ? 1 : 0, n);
+  if (end < 0 || line.charCodeAt(end) !== (bracket ? CH_CLOSE_BRACKET : CH_COLON)) return -1;
+  return line.charCodeAt(end + 1) === CH_TAB ? end + 2 : -1;
+}
+
+/**
+ * The end of a step prefix's number that starts at `at` (a digit), its value in `digitsValue`: `3:`
+ * followed by a blank or the line's end, `1,` followed by a blank, `5 - ` (a blank, `-`, a blank), or
+ * `3/10` not followed by a word character; -1 otherwise.
  */
 function stepPrefixEnd(line: string, at: number, n: number): number {
-  let k = at;
-  while (k < n && isDigitClass(line.charCodeAt(k))) k++;
-  if (k - at > 15) return -1; // not a step: beyond exact integers
+  const k = digitsEnd(line, at, n);
+  if (k < 0) return -1;
   const c = k < n ? line.charCodeAt(k) : -1;
-  let end: number;
-  if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) {
-    end = k + 1;
-  } else if (c === CH_SLASH && isDigitClass(line.charCodeAt(k + 1))) {
-    end = k + 1;
+  if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
+  if (c === CH_COMMA && isBlank(line.charCodeAt(k + 1))) return k + 1;
+  if (c === CH_SPACE && line.charCodeAt(k + 1) === CH_MINUS && isBlank(line.charCodeAt(k + 2))) return k + 2;
+  if (c === CH_SLASH && isDigitClass(line.charCodeAt(k + 1))) {
+    let end = k + 1;
     while (end < n && isDigitClass(line.charCodeAt(end))) end++;
     if (end < n && (classOf(line.charCodeAt(end)) & WORD) !== 0) return -1;
-  } else {
-    return -1;
+    return end;
   }
-  return end;
+  return -1;
 }
 
 function isBlank(c: number): boolean {
