@@ -9,6 +9,9 @@ export default defineConfig({
     // Process-level tests start real children; two workers keep a 2-core machine responsive.
     pool: 'forks',
     maxWorkers: 2,
+    // expect.poll waits for a real condition (a frame drawn, a message posted); its default 1 s is shorter than a
+    // frame can take on a loaded 2-core CI machine with Chromium and process tests side by side.
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       {
         extends: true,
