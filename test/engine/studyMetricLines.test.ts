@@ -63,6 +63,21 @@ for (let e = 0; e < epochs; e++) {
 }
 `;
 
+/**
+ * LightGBM with `early_stopping(10)` and `log_evaluation(10)`: its own log lines, a round every 10, then the
+ * best round reprinted after `Early stopping, best iteration is:`, so the last step goes back (50, then 42).
+ */
+const LIGHTGBM_EARLY_STOPPING = `
+const out = (s) => process.stdout.write(s + '\\n');
+out('[LightGBM] [Info] Number of positive: 3140, number of negative: 3373');
+out('[LightGBM] [Info] Total Bins 6143');
+out("Training until validation scores don't improve for 10 rounds");
+const auc = { 10: 0.9, 20: 0.91, 30: 0.92, 40: 0.929, 50: 0.925 };
+for (const round of [10, 20, 30, 40, 50]) out('[' + round + "]\\tvalid_0's auc: " + auc[round]);
+out('Early stopping, best iteration is:');
+out("[42]\\tvalid_0's auc: 0.93");
+`;
+
 describe('metric lines from real scripts', () => {
   it("takes the step of a Lightning-style progress bar from its `Epoch N:`, not from the count of redraws", async () => {
     const dir = tempDir();
@@ -95,6 +110,31 @@ describe('metric lines from real scripts', () => {
     for (const t of completed) expect(t.valueStep).toBe(8);
     // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
     expect(snapshot.stepUnit).toBe('epoch');
+  });
+
+  it("takes LightGBM's reprinted best round after early stopping as the trial's value, at that round's step", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'lgb.mjs'), LIGHTGBM_EARLY_STOPPING);
+    const written = writeSpec(
+      dir,
+      'lgb',
+      ['name: lgb', `command: [${node}, lgb.mjs, "--x={x}"]`, 'metric: {name: valid_0_auc, goal: maximize}', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'),
+    );
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['valid_0_auc']]] : []));
+    // Every round as printed (not counted 1, 2, 3), then the best one again: the step goes back to 42.
+    expect(reported).toEqual([
+      [10, 0.9],
+      [20, 0.91],
+      [30, 0.92],
+      [40, 0.929],
+      [50, 0.925],
+      [42, 0.93],
+    ]);
+    // The value is the last reported one: the best round's, which is the model lgb.train returns.
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.93, valueStep: 42 });
   });
 
   it("logs a progress bar's redraws of one value at one step as its first and last line, not one event per redraw", async () => {

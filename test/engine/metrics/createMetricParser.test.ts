@@ -27,7 +27,7 @@ describe('auto format', () => {
     // pairs
     ['epoch=3 val_loss=0.214 acc=0.93', rec({ epoch: 3, val_loss: 0.214, acc: 0.93 }, 3)],
     ['val_loss: 0.214, acc: 0.93', rec({ val_loss: 0.214, acc: 0.93 })],
-    ['Epoch 3 | loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 3 | loss=0.5', rec({ Epoch: 3, loss: 0.5 }, 3)],
     // nothing
     ['https://host:8080/x', undefined],
     ['time: 12:30:45', undefined],
@@ -57,7 +57,7 @@ describe('auto format', () => {
     ],
     // nanoGPT's eval line, and a tutorial's
     ['step 100: train loss 2.3456, val loss 2.4567', rec({ step: 100, train_loss: 2.3456, val_loss: 2.4567 }, 100)],
-    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 })],
+    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ epoch: 3, train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 }, 3)],
     // and text near those forms
     ['[INFO] 2024-01-02 12:30:45 Starting', undefined],
     ['[1/3] Building wheel', undefined],

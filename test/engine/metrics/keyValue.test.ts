@@ -12,7 +12,7 @@ describe('parseKeyValueLine', () => {
     // the forms of the design doc
     ['epoch=3 val_loss=0.214 acc=0.93', rec({ epoch: 3, val_loss: 0.214, acc: 0.93 }, 3)],
     ['val_loss: 0.214, acc: 0.93', rec({ val_loss: 0.214, acc: 0.93 })],
-    ['Epoch 3 | loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 3 | loss=0.5', rec({ Epoch: 3, loss: 0.5 }, 3)],
     ['epoch=12 step=3400 loss=0.41235 val_loss=0.3871 acc=0.8812', rec({ epoch: 12, step: 3400, loss: 0.41235, val_loss: 0.3871, acc: 0.8812 }, 12)],
     // separators and blanks
     ['loss = 0.5 ; acc : 0.9', rec({ loss: 0.5, acc: 0.9 })],
@@ -59,7 +59,7 @@ describe('parseKeyValueLine', () => {
     // a data-split word before the key (`Val Loss:`): also the joined key, so train and validation differ
     [
       'Epoch 3 | Train Loss: 0.5123 | Val Loss: 0.4567 | Val Acc: 91.2%',
-      rec({ Loss: 0.4567, train_loss: 0.5123, val_loss: 0.4567, Acc: 91.2, val_acc: 91.2 }),
+      rec({ Epoch: 3, Loss: 0.4567, train_loss: 0.5123, val_loss: 0.4567, Acc: 91.2, val_acc: 91.2 }, 3),
     ],
     ['validation accuracy=0.9 test loss=0.3', rec({ accuracy: 0.9, validation_accuracy: 0.9, loss: 0.3, test_loss: 0.3 })],
     ['best val loss: 0.3', rec({ loss: 0.3, val_loss: 0.3 })],
@@ -136,8 +136,8 @@ describe('parseKeyValueLine', () => {
       "[20]\ttraining's binary_logloss: 0.25\tvalid_1's binary_logloss: 0.3\tvalid_1's auc: 0.91",
       rec({ binary_logloss: 0.3, training_binary_logloss: 0.25, valid_1_binary_logloss: 0.3, auc: 0.91, valid_1_auc: 0.91 }, 20),
     ],
-    // only at the line's start (as the libraries print it): not behind a prefix, not mid-line
-    ["INFO:lightgbm:[30]\tvalid_0's l2: 0.5", rec({ l2: 0.5, valid_0_l2: 0.5 })],
+    // at the line's start (as the libraries print it) or behind a logger's prefix (below), not mid-line
+    ["INFO:lightgbm:[30]\tvalid_0's l2: 0.5", rec({ l2: 0.5, valid_0_l2: 0.5 }, 30)],
     [' [30]\tloss=0.5', rec({ loss: 0.5 })],
     ['loss=0.5 [30]\tacc=0.9', rec({ loss: 0.5, acc: 0.9 })],
     // a step key outranks the round
@@ -170,7 +170,7 @@ describe('parseKeyValueLine', () => {
     ['x 5:\tloss=0.5', rec({ loss: 0.5 })],
     // a split word, the key and a number without a separator (nanoGPT, tutorials): the joined key only
     ['step 100: train loss 2.3456, val loss 2.4567', rec({ step: 100, train_loss: 2.3456, val_loss: 2.4567 }, 100)],
-    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 })],
+    ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ epoch: 3, train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 }, 3)],
     ['Train Loss 0.5; Val Loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
     ['train loss 0.5 val loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
     ['train loss 0.5\tval loss 0.4', rec({ train_loss: 0.5, val_loss: 0.4 })],
@@ -215,13 +215,104 @@ describe('parseKeyValueLine', () => {
     ["cv_agg's valid binary_logloss: 0.312 + 0.0123", rec({ binary_logloss: 0.312, valid_binary_logloss: 0.312 })],
     // ordinary text the new rules must leave alone
     ['Step 3: download the data', undefined],
-    ['Epoch 3 | loss 0.5', undefined],
     ['Connecting to 10.0.0.1:8080 at 12:30:45', undefined],
     ['Saved to /data/run 3/val loss 0.5.png', undefined],
     ['Downloaded 3 files in 5 s, 2 of them cached', undefined],
   ];
 
   it.each(frameworkCases)('%j', (line, expected) => {
+    expect(parseKeyValueLine(line)).toEqual(expected);
+  });
+
+  // Pipe-separated prints, nanoGPT's bare `loss 2.3` after `iter N:`, a round behind a logger's prefix, xgb.cv's
+  // mean+std, LightGBM's early-stopping summary; each with the text that must give nothing (or no step).
+  const moreFrameworkCases: readonly Case[] = [
+    // `Epoch N | ` / `Step N | ` gives the step on a line with a pair
+    ['epoch 3 | train loss 0.512 | val loss 0.463', rec({ epoch: 3, train_loss: 0.512, val_loss: 0.463 }, 3)],
+    ['Epoch 3 | Train Loss: 0.51 | Val Loss: 0.46', rec({ Epoch: 3, Loss: 0.46, train_loss: 0.51, val_loss: 0.46 }, 3)],
+    ['Step 100 | loss=2.5 | lr=0.001', rec({ Step: 100, loss: 2.5, lr: 0.001 }, 100)],
+    ['| Epoch 3 | loss 0.5 |', rec({ Epoch: 3, loss: 0.5 }, 3)],
+    // fairseq's end-of-epoch summaries (through its logger): the epoch, then bare `key value` items
+    [
+      '2024-05-01 12:00:00 | INFO | train | epoch 001 | loss 9.456 | nll_loss 8.912 | ppl 481.6 | wps 14533.3 | ups 4.44 | lr 2.775e-05 | gnorm 2.091 | clip 0 | train_wall 48 | wall 52',
+      rec({ epoch: 1, loss: 9.456, nll_loss: 8.912, ppl: 481.6, wps: 14533.3, ups: 4.44, lr: 2.775e-5, gnorm: 2.091, clip: 0, train_wall: 48, wall: 52 }, 1),
+    ],
+    [
+      "2024-05-01 12:00:05 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 8.2 | ppl 181.2 | num_updates 222 | best_loss 8.2",
+      rec({ epoch: 1, loss: 8.2, ppl: 181.2, num_updates: 222, best_loss: 8.2 }, 1),
+    ],
+    ['Epoch 3 | 45 batches done', undefined],
+    ['Step 3 | download the data', undefined],
+    ['Epoch 3 | saw 5 files', undefined],
+    ['Epoch 3 | loss 0.5s', undefined],
+    ['Epoch 3 | batch 5/10 | loss 0.5', rec({ Epoch: 3, loss: 0.5 }, 3)],
+    ['Epoch 3 |loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 3 || loss=0.5', rec({ loss: 0.5 })],
+    ['Epoch 3|loss 0.5', undefined],
+    ['loss 0.5 | acc 0.9', undefined],
+    ['loss 0.5 | Epoch 3 | acc 0.9', rec({ Epoch: 3, acc: 0.9 }, 3)],
+    // nanoGPT's `iter N: loss …, time …ms, mfu …%`: a bare key and a number after a step prefix
+    ['iter 100: loss 2.3456, time 20.31ms, mfu 5.12%', rec({ iter: 100, loss: 2.3456, mfu: 5.12 }, 100)],
+    ['iter 0: loss 10.9854, time 29521.94ms, mfu -100.00%', rec({ iter: 0, loss: 10.9854, mfu: -100 }, 0)],
+    ['step 2000: train loss 1.7648, val loss 1.8857', rec({ step: 2000, train_loss: 1.7648, val_loss: 1.8857 }, 2000)],
+    ['Iteration 1, loss 0.52', rec({ Iteration: 1, loss: 0.52 }, 1)],
+    ['iter 100: loss=2.3, lr 0.001', rec({ iter: 100, loss: 2.3, lr: 0.001 }, 100)],
+    ['iter 100:\tloss 2.3\tmfu 5.1', rec({ iter: 100, loss: 2.3, mfu: 5.1 }, 100)],
+    ['iter 100: time 20.31ms', undefined],
+    ['iter 100 loss 2.3', undefined],
+    ['loss 2.3456, mfu 5.12%', undefined],
+    ['Epoch 3: saw 5 files', undefined],
+    ['Step 3: download 5 files', undefined],
+    ['Epoch 3: the loss 0.5', undefined],
+    ['iter 5: loss 2.5 after 3 epochs', undefined],
+    ['iter 5: loss 3/10', undefined],
+    ['iter 5: loss 1,234', undefined],
+    ['iter 5: loss 0.5.', undefined],
+    // the boosting round behind a logger's prefix (a library that logs through `logging`: lgb.register_logger)
+    ["2024-05-01 12:00:00,123 INFO [10]\tvalid_0's auc: 0.91", rec({ auc: 0.91, valid_0_auc: 0.91 }, 10)],
+    ['INFO:root:[10]\tvalid-auc:0.91', rec({ 'valid-auc': 0.91 }, 10)],
+    ["2024-05-01 12:00:00,123 - lightgbm - INFO - [10]\tvalid_0's auc: 0.91", rec({ auc: 0.91, valid_0_auc: 0.91 }, 10)],
+    ["[2024-05-01 12:00:00,123][__main__][INFO] - [20]\tvalid_0's l2: 0.5", rec({ l2: 0.5, valid_0_l2: 0.5 }, 20)],
+    ['WARNING:xgboost:[30]\ttrain-rmse:0.51\teval-rmse:0.63', rec({ 'train-rmse': 0.51, 'eval-rmse': 0.63 }, 30)],
+    // LightGBM's own log lines: no step (some have pairs, read as before)
+    ['[LightGBM] [Info] Number of positive: 3140, number of negative: 3373', rec({ positive: 3140, negative: 3373 })],
+    ['[LightGBM] [Info] Total Bins 6143', undefined],
+    ['[LightGBM] [Info] Start training from score -0.071580', undefined],
+    ['[LightGBM] [Info] [binary:BoostFromScore]: pavg=0.482113 -> initscore=-0.071580', rec({ pavg: 0.482113, initscore: -0.07158 })],
+    ['[LightGBM] [Warning] No further splits with positive gain, best gain: -inf', rec({ gain: -Infinity })],
+    ['Note: [10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO [10] loss=0.5', rec({ loss: 0.5 })],
+    ['INFO x[10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO\t[10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFORMATION: [10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['info: [10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO pid=3 [10]\tloss=0.5', rec({ pid: 3, loss: 0.5 })],
+    ['INFO [1/3]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO []\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO [a]\t[10]\tloss=0.5', rec({ loss: 0.5 })],
+    ['INFO [10]\tdone', undefined],
+    ['INFO [10]\t', undefined],
+    // xgb.cv (verbose): `mean+std` per metric, the mean is the value; only on a line with a round
+    ['[10]\ttrain-rmse:0.1234+0.0012\ttest-rmse:0.2345+0.0045', rec({ 'train-rmse': 0.1234, 'test-rmse': 0.2345 }, 10)],
+    ['[0]\ttrain-auc:0.94310+0.00141\ttest-auc:0.93612+0.00612', rec({ 'train-auc': 0.9431, 'test-auc': 0.93612 }, 0)],
+    ['[10]\ttrain-rmse:0.123400+0.001200\ttest-rmse:0.234500+0.004500', rec({ 'train-rmse': 0.1234, 'test-rmse': 0.2345 }, 10)],
+    ['INFO:root:[10]\ttest-rmse:0.2345+0.0045', rec({ 'test-rmse': 0.2345 }, 10)],
+    ['test-rmse:0.2345+0.0045', undefined],
+    ['[3]\ttest-rmse:0.5+2', undefined],
+    ['[3]\ttest-rmse:0.5+0.1x', undefined],
+    ['[3]\ttest-rmse:0.5+0.1+0.2', undefined],
+    ['[3]\ttest-rmse:0.5+0.1.2', undefined],
+    ['[3]\ttest-rmse:0.5+0.1, acc=1+2', rec({ 'test-rmse': 0.5 }, 3)],
+    // LightGBM's and XGBoost's early-stopping summaries: the text gives nothing, the reprinted best round its step
+    ["Training until validation scores don't improve for 10 rounds", undefined],
+    ['Early stopping, best iteration is:', undefined],
+    ['Did not meet early stopping. Best iteration is:', undefined],
+    ["[42]\tvalid_0's auc: 0.93", rec({ auc: 0.93, valid_0_auc: 0.93 }, 42)],
+    ["Will train until validation_0-logloss hasn't improved in 10 rounds.", undefined],
+    ['Stopping. Best iteration:', undefined],
+  ];
+
+  it.each(moreFrameworkCases)('%j', (line, expected) => {
     expect(parseKeyValueLine(line)).toEqual(expected);
   });
 

@@ -14,21 +14,33 @@
  *   nothing), nor by `,` and then a digit (`n: 1,234`). A sentence-ending `.` or a `,` before the next
  *   pair is fine.
  * - A step key (`epoch`, `step`, `iteration`, `iter`, any case) followed by one space and an integer that
- *   ends in `:` (then a blank or the line's end), in `,` and a blank, in a blank, `-` and a blank, or in `/`
- *   and another integer is the step too: `Epoch 3: 45%|…|…, val_loss=0.41]` (PyTorch Lightning's progress
+ *   ends in `:` (then a blank or the line's end), in `,` and a blank, in a blank, `-` or `|` and a blank, or in
+ *   `/` and another integer is the step too: `Epoch 3: 45%|…|…, val_loss=0.41]` (PyTorch Lightning's progress
  *   bar, a tqdm `desc`), `Step 100: loss = 0.5`, `Iteration 1, loss = 0.52` (scikit-learn's MLP),
- *   `Epoch 5 - val_loss=0.42`, `Epoch 3/10 - loss: 0.5`. It counts only on a line that also has a pair
+ *   `Epoch 5 - val_loss=0.42`, `Epoch 3/10 - loss: 0.5`, `epoch 3 | train loss 0.5` (a table-like print,
+ *   fairseq's `epoch 001 | loss 9.4 | ppl 481.6`). It counts only on a line that also has a pair
  *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
  *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
- *   every redraw would count each redraw as a step. `Epoch 3 | loss=0.5`, `Iteration 1 of 10` (no `:`,
- *   `,`, ` - ` or `/`) stay unread.
- * - A step printed without a key at the line's start, on a line that has a pair: `[10]` and a tab (XGBoost's
+ *   every redraw would count each redraw as a step. `Iteration 1 of 10`, `Epoch 3|x` stay unread.
+ * - After such a prefix, a bare key, one space and a number give the key (nanoGPT's `iter 100: loss 2.3456,
+ *   time 20.31ms, mfu 5.12%` has `loss` and `mfu`): the key comes first after the prefix, or after `,`, `;`
+ *   or `|` and blanks, or after a tab, and the number ends as in the no-separator form below (`time 20.31ms`,
+ *   `Epoch 3: saw 5 files`, `Epoch 3: the loss 0.5` give nothing). Only after a prefix: `loss 0.3, acc 0.9`
+ *   alone gives nothing.
+ * - A step printed without a key, on a line that has a pair: `[10]` and a tab at the line's start (XGBoost's
  *   and LightGBM's `[10]<TAB>valid_0's auc: 0.9`, the boosting round) or `10:` and a tab (CatBoost's
  *   `10:<TAB>learn: 0.68<TAB>test: 0.69`, the iteration). It adds no value and ranks below the step keys.
  *   Read because these libraries print every `period` rounds: a counted step would say 1, 2, 3 where the
  *   round is 10, 20, 30, and the step is the budget unit of early stopping. The tab and the position are
- *   what set them apart from text: `[1/3] Building`, `[12] loss=1`, `0: /dev/sda1`, and a round behind a
- *   logger's prefix (`INFO:lightgbm:[10]<TAB>…`) give no step. Checked once per line, not per character.
+ *   what set them apart from text: `[1/3] Building`, `[12] loss=1`, `0: /dev/sda1` give no step.
+ *   `[10]` and a tab also count behind a logger's prefix (LightGBM's `register_logger`, a script's
+ *   `logging`): after a blank or `:`, with no pair before it, and an upper-case level (`DEBUG`, `INFO`,
+ *   `WARNING`, `WARN`, `ERROR`, `CRITICAL`) as a whole word before it: `INFO:root:[10]<TAB>…`,
+ *   `2024-05-01 12:00:00,123 INFO [10]<TAB>…`; `[LightGBM] [Info] …`, ` [10]<TAB>`, `x[10]<TAB>`,
+ *   `Note: [10]<TAB>` give no step. Checked at the line's first `]<TAB>` only, so the line stays linear.
+ * - On a line with such a round, a value may be followed by `+` and a decimal (xgb.cv's
+ *   `test-rmse:0.2345+0.0045`, the mean and its standard deviation): the mean is the value, the deviation
+ *   is no value of its own. Elsewhere `1+2` stays unread.
  * - A data-split word (`train`, `training`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and
  *   one space before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
  *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
@@ -98,6 +110,9 @@ const CH_MINUS = 0x2d;
 const CH_CLOSE_BRACKET = 0x5d;
 const CH_LOWER_S = 0x73;
 const CH_PLUS = 0x2b;
+const CH_SEMICOLON = 0x3b;
+const CH_PIPE = 0x7c;
+const CH_DOT = 0x2e;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
@@ -110,6 +125,12 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
   // `valid_0's auc: 0.9`: where the key after the owner `valid_0's ` starts (-1: none), and the owner's start.
   let ownedKeyAt = -1;
   let ownerStart = 0;
+  // Where the step prefix (`Epoch 3:`, `iter 100:`) ended (-1: none yet): bare `loss 2.3` may follow it.
+  let prefixEnd = -1;
+  // Whether the line has a boosting round (`[10]<TAB>`): only then is `0.1234+0.0012` (xgb.cv's mean+std) read.
+  let roundLine = false;
+  // A round behind a logger's prefix is looked for at the first `]<TAB>` only, so the line stays linear.
+  let roundTried = false;
   let i = 0;
   const first = line.charCodeAt(0);
   if (first === CH_BRACKET || isDigitClass(first)) {
@@ -118,6 +139,7 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     if (end >= 0) {
       builder = new RecordBuilder();
       builder.setUnnamedStep(digitsValue);
+      roundLine = true;
       i = end;
     }
   }
@@ -125,11 +147,22 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     const c = line.charCodeAt(i);
     const cls = classOf(c);
     if ((cls & KEY_START) === 0) {
-      if (c === CH_ESC) {
+      if (c >= 0x20) {
+        i++;
+      } else if (c === CH_ESC) {
         // A stray ANSI escape (the launcher normally strips them): skip `ESC [ params final`.
         i = skipEscape(line, i, n);
         boundaryAt = i;
       } else {
+        if (c === CH_TAB && builder === undefined && !roundTried && line.charCodeAt(i - 1) === CH_CLOSE_BRACKET) {
+          // `INFO:root:[10]<TAB>valid-auc:0.9`: the round of a library that logs through `logging`.
+          roundTried = true;
+          if (isLoggedRound(line, i)) {
+            builder = new RecordBuilder();
+            builder.setUnnamedStep(digitsValue);
+            roundLine = true;
+          }
+        }
         i++;
       }
       continue;
@@ -159,12 +192,14 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
         // Cheap tests first: most words are followed by a letter, which starts no number but `nan`/`inf`.
         const after = line.charCodeAt(keyEnd + 1);
         if (after <= 0x39 ? after >= CH_PLUS && after !== CH_COMMA && after !== CH_SLASH : isNonFiniteAt(line, keyEnd + 1)) {
-          const end = readSpacedForm(line, keyStart, keyEnd, hash, boundaryAt, n);
+          const end = readSpacedForm(line, keyStart, keyEnd, hash, boundaryAt, prefixEnd, n);
           if (end >= 0) {
             builder ??= new RecordBuilder();
             builder.add(spaced.key, spaced.value, true);
             i = end;
-            if (!spaced.isStepPrefix) {
+            if (spaced.isStepPrefix) {
+              prefixEnd = end;
+            } else {
               pairs++;
               if (builder.full) break;
             }
@@ -184,7 +219,10 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     const value = scanned.value;
     let end = numberEnd;
     if (end < n && line.charCodeAt(end) === CH_PERCENT) end++;
-    if (!endsToken(line, end, n)) continue;
+    if (!endsToken(line, end, n)) {
+      // xgb.cv's `test-rmse:0.2345+0.0045`: the mean, then its standard deviation (not a value of its own).
+      if (!roundLine || line.charCodeAt(end) !== CH_PLUS || (end = deviationEnd(line, end + 1, n)) < 0) continue;
+    }
 
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
@@ -212,38 +250,59 @@ const spaced = { key: '', value: 0, isStepPrefix: false };
 
 /**
  * Reads the forms of a key (at keyStart..keyEnd) followed by a space and a character that may start a
- * number: a step prefix (`Epoch 3:`, `Iteration 1,`, `Epoch 5 - `, `Epoch 3/10`), or a split word, the key
- * and a number (`val loss 0.4`, read as `val_loss`). Returns the index after what it read, which is in
- * `spaced`, or -1. Kept out of the main loop, which calls it for few words of ordinary text.
+ * number: a step prefix (`Epoch 3:`, `Iteration 1,`, `Epoch 5 - `, `Epoch 3/10`, `Epoch 3 | `), a split
+ * word, the key and a number (`val loss 0.4`, read as `val_loss`), or, after a step prefix (ending at
+ * `prefixEnd`, -1: none), a bare key and a number (`iter 100: loss 2.3456, mfu 5.12%`). Returns the index
+ * after what it read, which is in `spaced`, or -1. Kept out of the main loop, which calls it for few words
+ * of ordinary text.
  */
-function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: number, boundaryAt: number, n: number): number {
+function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: number, boundaryAt: number, prefixEnd: number, n: number): number {
   const length = keyEnd - keyStart;
   if (isDigitClass(line.charCodeAt(keyEnd + 1)) && (length === 4 || length === 5 || length === 9)) {
     // The lengths of `step`/`iter`, `epoch` and `iteration`: a cheap filter before looking the key up.
-    const prefixEnd = stepPrefixEnd(line, keyEnd + 1, n);
-    if (prefixEnd >= 0) {
+    const end = stepPrefixEnd(line, keyEnd + 1, n);
+    if (end >= 0) {
       const key = internKey(line, keyStart, keyEnd, hash);
       if (stepKeyRank(key) >= 0) {
         spaced.key = key;
         spaced.value = digitsValue;
         spaced.isStepPrefix = true;
-        return prefixEnd;
+        return end;
       }
     }
   }
-  if (keyStart < 2 || line.charCodeAt(keyStart - 1) !== CH_SPACE || (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) === 0) return -1;
   if (length > MAX_KEY_LENGTH) return -1;
-  const wordStart = splitWordBefore(line, keyStart, boundaryAt);
-  if (wordStart < 0) return -1;
+  const wordStart =
+    keyStart >= 2 && line.charCodeAt(keyStart - 1) === CH_SPACE && (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0
+      ? splitWordBefore(line, keyStart, boundaryAt)
+      : -1;
+  if (wordStart < 0 && (prefixEnd < 0 || !followsListSeparator(line, keyStart, prefixEnd))) return -1;
   const numberEnd = scanNumberToken(line, keyEnd + 1, n);
   if (numberEnd < 0) return -1;
   const value = scanned.value;
   const end = numberEnd < n && line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd;
   if (!endsSpacedValue(line, end, n)) return -1;
-  spaced.key = internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true);
+  spaced.key = wordStart >= 0 ? internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true) : internKey(line, keyStart, keyEnd, hash);
   spaced.value = value;
   spaced.isStepPrefix = false;
   return end;
+}
+
+/**
+ * Whether the key at `keyStart` (after a space or a tab) opens an item of the list that follows a step
+ * prefix ending at `prefixEnd`: it is the first thing after the prefix (`iter 100: loss 2.3`), or it
+ * follows `,`, `;` or `|` and blanks (`, mfu 5.12%`, `| ppl 9.8`), or a tab. So `Epoch 3: saw 5 files`
+ * reads nothing (`files` ends no value) and `Epoch 3: the loss 0.5` reads nothing (`the` is not a separator).
+ */
+function followsListSeparator(line: string, keyStart: number, prefixEnd: number): boolean {
+  let p = keyStart - 1;
+  const c = line.charCodeAt(p);
+  if (c === CH_TAB) return true;
+  if (c !== CH_SPACE) return false;
+  while (p > prefixEnd && isBlank(line.charCodeAt(p - 1))) p--;
+  if (p === prefixEnd) return true;
+  const s = line.charCodeAt(p - 1);
+  return s === CH_COMMA || s === CH_SEMICOLON || s === CH_PIPE;
 }
 
 /**
@@ -294,7 +353,7 @@ function endsSpacedValue(line: string, at: number, n: number): boolean {
     while (line.charCodeAt(k) === CH_SPACE) k++;
     return !isDigitClass(line.charCodeAt(k));
   }
-  if (c === 0x3b || c === 0x7c || c === 0x29 || c === 0x5d || c === 0x7d) return true; // ; | ) ] }
+  if (c === CH_SEMICOLON || c === CH_PIPE || c === 0x29 || c === 0x5d || c === 0x7d) return true; // ; | ) ] }
   if (k === at) return false; // a letter, digit or other sign glued to the number: `5s`, `3/10`, `1.2.3`
   let wordEnd = k;
   while (wordEnd < n && wordEnd - k <= LONGEST_QUALIFIER && isLetter(line.charCodeAt(wordEnd))) wordEnd++;
@@ -344,10 +403,53 @@ function roundPrefixEnd(line: string, n: number): number {
   return line.charCodeAt(end + 1) === CH_TAB ? end + 2 : -1;
 }
 
+/** Levels as Python's `logging` (and loguru) prints them: one of these marks a logger's prefix. */
+const LOG_LEVELS: readonly string[] = ['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'];
+
+/**
+ * Whether the `]` before the tab at `tabAt` closes a boosting round `[10]` that a logger's prefix put off
+ * the line's start: `INFO:root:[10]`, `2024-05-01 12:00:00,123 INFO [10]`, `... | INFO | x:f:3 - [10]`.
+ * The `[` follows a blank or `:`, and the text before it has an upper-case level as a whole word;
+ * `[LightGBM] [Info] ...`, ` [10]`, `x[10]` do not qualify. The round's value is left in `digitsValue`.
+ * Reads the text before the tab once; the caller asks at most once per line.
+ */
+function isLoggedRound(line: string, tabAt: number): boolean {
+  let open = tabAt - 2;
+  while (open >= 0 && tabAt - open <= 17 && isDigitClass(line.charCodeAt(open))) open--;
+  if (open < 2 || line.charCodeAt(open) !== CH_BRACKET || digitsEnd(line, open + 1, tabAt) !== tabAt - 1) return false;
+  const before = line.charCodeAt(open - 1);
+  if (before !== CH_SPACE && before !== CH_COLON) return false;
+  for (let k = 0; k < open; k++) {
+    if (!isUpperCase(line.charCodeAt(k)) || (k > 0 && (classOf(line.charCodeAt(k - 1)) & WORD) !== 0)) continue;
+    let end = k + 1;
+    while (end < open && isUpperCase(line.charCodeAt(end))) end++;
+    if ((classOf(line.charCodeAt(end)) & WORD) === 0 && LOG_LEVELS.some((level) => level.length === end - k && line.startsWith(level, k))) return true;
+    k = end;
+  }
+  return false;
+}
+
+function isUpperCase(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+/**
+ * The end of xgb.cv's standard deviation after the mean's `+` (at `at`): digits, `.`, digits, ending the
+ * token; -1 otherwise (`1+2`, `0.5+x`).
+ */
+function deviationEnd(line: string, at: number, n: number): number {
+  let k = at;
+  while (k < n && isDigitClass(line.charCodeAt(k))) k++;
+  if (k === at || line.charCodeAt(k) !== CH_DOT) return -1;
+  const fraction = ++k;
+  while (k < n && isDigitClass(line.charCodeAt(k))) k++;
+  return k > fraction && endsToken(line, k, n) ? k : -1;
+}
+
 /**
  * The end of a step prefix's number that starts at `at` (a digit), its value in `digitsValue`: `3:`
- * followed by a blank or the line's end, `1,` followed by a blank, `5 - ` (a blank, `-`, a blank), or
- * `3/10` not followed by a word character; -1 otherwise.
+ * followed by a blank or the line's end, `1,` followed by a blank, `5 - ` or `5 | ` (a blank, `-` or `|`,
+ * a blank), or `3/10` not followed by a word character; -1 otherwise.
  */
 function stepPrefixEnd(line: string, at: number, n: number): number {
   const k = digitsEnd(line, at, n);
@@ -355,7 +457,11 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
   const c = k < n ? line.charCodeAt(k) : -1;
   if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
   if (c === CH_COMMA && isBlank(line.charCodeAt(k + 1))) return k + 1;
-  if (c === CH_SPACE && line.charCodeAt(k + 1) === CH_MINUS && isBlank(line.charCodeAt(k + 2))) return k + 2;
+  if (c === CH_SPACE) {
+    // `Epoch 5 - loss: 0.5` (Keras-like), `epoch 3 | train loss 0.5` (a table-like print, fairseq's summaries).
+    const mark = line.charCodeAt(k + 1);
+    return (mark === CH_MINUS || mark === CH_PIPE) && isBlank(line.charCodeAt(k + 2)) ? k + 2 : -1;
+  }
   if (c === CH_SLASH && isDigitClass(line.charCodeAt(k + 1))) {
     let end = k + 1;
     while (end < n && isDigitClass(line.charCodeAt(end))) end++;
