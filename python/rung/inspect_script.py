@@ -30,7 +30,9 @@ What is read:
   options, else the first) or the function given to ``typer.run`` (plain defaults, ``typer.Option(...)``,
   ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several commands or an ``@app.callback()``, its
   name as ``subcommand``.
-- metrics: string templates with a value right after ``key=`` or ``key:`` (f-strings, ``%`` formats,
+- metrics: string templates with a value right after ``key=`` or ``key:`` (``Val Loss:`` and ``valid_0's auc:``
+  give ``val_loss`` and ``valid_0_auc``), after a split word and a key (``val loss {v}``: ``val_loss``), or after a
+  key that follows a step prefix (``iter {i}: loss {l}, mfu {m}%``: ``loss``, ``mfu``) (f-strings, ``%`` formats,
   ``str.format``, ``"key: " + str(x)``, ``print("key=", x)``, logging calls), keys of dicts passed to ``json.dumps``/``print``
   (also through a variable: ``m = {...}; m["k"] = v; print(json.dumps(m))``),
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
@@ -59,8 +61,23 @@ HOLE = "\x00"
 # A key followed by `=` or `:` and then a runtime value; the same key syntax Rung's metric parser reads.
 # The key must start a token (not be glued to a letter, digit, `_`, `.`, `/` or `@` before it).
 # A data-split word right before a key ("Val Loss:"), as the engine's key=value parser joins them (val_loss).
-SPLIT_WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z0-9_]))(train|training|val|valid|validation|test|eval|dev) $", re.I)
+SPLIT_WORDS = r"(?:train|training|val|valid|validation|test|eval|dev)"
+SPLIT_WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z0-9_]))(" + SPLIT_WORDS + ") $", re.I)
+# LightGBM's `valid_0's auc: 0.9`: the parser also reads valid_0_auc (the owner, `_`, the key, as printed).
+OWNER_BEFORE = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*)'s $")
 METRIC_KEY = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*)['\"]?\s*[=:]\s*" + HOLE)
+# Where a value without `=`/`:` ends for the parser: the end, a tab, `,` (not before a number), `;`, `|`, a
+# closing bracket (after optional spaces), or spaces and the next split word (`train loss 0.5 val loss 0.4`).
+SPACED_VALUE_END = r"%?(?=\t|$| *(?:,(?! *[0-9" + HOLE + r"])|[;|)\]}]|$)| +" + SPLIT_WORDS + " )"
+# "val loss {v:.3f}": a split word, a space, the key, a space and the value; the parser reads val_loss.
+SPACED_METRIC = re.compile(r"(?<![A-Za-z0-9_])(" + SPLIT_WORDS + r") ([A-Za-z_][A-Za-z0-9_./-]*) " + HOLE + SPACED_VALUE_END, re.I)
+# "iter {i}: ", "Epoch {e} | ", "Step {s}, ", "Epoch {e}/{n}": a step prefix, after which bare "loss {l}" reads.
+STEP_PREFIX = re.compile(
+    r"(?<![A-Za-z0-9_./@])(?:epoch|step|iteration|iter) (?:" + HOLE + r"|[0-9]+)"
+    r"(?::(?=[ \t]|$)|,(?=[ \t])| [-|](?=[ \t])|/(?:" + HOLE + r"|[0-9]+)(?![A-Za-z0-9_]))",
+    re.I,
+)
+BARE_METRIC = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*) " + HOLE + SPACED_VALUE_END)
 
 PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
 FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
@@ -978,14 +995,35 @@ class Inspector:
             self.metrics[name] = {"name": name, "line": getattr(node, "lineno", 0), "text": clip(text)}
 
     def scan_template(self, template, node):
+        found = []  # (position, name): the names in the order they are printed
         for match in METRIC_KEY.finditer(template):
             name = match.group(1)
             # "Val Loss: {v}": Rung's parser also reads it as val_loss (a data-split word, a space, the key);
             # the bare "Loss" would be the same key for train and validation, so only the joined name counts.
+            # "valid_0's auc: {v}" likewise: valid_0_auc names the set.
             split = SPLIT_WORD_BEFORE.search(template, 0, match.start())
-            if split:
+            owner = OWNER_BEFORE.search(template, 0, match.start())
+            if owner:
+                name = f"{owner.group(1)}_{name}"
+            elif split:
                 name = f"{split.group(1).lower()}_{name.lower()}"
-            self.add_metric(name, node, self.text(node) or template.replace(HOLE, "{}"))
+            found.append((match.start(), name))
+        for match in SPACED_METRIC.finditer(template):
+            found.append((match.start(), f"{match.group(1).lower()}_{match.group(2).lower()}"))
+        prefix = STEP_PREFIX.search(template)
+        if prefix:
+            # nanoGPT's "iter {i}: loss {l:.4f}, time {t:.2f}ms, mfu {m:.2f}%": loss and mfu (not time: "ms").
+            # The key is the first thing after the prefix, or follows `,` `;` `|` and blanks, or a tab.
+            for match in BARE_METRIC.finditer(template, prefix.end()):
+                start = match.start()
+                if start == 0 or template[start - 1] not in " \t":
+                    continue
+                before = template[prefix.end() : start].rstrip(" \t")
+                if template[start - 1] == "\t" or before == "" or before[-1] in ",;|":
+                    found.append((start, match.group(1)))
+        text = self.text(node) or template.replace(HOLE, "{}")
+        for _, name in sorted(found, key=lambda f: f[0]):
+            self.add_metric(name, node, text)
 
     def dict_keys_by_name(self):
         """Literal keys of dicts built in variables: `m = {"val_loss": v}`, `m = dict(val_loss=v)`, `m["val_acc"] = a`."""

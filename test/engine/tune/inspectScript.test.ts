@@ -390,6 +390,63 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     ]);
   });
 
+  it('finds the names the parser reads without `=` or `:` (val loss 0.4, iter N: loss 2.3), and LightGBM-style valid_0_auc', async () => {
+    const source = [
+      'import logging',
+      'for e in range(3):',
+      '    t, v, acc, dt = 0.2, 0.1, 0.9, 0.02',
+      '    print(f"epoch {e} | val loss {v:.3f}")',
+      '    print(f"epoch {e} | train loss {t:.3f} | val loss {v:.3f} | val acc {acc:.1f}%")',
+      '    print(f"iter {e}: loss {t:.4f}, time {dt*1000:.2f}ms, mfu {acc*100:.2f}%")',
+      '    print(f"step {e}: train loss {t:.4f}, eval loss {v:.4f}")',
+      '    print(f"[{e}]\\tvalid_0\'s auc: {acc}")',
+      '    print("test acc %.3f" % acc)',
+      '    logging.info("dev f1 %.3f", acc)',
+      '    print("valid score", v)',
+      '    print(f"Epoch {e} | ppl {v:.2f} | bleu {acc:.1f}")',
+      // what the parser does not read, so no name: a unit after the value, words after it, no step prefix
+      '    print(f"val mse {v}s")',
+      '    print(f"the val rmse {v} is high")',
+      '    print(f"train mae {t} after {e} epochs")',
+      '    print(f"Step {e}: download {e} files")',
+      '    print(f"lr {t}, wd {v}")',
+      '    print(f"Epoch {e}: took {dt} seconds")',
+    ].join('\n');
+    const r = await inspect('no_args.py', { source });
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['val_loss', 4],
+      ['train_loss', 5],
+      ['val_acc', 5],
+      ['loss', 6],
+      ['mfu', 6],
+      ['eval_loss', 7],
+      ['valid_0_auc', 8],
+      ['test_acc', 9],
+      ['dev_f1', 10],
+      ['valid_score', 11],
+      ['ppl', 12],
+      ['bleu', 12],
+    ]);
+    // And what the reader names is what the engine reads from the printed lines.
+    const printed: readonly [string, readonly string[]][] = [
+      ['epoch 2 | val loss 0.100', ['val_loss']],
+      ['epoch 2 | train loss 0.200 | val loss 0.100 | val acc 0.9%', ['train_loss', 'val_loss', 'val_acc']],
+      ['iter 2: loss 0.2000, time 20.00ms, mfu 90.00%', ['loss', 'mfu']],
+      ['step 2: train loss 0.2000, eval loss 0.1000', ['train_loss', 'eval_loss']],
+      ["[2]\tvalid_0's auc: 0.9", ['valid_0_auc']],
+      ['test acc 0.900', ['test_acc']],
+      ['valid score 0.1', ['valid_score']],
+      ['Epoch 2 | ppl 0.10 | bleu 0.9', ['ppl', 'bleu']],
+    ];
+    for (const [line, names] of printed) {
+      const record = parseKeyValueLine(line);
+      for (const name of names) expect(record && metricValue(record, name), `${name} in ${line}`).toBeDefined();
+    }
+    for (const line of ['val mse 0.1s', 'the val rmse 0.1 is high', 'train mae 0.2 after 2 epochs', 'Step 2: download 2 files', 'lr 0.2, wd 0.1', 'Epoch 2: took 0.02 seconds']) {
+      expect(parseKeyValueLine(line), line).toBeUndefined();
+    }
+  });
+
   it('evaluates items of module-level dicts and lists, and survives tuple keys', async () => {
     const r = await inspect('no_args.py', {
       source: [
