@@ -220,6 +220,45 @@ describe('rung CLI', () => {
     expect(rung(['export', 'quadratic', '--format', 'xml'], dir).code).toBe(2);
   });
 
+  it('export --out never replaces an existing file without --force, and a write that fails leaves no half file', () => {
+    const dir = tempDir();
+    expect(rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '2', '--quiet'], dir).code).toBe(0);
+    const expected = rung(['export', 'quadratic', '--format', 'csv'], dir).stdout;
+    const strays = (): string[] => readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+
+    const fresh = rung(['export', 'quadratic', '--format', 'csv', '--out', 'new.csv'], dir);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'new.csv'), 'utf8')).toBe(expected);
+
+    const existing = path.join(dir, 'results.csv');
+    writeFileSync(existing, 'my notes\n');
+    const refused = rung(['export', 'quadratic', '--format', 'csv', '--out', 'results.csv'], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('rung: results.csv already exists; pass --force to overwrite it (nothing was written)');
+    expect(readFileSync(existing, 'utf8')).toBe('my notes\n');
+
+    const forced = rung(['export', 'quadratic', '--format', 'csv', '--out', 'results.csv', '--force'], dir);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(existing, 'utf8')).toBe(expected);
+    expect(rung(['export', 'quadratic', '--force'], dir).code).toBe(2); // --force without --out
+    expect(rung(['--help'], dir).stdout).toContain('[--out FILE [--force]]');
+
+    // A write that fails halfway (here: a file size limit of 1 KiB, smaller than the JSON export) must leave
+    // the old file as it was, and no file at all where there was none.
+    writeFileSync(existing, 'my notes\n');
+    const limited = (args: readonly string[]) =>
+      spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, cli, ...args], { cwd: dir, encoding: 'utf8' });
+    expect(rung(['export', 'quadratic', '--format', 'json'], dir).stdout.length).toBeGreaterThan(2048);
+    const failedNew = limited(['export', 'quadratic', '--format', 'json', '--out', 'big.json']);
+    expect(failedNew.status, failedNew.stderr).toBe(1);
+    expect(failedNew.stderr).toMatch(/cannot write big\.json: EFBIG/);
+    expect(existsSync(path.join(dir, 'big.json'))).toBe(false);
+    const failedOver = limited(['export', 'quadratic', '--format', 'json', '--out', 'results.csv', '--force']);
+    expect(failedOver.status, failedOver.stderr).toBe(1);
+    expect(readFileSync(existing, 'utf8')).toBe('my notes\n');
+    expect(strays()).toEqual([]);
+  });
+
   it('run refuses to continue a study with a different seed; the same seed, or none, continues with the logged one', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'seeded.rung.yaml');

@@ -26,6 +26,7 @@ import { inspectScript } from '../tune/inspectScript';
 import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
 import { csvField, formatDuration, formatNumber, formatParam, shellQuote, table } from './format';
 import { createProgressRenderer } from './progress';
+import { FileExistsError, writeFileAtomic } from './writeFileAtomic';
 
 const usage = `rung — tune the hyperparameters of training scripts
 
@@ -35,7 +36,8 @@ Usage:
   rung validate <study.rung.yaml>
   rung ls [--store DIR]
   rung show <study> [--store DIR] [--top N]
-  rung export <study> --format csv|json [--out FILE] [--store DIR]
+  rung export <study> --format csv|json [--out FILE [--force]] [--store DIR]
+                                    (--out never replaces an existing FILE; --force does)
   rung stop <study> [--store DIR]
   rung schema                       print the study file's JSON Schema
   rung propose <script.py> [--python PATH] [--out FILE]   propose a study file for a script (read, not run)
@@ -493,11 +495,20 @@ function isPythonCommand(argv: readonly string[]): boolean {
 }
 
 async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { store: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    store: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  });
   const name = positionals[0];
   if (!name) throw new UsageError('export needs a study name');
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got "${String(format)}"`);
+  const force = values.force === true;
+  if (force && values.out === undefined) throw new UsageError('--force only applies to --out FILE');
+  // Checked before the work too, so the answer comes at once; writeFileAtomic checks again when it writes.
+  if (values.out !== undefined && !force && existsSync(values.out)) throw exportTargetExists(values.out);
   const study = await loadStudy(storeRoot(values.store), name);
   const params = [...study.spec.space.params.keys()];
   const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
@@ -547,12 +558,21 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
     text = `${[header.map(csvField).join(','), ...rows].join('\n')}\n`;
   }
   if (typeof values.out === 'string') {
-    writeFileSync(values.out, text);
+    try {
+      writeFileAtomic(values.out, text, { overwrite: force });
+    } catch (error) {
+      if (error instanceof FileExistsError) throw exportTargetExists(values.out);
+      throw new Error(`cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     io.stderr(`wrote ${trials.length} trials to ${values.out}\n`);
   } else {
     io.stdout(text);
   }
   return 0;
+}
+
+function exportTargetExists(out: string): Error {
+  return new Error(`${out} already exists; pass --force to overwrite it (nothing was written)`);
 }
 
 async function stopCommand(args: readonly string[], io: CliIo): Promise<number> {
