@@ -457,6 +457,49 @@ describe('rung CLI', () => {
     await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'everything gone');
   }, 90_000);
 
+  it('a second Ctrl-C ends the trials at once and disarms the reaper: it signals nothing once rung has exited', async () => {
+    const dir = tempDir();
+    const file = hangingStudy(dir, 'forced');
+    // A long grace: the first Ctrl-C's graceful stop is still waiting when the second one comes.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('kill_grace: 0.5', 'kill_grace: 60'));
+    const store = path.join(dir, '.rung');
+    const bg = rungInBackground(['run', file], dir);
+    await twoTrialsReporting(store, 'forced');
+    const reaper = reaperOf(bg.child.pid ?? -1);
+    expect(reaper).toBeGreaterThan(0);
+    bg.child.kill('SIGINT');
+    await waitFor(() => /stopping the study/.test(bg.output()), 15_000, 'the graceful stop');
+    bg.child.kill('SIGINT');
+    expect(await bg.exited).toBe(130);
+    const pids = await trialPids(store, 'forced');
+    expect(pids.length).toBe(4);
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'trial processes gone');
+
+    // An armed reaper, at end of file, signals the groups it still lists and then runs `sleep` for its grace
+    // (kill is a shell builtin, sleep is its only child). Disarmed, it exits without either. So watch it until
+    // it is gone: a child of it seen in the meantime means it went on to signal the (reusable) group numbers.
+    const childrenOf = (parent: number): number[] =>
+      readdirSync('/proc').flatMap((name) => {
+        if (!/^\d+$/.test(name)) return [];
+        try {
+          const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent ? [Number(name)] : [];
+        } catch {
+          return [];
+        }
+      });
+    const seen = new Set<number>();
+    await waitFor(
+      () => {
+        for (const child of childrenOf(reaper)) seen.add(child);
+        return !isAlive(reaper);
+      },
+      10_000,
+      'the reaper to exit',
+    );
+    expect([...seen]).toEqual([]);
+  });
+
   it.skipIf(!existsSync(debianPython) || spawnSync(debianPython, ['-c', 'import sklearn']).status !== 0)(
     'runs the scikit-learn digits example with --python and reproduces its best trial',
     () => {

@@ -127,10 +127,17 @@ export async function terminateGroup(
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-/** Last resort when Node exits with trials alive (crash, `process.exit`): SIGKILL them synchronously. */
+/**
+ * The `exit` hook. Last resort when Node exits with trials alive (crash, `process.exit`, a second Ctrl-C):
+ * SIGKILL them synchronously. Then every group this process knew of is gone or SIGKILLed — final: a member
+ * cannot fork its way out of a SIGKILL sent to its group — so the reaper is disarmed. Without that it would
+ * read end of file a moment later and signal those numbers again, SIGTERM and after its grace SIGKILL, by
+ * which time a number may belong to an unrelated process.
+ */
 function killLiveGroupsSync(): void {
   for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
   liveGroups.clear();
+  disarmReaper();
 }
 
 /**
@@ -140,14 +147,21 @@ function killLiveGroupsSync(): void {
  * Node cannot ask to be told of (no PR_SET_PDEATHSIG) — it sends SIGTERM to the groups still listed, waits
  * `REAPER_GRACE_S` seconds and sends SIGKILL. So a `rung run` killed with `kill -9`, or an extension host that
  * VS Code killed, leaves no trial running. Its own session keeps a terminal's Ctrl-C from killing it.
+ *
+ * An orderly exit runs the `exit` hook, which ends the live groups itself and then writes `disarm`: the
+ * reaper exits at once without signalling anything. So only a death that skips the hook (SIGKILL, a fatal
+ * error in Node itself, a worker thread terminated from outside) leaves the reaper armed at end of file.
  */
 const REAPER_GRACE_S = 3;
+/** The line that tells the reaper its process ended in order: exit without signalling anything. */
+const REAPER_DISARM = 'disarm';
 const REAPER_SCRIPT = [
   'g=" "',
   'while IFS= read -r l; do',
   '  case "$l" in',
   '    +*) g="$g${l#+} " ;;',
   '    -*) n="${l#-}"; case "$g" in *" $n "*) g="${g%% $n *} ${g#* $n }" ;; esac ;;',
+  `    ${REAPER_DISARM}) exit 0 ;;`,
   '  esac',
   'done',
   'case "$g" in *[0-9]*) ;; *) exit 0 ;; esac',
@@ -159,6 +173,29 @@ const REAPER_SCRIPT = [
 export const REAPER_NAME = 'rung-reaper';
 let reaper: ChildProcess | undefined;
 let reaperFailed = false;
+
+/**
+ * Starts a reaper process. It is told, one line at a time on its stdin, `+pgid` (guard this group), `-pgid`
+ * (it is gone) or {@link REAPER_DISARM_LINE}. Exported for tests of that protocol.
+ */
+export function spawnReaper(): ChildProcess {
+  return spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+/** The line on which a reaper exits at once, signalling nothing. */
+export const REAPER_DISARM_LINE = `${REAPER_DISARM}\n`;
+
+/**
+ * Disarms the reaper (see {@link killLiveGroupsSync}). The write is synchronous in practice: libuv writes to
+ * an idle pipe at once, and nothing is pending on this one (a few bytes now and then, read at once). Should
+ * it not get through, the reaper does what it does after a crash, which is safe.
+ */
+function disarmReaper(): void {
+  const r = reaper;
+  if (!r) return;
+  reaper = undefined;
+  r.stdin?.write(REAPER_DISARM_LINE);
+}
 
 /**
  * Tells the reaper one change of `liveGroups` (already made). Without a reaper running — the first group, or
@@ -174,7 +211,7 @@ function tellReaper(line: string): void {
   if (liveGroups.size === 0) return;
   let child: ChildProcess;
   try {
-    child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, REAPER_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    child = spawnReaper();
   } catch {
     reaperFailed = true;
     return;
