@@ -326,7 +326,7 @@ function stableJson(v: unknown): string {
 
 function guideFor(space: Space, passesArgs: boolean, budgetFromRung: boolean): string[] {
   const guide = [
-    `Parameters: NNI handed them to the script through nni.get_next_parameter(); Rung puts the same keys in $RUNG_PARAMS (JSON)${passesArgs ? ' and passes them as --name=value ({args})' : ''}. In the script, replace params = nni.get_next_parameter() with: from rung import params; params = params() (Rung's helper is on every trial's PYTHONPATH), or parse the arguments with argparse after adding {args} to the command.`,
+    `Parameters: NNI handed them to the script through nni.get_next_parameter(); Rung puts the same keys in $RUNG_PARAMS (JSON)${passesArgs ? ' and passes them as --name=value ({args})' : ''}. In the script, replace \`params = nni.get_next_parameter()\` with \`from rung import params; params = params()\` (Rung's helper is on every trial's PYTHONPATH), or parse the arguments with argparse after adding {args} to the command.`,
   ];
   if (space.nested) {
     guide.push(
@@ -334,11 +334,11 @@ function guideFor(space: Space, passesArgs: boolean, budgetFromRung: boolean): s
     );
   }
   guide.push(
-    `The metric: NNI's has no name; Rung reads "${METRIC}" from what the script prints. Replace nni.report_intermediate_result(acc) with print(f"epoch={epoch} ${METRIC}={acc}") (or from rung import report; report(step=epoch, ${METRIC}=acc)). A trial's value is its last report, so nni.report_final_result(acc) becomes the same print once more. Rename the metric here and in the prints if you like.`,
+    `The metric: NNI's has no name; Rung reads "${METRIC}" from what the script prints. Replace \`nni.report_intermediate_result(acc)\` with \`print(f"epoch={epoch} ${METRIC}={acc}")\` (or \`from rung import report; report(step=epoch, ${METRIC}=acc)\`). A trial's value is its last report, so \`nni.report_final_result(acc)\` becomes the same print once more. Rename the metric here and in the prints if you like.`,
   );
   if (budgetFromRung) {
     guide.push(
-      "The budget: NNI's Hyperband/BOHB put it in the parameters (TRIAL_BUDGET); Rung passes it in $RUNG_BUDGET (from rung import budget). A promoted trial is launched again with a larger budget in the same {trial_dir}, with RUNG_RESUME=1: a script that saves a checkpoint there can continue instead of starting over.",
+      "The budget: NNI's Hyperband/BOHB put it in the parameters (TRIAL_BUDGET); Rung passes it in $RUNG_BUDGET (`from rung import budget`). A promoted trial is launched again with a larger budget in the same {trial_dir}, with RUNG_RESUME=1: a script that saves a checkpoint there can continue instead of starting over.",
     );
   }
   return guide;

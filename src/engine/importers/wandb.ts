@@ -221,8 +221,8 @@ export function importWandb(src: SourceFile, ctx: ImportContext): StudyDraft | u
   if (description !== undefined) guide.push(`W&B description: ${description}`);
   guide.push(...command.guide);
   guide.push(
-    `The metric: W&B took ${metric.name} from wandb.log; Rung reads it from what the script prints. Print it once per epoch next to the wandb.log call, e.g. print(f"epoch={epoch} ${metric.name}={value}"), or use the helper Rung puts on the trial's PYTHONPATH: from rung import report; report(step=epoch, ${metric.pythonName}=value).`,
-    'wandb.init() still logs each trial to W&B when you are logged in; to keep trials local, uncomment the launcher line at the end (WANDB_MODE=offline).',
+    `The metric: W&B took ${metric.name} from wandb.log; Rung reads it from what the script prints. Print it once per epoch next to the wandb.log call, e.g. \`print(f"epoch={epoch} ${metric.name}={value}")\`, or use the helper Rung puts on the trial's PYTHONPATH: \`from rung import report; report(step=epoch, ${metric.pythonName}=value)\`.`,
+    '`wandb.init()` still logs each trial to W&B when you are logged in; to keep trials local, uncomment the launcher line at the end (WANDB_MODE=offline).',
   );
 
   const inputDir = path.dirname(ctx.inputFile);
@@ -749,7 +749,7 @@ function buildCommand(src: SourceFile, entry: SourceEntry | undefined, program: 
   if (passes.length === 0) {
     parametersComment = 'the command passes none: the script reads them from $RUNG_PARAMS (JSON)';
     guide.push(
-      "Parameters: the W&B command passed no ${args}, so the script read wandb.config as W&B's agent filled it. Outside an agent wandb.config stays empty: read the trial's parameters with from rung import params (params()[\"lr\"]) or json.loads(os.environ[\"RUNG_PARAMS\"]), or add {args} to the command and parse --name=value arguments.",
+      "Parameters: the W&B command passed no ${args}, so the script read wandb.config as W&B's agent filled it. Outside an agent wandb.config stays empty: read the trial's parameters with `from rung import params` (`params()[\"lr\"]`) or `json.loads(os.environ[\"RUNG_PARAMS\"])`, or add {args} to the command and parse --name=value arguments.",
     );
     if (constants.length > 0) {
       notes.add(src, entry?.keyNode ?? root, entry?.path ?? '', `the constants ${constants.map((c) => c.name).join(', ')} reach the script nowhere (the command passes no arguments): set them in the script`);
@@ -791,7 +791,7 @@ function expandMacro(macro: string, argument: string | undefined, m: MacroContex
       return ['python3'];
     case 'program':
       if (m.program === undefined) {
-        src.error(word.node, word.at, 'the command uses ${program} but the sweep has no "program"');
+        src.error(word.node, word.at, word.at === '' ? 'missing "program": the training script W&B runs (W&B requires it)' : 'the command uses ${program} but the sweep has no "program"');
         return undefined;
       }
       return [templateText(m.program)];

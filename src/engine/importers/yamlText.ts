@@ -59,11 +59,14 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+/**
+ * Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). Code in
+ * backticks is never broken, so a snippet can be copied from one line.
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of oneLine(text).split(' ')) {
+  for (const word of words(oneLine(text))) {
     if (line !== '' && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -73,6 +76,22 @@ export function wrap(text: string, width: number): string[] {
   }
   if (line !== '') lines.push(line);
   return lines;
+}
+
+/** Splits at spaces outside backticks. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  let code = false;
+  for (const c of text) {
+    if (c === '`') code = !code;
+    if (c === ' ' && !code) {
+      if (word !== '') out.push(word);
+      word = '';
+    } else word += c;
+  }
+  if (word !== '') out.push(word);
+  return out;
 }
 
 /** Rounds a computed bound to 12 significant digits, so 0.1 + 0.2 reads 0.3 and a step still divides the range. */
