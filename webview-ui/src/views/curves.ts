@@ -13,7 +13,7 @@ import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
-import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, palette, themedScale, type Point } from './charts/chartSetup';
+import { Chart, applyTheme, chartCanvas, chartToolbar, chartUpdater, fastChartOptions, palette, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, type ChartTheme } from './charts/chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './charts/curveDatasets';
 import { tabVisibility } from './visibility';
@@ -59,6 +59,7 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
       },
     },
   });
+  const draw = chartUpdater(chart, vis);
 
   /** The selection plus the best few finished trials (running ones if none finished yet), in goal order. */
   function trialsToShow(): TrialId[] {
@@ -100,11 +101,13 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
     const scales = chart.options.scales!;
     (scales.x as { title: { text: string } }).title.text = header?.stepUnit ?? 'step';
     (scales.y as { title: { text: string } }).title.text = header?.metric ?? 'value';
-    chart.update('none');
-    root.dataset.curves = String(datasets.length);
+    // The empty line shares the tab with the chart's box: set it first, so the chart is drawn at its final size.
     const waiting = datasets.length === 0 && store.trialOrder.length > 0;
+    const layoutChanged = empty.hidden !== datasets.length > 0;
     empty.hidden = datasets.length > 0;
     empty.textContent = store.trialOrder.length === 0 ? 'No trials yet.' : waiting ? 'Loading curves…' : '';
+    draw(layoutChanged);
+    root.dataset.curves = String(datasets.length);
     const sel = store.selected !== null ? store.trials.get(store.selected) : undefined;
     caption.textContent = `${header?.metric ?? 'value'} per ${header?.stepUnit ?? 'step'}: ${sel ? `trial #${sel.number} and ` : ''}the best ${Math.min(BEST_FEW, datasets.length)}`;
     canvas.setAttribute('aria-label', `${caption.textContent}; ${datasets.map((d) => d.label).join(', ')}`);

@@ -14,7 +14,7 @@
 import type { TrialId } from '../../../src/shared/ids';
 import type { HostApi } from '../host';
 import type { DashboardStore } from '../state/store';
-import { Chart, applyTheme, chartCanvas, chartToolbar, fastChartOptions, themedScale, type Point } from './charts/chartSetup';
+import { Chart, applyTheme, chartCanvas, chartToolbar, chartUpdater, fastChartOptions, themedScale, type Point } from './charts/chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './charts/chartTheme';
 import { formatNumber } from './table/format';
 import { tabVisibility } from './visibility';
@@ -56,6 +56,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
       },
     },
   });
+  const draw = chartUpdater(chart, vis);
 
   function styleDatasets(): void {
     // Style options are set in place so the datasets keep their data arrays (mixed scatter/line types).
@@ -106,7 +107,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     });
     const scales = chart.options.scales!;
     (scales.y as { title: { text: string } }).title.text = store.header?.metric ?? 'value';
-    chart.update('none');
+    draw();
     const points = data.completed.length + data.pruned.length + data.running.length;
     root.dataset.points = String(points);
     caption.textContent = `${store.header?.metric ?? 'value'} per trial; best so far ${best === null ? '–' : formatNumber(best)} (${goal})`;
@@ -138,7 +139,7 @@ export function mountHistory(root: HTMLElement, store: DashboardStore, host: Hos
     const legend = chart.options.plugins?.legend;
     if (legend?.labels) legend.labels.color = theme.foreground;
     styleDatasets();
-    if (vis.visible) chart.update('none');
+    if (vis.visible) draw();
     else rebuildWhenVisible();
   });
   styleDatasets();

@@ -10,6 +10,8 @@
  */
 export interface Visibility {
   readonly visible: boolean;
+  /** How many times the view went from hidden to shown (counted before the `onShow` callbacks run). */
+  readonly shows: number;
   /** Runs `callback` each time the view goes from hidden to shown. */
   onShow(callback: () => void): void;
   /**
@@ -25,11 +27,14 @@ export function tabVisibility(root: HTMLElement): Visibility {
   const panel = root.closest('vscode-tab-panel');
   const shown: Array<() => void> = [];
   let visible = panel === null || !panel.hasAttribute('hidden');
+  let shows = 0;
   const observer = new MutationObserver(() => {
     const now = panel !== null && !panel.hasAttribute('hidden');
     if (now === visible) return;
     visible = now;
-    if (visible) for (const callback of shown) callback();
+    if (!visible) return;
+    shows++;
+    for (const callback of shown) callback();
   });
   if (panel !== null) observer.observe(panel, { attributes: true, attributeFilter: ['hidden'] });
   const onShow = (callback: () => void): void => {
@@ -38,6 +43,9 @@ export function tabVisibility(root: HTMLElement): Visibility {
   return {
     get visible() {
       return visible;
+    },
+    get shows() {
+      return shows;
     },
     onShow,
     deferWhileHidden(render) {

@@ -17,6 +17,7 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import { formatNumber } from '../table/format';
+import type { Visibility } from '../visibility';
 import type { ChartTheme } from './chartTheme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
@@ -85,4 +86,27 @@ export function applyTheme(chart: Chart, theme: ChartTheme): void {
 /** A palette for the "best few" curves, in theme colours. */
 export function palette(theme: ChartTheme): string[] {
   return [theme.blue, theme.green, theme.purple, theme.yellow, theme.orange, theme.red];
+}
+
+/**
+ * Updates and draws a chart in place, once, at its box's current size. Chart.js follows the box with a
+ * ResizeObserver that acts a frame later, and sees nothing while the tab is hidden: the first update after
+ * a show would draw at the size the canvas had before (0×0 for a chart mounted in a hidden tab), then
+ * Chart.js would draw again at the new size. So after each show (and when the caller changed the layout
+ * around the canvas: `fit`) the box is measured first; a resize that changes the canvas is itself the
+ * update and draw, and Chart.js's observer then finds the size unchanged and draws nothing.
+ */
+export function chartUpdater(chart: Chart, vis: Visibility): (fit?: boolean) => void {
+  /** `vis.shows` when the box was last measured (-1: never, e.g. mounted hidden). */
+  let measuredAt = -1;
+  return (fit = false) => {
+    if (vis.visible && (fit || measuredAt !== vis.shows)) {
+      measuredAt = vis.shows;
+      const { width, height } = chart.canvas;
+      chart.resize();
+      // Chart.js redraws on a resize only while its canvas is in the document (always, for these views).
+      if (chart.attached && (chart.canvas.width !== width || chart.canvas.height !== height)) return;
+    }
+    chart.update('none');
+  };
 }

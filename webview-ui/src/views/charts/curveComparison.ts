@@ -15,7 +15,7 @@ import type { Plugin } from 'chart.js';
 import type { TrialId } from '../../../../src/shared/ids';
 import type { CurveRequests } from '../../state/curveRequests';
 import type { DashboardStore } from '../../state/store';
-import { Chart, applyTheme, fastChartOptions, themedScale, type Point } from './chartSetup';
+import { Chart, applyTheme, chartUpdater, fastChartOptions, themedScale, type Point } from './chartSetup';
 import { onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './chartTheme';
 import { curveDataset, curveLabel, type CurveDataset } from './curveDatasets';
 import { formatNumber } from '../table/format';
@@ -105,6 +105,8 @@ export function renderCurveComparison(
       plugins: { legend: { display: false } },
     },
   });
+  const vis = tabVisibility(canvas);
+  const draw = chartUpdater(chart, vis);
 
   function datasets(): CurveDataset[] {
     const out: CurveDataset[] = [];
@@ -124,10 +126,9 @@ export function renderCurveComparison(
     // Keep the threshold line in view even when every curve lies above (or below) it.
     const bound = cut?.value ?? undefined;
     Object.assign(chart.options.scales!.y!, { suggestedMin: bound, suggestedMax: bound });
-    chart.update('none');
+    draw();
   }
 
-  const vis = tabVisibility(canvas);
   const redrawWhenVisible = vis.deferWhileHidden(redraw);
   const unsubscribe = store.subscribe((change) => {
     if (change.kind === 'curves' && change.trialIds?.some((id) => id === focus || peers.includes(id))) redrawWhenVisible();
