@@ -9,6 +9,10 @@
  * grid's counts are rewritten at most once a frame, and the comparison redraws when its curves arrive.
  * While the tab is hidden none of that touches the DOM: the view notes what changed (and a selection to
  * reveal) and catches up once when the tab is shown (visibility.ts).
+ *
+ * The open comparison outlives snapshots that still hold its decision and trial (a resync, a study re-read
+ * from disk) and closes when they are gone; it is kept in the webview state too, since VS Code reloads a
+ * hidden dashboard panel when it is shown again: the first snapshot after the reload reopens it.
  */
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -32,6 +36,8 @@ interface DecisionsUiState {
   readonly kind: KindFilter;
   readonly text: string;
   readonly newestFirst: boolean;
+  /** The seq of the decision whose comparison is open (VS Code reloads a hidden dashboard when it is shown again). */
+  readonly open?: number;
 }
 
 const UI_KEY = 'decisions';
@@ -46,6 +52,8 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
   let pick: RungPick | null = null;
   /** The decision whose evidence is shown, and the trial ids its chart needs. */
   let shown: { decision: DecisionRow; ids: Set<TrialId> } | null = null;
+  /** A comparison open before the page was reloaded: reopened by the first snapshot that still has it. */
+  let reopen: number | null = saved?.open ?? null;
   const vis = tabVisibility(root);
   /** How many of store.decisions the log has taken (filtered): later ones are new (the list only grows between snapshots). */
   let logged = 0;
@@ -125,7 +133,8 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     order.title = order.label;
   };
   updateOrderButton();
-  const persist = (): void => host.setUiState(UI_KEY, { kind, text, newestFirst: log.newestFirst } satisfies DecisionsUiState);
+  const persist = (): void =>
+    host.setUiState(UI_KEY, { kind, text, newestFirst: log.newestFirst, ...(shown ? { open: shown.decision.seq } : {}) } satisfies DecisionsUiState);
 
   search.addEventListener('input', () => {
     text = search.value;
@@ -146,13 +155,15 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     grid.setPick(null);
     applyPick(null);
   });
-  close.addEventListener('click', () => {
+  close.addEventListener('click', closeComparison);
+  function closeComparison(): void {
     shown = null;
     compare.hidden = true;
     log.setActive(null);
     chart?.destroy();
     chart = null;
-  });
+    persist();
+  }
 
   /** `text` lower-cased, set by refilter (once per filter change rather than once per decision). */
   let needle = text.toLowerCase();
@@ -201,16 +212,19 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
         : 'No decision matches the filters.';
   }
 
-  function open(d: DecisionRow): void {
-    store.select(d.trialId, 'decisions');
+  /** Opens the comparison for `d`; `select` false when it is reopened after a reload (the selection is the host's). */
+  function open(d: DecisionRow, select = true): void {
+    if (select) store.select(d.trialId, 'decisions');
     log.setActive(d.seq);
     shown = { decision: d, ids: new Set([d.trialId, ...d.peers]) };
+    reopen = null;
+    persist();
     compare.hidden = false;
     // The shared comparison chart asks for the curves it lacks and redraws as they arrive.
     const step = d.step ?? undefined;
     const threshold = { value: d.threshold, label: d.rule === 'median' ? 'median' : 'cutoff' };
     if (chart) chart.update(d.trialId, d.peers, step, threshold);
-    else chart = renderCurveComparison(canvas, store, curves, d.trialId, d.peers, step, threshold);
+    else chart = renderCurveComparison(canvas, store, curves, d.trialId, d.peers, step, threshold, drawCaption);
     drawCaption();
   }
 
@@ -221,6 +235,37 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
       captionFrame = 0;
       drawCaption();
     });
+  }
+
+  /**
+   * After a snapshot: the open comparison (or the one to reopen) stays while its decision and trial are in
+   * it, on the snapshot's row, and closes when either is gone.
+   */
+  function keepComparison(): void {
+    const seq = shown?.decision.seq ?? reopen;
+    if (seq === null) return;
+    reopen = null;
+    const d = decisionBySeq(seq);
+    if (d === undefined || !store.trials.has(d.trialId)) {
+      if (shown) closeComparison();
+      else persist(); // forgets the one to reopen
+    } else if (shown) shown = { decision: d, ids: shown.ids };
+    else open(d, false);
+  }
+
+  /** store.decisions is sorted by seq. */
+  function decisionBySeq(seq: number): DecisionRow | undefined {
+    const list = store.decisions;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = list[mid]!.seq;
+      if (at === seq) return list[mid];
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** "Trial 17 against 5 peers at rung 2", with how many curves are still on their way. */
@@ -252,7 +297,7 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     if (!vis.visible) return noteWhileHidden(change);
     switch (change.kind) {
       case 'snapshot':
-        if (shown && !store.trials.has(shown.decision.trialId)) close.click();
+        keepComparison();
         rungCheck.update(store.header, store.rungCheck);
         scheduleGrid();
         refilter();
@@ -287,7 +332,7 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     stale = true;
     switch (change.kind) {
       case 'snapshot':
-        if (shown && !store.trials.has(shown.decision.trialId)) close.click();
+        keepComparison();
         refilterOnShow = true;
         return;
       case 'selection':

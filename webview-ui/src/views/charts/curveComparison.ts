@@ -46,6 +46,8 @@ export function renderCurveComparison(
   peerIds: readonly TrialId[],
   rungStep?: number,
   threshold?: ComparisonThreshold,
+  /** Called after each redraw (a caller's caption that counts the curves drawn follows the chart). */
+  onRedraw?: () => void,
 ): CurveComparison {
   let focus = focusId;
   let peers = peerIds.filter((p) => p !== focusId).slice(0, MAX_PEERS);
@@ -127,6 +129,7 @@ export function renderCurveComparison(
     const bound = cut?.value ?? undefined;
     Object.assign(chart.options.scales!.y!, { suggestedMin: bound, suggestedMax: bound });
     draw();
+    onRedraw?.();
   }
 
   const redrawWhenVisible = vis.deferWhileHidden(redraw);
@@ -149,7 +152,7 @@ export function renderCurveComparison(
     step = s;
     cut = t;
     curves.need([focus, ...peers]);
-    redraw();
+    redrawWhenVisible();
   };
   show(focus, peers, step, cut);
 
