@@ -1,0 +1,104 @@
+/**
+ * "Rung: Import Sweep (W&B, NNI)…": picks a W&B sweep configuration, an NNI search space or an NNI
+ * experiment config (or takes the file the command was invoked on), turns it into a study file with the
+ * engine's importers, writes it beside the input as `<name>.rung.yaml` (`<name>-2.rung.yaml`... when taken:
+ * never over an existing file) and opens it for review. Malformed input is reported with its position and a
+ * button to go there.
+ *
+ * It runs nothing (it reads and writes files), so it works in Restricted Mode too. VS Code glue only: the
+ * mapping lives in src/engine/importers.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { studyFileNameFor, type SpecIssue } from '../../engine/index';
+import { IMPORT_FORMAT_LABELS, importSweep } from '../../engine/importers/index';
+
+/** The command's id (package.json contributes it; commands/ids.ts should list it as `importSweep`). */
+export const importSweepCommandId = 'rung.importSweep';
+
+/** Registers `rung.importSweep`. The returned disposable unregisters it. */
+export function registerImportSweep(): vscode.Disposable {
+  return vscode.commands.registerCommand(importSweepCommandId, async (resource?: unknown) => {
+    try {
+      await importSweepCommand(resource);
+    } catch (error) {
+      // Expected failures are reported inside; this is the last resort so a bug never fails silently.
+      void vscode.window.showErrorMessage(`Rung: Import Sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
+
+async function importSweepCommand(resource: unknown): Promise<void> {
+  const input = resource instanceof vscode.Uri && resource.scheme === 'file' ? resource : await pickInput();
+  if (input === undefined) return;
+  const inputPath = input.fsPath;
+  const inputName = path.basename(inputPath);
+  // An open editor may hold unsaved changes: import what the user sees.
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === input.toString());
+  let text: string;
+  try {
+    text = open?.isDirty === true ? open.getText() : await readFile(inputPath, 'utf8');
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Rung: cannot read ${inputName}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+
+  const dir = path.dirname(inputPath);
+  const fileName = studyFileNameFor(inputPath, (candidate) => existsSync(path.join(dir, candidate)));
+  const target = path.join(dir, fileName);
+  const result = importSweep(text, { file: inputPath, studyFile: target });
+  if (!result.ok) {
+    await reportErrors(result.error, inputName);
+    return;
+  }
+  try {
+    // `wx`: a file created since the name was chosen is never overwritten.
+    await writeFile(target, result.value.text, { encoding: 'utf8', flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    void vscode.window.showErrorMessage(
+      code === 'EEXIST'
+        ? `Rung: ${fileName} appeared while it was being written; nothing was overwritten. Run Import Sweep again.`
+        : `Rung: cannot write ${fileName}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return;
+  }
+
+  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: false });
+  const { format, parameters, warnings } = result.value;
+  const changed = warnings.length === 0 ? '' : ` ${warnings.length} thing${warnings.length === 1 ? '' : 's'} did not carry over exactly: see the list at the top of the file.`;
+  void vscode.window.showInformationMessage(
+    `Rung imported ${IMPORT_FORMAT_LABELS[format]} from ${inputName} as ${fileName} (${parameters} parameter${parameters === 1 ? '' : 's'}).${changed} Review it, then start it.`,
+  );
+}
+
+async function pickInput(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Import a W&B sweep, an NNI search space or an NNI experiment config',
+    openLabel: 'Import',
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    filters: { 'Sweep definitions': ['yaml', 'yml', 'json'], 'All files': ['*'] },
+    ...(vscode.workspace.workspaceFolders?.[0] !== undefined ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  const uri = picked?.[0];
+  return uri !== undefined && uri.scheme === 'file' ? uri : undefined;
+}
+
+/** The first error in a message (the rest are counted), with a button that goes to it. */
+async function reportErrors(issues: readonly SpecIssue[], inputName: string): Promise<void> {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0];
+  if (first === undefined) return;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  const where = `${path.basename(first.file)}:${first.line}:${first.column}`;
+  const goTo = 'Go to Error';
+  const choice = await vscode.window.showErrorMessage(`Rung: cannot import ${inputName}: ${where}: ${first.message}${more}. Nothing was written.`, goTo);
+  if (choice !== goTo) return;
+  const start = new vscode.Position(Math.max(0, first.line - 1), Math.max(0, first.column - 1));
+  const end = new vscode.Position(Math.max(0, first.endLine - 1), Math.max(0, first.endColumn - 1));
+  await vscode.window.showTextDocument(vscode.Uri.file(first.file), { selection: new vscode.Range(start, end.isBefore(start) ? start : end) });
+}
