@@ -153,7 +153,7 @@ export function importWandb(src: SourceFile, ctx: ImportContext): StudyDraft | u
     ['job', 'W&B Launch jobs have no Rung equivalent; the command runs locally'],
     ['image_uri', 'W&B Launch images have no Rung equivalent; the command runs locally'],
     ['scheduler', 'custom W&B/Optuna/Ax scheduler engines have no Rung equivalent'],
-    ['metrics', 'Rung optimises one metric; the first of "metrics" is used'],
+    ['metrics', top.has('metric') ? 'Rung optimises one metric: "metric" is used' : 'Rung optimises one metric: the first of "metrics" is used'],
     ['apiVersion', 'not needed'],
     ['kind', 'not needed'],
   ] as const) {
@@ -167,8 +167,10 @@ export function importWandb(src: SourceFile, ctx: ImportContext): StudyDraft | u
   const paramsEntry = top.get('parameters');
   let tree: Tree = [];
   if (!paramsEntry) src.error(root, '', 'missing "parameters": a W&B sweep lists the hyperparameters to search under "parameters"');
-  else if (!src.isMapping(paramsEntry.value) || src.entries(paramsEntry.value, paramsEntry.path).length === 0) {
+  else if (!src.isMapping(paramsEntry.value)) {
     src.error(paramsEntry.value ?? paramsEntry.keyNode, paramsEntry.path, `expected a mapping of parameters under "parameters", got ${describeNode(paramsEntry.value)}`);
+  } else if (src.entries(paramsEntry.value, paramsEntry.path).length === 0) {
+    src.error(paramsEntry.value, paramsEntry.path, '"parameters" is empty: a study needs at least one parameter to search');
   } else {
     tree = readParameters(src, paramsEntry.value, 'parameters', '', names, notes, leaves);
   }
@@ -759,7 +761,9 @@ function buildCommand(src: SourceFile, entry: SourceEntry | undefined, program: 
     guide.push('Parameters reach the script as W&B passed them (see the command), and in $RUNG_PARAMS (JSON) as well.');
   } else {
     parametersComment = passes.includes('args_no_hyphens') ? 'passed as name=value, as W&B ${args_no_hyphens} did' : 'passed as --name=value by {args}, as W&B ${args} did';
-    guide.push('Parameters reach the script as W&B passed them (see the command), and in $RUNG_PARAMS (JSON) as well.');
+    guide.push(
+      "Parameters reach the script as W&B passed them (see the command), and in $RUNG_PARAMS (JSON) as well. A script that reads wandb.config instead of its arguments relied on W&B's agent to fill it; outside an agent it stays empty: parse the arguments and pass them in (`wandb.init(config=vars(args))`), or read `from rung import params`.",
+    );
   }
   if (searched.some((l) => l.name.includes('.'))) {
     guide.push(

@@ -182,6 +182,17 @@ describe('W&B command macros', () => {
     expect(warningsOf(result).some((w) => w.includes('seed, tag'))).toBe(true);
   });
 
+  it('a program path with spaces or braces stays one literal argv item', () => {
+    const { spec } = importOk(sweep(['lr: {min: 0.1, max: 1.0}'], ['program: "my dir/{v2} train.py"', 'method: random', 'metric: {name: loss}']), sweepFile);
+    expect(argvFor(spec, { lr: 0.5 })).toEqual(['python3', 'my dir/{v2} train.py', '--lr=0.5']);
+  });
+
+  it('uses the first of "metrics" when there is no "metric", and says Rung optimises one', () => {
+    const { spec, result } = importOk(sweep(['lr: {min: 0.1, max: 1.0}'], ['program: t.py', 'method: random', 'metrics:', '  - {name: acc, goal: maximize}', '  - {name: latency}']), sweepFile);
+    expect(spec.metric).toMatchObject({ name: 'acc', goal: 'maximize' });
+    expect(warningsOf(result).some((w) => w.includes('the first of "metrics" is used'))).toBe(true);
+  });
+
   it('W&B command macros with several words stay one argv item each', () => {
     const { spec } = withCommand(['python3', '${program}', '--name', 'run one', '${args}']);
     expect(argvFor(spec, config).slice(0, 4)).toEqual(['python3', 'train.py', '--name', 'run one']);
@@ -367,6 +378,10 @@ describe('malformed W&B sweeps: positioned errors', () => {
     expect(firstError(importErrors(sweep(['a: {value: 1}', 'b: {value: 2}']), sweepFile)).message).toContain('every W&B parameter here is a constant');
     expect(firstError(importErrors(sweep(['a: 3']), sweepFile))).toMatchObject({ line: 5, column: 6, message: expect.stringContaining('expected a mapping for parameter "a"') });
     expect(firstError(importErrors(sweep(['a: {q: 2}']), sweepFile)).message).toContain('needs "values", "value", "min" and "max"');
+  });
+
+  it('points at empty parameters', () => {
+    expect(firstError(importErrors('program: t.py\nparameters: {}\n', sweepFile))).toMatchObject({ line: 2, column: 13, message: expect.stringContaining('"parameters" is empty') });
   });
 
   it('points at a bad metric goal and a bad run_cap', () => {
