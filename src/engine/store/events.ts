@@ -10,6 +10,7 @@ import type { Config } from '../space/searchSpace';
 
 /** The study file as stored in the log: the raw document (JSON-safe) plus where it came from. */
 export interface StoredSpec {
+  /** The study file, absolute here; in the log file relative to the study folder when inside the project (storedPaths.ts). */
   readonly file?: string;
   /** The parsed document (JSON-safe). */
   readonly source: unknown;
@@ -38,7 +39,9 @@ export type StudyEvent =
       readonly at: number;
       readonly trialId: TrialId;
       readonly argv: readonly string[];
+      /** Absolute here; in the log file relative to the study folder when inside the project (storedPaths.ts). */
       readonly cwd: string;
+      /** Absolute here; in the log file relative to the study folder (storedPaths.ts). */
       readonly trialDir: string;
       readonly budget: number | null;
       /** True when RUNG_RESUME=1 was set: a relaunch of a trial that already ran (resume, promotion). */

@@ -8,6 +8,9 @@
  * say so; the next writer truncates the file back to the end of the last good line before appending,
  * so the torn bytes never glue onto the next event. A bad line in the middle is an error naming its
  * line number (see logScan.ts for why it is not skipped).
+ *
+ * Paths: the writer stores the paths of an event relative to the study folder where it can, and the readers
+ * give them back absolute (storedPaths.ts), so a project moved or cloned with its store keeps working.
  */
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import type { SequencedEvent, StudyEvent } from './events';
 import { scanLog, type ScanStart } from './logScan';
 import { acquireStudyLock, type HeldLock } from './studyLock';
 import { displayPath, eventsFile, studyDir } from './storePaths';
+import { eventFromStored, eventToStored, storedPathBase, type StoredPathBase } from './storedPaths';
 
 export { CorruptLogError } from './logScan';
 export { readLock, StudyLockedError, type LockInfo, type LockStatus } from './studyLock';
@@ -73,6 +77,7 @@ class JsonlStudyWriter implements StudyWriter {
   #draining: Promise<void> | undefined;
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
+  readonly #paths: StoredPathBase;
 
   constructor(
     readonly study: string,
@@ -82,7 +87,9 @@ class JsonlStudyWriter implements StudyWriter {
     private readonly lock: HeldLock,
     lastSeq: number,
     readonly droppedTailBytes: number,
+    paths: StoredPathBase,
   ) {
+    this.#paths = paths;
     this.#written = lastSeq;
     this.#assigned = lastSeq;
   }
@@ -97,7 +104,8 @@ class JsonlStudyWriter implements StudyWriter {
     // Numbered and serialized now: the caller may mutate its objects afterwards, and order = call order.
     let text = '';
     for (const event of events) {
-      const line: SequencedEvent = { seq: ++this.#assigned, event };
+      // Paths inside the project go to disk relative to the study folder (storedPaths.ts).
+      const line: SequencedEvent = { seq: ++this.#assigned, event: eventToStored(event, this.#paths) };
       text += JSON.stringify(line) + '\n';
     }
     return new Promise<number>((resolve, reject) => {
@@ -185,7 +193,7 @@ export async function openStudyWriter(root: string, study: string): Promise<Stud
       await handle.datasync();
     }
     if (!existed) await syncDir(dir); // so the new file's directory entry survives a crash too
-    return new JsonlStudyWriter(study, dir, file, handle, lock, scan.lastSeq, dropped);
+    return new JsonlStudyWriter(study, dir, file, handle, lock, scan.lastSeq, dropped, storedPathBase(root, study));
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await lock.release().catch(() => undefined);
@@ -203,7 +211,8 @@ export async function readStudyEvents(root: string, study: string): Promise<{ ev
   try {
     const { size } = await handle.stat();
     const events: SequencedEvent[] = [];
-    const scan = await scanLog(handle, file, { offset: 0, prevSeq: 0, prevLine: 0 }, size, (e) => events.push(e));
+    const here = path.resolve(studyDir(root, study));
+    const scan = await scanLog(handle, file, { offset: 0, prevSeq: 0, prevLine: 0 }, size, (e) => events.push({ seq: e.seq, event: eventFromStored(e.event, here) }));
     return { events, tornTail: scan.tornTail };
   } finally {
     await handle.close();
@@ -232,6 +241,7 @@ export async function* watchStudyEvents(
   options?: WatchOptions,
 ): AsyncGenerator<SequencedEvent, void, undefined> {
   const file = eventsFile(root, study);
+  const here = path.resolve(studyDir(root, study));
   const waiter = new ChangeWaiter(signal, options?.pollMs ?? 250);
   let at: ScanStart = { offset: 0, prevSeq: 0, prevLine: 0 };
   let lastYielded = fromSeq;
@@ -248,7 +258,7 @@ export async function* watchStudyEvents(
           const batch: SequencedEvent[] = [];
           const handle = await open(file, 'r');
           try {
-            const scan = await scanLog(handle, file, at, st.size, (e) => batch.push(e));
+            const scan = await scanLog(handle, file, at, st.size, (e) => batch.push({ seq: e.seq, event: eventFromStored(e.event, here) }));
             at = { offset: scan.goodEnd, prevSeq: scan.lastSeq, prevLine: scan.goodLine };
           } finally {
             await handle.close();
