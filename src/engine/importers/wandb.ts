@@ -770,9 +770,9 @@ function buildCommand(src: SourceFile, entry: SourceEntry | undefined, program: 
       'Nested W&B parameters are flattened to dotted names (optimizer.lr): the script receives --optimizer.lr=... (and "optimizer.lr" in RUNG_PARAMS) instead of a nested wandb.config entry.',
     );
   }
-  const interpreter = macrosUsed.has('interpreter') ? ' ${interpreter} is python3: Rung runs the interpreter it is set to use (--python, $RUNG_PYTHON, the Python extension);' : '';
-  const from = entry ? 'W&B command' : "W&B's default command (${env} ${interpreter} ${program} ${args})";
-  return { tokens, comment: `${from};${interpreter} argv, no shell`, parametersComment, guide };
+  const interpreter = macrosUsed.has('interpreter') ? ' python3 = the interpreter Rung is set to use;' : '';
+  const from = entry ? 'the W&B command' : "W&B's default ${env} ${interpreter} ${program} ${args}";
+  return { tokens, comment: `${from}:${interpreter} argv, no shell`, parametersComment, guide };
 }
 
 interface MacroContext {

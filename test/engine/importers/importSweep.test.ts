@@ -132,3 +132,16 @@ describe('random definitions: positioned errors or a valid study file, never a c
     expect(valid).toBeGreaterThan(25);
   });
 });
+
+describe('golden study files (the whole text, comments included)', () => {
+  it.each([
+    ['wandb/all-distributions.yaml', 'golden/wandb-all-distributions.rung.yaml'],
+    ['wandb/nested.yaml', 'golden/wandb-nested.rung.yaml'],
+    ['nni/app/config.yml', 'golden/nni-config.rung.yaml'],
+    ['nni/search_space.json', 'golden/nni-search-space.rung.yaml'],
+  ])('%s', async (input, golden) => {
+    const { text, file } = fixture(input);
+    const { result } = importOk(text, file, { studyFile: path.join(fixtures, golden) });
+    await expect(result.text).toMatchFileSnapshot(path.join(fixtures, golden));
+  });
+});
