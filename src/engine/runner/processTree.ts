@@ -8,7 +8,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 /** Poll intervals while waiting for a group to disappear: start fast, back off to a cap. */
 const POLL_START_MS = 5;
@@ -279,6 +279,8 @@ export function untrackGroup(pgid: number): void {
  * process that was killed (SIGKILL runs no exit hook). The group is checked, not only its leader: the
  * leader often dies first (writing to the dead runner's pipe) while a data-loader worker it forked lives
  * on. The environment check means an unrelated process that reused the number is never signalled.
+ * The folder may be named differently now than when the trial started (the log stores it relative to the
+ * study folder, and this store root may be reached through a symlink): the same folder on disk counts too.
  * Linux only (procfs); elsewhere false.
  */
 export function isTrialGroupAlive(pgid: number, trialDir: string): boolean {
@@ -288,17 +290,44 @@ export function isTrialGroupAlive(pgid: number, trialDir: string): boolean {
   } catch {
     return false;
   }
-  const marker = `RUNG_TRIAL_DIR=${trialDir}`;
+  // Compared as bytes: the environment holds the path as the OS has it (UTF-8 for a non-ASCII name).
+  const wanted = Buffer.from(trialDir, 'utf8');
   for (const name of pids) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
     const pid = Number(name);
     if (procState(pid, pgid) !== 'running') continue;
+    let value: Buffer | undefined;
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) return true;
+      value = environValue(readFileSync(`/proc/${pid}/environ`), TRIAL_DIR_PREFIX);
     } catch {
-      // gone, or not ours to read
+      continue; // gone, or not ours to read
     }
+    if (value !== undefined && (value.equals(wanted) || sameFolder(value, trialDir))) return true;
   }
   return false;
+}
+
+const TRIAL_DIR_PREFIX = Buffer.from('RUNG_TRIAL_DIR=', 'utf8');
+
+/** The value of the variable that `prefix` (`NAME=`) starts, in a NUL-separated environment block. */
+function environValue(environ: Buffer, prefix: Buffer): Buffer | undefined {
+  for (let start = 0; start < environ.length; ) {
+    const nul = environ.indexOf(0, start);
+    const end = nul === -1 ? environ.length : nul;
+    if (end - start >= prefix.length && environ.subarray(start, start + prefix.length).equals(prefix)) return environ.subarray(start + prefix.length, end);
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** Whether two paths name the same folder on disk (same device and inode); false when either is missing. */
+function sameFolder(a: Buffer, b: string): boolean {
+  try {
+    const x = statSync(a, { bigint: true });
+    const y = statSync(b, { bigint: true });
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
