@@ -25,6 +25,7 @@ import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
 import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
 import { csvField, formatDuration, formatNumber, formatParam, shellQuote, table } from './format';
+import { importCommand, importUsage } from './importCommand';
 import { createProgressRenderer } from './progress';
 import { FileExistsError, writeFileAtomic } from './writeFileAtomic';
 
@@ -41,6 +42,8 @@ Usage:
   rung stop <study> [--store DIR]
   rung schema                       print the study file's JSON Schema
   rung propose <script.py> [--python PATH] [--out FILE]   propose a study file for a script (read, not run)
+  ${importUsage}
+                                    a study file from a W&B sweep or an NNI search space/config
 ${askTellUsage}
 
 The store (default ./.rung, or $RUNG_STORE) holds one folder per study with its event log and trial folders.
@@ -82,6 +85,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return await askTellCommand(rest);
       case 'propose':
         return await proposeCommand(rest, io);
+      case 'import':
+        return await importCommand(rest, io);
       case 'schema':
         io.stdout(`${JSON.stringify(studyFileJsonSchema(), null, 2)}\n`);
         return 0;
