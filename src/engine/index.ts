@@ -45,3 +45,4 @@ export {
   type ProposedParameter,
   type StudyProposal,
 } from './tune/proposeStudy';
+export { importSweep, defaultStudyFile, IMPORT_FORMAT_LABELS, type ImportOptions, type ImportResult, type ImportFormat, type ImportTool } from './importers/index';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { commandIds, viewIds } from './commands/ids';
 import { resumeStudyCommand, startStudyCommand, startStudyFile } from './commands/startStudy';
+import { registerImportSweep } from './commands/importSweep';
 import { registerTuneThisScript } from './commands/tuneThisScript';
 import {
   copyTrialCommandCommand,
@@ -172,6 +173,8 @@ export function activate(context: vscode.ExtensionContext): RungServices {
     { dispose: () => registry.dispose() },
   );
 
+  // "Import Sweep" only reads and writes files (W&B / NNI definitions to a study file), so it needs no trust.
+  context.subscriptions.push(registerImportSweep());
   // "Tune This Script" lives in its own module; it starts the reviewed file through the same path as Start Study.
   context.subscriptions.push(
     registerTuneThisScript(context, {

@@ -13,6 +13,7 @@ export const commandIds = {
   rerunBestTrial: 'rung.rerunBestTrial',
   tuneThisScript: 'rung.tuneThisScript',
   refreshStudies: 'rung.refreshStudies',
+  importSweep: 'rung.importSweep',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

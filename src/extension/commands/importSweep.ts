@@ -13,14 +13,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { studyFileNameFor, type SpecIssue } from '../../engine/index';
-import { IMPORT_FORMAT_LABELS, importSweep } from '../../engine/importers/index';
+import { IMPORT_FORMAT_LABELS, importSweep } from '../../engine/index';
+import { commandIds } from './ids';
 
-/** The command's id (package.json contributes it; commands/ids.ts should list it as `importSweep`). */
-export const importSweepCommandId = 'rung.importSweep';
 
 /** Registers `rung.importSweep`. The returned disposable unregisters it. */
 export function registerImportSweep(): vscode.Disposable {
-  return vscode.commands.registerCommand(importSweepCommandId, async (resource?: unknown) => {
+  return vscode.commands.registerCommand(commandIds.importSweep, async (resource?: unknown) => {
     try {
       await importSweepCommand(resource);
     } catch (error) {
