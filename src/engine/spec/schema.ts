@@ -268,23 +268,63 @@ const SCHEDULER_COMMON: Fields = {
   },
 };
 
-/** Launcher names and their options. Later: slurm, ssh. */
+/** Options every launcher has. */
+const LAUNCHER_COMMON: Fields = {
+  trial_timeout: {
+    type: { kind: 'duration', positive: true },
+    description: 'Per-trial wall-clock limit: seconds, or a duration like 90s, 30m, 2h, 1h30m.',
+  },
+  kill_grace: {
+    type: { kind: 'duration', positive: false },
+    description: 'Seconds between SIGTERM and SIGKILL when a trial is stopped.',
+    default: 10,
+  },
+  env: {
+    type: { kind: 'map', values: { kind: 'scalar' }, keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'letters, digits and _, not starting with a digit', entryNoun: 'variable' },
+    description: 'Extra environment variables for every trial (numbers and booleans become strings).',
+  },
+};
+
+/** A Slurm name (partition, account, QOS, GPU type): no spaces; commas allowed (a list of partitions). */
+const slurmName: FieldType = { kind: 'string', minLength: 1, pattern: '^\\S+$', patternHint: 'characters other than spaces' };
+
+/** Launcher names and their options. Later: ssh. */
 export const LAUNCHERS: Readonly<Record<string, TaggedVariant>> = {
   local: {
     description: 'Run trials as child processes on this machine.',
+    fields: LAUNCHER_COMMON,
+  },
+  slurm: {
+    description:
+      'Run every trial as its own Slurm job (salloc + srun from this machine, e.g. a login node; output streams back live). Needs the Slurm client here and the cwd and script on a filesystem the compute nodes share. GPUs: resources.gpus_per_trial, requested as --gres=gpu:N.',
     fields: {
-      trial_timeout: {
+      ...LAUNCHER_COMMON,
+      partition: { type: slurmName, description: 'Partition (--partition), or a comma-separated list; default: the cluster\'s default partition.' },
+      account: { type: slurmName, description: 'Account charged for the jobs (--account).' },
+      qos: { type: slurmName, description: 'Quality of service (--qos).' },
+      cpus_per_task: { type: positiveInt, description: 'CPU cores per trial (--cpus-per-task); default: the cluster\'s (usually 1).' },
+      mem: {
+        type: {
+          kind: 'anyOf',
+          variants: [
+            { kind: 'number', integer: true, minimum: 0 },
+            { kind: 'string', pattern: '^[0-9]+[KMGTkmgt]?$', patternHint: 'digits with an optional K, M, G or T suffix (e.g. 16G)' },
+          ],
+        },
+        description: 'Memory per trial (--mem): megabytes, or with a K/M/G/T suffix like 16G; 0 is all of the node\'s memory.',
+      },
+      gpu_type: { type: slurmName, description: 'GPU model for resources.gpus_per_trial: --gres=gpu:<type>:N (e.g. a100).' },
+      constraint: { type: { kind: 'string', minLength: 1 }, description: 'Node features the job needs (--constraint), e.g. "a100|h100".' },
+      time: {
         type: { kind: 'duration', positive: true },
-        description: 'Per-trial wall-clock limit: seconds, or a duration like 90s, 30m, 2h, 1h30m.',
+        description: 'Time limit of each job (--time): seconds, or a duration like 30m, 2h, 1h30m. Default: trial_timeout + kill_grace + 1 minute when trial_timeout is set, else the partition\'s default.',
       },
-      kill_grace: {
-        type: { kind: 'duration', positive: false },
-        description: 'Seconds between SIGTERM and SIGKILL when a trial is stopped.',
-        default: 10,
-      },
-      env: {
-        type: { kind: 'map', values: { kind: 'scalar' }, keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'letters, digits and _, not starting with a digit', entryNoun: 'variable' },
-        description: 'Extra environment variables for every trial (numbers and booleans become strings).',
+      extra_args: {
+        type: {
+          kind: 'list',
+          items: { kind: 'string', pattern: '^-(?:[^-].*|-.+)$', patternHint: 'one option starting with "-", a value joined with "=" (e.g. --reservation=r1)' },
+        },
+        description: 'More salloc/sbatch-style options for every job, one per item in --name=value form (e.g. ["--reservation=r1", "--exclusive"]); they come last, so they override the ones above.',
       },
     },
   },
@@ -348,7 +388,7 @@ export const PARAMETER_TYPES: Readonly<Record<string, TaggedVariant>> = {
 
 /** Keys of `resources`. */
 export const RESOURCE_FIELDS: Fields = {
-  gpus_per_trial: { type: { kind: 'number', integer: true, minimum: 0 }, description: 'GPUs each trial needs (CUDA_VISIBLE_DEVICES names them).', default: 0 },
+  gpus_per_trial: { type: { kind: 'number', integer: true, minimum: 0 }, description: 'GPUs each trial needs (CUDA_VISIBLE_DEVICES names them; with launcher slurm they are requested from Slurm as --gres=gpu:N).', default: 0 },
 };
 
 /** Parameter names; also the syntax of a placeholder name. Kept in sync with PARAM_NAME_PATTERN. */

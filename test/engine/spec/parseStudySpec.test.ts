@@ -208,7 +208,13 @@ describe('parseStudySpec: one problem at a time', () => {
     ['timeout wrong unit order', `${HEAD}${P}timeout: 30m1h\n`, 6, 10, /expected a duration \(seconds, or a string like 90s, 30m, 2h, 1h30m\) for "timeout", got string "30m1h"/],
     ['seed too large', `${HEAD}${P}seed: 4294967296\n`, 6, 7, /"seed" must be at most 4294967295/],
     ['seed negative', `${HEAD}${P}seed: -1\n`, 6, 7, /"seed" must be at least 0 \(got -1\)/],
-    ['launcher unknown', `${HEAD}${P}launcher: slurm\n`, 6, 11, /unknown launcher "slurm"; allowed: local/],
+    ['launcher unknown', `${HEAD}${P}launcher: ssh\n`, 6, 11, /unknown launcher "ssh"; allowed: local, slurm/],
+    ['slurm option on local', `${HEAD}${P}launcher: {type: local, partition: gpu}\n`, 6, 25, /unknown key "partition" in launcher "local"/],
+    ['slurm with parallel auto', `${HEAD}${P}parallel: auto\nlauncher: slurm\n`, 6, 11, /"auto" counts this machine's GPUs or CPU cores; with launcher slurm, give the number of trials to run at once/],
+    ['slurm mem with a unit word', `${HEAD}${P}launcher: {type: slurm, mem: 16GB}\n`, 6, 30, /"mem" must use only digits with an optional K, M, G or T suffix \(e\.g\. 16G\) \(got "16GB"\)/],
+    ['slurm extra_args value apart', `${HEAD}${P}launcher: {type: slurm, extra_args: [-C, a100]}\n`, 6, 42, /item 2 of "extra_args" must use only one option starting with "-", a value joined with "="/],
+    ['slurm partition with a space', `${HEAD}${P}launcher: {type: slurm, partition: "a b"}\n`, 6, 36, /"partition" must use only characters other than spaces/],
+    ['slurm cpus_per_task zero', `${HEAD}${P}launcher: {type: slurm, cpus_per_task: 0}\n`, 6, 40, /"cpus_per_task" must be at least 1 \(got 0\)/],
     ['trial_timeout negative', `${HEAD}${P}launcher: {type: local, trial_timeout: -5}\n`, 6, 40, /expected a duration .* got number -5/],
     ['env value is a mapping', `${HEAD}${P}launcher: {type: local, env: {A: {b: 1}}}\n`, 6, 34, /expected a string, number or boolean for variable "A", got a mapping/],
     ['gpus fractional', `${HEAD}${P}resources: {gpus_per_trial: 0.5}\n`, 6, 29, /expected a non-negative integer for "gpus_per_trial", got number 0.5/],
@@ -293,6 +299,46 @@ describe('parseStudySpec: values and defaults', () => {
   it('kill_grace may be 0 and env values become strings', () => {
     const spec = parseOk(`${HEAD}${P}launcher: {type: local, kill_grace: 0, env: {N: 1, B: false, S: "x y", F: 0.5}}\n`);
     expect(spec.launcher).toEqual({ type: 'local', killGraceSeconds: 0, env: { N: '1', B: 'false', S: 'x y', F: '0.5' } });
+  });
+
+  it('slurm launcher: every option, durations in seconds, mem as text', () => {
+    const spec = parseOk(
+      `${HEAD}${P}parallel: 8\nlauncher:\n  type: slurm\n  partition: gpu,gpu-long\n  account: proj1\n  qos: high\n  cpus_per_task: 4\n  mem: 16G\n  gpu_type: a100\n  constraint: "ib&a100"\n  time: 2h\n  trial_timeout: 90m\n  kill_grace: 30s\n  extra_args: [--reservation=r1, --exclusive]\n  env: {OMP_NUM_THREADS: 4}\nresources: {gpus_per_trial: 2}\n`,
+    );
+    expect(spec.launcher).toEqual({
+      type: 'slurm',
+      trialTimeoutSeconds: 5400,
+      killGraceSeconds: 30,
+      env: { OMP_NUM_THREADS: '4' },
+      slurm: {
+        partition: 'gpu,gpu-long',
+        account: 'proj1',
+        qos: 'high',
+        cpusPerTask: 4,
+        mem: '16G',
+        gpuType: 'a100',
+        constraint: 'ib&a100',
+        timeSeconds: 7200,
+        extraArgs: ['--reservation=r1', '--exclusive'],
+      },
+    });
+    expect(spec.resources.gpusPerTrial).toBe(2);
+    expect(spec.parallel).toBe(8);
+  });
+
+  it('slurm launcher shorthand: the cluster decides; mem in megabytes as a number', () => {
+    expect(parseOk(`${HEAD}${P}launcher: slurm\n`).launcher).toEqual({ type: 'slurm', killGraceSeconds: 10, env: {}, slurm: { extraArgs: [] } });
+    const spec = parseOk(`${HEAD}${P}launcher: {type: slurm, mem: 4000}\n`);
+    expect(spec.launcher.type === 'slurm' && spec.launcher.slurm.mem).toBe('4000');
+  });
+
+  it('warns when the slurm time limit would end trials before trial_timeout does', () => {
+    const checked = checkStudySpec(`${HEAD}${P}launcher: {type: slurm, time: 1h, trial_timeout: 1h}\n`, '/p/s.rung.yaml');
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message])).toEqual([
+      [6, 31, 'warning', 'the job time limit (3600s) is shorter than trial_timeout + kill_grace (3610s): Slurm will end long trials before Rung does, and they fail instead of timing out'],
+    ]);
+    expect(checkStudySpec(`${HEAD}${P}launcher: {type: slurm, time: 2h, trial_timeout: 1h}\n`, '/p/s.rung.yaml').issues).toEqual([]);
   });
 
   it('launcher shorthand and parallel auto', () => {
