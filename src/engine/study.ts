@@ -18,9 +18,10 @@ import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
-import type { ExitInfo, Launcher, TrialHandle } from './runner/launcher';
+import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
 import { isTrialGroupAlive, terminateGroup } from './runner/processTree';
+import { createSlurmLauncher, endLeftoverJobs, slurmJobName, type SlurmJobRef } from './runner/slurm';
 import { describeAutoChoice } from './samplers/auto';
 import { createSampler } from './samplers/registry';
 import type { Sampler } from './samplers/sampler';
@@ -107,7 +108,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   const { spec } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
-  const launcher = options.launcher ?? createLocalLauncher({ clock });
+  const launcher = options.launcher ?? launcherFor(spec, clock);
   const python = options.python ?? process.env['RUNG_PYTHON'];
   const sign = spec.metric.goal === 'minimize' ? 1 : -1;
   const parser: MetricParser = createMetricParser(spec.metric.format);
@@ -495,15 +496,18 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
    * Rebuilds sampler and scheduler state from an existing log, in log order (the same calls the live
    * loop made), and queues the trials that were unfinished for a re-run.
    */
-  const replay = (events: readonly SequencedEvent[]): { repairs: StudyEvent[]; orphans: number[] } => {
+  const replay = (events: readonly SequencedEvent[]): { repairs: StudyEvent[]; orphans: number[]; orphanJobs: SlurmJobRef[] } => {
     // Reports after a stop request were written but never shown to the scheduler; replay skips them too.
     const stopRequested = new Set<TrialId>();
+    /** Each trial's last launch: a Slurm job id is not in the projection. */
+    const lastExternal = new Map<TrialId, ExternalRef>();
     for (const sequenced of events) {
       projection.apply(sequenced);
       const e = sequenced.event;
       switch (e.type) {
         case 'trial.launched':
           stopRequested.delete(e.trialId);
+          lastExternal.set(e.trialId, e.external);
           break;
         case 'trial.stopRequested':
           stopRequested.add(e.trialId);
@@ -537,6 +541,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     }
     const repairs: StudyEvent[] = [];
     const orphans: number[] = [];
+    const orphanJobs: SlurmJobRef[] = [];
     for (const t of projection.snapshot.trials) {
       const settled = t.status === 'completed' || t.status === 'pruned' || t.status === 'failed' || t.status === 'paused';
       const stoppedByUser = t.status === 'stopped' && t.stopRequestedBy === 'user';
@@ -547,6 +552,9 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         if (t.pid !== undefined && t.trialDir !== undefined && isTrialGroupAlive(t.pid, t.trialDir)) {
           orphans.push(t.pid);
         }
+        // A Slurm job outlives a killed runner too (whichever launcher the study file names now).
+        const external = lastExternal.get(t.id);
+        if (external?.kind === 'slurm') orphanJobs.push({ jobId: external.jobId, jobName: slurmJobName(spec.name, t.id) });
         // Record the loss before it runs again.
         repairs.push({
           type: 'trial.ended',
@@ -564,7 +572,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       scheduler.onExit(t.id, { status: 'lost' });
       rerunQueue.push({ id: t.id, number: t.number, config: t.config, budget: t.budget ?? t.plan?.budget ?? spec.scheduler.maxBudget });
     }
-    return { repairs, orphans };
+    return { repairs, orphans, orphanJobs };
   };
 
   const start = async (): Promise<void> => {
@@ -609,11 +617,15 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
 
     const trialBudget = spec.trials !== undefined ? { trials: spec.trials } : {};
     if (created) {
-      const { repairs, orphans } = replay(existing);
+      const { repairs, orphans, orphanJobs } = replay(existing);
       options.replayed?.(existing);
       if (orphans.length > 0) {
         log(`ending ${orphans.length} trial process group(s) left running by the previous study process`);
         await Promise.all(orphans.map((pid) => terminateGroup(pid, spec.launcher.killGraceSeconds * 1000)));
+      }
+      if (orphanJobs.length > 0) {
+        const ended = await endLeftoverJobs(orphanJobs, spec.launcher.killGraceSeconds * 1000);
+        if (ended.length > 0) log(`cancelled Slurm job(s) ${ended.join(', ')} left by the previous study process`);
       }
       const counts = countTrials(projection.snapshot);
       log(
@@ -702,7 +714,17 @@ async function archiveExisting(root: string, study: string, now: number): Promis
   renameSync(dir, target);
 }
 
+/** The launcher the study file names (a caller may pass its own instead). */
+function launcherFor(spec: StudySpec, clock: Clock): Launcher {
+  if (spec.launcher.type === 'slurm') {
+    return createSlurmLauncher({ study: spec.name, job: { ...spec.launcher.slurm, gpus: spec.resources.gpusPerTrial }, clock });
+  }
+  return createLocalLauncher({ clock });
+}
+
 async function resolveParallel(spec: StudySpec, log: (m: string) => void, setPool: (p: GpuPool) => void): Promise<number> {
+  // Slurm picks the GPUs (and sets CUDA_VISIBLE_DEVICES in the job); parseStudySpec refuses `auto` with it.
+  if (spec.launcher.type === 'slurm') return spec.parallel === 'auto' ? 1 : spec.parallel;
   const perTrial = spec.resources.gpusPerTrial;
   if (perTrial > 0) {
     const gpus = await detectGpus();

@@ -39,7 +39,11 @@ export interface ExitInfo {
   readonly detail?: string;
 }
 
-export type ExternalRef = { readonly kind: 'pid'; readonly pid: number } | { readonly kind: 'none' };
+/** What outlives this process if it dies: a local process group, a Slurm job (by id), or nothing. */
+export type ExternalRef =
+  | { readonly kind: 'pid'; readonly pid: number }
+  | { readonly kind: 'slurm'; readonly jobId: string }
+  | { readonly kind: 'none' };
 
 export interface TrialHandle {
   readonly external: ExternalRef;

@@ -118,7 +118,7 @@ class SpecBuilder {
     const sampler = samplerRaw && this.samplerSettings(samplerRaw, schedulerRaw?.type, bohbShortcut, trials);
     const command = this.command(root['command'], paramsRaw, space);
     const scheduler = schedulerRaw && this.budgets(root, schedulerRaw, command);
-    const launcher = this.launcher(root['launcher']);
+    const launcher = this.launcher(root['launcher'], root['parallel']);
     const resources = obj(root['resources']);
     const gpusPerTrial = num(resources?.['gpus_per_trial']) ?? defaultOf(RESOURCE_FIELDS, 'gpus_per_trial', 0);
     const parallelRaw = root['parallel'];
@@ -474,9 +474,10 @@ class SpecBuilder {
     };
   }
 
-  private launcher(raw: unknown): StudySpec['launcher'] | undefined {
+  private launcher(raw: unknown, parallel: unknown): StudySpec['launcher'] | undefined {
     const value = raw === undefined ? { type: 'local' } : obj(raw);
-    if (!value || value['type'] !== 'local' || invalidIn(value)) return undefined;
+    const type = value?.['type'];
+    if (!value || (type !== 'local' && type !== 'slurm') || invalidIn(value)) return undefined;
     const env: Record<string, string> = {};
     const envRaw = value['env'];
     if (envRaw instanceof Map) {
@@ -486,12 +487,48 @@ class SpecBuilder {
       }
     }
     const trialTimeoutSeconds = num(value['trial_timeout']);
-    const launcherFields: Fields = LAUNCHERS['local']?.fields ?? {};
-    return {
-      type: 'local',
+    const launcherFields: Fields = LAUNCHERS[type]?.fields ?? {};
+    const common = {
       ...(trialTimeoutSeconds !== undefined ? { trialTimeoutSeconds } : {}),
       killGraceSeconds: num(value['kill_grace']) ?? defaultOf(launcherFields, 'kill_grace', 10),
       env,
+    };
+    if (type === 'local') return { type, ...common };
+    if (parallel === 'auto') {
+      // `auto` counts this machine's GPUs or cores, which says nothing about a cluster.
+      this.at('parallel', '"auto" counts this machine\'s GPUs or CPU cores; with launcher slurm, give the number of trials to run at once');
+      return undefined;
+    }
+    const text = (key: string): Record<string, string> => {
+      const v = str(value[key]);
+      return v !== undefined ? { [camelCase(key)]: v } : {};
+    };
+    const cpusPerTask = num(value['cpus_per_task']);
+    const mem = value['mem'];
+    const timeSeconds = num(value['time']);
+    if (timeSeconds !== undefined && trialTimeoutSeconds !== undefined && timeSeconds < trialTimeoutSeconds + common.killGraceSeconds) {
+      this.at(
+        'launcher.time',
+        `the job time limit (${timeSeconds}s) is shorter than trial_timeout + kill_grace (${trialTimeoutSeconds + common.killGraceSeconds}s): Slurm will end long trials before Rung does, and they fail instead of timing out`,
+        'warning',
+      );
+    }
+    const extraArgs = value['extra_args'];
+    return {
+      type,
+      ...common,
+      slurm: {
+        ...text('partition'),
+        ...text('account'),
+        ...text('qos'),
+        ...(cpusPerTask !== undefined ? { cpusPerTask } : {}),
+        // A number is megabytes, Slurm's unit without a suffix.
+        ...(typeof mem === 'number' || typeof mem === 'string' ? { mem: String(mem) } : {}),
+        ...text('gpu_type'),
+        ...text('constraint'),
+        ...(timeSeconds !== undefined ? { timeSeconds } : {}),
+        extraArgs: Array.isArray(extraArgs) ? extraArgs.filter((a): a is string => typeof a === 'string') : [],
+      },
     };
   }
 }

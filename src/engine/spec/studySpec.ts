@@ -3,6 +3,7 @@
  * parseStudySpec() produces it; everything downstream trusts it.
  */
 import type { MetricFormat } from '../metrics/metricParser';
+import type { SlurmJobOptions } from '../runner/slurm';
 import type { SearchSpace } from '../space/searchSpace';
 
 export interface StudySpec {
@@ -47,17 +48,24 @@ export interface StudySpec {
   readonly timeoutSeconds?: number;
   /** Study seed from the file; undefined: the runner picks one and records it in the event log. */
   readonly seed?: number;
-  readonly launcher: {
-    readonly type: 'local';
-    /** Per-trial wall-clock limit in seconds. */
-    readonly trialTimeoutSeconds?: number;
-    /** Seconds between SIGTERM and SIGKILL when a trial is stopped. */
-    readonly killGraceSeconds: number;
-    /** Extra environment variables for every trial. */
-    readonly env: Readonly<Record<string, string>>;
-  };
+  readonly launcher: LauncherSpec;
   readonly resources: { readonly gpusPerTrial: number };
 }
+
+/** Options every launcher has. */
+interface LauncherCommon {
+  /** Per-trial wall-clock limit in seconds. */
+  readonly trialTimeoutSeconds?: number;
+  /** Seconds between SIGTERM and SIGKILL when a trial is stopped. */
+  readonly killGraceSeconds: number;
+  /** Extra environment variables for every trial. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Where trials run: child processes here, or one Slurm job each (GPUs from `resources.gpusPerTrial`). */
+export type LauncherSpec =
+  | (LauncherCommon & { readonly type: 'local' })
+  | (LauncherCommon & { readonly type: 'slurm'; readonly slurm: Omit<SlurmJobOptions, 'gpus'> });
 
 /**
  * The study with another trial budget (`rung run --trials N`, or the budget a resumed study last ran with).

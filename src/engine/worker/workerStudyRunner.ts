@@ -72,7 +72,8 @@ function killRunningSync(): void {
 /**
  * A StudyRunner whose study runs in a worker thread (see the file header). Only serialisable options
  * travel: `log` stays on this thread; an injected `launcher` or `clock` is not supported (the worker always
- * uses the local launcher and the system clock; use createStudyRunner for simulations and fakes).
+ * uses the launcher the study file names, local or slurm, and the system clock; use createStudyRunner for
+ * simulations and fakes).
  * `start()` rejects with the engine's message when the study cannot start (then `done` rejects too and the
  * worker is ended); `done` rejects with the engine's message on an engine error, or with a message saying
  * the worker ended when it dies before the study ends. The worker is terminated once `done` settles.
