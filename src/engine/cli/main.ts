@@ -484,7 +484,7 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
   if (helper !== undefined) {
     // As the trial had it: the helper, then launcher.env's PYTHONPATH if set, else the shell's own.
     const rest =
-      inherited === undefined ? `\${PYTHONPATH:+${path.delimiter}\$PYTHONPATH}` : inherited === '' ? '' : shellQuote(`${path.delimiter}${inherited}`);
+      inherited === undefined ? `\${PYTHONPATH:+${path.delimiter}$PYTHONPATH}` : inherited === '' ? '' : shellQuote(`${path.delimiter}${inherited}`);
     env.push(`PYTHONPATH=${shellQuote(helper)}${rest}`);
   } else if (inherited !== undefined) {
     env.push(`PYTHONPATH=${shellQuote(inherited)}`);

@@ -120,6 +120,7 @@ function commandYaml(tokens: readonly string[]): string {
 function flowItem(text: string): string {
   const plain = (/^[A-Za-z_/][A-Za-z0-9_./=+-]*$/.test(text) || /^--?[A-Za-z][A-Za-z0-9_./=+-]*$/.test(text)) && !/^(?:true|false|yes|no|on|off|null|y|n)$/i.test(text);
   if (plain) return text;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
   if (/[\u0000-\u001f]/.test(text)) return JSON.stringify(text);
   return `'${text.replace(/'/g, "''")}'`;
 }

@@ -847,6 +847,7 @@ function jsonTemplate(tree: Tree, m: MacroContext, word: MacroContext['word']): 
       const kind = jsonKind(leaf.param.spec);
       if (kind === 'mixed') lossy.push(leaf.name);
       const spec = leaf.param.spec;
+      // eslint-disable-next-line no-control-regex -- control characters cannot sit inside a JSON template's quotes
       if (spec.type === 'categorical' && spec.choices.some((c) => typeof c === 'string' && /["\\\u0000-\u001f]/.test(c))) lossy.push(leaf.name);
       return kind === 'string' || kind === 'mixed' ? `${key}: "{${leaf.name}}"` : `${key}: {${leaf.name}}`;
     });

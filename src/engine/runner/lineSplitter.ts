@@ -40,9 +40,11 @@ const ESC = '\u001b';
  * - nF / Fp / Fe / Fs: `ESC intermediates* final` (covers 2-char ones like `ESC 7`, `ESC M`, and `ESC ( B`);
  * - otherwise the lone ESC itself.
  */
+// eslint-disable-next-line no-control-regex -- ESC and BEL are what an ANSI escape is made of
 const ANSI_RE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\u0007\u001b\r\n]*(?:\u0007|\u001b\\)?|[ -/]*[0-~])?/g;
 
 /** A proper prefix of an escape sequence: more input could still complete it. */
+// eslint-disable-next-line no-control-regex -- as above
 const INCOMPLETE_ESCAPE_RE = /^\u001b(?:\[[0-?]*[ -/]*|[\]PX^_][^\u0007\u001b\r\n]*|[ -/]*)$/;
 
 /**

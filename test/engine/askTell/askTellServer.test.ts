@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAskTellSession, serveAskTell, type AskTellOptions } from '../../../src/engine/askTell/askTellServer';
 import { createRandomSampler } from '../../../src/engine/samplers/random';
-import { createSearchSpace } from '../../../src/engine/space/searchSpace';
 import { createRng } from '../../../src/engine/util/rng';
 import { spaceFromProtocol } from '../../../src/engine/askTell/spaceFromProtocol';
 import { defaultSampler } from '../../../src/engine/askTell/methods';

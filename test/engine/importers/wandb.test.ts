@@ -14,7 +14,7 @@ function sweep(lines: readonly string[], head: readonly string[] = ['program: tr
 }
 
 describe('W&B parameters and distributions', () => {
-  const { spec, result, comments } = importFixture('wandb/all-distributions.yaml');
+  const { spec, result } = importFixture('wandb/all-distributions.yaml');
 
   it('maps values to categoricals and keeps the choices in order', () => {
     expect(param(spec, 'batch_size')).toEqual({ kind: 'categorical', choices: [16, 32, 64] });

@@ -33,6 +33,7 @@ describe('parseKeyValueLine', () => {
     // numbers
     ['a=-1 b=+2 c=.5 d=5. e=-0.25', rec({ a: -1, b: 2, c: 0.5, d: 5, e: -0.25 })],
     ['lr=1e-3 big=2.5E+04 tiny=-3.2e-10 x=1E5', rec({ lr: 1e-3, big: 25000, tiny: -3.2e-10, x: 1e5 })],
+    // eslint-disable-next-line no-loss-of-precision -- the literals are rounded exactly as the parser rounds the printed digits
     ['n=12345678901234567890 p=0.1234567890123456789', rec({ n: 12345678901234567890, p: 0.1234567890123456789 })],
     ['acc=93.5% err: 6.5%', rec({ acc: 93.5, err: 6.5 })],
     ['a=nan b=NaN c=inf d=-inf e=Infinity f=-Infinity g=+INF', rec({ a: NaN, b: NaN, c: Infinity, d: -Infinity, e: Infinity, f: -Infinity, g: Infinity })],
