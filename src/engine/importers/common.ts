@@ -10,7 +10,7 @@ import type { ParamValue } from '../space/searchSpace';
 import { studyNameFor } from '../tune/proposeStudy';
 import type { SourceFile } from './sourceFile';
 import type { DraftParam, DraftSpec } from './studyDraft';
-import { clean, cleanExp, yamlNumber } from './yamlText';
+import { clean, cleanExp, yamlNumber } from '../spec/yamlText';
 
 /** File access of an importer (the real file system by default; tests pass their own). */
 export interface ImportFs {

@@ -37,7 +37,7 @@ import {
 } from './common';
 import { describeNode, SourceFile, type SourceEntry } from './sourceFile';
 import type { DraftParam, OptionValue, StudyDraft } from './studyDraft';
-import { clean, templateText, yamlNumber } from './yamlText';
+import { clean, templateText, yamlNumber } from '../spec/yamlText';
 
 export const NNI_TYPES = ['choice', 'randint', 'uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'] as const;
 

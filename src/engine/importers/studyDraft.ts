@@ -4,7 +4,7 @@
  * accepts (the importers check that before they return it).
  */
 import type { ParamValue } from '../space/searchSpace';
-import { commandWord, flowMap, oneLine, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from './yamlText';
+import { commandWord, flowMap, oneLine, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
 export type DraftSpec =
   | {

@@ -32,7 +32,7 @@ import {
 } from './common';
 import { describeNode, type SourceEntry, type SourceFile } from './sourceFile';
 import type { DraftParam, DraftSpec, OptionValue, StudyDraft } from './studyDraft';
-import { clean, cleanExp, templateText, yamlNumber } from './yamlText';
+import { clean, cleanExp, templateText, yamlNumber } from '../spec/yamlText';
 
 /** Top-level keys W&B documents (the sweeps library's JSON Schema). */
 const WANDB_KEYS = [

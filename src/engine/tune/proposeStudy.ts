@@ -22,6 +22,7 @@
  */
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
 import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
+import { commandWord as quotedCommandWord, oneLine, templateText, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
 /** Where the proposed study file goes relative to the script, and what it runs. */
 export interface ProposeStudyOptions {
@@ -761,26 +762,26 @@ function render(input: RenderInput): string {
   }
 
   const rows: [string, string][] = [];
-  rows.push([`name: ${scalar(options.studyName)}`, '']);
+  rows.push([`name: ${yamlScalar(options.studyName)}`, '']);
   rows.push([
     `command: ${yamlString(input.command)}`,
     `${options.program === undefined || options.program === 'python3' ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
   ]);
-  if (options.cwd !== undefined) rows.push([`cwd: ${scalar(options.cwd)}`, "trials' working folder, relative to this file"]);
+  if (options.cwd !== undefined) rows.push([`cwd: ${yamlScalar(options.cwd)}`, "trials' working folder, relative to this file"]);
   const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';
   const also = metric.others.length > 0 ? `; also printed: ${metric.others.slice(0, 6).join(', ')}${metric.others.length > 6 ? ', ...' : ''}` : '';
-  rows.push([`metric: {name: ${scalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
+  rows.push([`metric: {name: ${yamlScalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
   const passed = input.example
     ? 'the command passes none: the script reads them from RUNG_PARAMS (see the notes above)'
     : input.explicit
       ? 'each one is passed by its own word in command'
       : 'passed to the script as --name=value by {args}';
   rows.push(['parameters:', passed]);
-  const width = Math.max(0, ...[...parameters, ...input.suggestions].map((p) => key(p.name).length + 1));
-  for (const p of parameters) rows.push([`  ${`${key(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
+  const width = Math.max(0, ...[...parameters, ...input.suggestions].map((p) => yamlKey(p.name).length + 1));
+  for (const p of parameters) rows.push([`  ${`${yamlKey(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
   if (input.suggestions.length > 0) {
     rows.push(['  # Left at the script\'s defaults; uncomment to tune (the ranges are guesses):', '']);
-    for (const p of input.suggestions) rows.push([`  # ${`${key(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
+    for (const p of input.suggestions) rows.push([`  # ${`${yamlKey(p.name)}:`.padEnd(width)} ${flow(p)}`, p.reason]);
   }
   rows.push(['sampler: auto', 'bohb, gp or tpe, chosen from the space and the scheduler']);
   if (budget !== undefined && scheduler === 'asha') {
@@ -813,62 +814,14 @@ function rungList(min: number, max: number, eta: number): string {
 }
 
 function flow(p: ProposedParameter): string {
-  const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${key(k)}: ${scalar(v)}`).join(', ')}}` : '';
-  if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(scalar).join(', ')}]${p.flag === true ? ', flag: true' : ''}${when}}`;
-  return `{type: ${p.type}, low: ${number(p.low)}, high: ${number(p.high)}${p.log ? ', log: true' : ''}${when}}`;
+  const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${yamlKey(k)}: ${yamlScalar(v)}`).join(', ')}}` : '';
+  if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(yamlScalar).join(', ')}]${p.flag === true ? ', flag: true' : ''}${when}}`;
+  return `{type: ${p.type}, low: ${yamlNumber(p.low)}, high: ${yamlNumber(p.high)}${p.log ? ', log: true' : ''}${when}}`;
 }
 
-/** YAML number: plain decimals, exponent form for very small or large values (`3.3e-5` is a YAML 1.2 float). */
-function number(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return x.toExponential().replace('e+', 'e');
-  return String(x);
-}
-
-const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const YAML_WORDS = /^(?:true|false|yes|no|on|off|null|y|n|~)$/i;
-
-/** A YAML scalar for a flow context: plain when unambiguous, else JSON-quoted (valid YAML). */
-function scalar(v: ScriptValue): string {
-  if (typeof v === 'number') return number(v);
-  if (typeof v === 'boolean' || v === null) return String(v);
-  return PLAIN.test(v) && !YAML_WORDS.test(v) ? v : JSON.stringify(v);
-}
-
-function key(name: string): string {
-  return PLAIN.test(name) && !YAML_WORDS.test(name) ? name : JSON.stringify(name);
-}
-
-/** The command as a block-context YAML string: plain when safe, else JSON-quoted. */
-function yamlString(text: string): string {
-  const risky = /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|[\n\t]|\s$/.test(text) || YAML_WORDS.test(text);
-  return risky ? JSON.stringify(text) : text;
-}
-
-/** One word of the command (split like shell words by Rung): single-quoted when needed, braces doubled. */
+/** One word of the command: braces doubled (they are literal text here, not placeholders), then quoted. */
 function commandWord(word: string): string {
-  const braces = word.replace(/\{/g, '{{').replace(/\}/g, '}}');
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(braces) ? braces : `'${braces.replace(/'/g, `'\\''`)}'`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of oneLine(text).split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
+  return quotedCommandWord(templateText(word));
 }
 
 // ---------------------------------------------------------------------------------------------- names

@@ -1,5 +1,5 @@
 /**
- * Small YAML writers for the generated study file: values in flow style, plain when that reads back as the
+ * Small YAML writers for generated study files (`rung import`, `rung propose`): values in flow style, plain when that reads back as the
  * same value and JSON-quoted otherwise (a JSON string is a valid YAML double-quoted scalar), and command
  * words quoted the way Rung splits the command (shell-like words, never run by a shell).
  */
@@ -18,9 +18,9 @@ export function yamlNumber(x: number): string {
 }
 
 /** A scalar for a flow context (`{...}`, `[...]`). */
-export function yamlScalar(v: ParamValue): string {
+export function yamlScalar(v: ParamValue | null): string {
   if (typeof v === 'number') return yamlNumber(v);
-  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean' || v === null) return String(v);
   return PLAIN.test(v) && !YAML_WORDS.test(v) ? v : JSON.stringify(v);
 }
 
