@@ -19,7 +19,7 @@ import type { SequencedEvent, StudyEvent } from './events';
 import { scanLog, type ScanStart } from './logScan';
 import { acquireStudyLock, type HeldLock } from './studyLock';
 import { displayPath, eventsFile, studyDir } from './storePaths';
-import { eventFromStored, eventToStored, storedPathBase, type StoredPathBase } from './storedPaths';
+import { eventFromStored, eventToStored, readPathBase, storedPathBase, type StoredPathBase } from './storedPaths';
 
 export { CorruptLogError } from './logScan';
 export { readLock, StudyLockedError, type LockInfo, type LockStatus } from './studyLock';
@@ -211,7 +211,7 @@ export async function readStudyEvents(root: string, study: string): Promise<{ ev
   try {
     const { size } = await handle.stat();
     const events: SequencedEvent[] = [];
-    const here = path.resolve(studyDir(root, study));
+    const here = readPathBase(root, study);
     const scan = await scanLog(handle, file, { offset: 0, prevSeq: 0, prevLine: 0 }, size, (e) => events.push({ seq: e.seq, event: eventFromStored(e.event, here) }));
     return { events, tornTail: scan.tornTail };
   } finally {
@@ -241,7 +241,7 @@ export async function* watchStudyEvents(
   options?: WatchOptions,
 ): AsyncGenerator<SequencedEvent, void, undefined> {
   const file = eventsFile(root, study);
-  const here = path.resolve(studyDir(root, study));
+  const here = readPathBase(root, study);
   const waiter = new ChangeWaiter(signal, options?.pollMs ?? 250);
   let at: ScanStart = { offset: 0, prevSeq: 0, prevLine: 0 };
   let lastYielded = fromSeq;

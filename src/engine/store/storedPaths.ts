@@ -4,10 +4,14 @@
  * The paths a log holds — the study file (`study.created`), a trial's folder and working directory
  * (`trial.launched`) — are written relative to the study folder `<root>/<study>` when they lie inside the
  * folder that holds the store (the project, for the default `<project>/.rung`): `trials/3`, `../..`,
- * `../../train.rung.yaml`, with `/` separators. A path outside it (a store kept elsewhere, a cwd outside the
- * project) stays absolute, so moving either one alone breaks nothing that worked before. Readers get
- * absolute paths back (resolved against where the study folder is now), so nothing above the store sees the
- * difference. Logs written before this stored every path absolute; those are read as they are.
+ * `../../train.rung.yaml`, with `/` separators. A path outside it (a project elsewhere than a store kept
+ * outside it) stays absolute, so such a store can still move on its own. Readers get absolute paths back
+ * (resolved against where the study folder is now), so nothing above the store sees the difference. Logs
+ * written before this stored every path absolute; those are read as they are.
+ *
+ * A study that `rung run --fresh` set aside in `<root>/.archive/<study>-<time>` sits one level deeper than it
+ * was written: its own files (`trials/3`) are read from where it is, paths that climb out of it (`../..`) from
+ * where it was, `<root>/<study>`.
  *
  * A trial's argv is stored as it ran (a `{trial_dir}` in it keeps the absolute folder of that run).
  */
@@ -43,9 +47,27 @@ export function toStoredPath(p: string, base: StoredPathBase): string {
   return rel === '' ? '.' : rel.split(path.sep).join('/');
 }
 
+/** Where a log's relative paths are read from: the study folder now, and where it was written (see above). */
+export interface ReadPathBase {
+  readonly studyDir: string;
+  readonly writtenAt: string;
+}
+
+/** The folder `rung run --fresh` moves an old study into, under the store root (study.ts, archiveExisting). */
+const ARCHIVE_DIR = '.archive';
+
+export function readPathBase(root: string, study: string): ReadPathBase {
+  const here = studyDir(path.resolve(root), study);
+  const parent = path.dirname(here);
+  const writtenAt = path.basename(parent) === ARCHIVE_DIR ? path.join(path.dirname(parent), path.basename(here)) : here;
+  return { studyDir: here, writtenAt };
+}
+
 /** A stored path as an absolute one: relative ones are taken from the study folder's current place. */
-export function fromStoredPath(p: string, studyDirNow: string): string {
-  return path.isAbsolute(p) ? p : path.resolve(studyDirNow, p);
+export function fromStoredPath(p: string, base: ReadPathBase): string {
+  if (path.isAbsolute(p)) return p;
+  const climbs = p === '..' || p.startsWith('../');
+  return path.resolve(climbs ? base.writtenAt : base.studyDir, p);
 }
 
 /** The event as written to the log (a new object only when it holds a path). */
@@ -61,16 +83,16 @@ export function eventToStored(event: StudyEvent, base: StoredPathBase): StudyEve
 }
 
 /** The event as read from the log, its paths absolute again. */
-export function eventFromStored(event: StudyEvent, studyDirNow: string): StudyEvent {
+export function eventFromStored(event: StudyEvent, base: ReadPathBase): StudyEvent {
   switch (event.type) {
     // Only the envelope of a line is checked when read: a field that is not a string is left for the reader to judge.
     case 'study.created':
-      return typeof event.spec?.file !== 'string' ? event : { ...event, spec: { ...event.spec, file: fromStoredPath(event.spec.file, studyDirNow) } };
+      return typeof event.spec?.file !== 'string' ? event : { ...event, spec: { ...event.spec, file: fromStoredPath(event.spec.file, base) } };
     case 'trial.launched':
       return {
         ...event,
-        ...(typeof event.cwd === 'string' ? { cwd: fromStoredPath(event.cwd, studyDirNow) } : {}),
-        ...(typeof event.trialDir === 'string' ? { trialDir: fromStoredPath(event.trialDir, studyDirNow) } : {}),
+        ...(typeof event.cwd === 'string' ? { cwd: fromStoredPath(event.cwd, base) } : {}),
+        ...(typeof event.trialDir === 'string' ? { trialDir: fromStoredPath(event.trialDir, base) } : {}),
       };
     default:
       return event;

@@ -75,6 +75,20 @@ describe('paths in the event log', () => {
     expect(pathsOf(watched)).toEqual(expected);
   });
 
+  it('reads a study set aside by --fresh (one level deeper, in .archive) with its own files where they are and the rest where they were', async () => {
+    const project = path.join(tempDir(), 'project');
+    const root = path.join(project, '.rung');
+    await writeStudy(root, [created(path.join(project, 's.rung.yaml')), launched('0', project, trialDir(root, 's', '0'))]);
+    const archive = path.join(root, '.archive');
+    mkdirSync(archive);
+    renameSync(path.join(root, 's'), path.join(archive, 's-2026-01-01T00-00-00-000Z'));
+    expect(pathsOf((await readStudyEvents(archive, 's-2026-01-01T00-00-00-000Z')).events)).toEqual([
+      path.join(project, 's.rung.yaml'),
+      project,
+      path.join(archive, 's-2026-01-01T00-00-00-000Z', 'trials', '0'),
+    ]);
+  });
+
   it('keeps a path outside the project absolute, so a store kept elsewhere still finds it', async () => {
     const base = tempDir();
     const project = path.join(base, 'project');
