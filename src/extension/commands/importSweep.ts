@@ -1,6 +1,7 @@
 /**
- * "Rung: Import Sweep (W&B, NNI)…": picks a W&B sweep configuration, an NNI search space or an NNI
- * experiment config (or takes the file the command was invoked on), turns it into a study file with the
+ * "Rung: Import Sweep (W&B, NNI)…": takes a W&B sweep configuration, an NNI search space or an NNI
+ * experiment config — the file the command was invoked on (Explorer), else the active editor's YAML/JSON
+ * file (not a study file), else one picked in the open dialog — turns it into a study file with the
  * engine's importers, writes it beside the input as `<name>.rung.yaml` (`<name>-2.rung.yaml`... when taken:
  * never over an existing file) and opens it for review. Malformed input is reported with its position and a
  * button to go there.
@@ -30,7 +31,7 @@ export function registerImportSweep(): vscode.Disposable {
 }
 
 async function importSweepCommand(resource: unknown): Promise<void> {
-  const input = resource instanceof vscode.Uri && resource.scheme === 'file' ? resource : await pickInput();
+  const input = resource instanceof vscode.Uri && resource.scheme === 'file' ? resource : (activeSweepFile() ?? (await pickInput()));
   if (input === undefined) return;
   const inputPath = input.fsPath;
   const inputName = path.basename(inputPath);
@@ -71,6 +72,17 @@ async function importSweepCommand(resource: unknown): Promise<void> {
   void vscode.window.showInformationMessage(
     `Rung imported ${IMPORT_FORMAT_LABELS[format]} from ${inputName} as ${fileName} (${parameters} parameter${parameters === 1 ? '' : 's'}).${changed} Review it, then start it.`,
   );
+}
+
+/** YAML or JSON on disk that is not itself a study file: what the palette command imports from the active editor. */
+const SWEEP_FILE = /\.(?:ya?ml|json)$/i;
+const STUDY_FILE = /\.rung\.(?:ya?ml|json)$/i;
+
+/** The active editor's file when it can be a sweep definition (as Tune This Script takes the active `.py`). */
+function activeSweepFile(): vscode.Uri | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  if (uri === undefined || uri.scheme !== 'file') return undefined;
+  return SWEEP_FILE.test(uri.fsPath) && !STUDY_FILE.test(uri.fsPath) ? uri : undefined;
 }
 
 async function pickInput(): Promise<vscode.Uri | undefined> {
