@@ -104,7 +104,9 @@ function readSearchSpace(src: SourceFile, node: Node | null, at: string, notes: 
   for (const e of src.entries(node, at)) readParam(src, e.key, e, undefined, out, names, notes, state);
   if (src.hasErrors) return undefined;
   if (out.length === 0) {
-    src.error(node, at, 'the search space has no parameter Rung can search');
+    // The warnings say why each was left out; an error alone would hide them from a caller that shows only errors.
+    const why = notes.list.length > 0 ? ` (${notes.list.join('; ')})` : '';
+    src.error(node, at, `the search space has no parameter Rung can search${why}`);
     return undefined;
   }
   return { params: out, nested: state.nested };

@@ -157,7 +157,10 @@ describe('NNI search space: what does not carry over, and errors', () => {
   });
 
   it('errors when no parameter is left', () => {
-    expect(firstError(importErrors('{"a": {"_type": "layer_choice", "_value": []}}', spaceFile, { fs: noFiles })).message).toContain('no parameter Rung can search');
+    const message = firstError(importErrors('{"a": {"_type": "layer_choice", "_value": []}}', spaceFile, { fs: noFiles })).message;
+    expect(message).toContain('no parameter Rung can search');
+    // The reason each parameter was left out is in the error itself, not only in warnings.
+    expect(message).toContain('_type "layer_choice" is not a search-space type Rung knows');
   });
 });
 
