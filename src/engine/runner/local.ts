@@ -5,20 +5,18 @@
  * - Own process group (setsid via `detached: true`): stop/timeout/cleanup signal `-pgid`, which reaches
  *   grandchildren (DataLoader workers, torchrun ranks) too. Detached children are not killed when Node
  *   exits, so live groups are tracked and SIGKILLed on `exit`; the orderly path is `dispose()`.
- * - stdout and stderr are read as raw bytes, split by {@link createLineSplitter}, appended to
- *   `<trialDir>/output.log` and queued for `lines`, in arrival order.
+ * - stdout and stderr are read as raw bytes and handed to {@link createTrialOutput}, which splits them
+ *   into lines, appends them to `<trialDir>/output.log` and queues them for `lines`, in arrival order.
  */
-import { createWriteStream, statSync } from 'node:fs';
-import type { WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { systemClock } from '../util/clock';
 import type { Clock } from '../util/clock';
 import type { ExitInfo, Launcher, LaunchSpec, OutputLine, TrialHandle } from './launcher';
-import { createLineSplitter } from './lineSplitter';
-import type { LineSplitter } from './lineSplitter';
 import { terminateGroup, trackGroup, untrackGroup } from './processTree';
+import { createTrialOutput, endedLines } from './trialOutput';
+import type { TrialOutput } from './trialOutput';
 
 /** Options of {@link createLocalLauncher}. */
 export interface LocalLauncherOptions {
@@ -33,8 +31,6 @@ export interface LocalLauncherOptions {
  * process that left the group (its own setsid) can still hold them; its output is then cut off.
  */
 const PIPE_DRAIN_MS = 1000;
-/** Flush the log buffer at least at this size even within one chunk's lines. */
-const LOG_FLUSH_CHARS = 64 * 1024;
 
 /**
  * Creates the local launcher (`id: 'local'`).
@@ -85,24 +81,15 @@ function startTrial(spec: LaunchSpec, clock: Clock, maxLineLength: number | unde
       (result) => launchFailed(describeSpawnError('cause' in result ? result.cause : result, spec.cwd)),
       (error: unknown) => launchFailed(describeSpawnError(error, spec.cwd)),
     );
-    return { external: { kind: 'none' }, lines: endedQueue(), exited, stop: () => exited.then(noop) };
+    return { external: { kind: 'none' }, lines: endedLines(), exited, stop: () => exited.then(noop) };
   }
   // We never await execa's own promise (it would wait for pipes held by grandchildren); just silence it.
   subprocess.then(noop, noop);
   trackGroup(pid);
 
-  const queue = new LineQueue<OutputLine>();
-  const log = new LogWriter(join(spec.trialDir, 'output.log'));
-  const stdoutSplitter = createLineSplitter(lineSink('stdout'), { maxLineLength });
-  const stderrSplitter = createLineSplitter(lineSink('stderr'), { maxLineLength });
-  function lineSink(stream: OutputLine['stream']): (text: string) => void {
-    return (text) => {
-      queue.push({ stream, text, at: clock.now() });
-      log.add(text);
-    };
-  }
-  const stdoutDone = pump(subprocess.stdout, stdoutSplitter, log);
-  const stderrDone = pump(subprocess.stderr, stderrSplitter, log);
+  const output = createTrialOutput(spec.trialDir, clock, maxLineLength);
+  const stdoutDone = pump(subprocess.stdout, 'stdout', output);
+  const stderrDone = pump(subprocess.stderr, 'stderr', output);
 
   /** Why we ended it, if we did before the leader exited on its own. First reason wins. */
   let requested: 'stopped' | 'timedOut' | undefined;
@@ -133,10 +120,7 @@ function startTrial(spec: LaunchSpec, clock: Clock, maxLineLength: number | unde
     // A leader that exits by itself may leave workers behind: end the rest of its group too.
     const groupGone = await terminate(spec.killGraceMs);
     await drainPipes([stdoutDone, stderrDone], [subprocess.stdout, subprocess.stderr]);
-    stdoutSplitter.end();
-    stderrSplitter.end();
-    const logError = await log.close();
-    queue.end();
+    const logError = await output.close();
     untrackGroup(pid);
     const cause = requested ?? 'exited';
     // Outside launchFailed, `detail` only reports trouble around the trial, not with it.
@@ -145,16 +129,16 @@ function startTrial(spec: LaunchSpec, clock: Clock, maxLineLength: number | unde
       ...(logError === undefined ? [] : [logError]),
     ];
     return problems.length === 0 ? { code, signal, cause } : { code, signal, cause, detail: problems.join('; ') };
-  })().catch((error: unknown): ExitInfo => {
+  })().catch(async (error: unknown): Promise<ExitInfo> => {
     // Not expected; the contract says `exited` never rejects, so report instead of throwing.
     untrackGroup(pid);
-    queue.end();
+    await output.close().catch(noop); // `lines` still ends before `exited` resolves
     return { code: null, signal: null, cause: requested ?? 'exited', detail: `runner error: ${String(error)}` };
   });
 
   return {
     external: { kind: 'pid', pid },
-    lines: queue,
+    lines: output.lines,
     exited,
     stop(graceMs?: number): Promise<void> {
       if (!leaderExited) requested ??= 'stopped';
@@ -188,17 +172,15 @@ function spawnTrial(file: string, args: readonly string[], spec: LaunchSpec) {
   });
 }
 
-/** Feeds one pipe into its splitter; resolves when the pipe has closed (EOF, error or destroy). */
-function pump(stream: Readable, splitter: LineSplitter, log: LogWriter): Promise<void> {
+/** Feeds one pipe into the output; resolves when the pipe has closed (EOF, error or destroy). */
+function pump(stream: Readable, name: OutputLine['stream'], output: TrialOutput): Promise<void> {
   return new Promise((resolve) => {
     stream.on('data', (chunk: Buffer | string) => {
-      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      log.flush(); // one log write per chunk, not per line
+      output.push(name, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     });
     stream.on('error', noop); // a read error just ends the stream; 'close' follows
     stream.once('close', () => {
-      splitter.end();
-      log.flush();
+      output.end(name);
       resolve();
     });
   });
@@ -219,116 +201,15 @@ async function drainPipes(done: readonly Promise<void>[], streams: readonly Read
   }
 }
 
-/** Batches lines into few `write()` calls on an append-mode WriteStream. */
-class LogWriter {
-  private readonly stream: WriteStream;
-  private buffer = '';
-  private error: string | undefined;
-
-  constructor(path: string) {
-    // Append: a relaunch of the same trial (promotion, resume) continues its log.
-    this.stream = createWriteStream(path, { flags: 'a' });
-    this.stream.on('error', (error: Error) => {
-      this.error ??= `cannot write output.log: ${error.message}`;
-    });
-  }
-
-  add(text: string): void {
-    this.buffer += `${text}\n`;
-    if (this.buffer.length >= LOG_FLUSH_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.buffer === '') return;
-    if (this.error === undefined) this.stream.write(this.buffer);
-    this.buffer = '';
-  }
-
-  /** Flushes, closes and resolves once the file is closed; returns the write error, if any. */
-  close(): Promise<string | undefined> {
-    this.flush();
-    return new Promise((resolve) => {
-      if (this.stream.closed) {
-        resolve(this.error);
-        return;
-      }
-      this.stream.once('close', () => resolve(this.error));
-      this.stream.end();
-    });
-  }
-}
-
-/**
- * An unbounded single-consumer async queue. Iterable exactly once; `return()` (a `break` in
- * `for await`) detaches the consumer and drops what is buffered.
- */
-class LineQueue<T> implements AsyncIterable<T> {
-  private items: T[] = [];
-  private head = 0;
-  private ended = false;
-  private detached = false;
-  private taken = false;
-  private readonly waiters: ((result: IteratorResult<T, undefined>) => void)[] = [];
-
-  push(item: T): void {
-    if (this.ended || this.detached) return;
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) waiter({ value: item, done: false });
-    else this.items.push(item);
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
-    if (this.taken) throw new Error('TrialHandle.lines can be iterated only once');
-    this.taken = true;
-    return {
-      next: () => this.next(),
-      return: () => {
-        this.detached = true;
-        this.items = [];
-        this.head = 0;
-        this.end();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-    };
-  }
-
-  private next(): Promise<IteratorResult<T, undefined>> {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head] as T;
-      this.head++;
-      // Drop the consumed prefix now and then instead of shift() per item (O(n) on big arrays).
-      if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
-
 function noop(): void {}
 
 function launchFailed(detail: string): ExitInfo {
   return { code: null, signal: null, cause: 'launchFailed', detail };
 }
 
-function endedQueue(): LineQueue<OutputLine> {
-  const queue = new LineQueue<OutputLine>();
-  queue.end();
-  return queue;
-}
-
 function failedHandle(detail: string): TrialHandle {
   const exited = Promise.resolve(launchFailed(detail));
-  return { external: { kind: 'none' }, lines: endedQueue(), exited, stop: () => Promise.resolve() };
+  return { external: { kind: 'none' }, lines: endedLines(), exited, stop: () => Promise.resolve() };
 }
 
 /** `spawn ./nope ENOENT: command not found`: Node's message plus what the code means here. */

@@ -1,7 +1,7 @@
 /**
  * Where a launched trial's output goes: raw stdout/stderr bytes are split into lines (lineSplitter), each
  * line is queued for `TrialHandle.lines` and appended to `<trialDir>/output.log`, in arrival order.
- * For launchers that read a child's pipes (slurm; the local launcher keeps its own copy for now).
+ * For launchers that read a child's pipes (local, slurm).
  */
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
@@ -19,6 +19,11 @@ export interface TrialOutput {
   readonly lines: AsyncIterable<OutputLine>;
   /** Feeds a chunk of one stream; complete lines go to the queue and the log (one write per chunk). */
   push(stream: OutputLine['stream'], chunk: Buffer): void;
+  /**
+   * One stream's pipe has closed: emits its last partial line now, so it keeps its place before the
+   * other stream's later lines (otherwise {@link TrialOutput.close} emits it). Later pushes to it are ignored.
+   */
+  end(stream: OutputLine['stream']): void;
   /** Called with each complete line before it is queued (a launcher reading its own tool's messages). */
   onLine(listener: (line: OutputLine) => void): void;
   /** Emits both streams' last partial lines, flushes and closes the log, ends `lines`; returns a log write error. */
@@ -45,6 +50,11 @@ export function createTrialOutput(trialDir: string, clock: Clock, maxLineLength?
     push(stream, chunk) {
       if (closed) return;
       splitters[stream].push(chunk);
+      log.flush(); // one log write per chunk, not per line
+    },
+    end(stream) {
+      if (closed) return;
+      splitters[stream].end();
       log.flush();
     },
     onLine(listener) {
@@ -63,7 +73,7 @@ export function createTrialOutput(trialDir: string, clock: Clock, maxLineLength?
   };
 }
 
-/** Batches lines into few `write()` calls on an append-mode stream (a relaunch continues the log). */
+/** Batches lines into few `write()` calls on an append-mode stream (a relaunch, e.g. a resume, continues the log). */
 class LogWriter {
   private readonly stream: WriteStream;
   private buffer = '';

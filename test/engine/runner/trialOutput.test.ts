@@ -70,6 +70,21 @@ describe('trial output', () => {
     expect(lines).toEqual(['kept']);
   });
 
+  it("a stream that ends emits its partial line before the other stream's later lines", async () => {
+    const dir = mkdtempSync(path.join(root, 't-'));
+    const output = createTrialOutput(dir, clock);
+    output.push('stdout', Buffer.from('out tail'));
+    output.push('stderr', Buffer.from('err tail'));
+    output.end('stdout');
+    output.push('stdout', Buffer.from('after end\n'));
+    output.push('stderr', Buffer.from(' continued\n'));
+    await output.close();
+    const lines: string[] = [];
+    for await (const line of output.lines) lines.push(`${line.stream}:${line.text}`);
+    expect(lines).toEqual(['stdout:out tail', 'stderr:err tail continued']);
+    expect(readFileSync(path.join(dir, 'output.log'), 'utf8')).toBe('out tail\nerr tail continued\n');
+  });
+
   it('endedLines is empty', async () => {
     const lines: OutputLine[] = [];
     for await (const line of endedLines()) lines.push(line);
