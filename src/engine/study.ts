@@ -75,7 +75,11 @@ export interface StudyRunner {
   start(): Promise<void>;
   /** Stops one trial (status `stopped`); the study goes on. */
   stopTrial(id: TrialId): Promise<void>;
-  /** Idempotent: stops all trials gracefully, writes `study.ended`, releases the lock. */
+  /**
+   * Idempotent: stops all trials gracefully, writes `study.ended`, releases the lock. During `start()` it
+   * waits for start to finish its writes (and end a killed run's leftovers), then the study ends with no
+   * trial launched; `start()` still resolves. (Before `start()`, it returns at once and start ends the study.)
+   */
   stop(reason?: 'userStopped'): Promise<void>;
   /** Resolves when the study has ended (budget, sampler exhausted, timeout, stop) and the log is closed. */
   readonly done: Promise<StudySnapshot>;
@@ -132,6 +136,10 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   let stopping: 'userStopped' | 'timeout' | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
   let studyEnded = false;
+  /** start() has reached the loop: from now on a stop stops trials; one before that is applied by start(). */
+  let running = false;
+  /** Settles when start() has (true) or has not (false) got the study running; undefined before start(). */
+  let startOutcome: Promise<boolean> | undefined;
   // `done` is also awaited through start() errors: no unhandled rejection when nobody listens yet.
   const { promise: done, resolve: resolveDone, reject: rejectDone } = quietDeferred<StudySnapshot>();
 
@@ -575,7 +583,16 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     return { repairs, orphans, orphanJobs };
   };
 
-  const start = async (): Promise<void> => {
+  const start = (): Promise<void> => {
+    const started = startStudy();
+    startOutcome = started.then(
+      () => true,
+      () => false,
+    );
+    return started;
+  };
+
+  const startStudy = async (): Promise<void> => {
     mkdirSync(options.storeRoot, { recursive: true });
     if (options.fresh) await archiveExisting(options.storeRoot, spec.name, clock.now());
     writer = await openStudyWriter(options.storeRoot, spec.name);
@@ -645,10 +662,21 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       timeoutTimer = setTimeout(() => void stopAll('timeout'), spec.timeoutSeconds * 1000);
       timeoutTimer.unref?.();
     }
+    // A stop that came during startup has set `stopping`: fillSlots starts nothing and ends the study.
+    running = true;
     fillSlots();
   };
 
   const stopAll = async (reason: 'userStopped' | 'timeout'): Promise<void> => {
+    if (!running) {
+      // start() is under way (ending a killed run's leftovers can take kill_grace). Ending the study from
+      // here would close the log under it; start() sees `stopping` once its writes are done and ends the
+      // study in order instead. Leftovers are still ended first, so none survives the stop.
+      stopping ??= reason;
+      if (!startOutcome || !(await startOutcome)) return; // not started, or failed to: nothing runs
+      await done.catch(() => undefined);
+      return;
+    }
     if (stopping || studyEnded) return done.then(() => undefined);
     stopping = reason;
     const by = reason === 'timeout' ? 'timeout' : 'shutdown';

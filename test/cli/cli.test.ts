@@ -460,6 +460,64 @@ describe('rung CLI', () => {
     await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'everything gone');
   }, 90_000);
 
+  it('a Ctrl-C while a resume is still ending the orphans of a killed run stops the study like any Ctrl-C: exit 0, no orphan left, the log whole and resumable', async () => {
+    const dir = tempDir();
+    const file = hangingStudy(dir, 'orphanstop');
+    // Orphans that outlast SIGTERM: the resume waits the whole kill_grace on them, the window for the Ctrl-C.
+    // The grandchild holds no pipe, so it outlives a leader that dies writing to its dead runner's pipe.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('"--ignore-sigterm"]', '"--ignore-sigterm", "--grandchild-ignore-sigterm", "--grandchild-stdio", "ignore"]')
+        .replace('kill_grace: 0.5', 'kill_grace: 3'),
+    );
+    const store = path.join(dir, '.rung');
+    const launches = (): number => (readFileSync(path.join(store, 'orphanstop', 'events.jsonl'), 'utf8').match(/"type":"trial\.launched"/g) ?? []).length;
+
+    // A run killed with its reaper leaves its trials running.
+    const first = rungInBackground(['run', file], dir);
+    await twoTrialsReporting(store, 'orphanstop');
+    const workers = (): number[] => ['0', '1'].flatMap((id) => grandchildPids(trialDir(store, 'orphanstop', id)));
+    await waitFor(() => workers().length >= 2, 15_000, 'both trials forked their workers');
+    const reaper = reaperOf(first.child.pid ?? -1);
+    expect(reaper).toBeGreaterThan(0); // never kill(-1, …)
+    process.kill(reaper, 'SIGKILL');
+    await waitFor(() => !isAlive(reaper), 5_000, 'the reaper gone');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const orphans = (await trialPids(store, 'orphanstop')).filter(isAlive);
+    expect(orphans.length).toBeGreaterThanOrEqual(2);
+    const launchedBefore = launches();
+
+    // Ctrl-C as soon as the resume says it is ending them: it is then waiting out their grace.
+    const second = rungInBackground(['resume', 'orphanstop'], dir);
+    await waitFor(() => /ending \d+ trial process group\(s\) left running/.test(second.output()), 15_000, 'orphan reaping');
+    second.child.kill('SIGINT');
+    expect(await second.exited, second.output()).toBe(0);
+    expect(second.output()).toMatch(/stopping the study/);
+    expect(second.output()).not.toMatch(/is closed|error/i);
+    await waitFor(() => orphans.every((p) => !isAlive(p)), 5_000, 'orphans gone');
+    // The stop came before any relaunch; the log records the lost trials, the resume and the user stop.
+    expect(launches()).toBe(launchedBefore);
+    const { events } = await readStudyEvents(store, 'orphanstop');
+    expect(events.slice(-4).map((e) => (e.event.type === 'trial.ended' ? `${e.event.type}:${e.event.status}` : e.event.type))).toEqual([
+      'trial.ended:lost',
+      'trial.ended:lost',
+      'study.started',
+      'study.ended',
+    ]);
+    expect(events.at(-1)?.event).toMatchObject({ type: 'study.ended', reason: 'userStopped' });
+
+    // And it resumes: the lost trials run again.
+    const third = rungInBackground(['resume', 'orphanstop'], dir);
+    await waitFor(() => /resuming study orphanstop: 0 finished trials kept, 2 unfinished to re-run/.test(third.output()), 15_000, 'the resume');
+    await waitFor(() => launches() >= launchedBefore + 2, 15_000, 'relaunch');
+    third.child.kill('SIGINT');
+    expect(await third.exited, third.output()).toBe(0);
+    const pids = await trialPids(store, 'orphanstop');
+    await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'everything gone');
+  }, 90_000);
+
   it('a second Ctrl-C ends the trials at once and disarms the reaper: it signals nothing once rung has exited', async () => {
     const dir = tempDir();
     const file = hangingStudy(dir, 'forced');

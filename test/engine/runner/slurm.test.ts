@@ -13,7 +13,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Launcher, LaunchSpec, OutputLine, TrialHandle } from '../../../src/engine/runner/launcher';
 import { createSlurmLauncher, endLeftoverJobs, slurmCommand, slurmJobName, slurmTimeLimit, submitEnvironment } from '../../../src/engine/runner/slurm';
 import type { SlurmJobOptions } from '../../../src/engine/runner/slurm';
+import { parseStudySpec } from '../../../src/engine/spec/parseStudySpec';
 import { readStudyEvents } from '../../../src/engine/store/jsonlStore';
+import { createStudyRunner } from '../../../src/engine/study';
 import { ensureLocalSlurm, jobName, jobState, processesWith, reapersOf, slurmInstalled, slurmRequired, trialScript } from '../../slurm/localSlurm';
 import { fakeTrainer, repoRoot } from '../../helpers/studyFixture';
 
@@ -391,6 +393,49 @@ describe.runIf(installed || slurmRequired)('slurm launcher on a local cluster', 
       const { events } = await readStudyEvents(path.join(dir, '.rung'), 'left');
       const ended = events.flatMap((e) => (e.event.type === 'trial.ended' ? [e.event.status] : []));
       expect(ended).toEqual(['lost', 'completed']);
+      await expect.poll(() => processesWith('RUNG_TEST_MARKER', marker), { timeout: 20_000, interval: 100 }).toEqual([]);
+    });
+
+    it('a stop while the resume is still cancelling the leftover job ends the study as stopped, with the job gone', async () => {
+      const dir = mkdtempSync(path.join(root, 'study-'));
+      const marker = randomUUID();
+      // The trial ignores SIGTERM: cancelling the leftover job waits out kill_grace, with the stop pending.
+      const file = studyFile(dir, 'leftstop', [
+        `command: [${JSON.stringify(NODE)}, ${JSON.stringify(trialScript)}, "--ignore-sigterm", "--hang", "{lr}"]`,
+        'trials: 1',
+        `launcher: {type: slurm, kill_grace: 2, env: {RUNG_TEST_MARKER: ${JSON.stringify(marker)}}}`,
+      ]);
+      const study = spawn(process.execPath, [cli, 'run', file, '--quiet'], { cwd: dir, stdio: 'ignore' });
+      const logFile = path.join(dir, '.rung', 'leftstop', 'trials', '0', 'output.log');
+      await expect.poll(() => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''), { timeout: 20_000, interval: 100 }).toContain('ready');
+      const jobId = /Granted job allocation (\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1] ?? '';
+      for (const pid of reapersOf(study.pid ?? -1)) process.kill(pid, 'SIGKILL');
+      study.kill('SIGKILL');
+      await new Promise((resolve) => study.once('exit', resolve));
+      expect(jobState(jobId)).toBe('RUNNING');
+
+      const text = readFileSync(file, 'utf8');
+      const parsed = parseStudySpec(text, file);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+      const logs: string[] = [];
+      let stopped: Promise<void> | undefined;
+      const runner = createStudyRunner({
+        spec: parsed.value,
+        stored: { file, source: parsed.value.source, text },
+        storeRoot: path.join(dir, '.rung'),
+        log: (m) => logs.push(m),
+        // Called by start() right before it ends the leftovers: the stop arrives during that wait.
+        replayed: () => (stopped = runner.stop()),
+      });
+      await runner.start();
+      await stopped;
+      expect((await runner.done).endReason).toBe('userStopped');
+      expect(logs.join('\n')).toContain(`cancelled Slurm job(s) ${jobId} left by the previous study process`);
+      expect(jobState(jobId)).toBeUndefined();
+      const { events } = await readStudyEvents(path.join(dir, '.rung'), 'leftstop');
+      expect(events.filter((e) => e.event.type === 'trial.launched')).toHaveLength(1);
+      expect(events.flatMap((e) => (e.event.type === 'trial.ended' ? [e.event.status] : []))).toEqual(['lost']);
+      expect(events.at(-1)?.event).toMatchObject({ type: 'study.ended', reason: 'userStopped' });
       await expect.poll(() => processesWith('RUNG_TEST_MARKER', marker), { timeout: 20_000, interval: 100 }).toEqual([]);
     });
   });
