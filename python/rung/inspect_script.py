@@ -91,11 +91,32 @@ MAX_TEXT = 200
 # Option libraries the reader does not understand: (imported module, how the note names it).
 UNREAD_OPTION_MODULES = (
     ("hydra", "Hydra (its config files and key=value overrides)"),
-    ("fire", "python-fire"),
-    ("tyro", "tyro"),
     ("jsonargparse", "jsonargparse"),
-    ("simple_parsing", "simple_parsing"),
 )
+# Option libraries read only in their common forms: said when nothing was read from them.
+PARTLY_READ_OPTION_MODULES = (("fire", "python-fire"), ("tyro", "tyro"), ("simple_parsing", "simple_parsing"))
+HF_TRAINING_ARGUMENTS_CLASSES = {"TrainingArguments", "Seq2SeqTrainingArguments"}
+# The TrainingArguments options most often tuned: (name, type, default or None when required, help).
+HF_TRAINING_OPTIONS = (
+    ("output_dir", "path", None, "where checkpoints go"),
+    ("learning_rate", "float", 5e-5, "initial learning rate of AdamW"),
+    ("weight_decay", "float", 0.0, "weight decay of AdamW"),
+    ("warmup_ratio", "float", 0.0, "fraction of the steps spent warming up"),
+    ("per_device_train_batch_size", "int", 8, "training batch size per device"),
+    ("num_train_epochs", "float", 3.0, "number of training epochs"),
+    ("seed", "int", 42, "random seed"),
+)
+# XGBoost's metric when eval_metric is not given, by objective (or its prefix).
+XGB_DEFAULT_METRICS = {
+    "reg": "rmse", "binary": "logloss", "binary:hinge": "error", "multi": "mlogloss", "count": "poisson-nloglik",
+    "rank": "map", "survival:cox": "cox-nloglik", "reg:logistic": "rmse", "reg:gamma": "gamma-nloglik", "reg:tweedie": "tweedie-nloglik",
+}
+LGB_DEFAULT_METRICS = {
+    "regression": "l2", "regression_l2": "l2", "l2": "l2", "mse": "l2", "regression_l1": "l1", "l1": "l1", "mae": "l1", "huber": "huber",
+    "binary": "binary_logloss", "multiclass": "multi_logloss", "softmax": "multi_logloss", "multiclassova": "multi_logloss",
+    "cross_entropy": "cross_entropy", "xentropy": "cross_entropy", "poisson": "poisson", "lambdarank": "ndcg", "rank_xendcg": "ndcg",
+}
+CROSS_VALIDATION_CALLS = {"cross_val_score", "cross_validate", "cross_val_predict", "GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV"}
 # argparse: the parser an option is declared on. MAIN is the main parser; a sub-command's scope is its name.
 MAIN = ""
 NESTED = "\x00nested"  # a sub-command of a sub-command (its command line would need both names): not read
@@ -554,6 +575,8 @@ class Inspector:
 
     def add_argument(self, arg):
         if any(a["dest"] == arg["dest"] for a in self.arguments):
+            if arg["action"] in ("store_const", "append_const"):
+                return  # --adam/--sgd with one dest (a mutually exclusive group): an ordinary way to write a choice
             self.warn("argument %s is declared more than once; the first one is used" % arg["dest"])
             return
         self.arguments.append(arg)
@@ -937,10 +960,13 @@ class Inspector:
         for module, what in UNREAD_OPTION_MODULES:
             if module in self.imports:
                 found.append(what)
+        for module, what in PARTLY_READ_OPTION_MODULES:
+            if module in self.imports and not any(a["source"] in (module, "fire", "tyro", "simple_parsing") for a in self.arguments):
+                found.append(what)
         for node in self.all_nodes():
             if isinstance(node, ast.Call):
                 name = last_name(node.func)
-                if name == "HfArgumentParser" and "HfArgumentParser (dataclass fields)" not in found:
+                if name == "HfArgumentParser" and not any(a["source"] == "hf" for a in self.arguments) and "HfArgumentParser (dataclass fields)" not in found:
                     found.append("HfArgumentParser (dataclass fields)")
                 elif name and name.startswith("DEFINE_") and "absl" in self.imports and "absl flags" not in found:
                     found.append("absl flags")
@@ -1107,6 +1133,8 @@ class Inspector:
                     if kw.arg and not (fn == "set_postfix" and kw.arg in ("ordered_dict", "refresh")):
                         self.add_metric(kw.arg, node, self.text(node))
         self.keras_fit_metrics()
+        self.boosting_metrics()
+        self.hf_trainer_metrics()
         if unprinted and not self.metrics:  # said only when it explains why no metric was found
             self.warn(
                 "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
@@ -1136,6 +1164,432 @@ class Inspector:
                 self.add_metric(name, node, self.text(node))
                 self.add_metric("val_" + name, node, self.text(node))
 
+    # ------------------------------------------------------------------ dataclass CLIs (HfArgumentParser, simple_parsing, tyro)
+
+    def dataclasses(self):
+        """Module- and function-level classes decorated with @dataclass: name -> ClassDef."""
+        found = {}
+        for node in self.all_nodes():
+            if isinstance(node, ast.ClassDef):
+                for dec in node.decorator_list:
+                    target = dec.func if isinstance(dec, ast.Call) else dec
+                    if last_name(target) == "dataclass":
+                        found.setdefault(node.name, node)
+        return found
+
+    def annotation_info(self, annotation):
+        """(type, choices, is_list) of a type annotation: Optional/`X | None` unwrapped, Literal and Enum as choices."""
+        inner = annotation
+        for _ in range(3):
+            if isinstance(inner, ast.Subscript) and last_name(inner.value) in ("Optional", "Union", "Annotated"):
+                inner = subscript_parts(inner)[0]
+            elif isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.BitOr):
+                inner = inner.left if not (isinstance(inner.left, ast.Constant) and inner.left.value is None) else inner.right
+        is_list = False
+        if isinstance(inner, ast.Subscript) and last_name(inner.value) in ("List", "list", "Tuple", "tuple", "Sequence"):
+            is_list = True
+            inner = subscript_parts(inner)[0]
+        if isinstance(inner, ast.Subscript) and last_name(inner.value) == "Literal":
+            ok, choices = self.try_value(ast.List(elts=subscript_parts(inner), ctx=ast.Load()))
+            if ok and choices and all(isinstance(c, (str, int, float, bool)) for c in choices):
+                kinds = {type(c) for c in choices}
+                return ({bool: "bool", int: "int", float: "float"}.get(kinds.pop(), "str") if len(kinds) == 1 else "str"), choices, is_list
+        name = last_name(inner) if inner is not None else None
+        if name in self.enums:
+            return "str", list(self.enums[name].values()), is_list
+        return (self.type_of(inner) if inner is not None else None), None, is_list
+
+    def dataclass_fields(self, cls, classes, source, depth=0):
+        """The options a dataclass CLI makes of cls's fields (base dataclasses of the file first)."""
+        out = []
+        if depth > 5:
+            return out
+        for base in cls.bases:
+            if last_name(base) in classes and classes[last_name(base)] is not cls:
+                out.extend(self.dataclass_fields(classes[last_name(base)], classes, source, depth + 1))
+        body = cls.body
+        for i, stmt in enumerate(body):
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            if last_name(stmt.annotation.value if isinstance(stmt.annotation, ast.Subscript) else stmt.annotation) in ("ClassVar", "InitVar"):
+                continue
+            name = stmt.target.id
+            if name.startswith("_"):
+                continue
+            value, help_node, factory = stmt.value, None, False
+            if isinstance(value, ast.Call) and last_name(value.func) == "field":
+                kw = {k.arg: k.value for k in value.keywords if k.arg}
+                factory = "default_factory" in kw
+                value = kw.get("default")
+                meta = kw.get("metadata")
+                if isinstance(meta, ast.Dict):
+                    for k, v in zip(meta.keys, meta.values):
+                        if k is not None and const_str(k) == "help":
+                            help_node = v
+            if help_node is None and i + 1 < len(body) and isinstance(body[i + 1], ast.Expr) and const_str(body[i + 1].value) is not None:
+                help_node = body[i + 1].value  # tyro and simple_parsing read the docstring under a field as its help
+            type_name, choices, is_list = self.annotation_info(stmt.annotation)
+            if type_name is None and last_name(stmt.annotation) in classes:
+                self.warn("the fields of the nested dataclass %s (%s) are not read" % (last_name(stmt.annotation), name))
+                continue
+            dashed = name.replace("_", "-") if source == "tyro" else name
+            arg = new_argument(source, ["--" + dashed], name, stmt.lineno, False)
+            arg["typeText"] = self.text(stmt.annotation)
+            arg["type"] = type_name
+            arg["choices"] = choices
+            if is_list:
+                arg["nargs"] = "+"
+            if value is not None:
+                self.apply_default(arg, value)
+            elif factory:
+                arg["hasDefault"] = True
+            else:
+                arg["required"] = True
+            if help_node is not None:
+                ok, text = self.try_value(help_node)
+                arg["help"] = clip(text) if ok and isinstance(text, str) else self.text(help_node)
+            if type_name == "bool" and source == "tyro":
+                arg["flags"] = ["--" + dashed, "--no-" + dashed]  # tyro's bools are flags: --x / --no-x
+                arg["flag"] = True
+                arg["action"] = "store_true" if arg["default"] is False else "boolean_optional"
+            self.infer_type(arg)
+            convert_text_default(arg)
+            out.append(arg)
+        return out
+
+    def dataclass_arguments(self):
+        classes = self.dataclasses()
+        read = []  # (source, [class names]) in the order found
+        for node in self.all_nodes():
+            if not isinstance(node, ast.Call):
+                continue
+            fn = last_name(node.func)
+            if fn == "HfArgumentParser" and node.args:
+                first = node.args[0]
+                names = [last_name(e) for e in first.elts] if isinstance(first, (ast.Tuple, ast.List)) else [last_name(first)]
+                read.append(("hf", [n for n in names if n]))
+            elif fn == "add_arguments" and node.args and "simple_parsing" in self.imports:
+                read.append(("simple_parsing", [last_name(node.args[0])]))
+            elif fn in ("parse", "parse_known_args") and node.args and dotted(node.func) and dotted(node.func).startswith("simple_parsing"):
+                read.append(("simple_parsing", [last_name(node.args[0])]))
+            elif fn == "cli" and node.args and "tyro" in self.imports:
+                read.append(("tyro", [last_name(node.args[0])]))
+        functions = {n.name: n for n in self.all_nodes() if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for source, names in read:
+            self.add_framework(source)
+            for name in names:
+                if name in classes:
+                    for arg in self.dataclass_fields(classes[name], classes, source):
+                        self.add_argument(arg)
+                elif source == "tyro" and name in functions:
+                    for arg in self.function_options(functions[name], "tyro"):
+                        self.add_argument(arg)
+                elif source == "hf" and name in HF_TRAINING_ARGUMENTS_CLASSES:
+                    for arg in self.hf_training_arguments():
+                        self.add_argument(arg)
+                elif name:
+                    self.warn("the options of %s come from a class that is not defined in this file; add them by hand" % name)
+
+    def hf_training_arguments(self):
+        """The TrainingArguments options people tune most (the class is in transformers, not in the script)."""
+        self.warn(
+            "the Trainer prints eval_loss and the other eval_* metrics only when it evaluates during training: "
+            "add --eval_strategy epoch to the command (--evaluation_strategy before transformers 4.41)"
+        )
+        out = []
+        for name, type_name, default, text in HF_TRAINING_OPTIONS:
+            arg = new_argument("hf", ["--" + name], name, 0, False)
+            arg.update(type=type_name, help=text + " (transformers' TrainingArguments)")
+            if default is None:
+                arg["required"] = True
+            else:
+                arg.update(hasDefault=True, default=default, defaultText=repr(default))
+            out.append(arg)
+        return out
+
+    # ------------------------------------------------------------------ python-fire
+
+    def fire_arguments(self):
+        """fire.Fire(fn): fn's parameters are options (`--lr=0.1`); fire.Fire({"train": fn}) and fire.Fire() name a command."""
+        if "fire" not in self.imports:
+            return
+        functions = {n.name: n for n in self.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+        for node in self.all_nodes():
+            if not (isinstance(node, ast.Call) and last_name(node.func) == "Fire"):
+                continue
+            target, candidates = None, {}
+            if node.args and isinstance(node.args[0], ast.Dict):
+                candidates = {const_str(k): functions.get(last_name(v) or "") for k, v in zip(node.args[0].keys, node.args[0].values) if k is not None and const_str(k)}
+            elif node.args and last_name(node.args[0]) in functions:
+                target = functions[last_name(node.args[0])]
+            elif node.args and last_name(node.args[0]) in classes:
+                init = next((s for s in classes[last_name(node.args[0])].body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+                target = init
+                if init is None:
+                    self.warn("fire.Fire(%s): its options are not read" % last_name(node.args[0]))
+                    continue
+                methods = [s.name for s in classes[last_name(node.args[0])].body if isinstance(s, ast.FunctionDef) and not s.name.startswith("_")]
+                self.warn("fire.Fire(%s) also takes a method name (%s): add it to the command" % (last_name(node.args[0]), ", ".join(methods)))
+            elif not node.args:
+                candidates = {n: f for n, f in functions.items() if not n.startswith("_") and n != "main"} or dict(functions)
+            candidates = {k: v for k, v in candidates.items() if v is not None}
+            if target is None and candidates:
+                options = {name: self.quietly(self.function_options, fn, "fire") for name, fn in candidates.items()}
+                if len(candidates) == 1 and node.args:
+                    name = next(iter(candidates))
+                else:
+                    name, why = pick_command(list(options), options)
+                    self.warn("fire commands (%s): the command runs %s (%s)" % (", ".join(options), name, why))
+                self.subcommand = name
+                target = candidates[name]
+            if target is None:
+                self.warn("the script takes options from python-fire, but what fire.Fire is given is not read: add those parameters by hand")
+                continue
+            self.add_framework("fire")
+            for arg in self.function_options(target, "fire"):
+                self.add_argument(arg)
+            return
+
+    def function_options(self, fn, source):
+        """Options of a function's parameters with defaults (fire, tyro): `--name=value`; bools are flags."""
+        params = list(getattr(fn.args, "posonlyargs", [])) + list(fn.args.args)
+        defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+        out = []
+        for param, default in list(zip(params, defaults)) + list(zip(fn.args.kwonlyargs, fn.args.kw_defaults)):
+            if param.arg in ("self", "cls"):
+                continue
+            dashed = param.arg.replace("_", "-") if source == "tyro" else param.arg
+            arg = new_argument(source, ["--" + dashed], param.arg, param.lineno, False)
+            if param.annotation is not None:
+                arg["typeText"] = self.text(param.annotation)
+                arg["type"], arg["choices"], is_list = self.annotation_info(param.annotation)
+                if is_list:
+                    arg["nargs"] = "+"
+            if default is None:
+                arg["required"] = True
+            else:
+                self.apply_default(arg, default)
+            self.infer_type(arg)
+            if arg["type"] == "bool":
+                # fire: --name sets True, --noname False; tyro: --name / --no-name.
+                off = "--no" + param.arg if source == "fire" else "--no-" + dashed
+                arg.update(flag=True, flags=["--" + dashed, off], action="store_true" if arg["default"] is False else "boolean_optional")
+            out.append(arg)
+        return out
+
+    # ------------------------------------------------------------------ sys.argv and environment variables
+
+    def conversion(self, node):
+        """(inner, type) for int(x)/float(x)/str(x)/bool(x) (x itself and None otherwise)."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BUILTIN_TYPES and len(node.args) == 1:
+            return node.args[0], BUILTIN_TYPES[node.func.id]
+        return node, None
+
+    def argv_index(self, node):
+        """i for `sys.argv[i]` (an int literal >= 1), else None."""
+        if isinstance(node, ast.Subscript) and dotted(node.value) in ("sys.argv", "argv"):
+            inner = node.slice
+            if type(inner).__name__ == "Index":  # Python 3.8
+                inner = inner.value  # type: ignore[attr-defined]
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, int) and not isinstance(inner.value, bool) and inner.value >= 1:
+                return inner.value
+        return None
+
+    def env_read(self, node):
+        """(NAME, default node or None) for os.environ.get("NAME", d), os.getenv("NAME", d), os.environ["NAME"]."""
+        if isinstance(node, ast.Call) and dotted(node.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and node.args:
+            name = const_str(node.args[0])
+            default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+            return (name, default) if name else None
+        if isinstance(node, ast.Subscript) and dotted(node.value) in ("os.environ", "environ"):
+            inner = node.slice
+            if type(inner).__name__ == "Index":  # Python 3.8
+                inner = inner.value  # type: ignore[attr-defined]
+            if const_str(inner):
+                return const_str(inner), None
+        return None
+
+    def positional_and_env_arguments(self):
+        """`lr = float(sys.argv[1])` and `LR = float(os.environ.get("LR", "1e-3"))`: options of scripts without a parser."""
+        if self.arguments or any(f in self.frameworks for f in ("argparse", "click", "typer")):
+            return
+        argv, env = {}, {}
+        for node in self.all_nodes():
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                continue
+            target = node.targets[0].id
+            value, fallback = node.value, None
+            if isinstance(value, ast.IfExp):  # float(sys.argv[1]) if len(sys.argv) > 1 else 0.01
+                value, fallback = value.body, value.orelse
+            inner, type_name = self.conversion(value)
+            index = self.argv_index(inner)
+            read = self.env_read(inner)
+            if index is not None and index not in argv:
+                arg = new_argument("sys.argv", [], target, node.lineno, True)
+                arg.update(type=type_name, metavar=target.upper(), argvIndex=index)
+                if fallback is not None:
+                    self.apply_default(arg, fallback)
+                else:
+                    arg["required"] = True
+                argv[index] = arg
+            elif read is not None and read[0] not in env:
+                name, default = read
+                if default is None:
+                    default = fallback
+                arg = new_argument("env", [], target, node.lineno, False)
+                arg.update(type=type_name, env=name)
+                if default is not None:
+                    self.apply_default(arg, default)
+                else:
+                    arg["required"] = True
+                self.infer_type(arg)
+                convert_text_default(arg)
+                env[name] = arg
+        if argv:
+            self.add_framework("sys.argv")
+            indexes = sorted(argv)
+            if indexes != list(range(1, len(indexes) + 1)):
+                self.warn("the script reads sys.argv at %s: only the arguments before the first gap are read" % ", ".join(map(str, indexes)))
+            for i in indexes:
+                if i != len([a for a in self.arguments if a["source"] == "sys.argv"]) + 1:
+                    break
+                arg = argv[i]
+                arg["type"] = arg["type"] or "str"  # sys.argv items are text unless converted
+                convert_text_default(arg)
+                self.add_argument(arg)
+        if env:
+            self.add_framework("env")
+            for arg in env.values():
+                self.add_argument(arg)
+
+    # ------------------------------------------------------------------ what libraries print
+
+    def dict_value(self, node, key):
+        """The literal value of `key` in a dict given as a literal or a variable bound to one (params = {...})."""
+        dicts = [node] if isinstance(node, ast.Dict) else []
+        if isinstance(node, ast.Name):
+            dicts = [n.value for n in self.all_nodes() if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict) and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
+        if isinstance(node, ast.Call) and dotted(node.func) == "dict":
+            for k in node.keywords:
+                if k.arg == key:
+                    ok, v = self.try_value(k.value)
+                    return v if ok else None
+        for d in dicts:
+            for k, v in zip(d.keys, d.values):
+                if k is not None and const_str(k) == key:
+                    ok, value = self.try_value(v)
+                    return value if ok else None
+        return None
+
+    def boosting_metrics(self):
+        """XGBoost prints `[10]\teval-rmse:0.5` for evals=[(d, "eval")]; LightGBM `[10]\tvalid's auc: 0.9` (valid_auc)."""
+        imports = set(self.imports)
+        for node in self.all_nodes():
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("train", "fit")):
+                continue
+            kw = {k.arg: k.value for k in node.keywords if k.arg}
+            owner = dotted(node.func.value) or ""
+            if "xgboost" in imports and node.func.attr == "train" and "evals" in kw:
+                params = node.args[0] if node.args else kw.get("params")
+                names = []
+                if isinstance(kw["evals"], (ast.List, ast.Tuple)):
+                    for e in kw["evals"].elts:
+                        if isinstance(e, ast.Tuple) and len(e.elts) == 2 and const_str(e.elts[1]):
+                            names.append(const_str(e.elts[1]))
+                ok, verbose = self.try_value(kw["verbose_eval"]) if "verbose_eval" in kw else (True, True)
+                self.boosting_names(node, names, self.xgb_metrics(params), "%s-%s", ok and verbose is False, "verbose_eval")
+            elif "lightgbm" in imports and node.func.attr == "train" and "valid_sets" in kw and owner in ("lgb", "lightgbm", "lgbm"):
+                params = node.args[0] if node.args else kw.get("params")
+                sets = kw["valid_sets"].elts if isinstance(kw["valid_sets"], (ast.List, ast.Tuple)) else []
+                ok, names = self.try_value(kw["valid_names"]) if "valid_names" in kw else (False, None)
+                if not (ok and isinstance(names, list)):
+                    names = ["valid_%d" % i for i in range(len(sets))]
+                train = node.args[1] if len(node.args) > 1 else kw.get("train_set")
+                # A valid set that is the training set itself is named "training".
+                names = ["training" if train is not None and dotted(s) and dotted(s) == dotted(train) and "valid_names" not in kw else n for s, n in zip(sets, names)] + names[len(sets):]
+                logs = any(isinstance(n, ast.Call) and last_name(n.func) == "log_evaluation" for n in ast.walk(kw.get("callbacks", ast.Constant(None))))
+                silent = not logs and "verbose_eval" not in kw
+                self.boosting_names(node, [n for n in names if isinstance(n, str)], self.lgb_metrics(params), "%s_%s", silent, "callbacks=[lgb.log_evaluation()]")
+            elif node.func.attr == "fit" and "eval_set" in kw and ({"xgboost", "lightgbm"} & imports):
+                count = len(kw["eval_set"].elts) if isinstance(kw["eval_set"], (ast.List, ast.Tuple)) else 1
+                model = self.constructor_of(node.func.value)
+                model_kw = {k.arg: k.value for k in model.keywords if k.arg} if model is not None else {}
+                metric_node = kw.get("eval_metric", model_kw.get("eval_metric"))
+                ok, metric = self.try_value(metric_node) if metric_node is not None else (False, None)
+                metrics = metric if ok and isinstance(metric, list) else [metric] if ok and isinstance(metric, str) else []
+                kind = last_name(model.func) if model is not None else ""
+                if kind.startswith("LGBM"):
+                    if not metrics:
+                        metrics = ["binary_logloss" if "Classifier" in kind else "l2"]
+                    logs = any(isinstance(n, ast.Call) and last_name(n.func) == "log_evaluation" for n in ast.walk(kw.get("callbacks", ast.Constant(None))))
+                    self.boosting_names(node, ["valid_%d" % i for i in range(count)], metrics, "%s_%s", not logs and "verbose" not in kw, "callbacks=[lgb.log_evaluation()]")
+                elif kind.startswith("XGB"):
+                    if not metrics:
+                        metrics = ["logloss" if "Classifier" in kind else "rmse"]
+                    ok, verbose = self.try_value(kw["verbose"]) if "verbose" in kw else (True, True)
+                    self.boosting_names(node, ["validation_%d" % i for i in range(count)], metrics, "%s-%s", ok and verbose is False, "verbose=True")
+
+    def boosting_names(self, node, sets, metrics, form, silent, how):
+        if silent:
+            self.warn("the boosting library's evaluation results are not printed (line %d): pass %s" % (node.lineno, how))
+            return
+        # The last set and metric are the ones early stopping watches: list them first.
+        for s in reversed(sets):
+            for m in reversed(metrics):
+                self.add_metric(form % (s, m), node, self.text(node))
+
+    def constructor_of(self, expr):
+        """The call that made `model` in `model.fit(...)` (`model = XGBRegressor(...)`), or the call itself."""
+        if isinstance(expr, ast.Call):
+            return expr
+        name = dotted(expr)
+        made = [n.value for n in self.all_nodes() if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and any(dotted(t) == name for t in n.targets)]
+        return made[-1] if made else None
+
+    def xgb_metrics(self, params):
+        value = self.dict_value(params, "eval_metric") if params is not None else None
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
+            return value
+        objective = self.dict_value(params, "objective") if params is not None else None
+        if not isinstance(objective, str):
+            return ["rmse"]
+        return [XGB_DEFAULT_METRICS.get(objective, XGB_DEFAULT_METRICS.get(objective.split(":")[0], "rmse"))]
+
+    def lgb_metrics(self, params):
+        for key in ("metric", "metrics", "metric_types"):
+            value = self.dict_value(params, key) if params is not None else None
+            if isinstance(value, str):
+                return [m.strip() for m in value.split(",") if m.strip()]
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                return value
+        objective = self.dict_value(params, "objective") if params is not None else None
+        return [LGB_DEFAULT_METRICS.get(objective if isinstance(objective, str) else "regression", "l2")]
+
+    def hf_trainer_metrics(self):
+        """transformers' Trainer prints `{'eval_loss': 0.4, 'eval_accuracy': 0.9, 'epoch': 1.0}` when it evaluates."""
+        for node in self.all_nodes():
+            if not (isinstance(node, ast.Call) and last_name(node.func) in ("Trainer", "Seq2SeqTrainer", "SFTTrainer")):
+                continue
+            kw = {k.arg: k.value for k in node.keywords if k.arg}
+            if "eval_dataset" not in kw:
+                continue
+            self.add_metric("eval_loss", node, self.text(node))
+            fn_name = last_name(kw["compute_metrics"]) if "compute_metrics" in kw else None
+            for fn in self.all_nodes():
+                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.name == fn_name:
+                    for ret in ast.walk(fn):
+                        if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
+                            for k in ret.value.keys:
+                                if k is not None and const_str(k):
+                                    self.add_metric("eval_" + const_str(k), node, self.text(node))
+
+    def cross_validates(self):
+        """Whether the script scores by cross-validation (its printed score is then a validation score)."""
+        return any(isinstance(n, ast.Call) and last_name(n.func) in CROSS_VALIDATION_CALLS for n in self.all_nodes())
+
     # ------------------------------------------------------------------ run
 
     def run(self):
@@ -1143,6 +1597,9 @@ class Inspector:
         self.argparse_arguments()
         self.click_arguments()
         self.typer_arguments()
+        self.dataclass_arguments()
+        self.fire_arguments()
+        self.positional_and_env_arguments()
         self.unread_option_sources()
         self.metric_prints()
         return {
@@ -1155,6 +1612,7 @@ class Inspector:
             "imports": self.imports,
             "warnings": self.warnings,
             **({"subcommand": self.subcommand} if self.subcommand else {}),
+            **({"crossValidation": True} if self.cross_validates() else {}),
         }
 
 

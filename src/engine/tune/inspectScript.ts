@@ -18,10 +18,15 @@ export type ScriptValue = string | number | boolean | null;
 /** The value type of an argument, as far as the reader could tell. `path`: a file or folder. */
 export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
 
+/** Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read. */
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'sys.argv' | 'env';
+
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'sys.argv', 'env'];
+
 /** One command-line argument of the script. */
 export interface ScriptArgument {
-  /** The library that declares it. */
-  readonly source: 'argparse' | 'click' | 'typer';
+  /** The library that declares it; `sys.argv` and `env` are reads of `sys.argv[i]` and `os.environ` in a script without a parser. */
+  readonly source: ScriptArgumentSource;
   /** Option strings (`--lr`, `-l`, `--no-amp`); empty for a positional argument. */
   readonly flags: readonly string[];
   /** The Python name the script reads (`args.batch_size`). */
@@ -57,6 +62,10 @@ export interface ScriptArgument {
    * it must come before the sub-command's name, where argparse and click read it (after it, they reject it).
    */
   readonly beforeSubcommand?: boolean;
+  /** `env` only: the environment variable the script reads. */
+  readonly env?: string;
+  /** `sys.argv` only: the index the script reads (1 = the first word after the script). */
+  readonly argvIndex?: number;
 }
 
 /** A name the script prints in a `key=value`/`key: value`/JSON form Rung can read. */
@@ -74,7 +83,7 @@ export interface ScriptInspection {
   /** Version of the interpreter that read it. */
   readonly python: string;
   /** Which argument libraries were found, in the order read. */
-  readonly frameworks: readonly ('argparse' | 'click' | 'typer')[];
+  readonly frameworks: readonly ScriptArgumentSource[];
   readonly arguments: readonly ScriptArgument[];
   readonly metrics: readonly ScriptMetric[];
   /** Top-level module names the script imports (e.g. torch: it may want a GPU). */
@@ -83,6 +92,8 @@ export interface ScriptInspection {
   readonly warnings: readonly string[];
   /** The sub-command whose options were read (an argparse sub-parser, a command of a click group or typer app): the trial command must name it. */
   readonly subcommand?: string;
+  /** The script scores by cross-validation (cross_val_score, GridSearchCV...): what it prints is a validation score. */
+  readonly crossValidation?: boolean;
 }
 
 /** Why a script could not be inspected. */
@@ -233,14 +244,13 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
   return {
     script: str(root['script']) ?? scriptName,
     python: str(root['python']) ?? '',
-    frameworks: list(root['frameworks'], 'frameworks').filter(
-      (f): f is 'argparse' | 'click' | 'typer' => f === 'argparse' || f === 'click' || f === 'typer',
-    ),
+    frameworks: list(root['frameworks'], 'frameworks').filter((f): f is ScriptArgumentSource => SOURCES.includes(f as ScriptArgumentSource)),
     arguments: args,
     metrics,
     imports: list(root['imports'], 'imports').filter((s): s is string => typeof s === 'string'),
     warnings: list(root['warnings'], 'warnings').filter((s): s is string => typeof s === 'string'),
     ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
+    ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
   };
 }
 
@@ -250,9 +260,9 @@ function argument(raw: unknown, index: number): ScriptArgument {
   const a = record(raw);
   const where = `arguments[${index}]`;
   if (a === undefined) throw bad(where);
-  const source = a['source'];
+  const source = SOURCES.find((s) => s === a['source']);
   const dest = str(a['dest']);
-  if ((source !== 'argparse' && source !== 'click' && source !== 'typer') || dest === undefined) throw bad(where);
+  if (source === undefined || dest === undefined) throw bad(where);
   const flags = list(a['flags'], `${where}.flags`).filter((f): f is string => typeof f === 'string');
   const type = VALUE_TYPES.find((t) => t === a['type']) ?? null;
   const defaultRaw = a['default'];
@@ -263,6 +273,8 @@ function argument(raw: unknown, index: number): ScriptArgument {
   const max = finite(a['max']);
   const choicesText = str(a['choicesText']);
   const metavar = str(a['metavar']);
+  const env = str(a['env']);
+  const argvIndex = int(a['argvIndex']);
   return {
     source,
     flags,
@@ -285,6 +297,8 @@ function argument(raw: unknown, index: number): ScriptArgument {
     ...(min !== undefined ? { min } : {}),
     ...(max !== undefined ? { max } : {}),
     ...(a['beforeSubcommand'] === true ? { beforeSubcommand: true } : {}),
+    ...(source === 'env' && env !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(env) ? { env } : {}),
+    ...(source === 'sys.argv' && argvIndex !== undefined && argvIndex >= 1 ? { argvIndex } : {}),
   };
 }
 

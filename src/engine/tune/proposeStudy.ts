@@ -81,6 +81,8 @@ const LOG_FAMILIES = {
   decay: { label: 'weight decay', min: 1e-10, max: 1, fallback: [1e-6, 1e-1] },
   reg: { label: 'regularisation strength', min: 1e-10, max: 100, fallback: [1e-6, 1] },
   eps: { label: 'epsilon', min: 1e-12, max: 1, fallback: [1e-10, 1e-6] },
+  // scikit-learn's C (SVC, LogisticRegression): the inverse of the regularisation strength.
+  inverse: { label: 'inverse regularisation strength (C)', min: 1e-6, max: 1e6, fallback: [0.01, 100] },
 } as const satisfies Record<string, Family>;
 
 type Category =
@@ -88,12 +90,13 @@ type Category =
   | { readonly kind: 'budget' }
   | { readonly kind: 'length' }
   | { readonly kind: 'setting'; readonly why: string }
-  | { readonly kind: 'lr' | 'decay' | 'reg' | 'eps' }
-  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'dropout' | 'momentum' }
+  | { readonly kind: 'lr' | 'decay' | 'reg' | 'eps' | 'inverse' }
+  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'sample' | 'dropout' | 'momentum' }
   | { readonly kind: 'other' };
 
 const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
-const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps)$|^max_iter$/;
+// Boosting rounds too (num_boost_round, num_rounds): with early stopping they are a cap, not a hyperparameter.
+const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps|rounds|boost_rounds?|boosting_rounds?)$|^max_iter$/;
 
 /**
  * The category of an argument from its (normalised) name and type. Order matters: the exclusions come
@@ -108,7 +111,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (arg.type === 'path' || (!numeric && has('dir', 'path', 'file', 'root', 'data', 'dataset', 'output', 'out', 'checkpoint', 'ckpt', 'resume', 'load', 'config', 'cfg', 'cache', 'url', 'pretrained', 'weights', 'logdir'))) {
     return { kind: 'setting', why: 'a path' };
   }
-  if (has('device', 'devices', 'gpu', 'gpus', 'cuda', 'cpu', 'tpu', 'mps', 'accelerator', 'rank', 'world', 'backend', 'nodes', 'distributed', 'ddp', 'amp', 'fp16', 'bf16')) {
+  // per_device_train_batch_size is a batch size, not a hardware setting.
+  if (has('device', 'devices', 'gpu', 'gpus', 'cuda', 'cpu', 'tpu', 'mps', 'accelerator', 'rank', 'world', 'backend', 'nodes', 'distributed', 'ddp', 'amp', 'fp16', 'bf16') && !has('batch')) {
     return { kind: 'setting', why: 'hardware' };
   }
   if (has('workers', 'worker', 'jobs', 'threads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
@@ -125,7 +129,10 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (has('split', 'holdout') || splitLike || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
     return { kind: 'setting', why: 'a data split: tuning it would change what the metric measures' };
   }
-  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input', 'in', 'out') || norm === 'num_labels')) {
+  if (has('folds', 'fold', 'kfold', 'cv') || norm === 'n_splits') return { kind: 'setting', why: 'cross-validation folds: tuning them would change what the metric measures' };
+  if (has('patience') || (has('early') && has('stopping', 'stop'))) return { kind: 'setting', why: 'early stopping: when to stop, not how to train' };
+  // in_/out_ only at the start (in_channels, out_features): min_data_in_leaf is a hyperparameter.
+  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input') || /^(?:in|out)_/.test(norm) || norm === 'num_labels')) {
     return { kind: 'setting', why: 'a data shape' };
   }
   if (!numeric) return { kind: 'other' };
@@ -136,11 +143,18 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (lrLike) return { kind: 'lr' };
   if (norm === 'wd' || /weight_?decay/.test(norm) || (has('decay') && !has('rate', 'gamma'))) return { kind: 'decay' };
   if (has('eps', 'epsilon')) return { kind: 'eps' };
+  if (norm === 'c' && arg.type === 'float') return { kind: 'inverse' };
   if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
   if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
+  // layer_sizes / layer_width: the width of each layer, not how many.
+  if (has('layers', 'layer') && has('size', 'sizes', 'width', 'widths', 'units', 'dim', 'dims')) return { kind: 'hidden' };
   if (has('layers', 'layer', 'depth', 'blocks', 'block', 'stages')) return { kind: 'layers' };
-  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || norm === 'd_model') {
+  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || (arg.type === 'int' && has('leaf')) || norm === 'd_model') {
     return { kind: 'hidden' };
+  }
+  // Row/column sampling of boosted trees and forests: in (0, 1], where 1 (no sampling) is a common best.
+  if (arg.type === 'float' && (has('subsample', 'colsample', 'bytree', 'bylevel', 'bynode') || /^(?:feature|bagging)_fraction$|^max_(?:samples|features)$/.test(norm))) {
+    return { kind: 'sample' };
   }
   if (has('dropout', 'drop', 'smoothing', 'mixup', 'cutmix', 'p')) return { kind: 'dropout' };
   if (has('momentum', 'beta', 'beta1', 'beta2', 'ema', 'rho')) return { kind: 'momentum' };
@@ -167,7 +181,7 @@ function wordsOf(norm: string): Set<string> {
 }
 
 /** The order categorize tries the categories in: when an argument's names disagree, the earliest wins. */
-const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'reg', 'batch', 'layers', 'hidden', 'dropout', 'momentum', 'other'];
+const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'inverse', 'reg', 'batch', 'layers', 'hidden', 'sample', 'dropout', 'momentum', 'other'];
 
 /** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
 function categorizeArgument(arg: ScriptArgument): Category {
@@ -206,7 +220,8 @@ function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readon
     case 'lr':
     case 'decay':
     case 'reg':
-    case 'eps': {
+    case 'eps':
+    case 'inverse': {
       const family: Family = LOG_FAMILIES[kind];
       if (d !== undefined && d > 0) {
         const high = Math.min(nice(d * 30), Math.max(family.max, d));
@@ -239,6 +254,10 @@ function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readon
         return { choices, why: `${defaultPart}; batch sizes: powers of two around it` };
       }
       return { choices: [16, 32, 64, 128, 256], why: `${defaultPart}; batch sizes: common powers of two` };
+    }
+    case 'sample': {
+      const low = d !== undefined && d > 0 && d < 0.5 ? nice(d) : 0.5;
+      return { low, high: 1, log: false, why: `${defaultPart}; a sampling fraction in (0, 1]: ${low} to 1 (1 = no sampling)` };
     }
     case 'dropout': {
       if (d !== undefined && d >= 0 && d < 1) {
@@ -312,8 +331,15 @@ function fitRange(range: Range, arg: ScriptArgument, integer: boolean): Range | 
 }
 
 /** What became of one argument. */
+/** How a tuned parameter reaches the script: an option (the default), an environment variable, a word of sys.argv, or one value of a list option. */
+type Render =
+  | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'positional'; readonly index: number }
+  | { readonly kind: 'list'; readonly dest: string; readonly append: boolean };
+
 type Outcome =
-  | { readonly kind: 'tuned'; readonly param: ProposedParameter; readonly flag: string | undefined }
+  | { readonly kind: 'tuned'; readonly param: ProposedParameter; readonly flag: string | undefined; readonly render?: Render }
+  | { readonly kind: 'tunedList'; readonly params: readonly ProposedParameter[]; readonly flag: string; readonly append: boolean }
   | { readonly kind: 'suggested'; readonly param: ProposedParameter }
   | { readonly kind: 'budget' }
   | { readonly kind: 'skipped' };
@@ -327,17 +353,26 @@ interface Context {
   readonly lengths: string[];
   readonly noRange: string[];
   /** `before`: an option of the main parser, given before the sub-command's name. */
-  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly before: boolean }[];
+  /** `trialDir`: the value is {trial_dir} (an output folder), not a placeholder to replace. */
+  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly before: boolean; readonly trialDir?: true }[];
+  /** Words of sys.argv the script reads that are not tuned: a default to pass on, or a placeholder. */
+  readonly argv: { readonly index: number; readonly word: string; readonly needed: boolean }[];
   readonly suggestions: ProposedParameter[];
 }
 
-/** `--lr` (the option a user would type) for notes. */
+/** `--lr` (the option a user would type) for notes; `$LR` for an environment variable, `sys.argv[1] (lr)` for a word. */
 function label(arg: ScriptArgument): string {
+  if (arg.env !== undefined) return `$${arg.env}`;
+  if (arg.argvIndex !== undefined) return `sys.argv[${arg.argvIndex}] (${arg.dest})`;
   return arg.flags.find((f) => f.startsWith('--')) ?? arg.flags[0] ?? arg.dest;
 }
 
+/** A required output folder (HF's --output_dir): each trial gets its own, {trial_dir}. */
+const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
+
 /** The parameter name: the long option without dashes (so `{args}` renders an option the script accepts). */
 function paramName(arg: ScriptArgument): { name: string; flag: string | undefined } {
+  if (arg.env !== undefined) return { name: arg.env.toLowerCase(), flag: undefined };
   const long = arg.flags.filter((f) => f.startsWith('--') && !f.startsWith('--no-'));
   const exact = long.find((f) => normalise(f.slice(2)) === normalise(arg.dest)) ?? long[0];
   if (exact !== undefined && PARAM_NAME.test(exact.slice(2))) return { name: exact.slice(2), flag: exact };
@@ -367,8 +402,22 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const who = label(arg);
 
   // A required option Rung tunes (`--lr` with no default, required=True) is passed by {args}: no placeholder.
-  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'hidden', 'layers', 'batch', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
-  if (arg.positional || (arg.required && !arg.hasDefault && !(tunable && !arg.flag && arg.nargs === null))) {
+  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'inverse', 'hidden', 'layers', 'batch', 'sample', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
+  const untunedRequired = arg.required && !arg.hasDefault && !(tunable && !arg.flag && arg.nargs === null);
+  if (arg.argvIndex !== undefined && untunedRequired) {
+    // A word the script always reads: a placeholder in its place, said in the notes.
+    ctx.argv.push({ index: arg.argvIndex, word: metavarOf(arg), needed: true });
+    return { kind: 'skipped' };
+  }
+  if (arg.env !== undefined && untunedRequired) {
+    ctx.settings.push(`${who} (read with os.environ[...] and no default: set it in launcher: {env: {${arg.env}: ...}})`);
+    return { kind: 'skipped' };
+  }
+  if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
+    if (!arg.positional && arg.required && !arg.hasDefault && namesOf(arg).some((n) => OUTPUT_DIR_NAMES.test(n))) {
+      ctx.required.push({ tokens: [who, '{trial_dir}'], label: who, before: arg.beforeSubcommand === true, trialDir: true });
+      return { kind: 'skipped' };
+    }
     if (arg.required && !arg.hasDefault) {
       const value = metavarOf(arg);
       const tokensFor = arg.positional ? [value] : [who, value];
@@ -389,7 +438,9 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     // store_true / is_flag: a flag parameter, passed as `--name` when true and left out when false.
     const { name, flag } = paramName(arg);
     const switchesMode = [...tokens].some((t) => FLAG_SETTING_WORDS.has(t));
-    if (arg.type === 'bool' && arg.action === 'store_true' && flag === `--${name}` && !switchesMode) {
+    // `--x/--no-x` off by default (BooleanOptionalAction, tyro, fire) is tuned like store_true: --x or nothing.
+    const offByDefault = arg.action === 'store_true' || (arg.action === 'boolean_optional' && arg.default === false);
+    if (arg.type === 'bool' && offByDefault && flag === `--${name}` && !switchesMode) {
       return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: [false, true], flag: true, reason: `an on/off flag: ${flag} when true, nothing when false` } };
     }
     if (arg.type === 'bool' && switchesMode) ctx.settings.push(`${who} (a switch that changes what the script does)`);
@@ -398,6 +449,8 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     return { kind: 'skipped' };
   }
   if (arg.action === 'append' || arg.action === 'extend' || arg.nargs === '+' || arg.nargs === '*' || (typeof arg.nargs === 'number' && arg.nargs > 1)) {
+    const list = listParameters(arg, category.kind);
+    if (list !== undefined) return list;
     ctx.lists.push(who);
     return { kind: 'skipped' };
   }
@@ -422,6 +475,10 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     return { kind: 'skipped' };
   }
   if (arg.type === 'bool') {
+    if ([...tokens].some((t) => FLAG_SETTING_WORDS.has(t))) {
+      ctx.settings.push(`${who} (a switch that changes what the script does)`);
+      return { kind: 'skipped' };
+    }
     return { kind: 'tuned', flag, param: { name, dest: arg.dest, type: 'categorical', choices: [true, false], reason: `a true/false value${defaultSuffix(arg)}` } };
   }
   if (arg.type === 'str' || arg.type === null) {
@@ -455,6 +512,36 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   return { kind: 'skipped' };
 }
 
+/**
+ * A list option with a numeric default of 1 to 4 values (`--hidden-sizes 128 64`, `--betas 0.9 0.999`) whose name
+ * Rung recognises: one parameter per value, each ranged around its own default, so the list keeps its length (the
+ * depth) and each value is tuned. Undefined when that does not apply (the caller then leaves the option out).
+ */
+function listParameters(arg: ScriptArgument, kind: Category['kind']): Outcome | undefined {
+  const values = Array.isArray(arg.default) ? arg.default : [];
+  const append = arg.action === 'append' || arg.action === 'extend';
+  const { name, flag } = paramName(arg);
+  if (flag === undefined || (arg.type !== 'int' && arg.type !== 'float') || values.length < 1 || values.length > 4 || kind === 'other') return undefined;
+  if (typeof arg.nargs === 'number' && arg.nargs !== values.length) return undefined;
+  const params: ProposedParameter[] = [];
+  for (const [i, value] of values.entries()) {
+    if (typeof value !== 'number') return undefined;
+    const one: ScriptArgument = { ...arg, default: value, defaultText: String(value), nargs: null, action: 'store' };
+    const found = rangeFor(kind, one);
+    if (found === undefined) return undefined;
+    const element = `${name}_${i + 1}`;
+    const why = `value ${i + 1} of ${values.length} of ${flag}`;
+    if ('choices' in found) {
+      params.push({ name: element, dest: arg.dest, type: 'categorical', choices: found.choices, reason: `${why}; ${found.why}` });
+      continue;
+    }
+    const fitted = fitRange(found, one, arg.type === 'int');
+    if (fitted === undefined) return undefined;
+    params.push({ name: element, dest: arg.dest, type: arg.type === 'int' ? 'int' : 'float', low: fitted.low, high: fitted.high, log: fitted.log, reason: `${why}; ${fitted.why}` });
+  }
+  return { kind: 'tunedList', params, flag, append };
+}
+
 function defaultSuffix(arg: ScriptArgument): string {
   if (!arg.hasDefault) return '';
   return arg.defaultText !== null ? `; default ${arg.defaultText}` : '';
@@ -471,11 +558,13 @@ const MESSAGE_KEYS = new Set([
 ]);
 const MAXIMIZE_WORDS = [
   'acc', 'accuracy', 'f1', 'auc', 'auroc', 'auprc', 'map', 'precision', 'recall', 'r2', 'score', 'bleu', 'rouge', 'iou', 'miou', 'dice', 'reward',
-  'return', 'top1', 'top5', 'ndcg', 'mrr', 'sharpe', 'correct', 'psnr', 'ssim', 'mcc', 'kappa', 'spearman', 'pearson', 'meteor', 'em', 'exact',
+  'return', 'top1', 'top5', 'ndcg', 'mrr', 'sharpe', 'correct', 'psnr', 'ssim', 'mcc', 'kappa', 'spearman', 'pearson', 'meteor', 'em', 'exact', 'aucpr',
 ];
 const MINIMIZE_WORDS = [
   'loss', 'error', 'err', 'mse', 'rmse', 'mae', 'nll', 'perplexity', 'ppl', 'wer', 'cer', 'cost', 'regret', 'fid', 'logloss', 'mape', 'smape',
   'bpb', 'bpc', 'bpd', 'lpips', 'brier', 'ece', 'kl',
+  // Boosting libraries' metric names: LightGBM's l1/l2, XGBoost's mlogloss, merror, poisson-nloglik...
+  'l1', 'l2', 'mlogloss', 'merror', 'nloglik', 'rmsle', 'deviance', 'huber',
 ];
 // cv/oof/holdout: cross-validation and out-of-fold scores are validation metrics too.
 const SPLIT_WORDS = { val: ['val', 'valid', 'validation', 'dev', 'eval', 'cv', 'oof', 'holdout', 'heldout'], test: ['test'] } as const;
@@ -506,7 +595,7 @@ function goalOf(words: readonly string[]): 'minimize' | 'maximize' | undefined {
 }
 
 /** Picks the metric: a validation loss, else a validation accuracy-like score, else test, else training. */
-function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>): MetricChoice {
+function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>, crossValidation = false): MetricChoice {
   const candidates = metrics.filter((m) => {
     const lower = m.name.toLowerCase();
     return !STEP_KEYS.has(lower) && !MESSAGE_KEYS.has(lower) && !argumentNames.has(normalise(m.name)) && /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(m.name);
@@ -514,7 +603,9 @@ function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlyS
   const scored = candidates.map((m, index) => {
     const words = metricWords(m.name);
     const goal = goalOf(words);
-    const split = words.some((w) => (SPLIT_WORDS.val as readonly string[]).includes(w) || w.startsWith('val')) ? 2 : words.some((w) => (SPLIT_WORDS.test as readonly string[]).includes(w)) ? 1 : 0;
+    const named = words.some((w) => (SPLIT_WORDS.val as readonly string[]).includes(w) || w.startsWith('val')) ? 2 : words.some((w) => (SPLIT_WORDS.test as readonly string[]).includes(w)) ? 1 : 0;
+    // A script that cross-validates prints held-out scores whatever their names (`F1: 0.97`, `accuracy: 0.95`).
+    const split = crossValidation && named === 0 && !words.includes('train') && !words.includes('training') ? 2 : named;
     const kind = goal === 'minimize' ? (words.some((w) => w.endsWith('loss')) ? 3 : 1) : goal === 'maximize' ? 2 : 0;
     return { m, goal, split, score: goal === undefined ? -1 : split * 10 + kind, index };
   });
@@ -533,6 +624,9 @@ function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlyS
     };
   }
   const notes: string[] = [];
+  if (crossValidation && best.split === 2 && !metricWords(best.m.name).some((w) => (SPLIT_WORDS.val as readonly string[]).includes(w) || w.startsWith('val'))) {
+    notes.push(`The script cross-validates (cross_val_score, GridSearchCV or the like), so ${best.m.name} is taken as a validation score.`);
+  }
   if (best.split === 0) {
     notes.push(`No validation metric found, so the metric is ${best.m.name} (${best.goal}). Tuning on a training metric rewards overfitting: print a validation metric (e.g. val_loss=...) and use it instead.`);
   } else if (best.split === 1) {
@@ -586,34 +680,47 @@ const GPU_LIBRARIES = ['torch', 'tensorflow', 'jax', 'keras', 'cupy', 'lightning
 
 /** Proposes a study file for a script from what the reader found in it. */
 export function proposeStudy(inspection: ScriptInspection, options: ProposeStudyOptions): StudyProposal {
-  const ctx: Context = { settings: [], flags: [], strings: [], unknown: [], lists: [], lengths: [], noRange: [], required: [], suggestions: [] };
-  const tuned: { param: ProposedParameter; flag: string | undefined }[] = [];
+  const ctx: Context = { settings: [], flags: [], strings: [], unknown: [], lists: [], lengths: [], noRange: [], required: [], argv: [], suggestions: [] };
+  const tuned: { param: ProposedParameter; flag: string | undefined; render?: Render }[] = [];
   let budgetArg: ScriptArgument | undefined;
   for (const arg of inspection.arguments) {
     const outcome = classify(arg, ctx);
-    if (outcome.kind === 'tuned') tuned.push({ param: outcome.param, flag: outcome.flag });
+    if (outcome.kind === 'tuned') {
+      const render: Render | undefined =
+        arg.env !== undefined ? { kind: 'env', variable: arg.env } : arg.argvIndex !== undefined ? { kind: 'positional', index: arg.argvIndex } : undefined;
+      tuned.push({ param: outcome.param, flag: outcome.flag, ...(render !== undefined ? { render } : {}) });
+    }
+    if (outcome.kind === 'tunedList') {
+      for (const param of outcome.params) tuned.push({ param, flag: outcome.flag, render: { kind: 'list', dest: arg.dest, append: outcome.append } });
+    }
     if (outcome.kind === 'budget' && budgetArg === undefined) budgetArg = arg;
+    else if (arg.argvIndex !== undefined && outcome.kind !== 'tuned' && !ctx.argv.some((a) => a.index === arg.argvIndex)) {
+      // An untuned word with a default: passed as the default when a later word is passed.
+      const d = arg.default;
+      if (arg.hasDefault && (typeof d === 'number' || typeof d === 'string' || typeof d === 'boolean')) ctx.argv.push({ index: arg.argvIndex, word: String(d), needed: false });
+    }
   }
   const byDest = new Map(inspection.arguments.map((a) => [a.dest, a]));
   const used = new Set<string>();
-  const uniqueTuned = tuned.map(({ param, flag }) => {
+  const uniqueTuned = tuned.map(({ param, flag, render }) => {
     // `--budget` or `--trial_dir` cannot be a parameter's name ({budget} is a placeholder): renamed, it is passed by its own word.
     let name = (RESERVED_PLACEHOLDERS as readonly string[]).includes(param.name) ? `${param.name}_param` : param.name;
     for (let i = 2; used.has(name); i++) name = `${param.name}_${i}`;
     used.add(name);
-    return { param: name === param.name ? param : { ...param, name }, flag };
+    return { param: name === param.name ? param : { ...param, name }, flag, render };
   });
   let parameters = inferConditions(
     uniqueTuned.map((t) => t.param),
     byDest,
   );
   const flagOf = new Map(uniqueTuned.map((t) => [t.param.name, t.flag]));
+  const renderOf = new Map(uniqueTuned.map((t) => [t.param.name, t.render]));
 
   const notes: string[] = [];
   if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
-        ? 'No command-line arguments found (Rung reads argparse, click and typer declarations).'
+        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, sys.argv[i] and os.environ reads).'
         : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
     );
   }
@@ -649,37 +756,76 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const subcommand = inspection.subcommand;
   const before = (arg: ScriptArgument | undefined): boolean => subcommand !== undefined && arg?.beforeSubcommand === true;
   const sides = new Set(parameters.map((p) => before(byDest.get(p.dest))));
-  const explicit = !example && (parameters.some((p) => flagOf.get(p.name) !== `--${p.name}`) || sides.size > 1);
+  const explicit = !example && (parameters.some((p) => flagOf.get(p.name) !== `--${p.name}` || renderOf.get(p.name) !== undefined) || sides.size > 1);
+  // An environment variable or a sys.argv word as the budget: set there, not as an option.
+  const budgetVia = budgetArg?.env !== undefined || budgetArg?.argvIndex !== undefined;
   const commandPart = (beforeSubcommand: boolean): string[] => {
     const part: string[] = [];
-    for (const r of ctx.required) if ((subcommand !== undefined && r.before) === beforeSubcommand) part.push(...r.tokens.map(commandWord));
+    for (const r of ctx.required) if ((subcommand !== undefined && r.before) === beforeSubcommand) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
     if (!example && explicit) {
+      const listed = new Set<string>();
       for (const p of parameters) {
         if (before(byDest.get(p.dest)) !== beforeSubcommand) continue;
+        const render = renderOf.get(p.name);
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
+        if (render?.kind === 'env' || render?.kind === 'positional') continue;
+        if (render?.kind === 'list') {
+          // All values of one list option together: `--sizes {sizes_1} {sizes_2}` (nargs) or `--x {x_1} --x {x_2}` (append).
+          if (listed.has(render.dest)) continue;
+          listed.add(render.dest);
+          const elements = parameters.filter((q) => { const r = renderOf.get(q.name); return r?.kind === 'list' && r.dest === render.dest; });
+          if (render.append) for (const q of elements) part.push(commandWord(flag), `{${q.name}}`);
+          else part.push(commandWord(flag), ...elements.map((q) => `{${q.name}}`));
+          continue;
+        }
         if (p.type === 'categorical' && p.flag === true) part.push(`{${p.name}}`); // --name when true, nothing when false
         else part.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
       }
     } else if (!example && sides.has(beforeSubcommand)) {
       part.push('{args}');
     }
-    if (budgetFlag !== undefined && before(budgetArg) === beforeSubcommand) part.push(commandWord(budgetFlag), '{budget}');
+    if (budgetFlag !== undefined && !budgetVia && before(budgetArg) === beforeSubcommand) part.push(commandWord(budgetFlag), '{budget}');
     return part;
   };
-  const words: string[] = [options.program ?? 'python3', commandWord(options.scriptFile)];
+  // sys.argv words in order, up to the last one that must be given (tuned, the budget, or without a default).
+  const argvWords = new Map<number, { word: string; needed: boolean }>(ctx.argv.map((a) => [a.index, { word: commandWord(a.word), needed: a.needed }]));
+  for (const p of parameters) {
+    const render = renderOf.get(p.name);
+    if (!example && render?.kind === 'positional') argvWords.set(render.index, { word: `{${p.name}}`, needed: true });
+  }
+  if (budgetArg?.argvIndex !== undefined) argvWords.set(budgetArg.argvIndex, { word: '{budget}', needed: true });
+  const lastNeeded = Math.max(0, ...[...argvWords].filter(([, w]) => w.needed).map(([i]) => i));
+  const positional: string[] = [];
+  for (let i = 1; i <= lastNeeded; i++) positional.push(argvWords.get(i)?.word ?? 'VALUE');
+  // Environment variables are set with env(1) before the interpreter: the trial's own environment.
+  const envWords = example ? [] : parameters.flatMap((p) => { const r = renderOf.get(p.name); return r?.kind === 'env' ? [`${r.variable}={${p.name}}`] : []; });
+  if (budgetArg?.env !== undefined) envWords.push(`${budgetArg.env}={budget}`);
+  const words: string[] = [...(envWords.length > 0 ? ['env', ...envWords] : []), options.program ?? 'python3', commandWord(options.scriptFile), ...positional];
   if (subcommand !== undefined) words.push(...commandPart(true), commandWord(subcommand));
   words.push(...commandPart(false));
   const command = words.join(' ');
-  if (ctx.required.length > 0) {
+  const placeholders = ctx.required.filter((r) => r.trialDir !== true);
+  if (placeholders.length > 0) {
     notes.push(
-      `The script needs ${ctx.required.map((r) => r.label).join(', ')}: replace ${ctx.required.map((r) => r.tokens[r.tokens.length - 1]).join(', ')} in command: with real values.`,
+      `The script needs ${placeholders.map((r) => r.label).join(', ')}: replace ${placeholders.map((r) => r.tokens[r.tokens.length - 1]).join(', ')} in command: with real values.`,
+    );
+  }
+  const trialDirs = ctx.required.filter((r) => r.trialDir === true);
+  if (trialDirs.length > 0) notes.push(`${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own.`);
+  const argvPlaceholders = ctx.argv.filter((a) => a.needed && a.index <= lastNeeded);
+  if (argvPlaceholders.length > 0) {
+    notes.push(`The script reads ${argvPlaceholders.map((a) => `sys.argv[${a.index}]`).join(', ')} with no default: replace ${argvPlaceholders.map((a) => a.word).join(', ')} in command: with real values.`);
+  }
+  if (envWords.length > 0) {
+    notes.push(
+      'The script reads its settings from environment variables, so the command sets them with env (POSIX; on Windows, make the script read them from `from rung import params` instead). A command that starts with env runs the python3 on PATH, not the interpreter Rung is set to use: write the full path of your Python after env if they differ.',
     );
   }
 
   // ---- metric
   // A printed option value (`learning_rate=...`) is no metric, whichever of its names it is printed under.
   const argumentNames = new Set(inspection.arguments.flatMap(namesOf));
-  const metric = chooseMetric(inspection.metrics, argumentNames);
+  const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true);
   notes.push(...metric.notes);
 
   // ---- what was left out
@@ -765,7 +911,7 @@ function render(input: RenderInput): string {
   rows.push([`name: ${yamlScalar(options.studyName)}`, '']);
   rows.push([
     `command: ${yamlString(input.command)}`,
-    `${options.program === undefined || options.program === 'python3' ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
+    `${(options.program === undefined || options.program === 'python3') && !input.command.startsWith('env ') ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
   ]);
   if (options.cwd !== undefined) rows.push([`cwd: ${yamlScalar(options.cwd)}`, "trials' working folder, relative to this file"]);
   const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';

@@ -249,10 +249,10 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
 
   it('says when options come from a library it does not read (HfArgumentParser, absl, Hydra)', async () => {
     const hf = await inspect('no_args.py', {
-      source: 'from transformers import HfArgumentParser, TrainingArguments\nparser = HfArgumentParser((TrainingArguments,))\n(args,) = parser.parse_args_into_dataclasses()\n',
+      source: 'from transformers import HfArgumentParser\nfrom my_args import ModelArguments\nparser = HfArgumentParser((ModelArguments,))\n(args,) = parser.parse_args_into_dataclasses()\n',
     });
     expect(hf.arguments).toEqual([]);
-    expect(hf.warnings).toEqual([expect.stringMatching(/HfArgumentParser .*does not read/)]);
+    expect(hf.warnings).toEqual([expect.stringMatching(/ModelArguments come from a class that is not defined in this file/), expect.stringMatching(/HfArgumentParser .*does not read/)]);
     const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nflags.DEFINE_float("learning_rate", 0.01, "lr")\n' });
     expect(absl.warnings).toEqual([expect.stringMatching(/absl flags.*does not read/)]);
     const hydra = await inspect('no_args.py', { source: 'import hydra\n@hydra.main(config_path="conf")\ndef main(cfg):\n    pass\n' });

@@ -100,8 +100,13 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
     for (const excluded of ['seed', 'data_dir', 'device', 'num_workers', 'log_interval', 'amp', 'shuffle', 'no-shuffle', 'epochs', 'layer_sizes', 'output', 'activation', 'patience', 'temperature']) {
       expect(names).not.toContain(excluded);
     }
-    // Parameter names are the script's own options, so {args} renders flags argparse accepts.
-    expect(spec.command).toEqual(['python3', 'argparse_full.py', '--output', 'OUTPUT', '{args}', '--epochs', '{budget}']);
+    // --layer_sizes 64 32 (nargs="+"): one parameter per value, passed together; {args} cannot, so every option has its own word.
+    expect(names).toEqual(expect.arrayContaining(['layer_sizes_1', 'layer_sizes_2']));
+    expect(param(spec, 'layer_sizes_1')).toMatchObject({ kind: 'int', log: true, low: 16, high: 256 });
+    expect(spec.command.slice(0, 4)).toEqual(['python3', 'argparse_full.py', '--output', 'OUTPUT']);
+    expect(spec.command.join(' ')).toContain('--lr={lr} ');
+    expect(spec.command.join(' ')).toContain(' --layer_sizes {layer_sizes_1} {layer_sizes_2} ');
+    expect(spec.command.slice(-2)).toEqual(['--epochs', '{budget}']);
     expect(param(spec, 'lr')).toMatchObject({ kind: 'float', log: true, low: 1e-5, high: 0.009 });
     expect(param(spec, 'weight_decay')).toMatchObject({ kind: 'float', log: true, low: 1e-6, high: 0.1 });
     expect(param(spec, 'hidden-size')).toMatchObject({ kind: 'int', log: true, low: 32, high: 512 });
@@ -115,11 +120,11 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
     expect(notes).toContain('--output');
     expect(notes).toContain('On/off flags are not tuned: --no-shuffle');
     expect(notes).toContain('--activation');
-    expect(notes).toContain('--patience, --temperature');
-    expect(notes).toContain('--layer_sizes');
+    expect(notes).toContain('--patience (early stopping: when to stop, not how to train)');
+    expect(notes).toContain('left at their defaults: --temperature');
     // Unrecognised numeric options are offered commented out.
-    expect(proposal.text).toMatch(/^ {2}# patience: +\{type: int, low: 3, high: 10, log: true\}/m);
-    expect(proposal.suggestions.map((s) => s.name)).toEqual(['activation', 'patience', 'temperature']);
+    expect(proposal.text).toMatch(/^ {2}# temperature: +\{type: float/m);
+    expect(proposal.suggestions.map((s) => s.name)).toEqual(['activation', 'temperature']);
   });
 
   it('click_script.py: Choice, IntRange bounds, a positional argument in the command', async () => {
@@ -566,5 +571,119 @@ describe.skipIf(python === undefined)('rung propose', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toMatch(/syntax_error\.py has a syntax error at line 6/);
+  });
+});
+
+/** Proposes for a fixture of test/fixtures/scripts/propose and runs the rendered command there (Debian's python3 has scikit-learn). */
+async function runFixture(name: string, config: Record<string, unknown>, budget?: number, replace: Record<string, string> = {}): Promise<{ proposal: StudyProposal; spec: StudySpec; argv: string[]; stdout: string; status: number | null; stderr: string }> {
+  const { proposal, spec } = await proposeFor(`test/fixtures/scripts/propose/${name}`);
+  const rendered = renderCommand(spec.command, { config: config as never, space: spec.space, trialId: '1', trialDir: tempDir('rung-trial-'), ...(budget !== undefined ? { budget } : {}) });
+  const argv = rendered.map((w) => replace[w] ?? (w === 'python3' ? (python ?? 'python3') : w));
+  const ran = spawnSync(argv[0] as string, argv.slice(1), { cwd: path.join(repoRoot, 'test/fixtures/scripts/propose'), encoding: 'utf8', timeout: 60_000 });
+  return { proposal, spec, argv, stdout: ran.stdout, stderr: ran.stderr, status: ran.status };
+}
+
+const hasSklearn = python !== undefined && spawnSync(python, ['-c', 'import sklearn, tqdm']).status === 0;
+
+describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', () => {
+  it('argparse through parents=[...], groups, a helper, type=lambda and a custom type; --adam/--sgd sharing a dest is no warning', async () => {
+    const r = await runFixture('argparse_parents.py', { 'hidden-size': 32, activation: 'tanh', alpha: 0.001, 'learning-rate-init': 0.01, 'batch-size': 64 }, 2);
+    expect([...r.spec.space.params.keys()]).toEqual(['hidden-size', 'activation', 'alpha', 'learning-rate-init', 'batch-size']);
+    expect(param(r.spec, 'learning-rate-init')).toMatchObject({ kind: 'float', log: true });
+    expect(r.spec.metric).toMatchObject({ name: 'val_acc', goal: 'maximize' });
+    expect(r.proposal.notes.join('\n')).not.toMatch(/declared more than once/);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/epoch 2 \| train_loss=[0-9.]+ \| val_acc=/);
+  });
+
+  it('nargs="+" hidden sizes: one parameter per value, passed together after the option', async () => {
+    const r = await runFixture('nargs_hidden.py', { 'hidden-sizes_1': 32, 'hidden-sizes_2': 16, lr: 0.001, 'weight-decay': 0.0001, shuffle: false, momentum: 0.5 }, 2);
+    expect(param(r.spec, 'hidden-sizes_1')).toMatchObject({ kind: 'int', log: true, low: 32, high: 512 });
+    expect(param(r.spec, 'hidden-sizes_2')).toMatchObject({ kind: 'int', log: true, low: 16, high: 256 });
+    expect(r.argv.slice(2, 5)).toEqual(['--hidden-sizes', '32', '16']);
+    expect(r.spec.metric).toMatchObject({ name: 'valid_mse', goal: 'minimize' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Epoch 1: train loss [0-9.]+, valid mse [0-9.]+$/m);
+  });
+
+  it('sys.argv words: a tuned one as {name} in its place, one without a default as a placeholder; cross-validation reads as validation', async () => {
+    const r = await runFixture('sys_argv.py', { C: 0.5 }, undefined, { MAX_ITER: '500' });
+    expect(r.spec.command).toEqual(['python3', 'sys_argv.py', '{C}', 'MAX_ITER']);
+    expect(param(r.spec, 'C')).toMatchObject({ kind: 'float', log: true, low: 0.01, high: 100 });
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('sys.argv[2] with no default: replace MAX_ITER');
+    expect(notes).toContain('so accuracy is taken as a validation score');
+    expect(notes).not.toMatch(/No validation metric/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^cv accuracy: 0\.\d+$/m);
+  });
+
+  it('environment variables: tuned ones set with env before the interpreter', async () => {
+    const r = await runFixture('env_vars.py', { n_estimators: 20, max_depth: 4, min_samples_leaf: 2 });
+    expect(r.spec.command).toEqual(['env', 'N_ESTIMATORS={n_estimators}', 'MAX_DEPTH={max_depth}', 'MIN_SAMPLES_LEAF={min_samples_leaf}', 'python3', 'env_vars.py']);
+    expect(param(r.spec, 'n_estimators')).toMatchObject({ kind: 'int', log: true, low: 25, high: 400 });
+    expect(r.spec.metric).toMatchObject({ name: 'cv_accuracy', goal: 'maximize' });
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('$SEED (a random seed)');
+    expect(notes).toMatch(/sets them with env/);
+    expect(r.proposal.text).not.toMatch(/python3 = the interpreter/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^cv_accuracy=0\.\d+ cv_std=/m);
+  });
+
+  it("scikit-learn's C on a log scale; CV folds and n_jobs are not tuned; a cross-validated F1 is the metric", async () => {
+    const r = await runFixture('sklearn_cv.py', { C: 3, kernel: 'linear' });
+    expect(param(r.spec, 'C')).toMatchObject({ kind: 'float', log: true, low: 0.033, high: 30 });
+    expect(r.spec.metric).toMatchObject({ name: 'F1', goal: 'maximize' });
+    expect(r.proposal.notes.join('\n')).toContain('--folds (cross-validation folds');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^F1: 0\.\d+/m);
+  });
+});
+
+describe.skipIf(python === undefined)('proposals for varied scripts, read only (their libraries are not installed)', () => {
+  it('HfArgumentParser dataclasses: fields as options, TrainingArguments\' usual ones, --output_dir {trial_dir}, eval_loss', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/hf_dataclass.py');
+    expect(spec.command).toEqual(['python3', 'hf_dataclass.py', '--output_dir', '{trial_dir}', '{args}', '--num_train_epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).toEqual(expect.arrayContaining(['dropout', 'learning_rate', 'weight_decay', 'per_device_train_batch_size']));
+    expect(param(spec, 'per_device_train_batch_size')).toMatchObject({ kind: 'categorical', choices: [2, 4, 8, 16, 32] });
+    expect(spec.metric).toMatchObject({ name: 'eval_loss', goal: 'minimize' });
+    expect(proposal.notes.join('\n')).toMatch(/--eval_strategy epoch/);
+  });
+
+  it('tyro and simple_parsing dataclasses, python-fire functions', async () => {
+    const tyro = await proposeFor('test/fixtures/scripts/propose/tyro_config.py');
+    expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '{args}', '--epochs', '{budget}']);
+    expect([...tyro.spec.space.params.keys()]).toEqual(['lr', 'weight-decay', 'batch-size', 'num-layers', 'optimizer']);
+    expect(param(tyro.spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adamw', 'sgd'] });
+    const sp = await proposeFor('test/fixtures/scripts/propose/simple_parsing_cfg.py');
+    expect([...sp.spec.space.params.keys()]).toEqual(['learning_rate', 'batch_size', 'hidden_units', 'dropout']);
+    expect(sp.spec.command).toEqual(['python3', 'simple_parsing_cfg.py', '{args}', '--num_epochs', '{budget}']);
+    const fire = await proposeFor('test/fixtures/scripts/propose/fire_train.py');
+    expect([...fire.spec.space.params.keys()]).toEqual(['lr', 'batch_size', 'dropout', 'l2']);
+    expect(fire.spec.command).toEqual(['python3', 'fire_train.py', '{args}', '--epochs', '{budget}']);
+    expect(fire.proposal.notes.join('\n')).not.toMatch(/does not read/);
+  });
+
+  it('XGBoost and LightGBM: the printed eval metric, sampling fractions in [0.5, 1], boosting rounds and early stopping left alone', async () => {
+    const xgb = await proposeFor('test/fixtures/scripts/propose/xgboost_train.py');
+    expect(xgb.spec.metric).toMatchObject({ name: 'eval-rmse', goal: 'minimize' });
+    expect(param(xgb.spec, 'subsample')).toMatchObject({ kind: 'float', low: 0.5, high: 1 });
+    const xgbNotes = xgb.proposal.notes.join('\n');
+    expect(xgbNotes).toContain('--early_stopping_rounds (early stopping');
+    expect(xgbNotes).toContain('--num_boost_round looks like a training length');
+    const lgb = await proposeFor('test/fixtures/scripts/propose/lightgbm_train.py');
+    expect(lgb.spec.metric).toMatchObject({ name: 'valid_auc', goal: 'maximize' });
+    expect(param(lgb.spec, 'feature-fraction')).toMatchObject({ kind: 'float', low: 0.5, high: 1 });
+    expect(param(lgb.spec, 'min-data-in-leaf')).toMatchObject({ kind: 'int', log: true, low: 5, high: 80 });
+  });
+
+  it('Keras fit, Lightning prog_bar logs, typer Annotated, click ranges: the metric each prints', async () => {
+    expect((await proposeFor('test/fixtures/scripts/propose/keras_fit.py')).spec.metric).toMatchObject({ name: 'val_loss' });
+    expect((await proposeFor('test/fixtures/scripts/propose/lightning_module.py')).spec.command).toEqual(['python3', 'lightning_module.py', '{args}', '--max_epochs', '{budget}']);
+    const typer = await proposeFor('test/fixtures/scripts/propose/typer_annotated.py');
+    expect(typer.spec.command).toEqual(['python3', 'typer_annotated.py', 'train', 'DATA', '{args}', '--epochs', '{budget}']);
+    expect(typer.spec.metric).toMatchObject({ name: 'val_top1', goal: 'maximize' });
+    expect((await proposeFor('test/fixtures/scripts/propose/click_torch.py')).spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
   });
 });
