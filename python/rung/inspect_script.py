@@ -38,8 +38,14 @@ What is read:
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
   validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``); Lightning's
   ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar.
-- not read, but named in ``warnings``: options from HfArgumentParser, absl flags, Hydra, fire, tyro,
-  jsonargparse and simple_parsing.
+- dataclass CLIs: the fields of the ``@dataclass`` classes given to ``HfArgumentParser((...))`` (with the
+  usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
+  ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
+- without a parser: ``x = float(sys.argv[1])`` (source ``sys.argv``) and ``X = int(os.environ.get("X", "8"))``
+  (source ``env``).
+- XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
+  ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
+- not read, but named in ``warnings``: absl flags, Hydra and jsonargparse.
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
 constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``int(...)``/``float(...)`` of those, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
