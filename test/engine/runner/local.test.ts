@@ -223,8 +223,10 @@ describe('createLocalLauncher', () => {
   });
 
   it('times out: cause timedOut, and nothing of the trial survives', async () => {
+    // The limit must leave the trainer time to start and print its grandchild's pid: Node alone took over 300 ms
+    // to start on a loaded CI machine, and the trial was then killed before it had printed anything.
     const handle = await launcher().launch(
-      spec(['--epochs', '1', '--spawn-grandchild', '--hang'], { timeoutMs: 300, killGraceMs: 500 }),
+      spec(['--epochs', '1', '--spawn-grandchild', '--hang'], { timeoutMs: 3_000, killGraceMs: 500 }),
     );
     const lines = (await collect(handle.lines)).map((line) => line.text);
     const exit = await handle.exited;
