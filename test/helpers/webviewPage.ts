@@ -6,6 +6,12 @@
  * CSP violations and page errors are collected: a test should assert there are none.
  *
  * Needs `npm run build` (dist/webview) and Chromium (/usr/bin/chromium or $CHROMIUM_PATH).
+ *
+ * Views render on animation frames, and a loaded machine (CI: 2 cores, the whole suite in parallel) gives the
+ * page its frames late, so a test must wait for what it reads (`expect.poll`, a locator's auto-wait, `settled`)
+ * rather than for a number of frames. RUNG_PAGE_LATE_FRAMES_MS=<ms> makes every frame that late (each
+ * requestAnimationFrame callback waits that long first, in order): a test that passes with it set to 100
+ * does not race the page's rendering.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -126,6 +132,19 @@ export async function openDashboardPage(options: OpenOptions = {}): Promise<Dash
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
+  const lateFrames = Number(process.env.RUNG_PAGE_LATE_FRAMES_MS ?? 0);
+  if (lateFrames > 0) {
+    await page.addInitScript((ms) => {
+      const w = globalThis as unknown as { requestAnimationFrame(f: (t: number) => void): number; setTimeout(f: () => void, ms: number): number };
+      const raf = w.requestAnimationFrame.bind(w);
+      let id = 0;
+      // The page never cancels a frame request, so ids need not map to the browser's.
+      w.requestAnimationFrame = (f) => {
+        w.setTimeout(() => raf(f), ms);
+        return ++id;
+      };
+    }, lateFrames);
+  }
   await page.goto(url);
   await page.waitForFunction(() => (globalThis as unknown as { __posted: unknown[] }).__posted.length > 0);
   return {
@@ -157,6 +176,50 @@ export async function sendSnapshot(
 /** Clicks the side panel's tab header with this text (Curves, History, Importance, …). */
 export async function openTab(page: Page, name: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: name }).click();
+}
+
+/**
+ * Resolves once the DOM under `selector` has settled: two animation frames in a row went by without a change
+ * under it. What a test waits for (a count, a row) can be written a frame before the rest of a view is final:
+ * a render can change the layout, and the view's ResizeObserver renders again on the next frame. Rejects
+ * when it keeps changing for `timeoutMs`.
+ */
+export async function settled(page: Page, selector: string, timeoutMs = 5_000): Promise<void> {
+  await page.evaluate(
+    ([sel, timeout]) =>
+      new Promise<void>((resolve, reject) => {
+        const w = globalThis as unknown as {
+          document: { querySelector(s: string): unknown };
+          MutationObserver: new (cb: () => void) => { observe(target: unknown, options: Record<string, boolean>): void; disconnect(): void };
+          requestAnimationFrame(f: () => void): number;
+          performance: { now(): number };
+        };
+        const target = w.document.querySelector(sel);
+        if (!target) return reject(new Error(`settled: nothing matches ${sel}`));
+        let changed = false;
+        let quiet = 0;
+        const observer = new w.MutationObserver(() => {
+          changed = true;
+        });
+        observer.observe(target, { subtree: true, childList: true, attributes: true, characterData: true });
+        const started = w.performance.now();
+        const tick = (): void => {
+          w.requestAnimationFrame(() => {
+            quiet = changed ? 0 : quiet + 1;
+            changed = false;
+            if (quiet >= 2) {
+              observer.disconnect();
+              resolve();
+            } else if (w.performance.now() - started > timeout) {
+              observer.disconnect();
+              reject(new Error(`settled: ${sel} still changing after ${timeout} ms`));
+            } else tick();
+          });
+        };
+        tick();
+      }),
+    [selector, timeoutMs] as const,
+  );
 }
 
 /** Pixels of a canvas that are not fully transparent (0 while the canvas has no size yet, e.g. a tab just shown). */
