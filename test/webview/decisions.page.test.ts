@@ -34,6 +34,33 @@ async function rows(dash: DashboardPage): Promise<Row[]> {
 
 const countText = (dash: DashboardPage): Promise<string> => dash.page.$eval('#decisions .decision-count', (e) => e.textContent ?? '');
 
+/**
+ * The row under the keyboard cursor, read in one go (index, seq and trial together) without waiting: null
+ * while no shown row has it. Rows are recycled and a hidden spare keeps the classes it last had, so only
+ * shown rows count.
+ */
+const cursorRow = (dash: DashboardPage): Promise<{ index: string; seq: string; trialId: string } | null> =>
+  dash.page.$$eval('#decisions .decision.cursor:not([hidden])', (els) =>
+    els.length === 1
+      ? { index: els[0]!.getAttribute('data-index') ?? '', seq: els[0]!.getAttribute('data-seq') ?? '', trialId: els[0]!.getAttribute('data-trial-id') ?? '' }
+      : null,
+  );
+
+/** Pixels drawn on the comparison's canvas, and those in the threshold's orange (#d18616 in the dark theme). */
+const comparisonInk = (dash: DashboardPage): Promise<{ inked: number; orange: number }> =>
+  dash.page.$eval('#decisions .peer-chart canvas', (c) => {
+    const canvas = c as unknown as { width: number; height: number; getContext(t: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    if (canvas.width === 0 || canvas.height === 0) return { inked: 0, orange: 0 };
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    let orange = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 0) inked++;
+      if (data[i + 3]! > 200 && data[i]! > 180 && data[i + 1]! > 110 && data[i + 1]! < 155 && data[i + 2]! < 60) orange++;
+    }
+    return { inked, orange };
+  });
+
 describe('pruning decisions view', () => {
   let browser: Browser;
   let dash: DashboardPage;
@@ -100,7 +127,8 @@ describe('pruning decisions view', () => {
     const atRung1 = study.decisions.filter((d) => d.rung === 1);
     await dash.page.click('#decisions .plan-cell[data-rung="1"]');
     await expect.poll(() => countText(dash)).toBe(`${atRung1.length} of ${study.decisions.length}`);
-    expect((await rows(dash))[0]!.seq).toBe(String(atRung1.at(-1)!.seq));
+    // The count is written with the filter; the rows on the next frame.
+    await expect.poll(async () => (await rows(dash))[0]?.seq).toBe(String(atRung1.at(-1)!.seq));
     expect(await dash.page.locator('#decisions .plan-cell.picked').count()).toBe(1);
     await dash.page.click('#decisions .plan-cell[data-rung="1"]');
     await expect.poll(() => countText(dash)).toBe(`${study.decisions.length} decisions`);
@@ -180,26 +208,18 @@ describe('pruning decisions view', () => {
     await expect.poll(() => compare.getAttribute('data-curves')).toBe(String(1 + target.peers.length));
     await expect.poll(async () => (await compare.textContent()) ?? '').not.toContain('loading');
     expect(await compare.textContent()).toContain(`Trial ${target.trialId} against ${target.peers.length} peers at rung ${target.rung}`);
-    // Something was drawn on the canvas (Chart.js under the strict CSP, no eval).
-    const ink = await dash.page.$eval('#decisions .peer-chart canvas', (c) => {
-      const canvas = c as unknown as { width: number; height: number; getContext(t: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      let inked = 0;
-      let orange = 0; // the threshold line and its label: --vscode-charts-orange (#d18616 in the dark theme)
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! > 0) inked++;
-        if (data[i + 3]! > 200 && data[i]! > 180 && data[i + 1]! > 110 && data[i + 1]! < 155 && data[i + 2]! < 60) orange++;
-      }
-      return { inked, orange };
-    });
-    expect(ink.inked).toBeGreaterThan(500);
-    expect(ink.orange).toBeGreaterThan(30);
-    expect((await rows(dash))[0]!.selected).toBe(true);
+    // Something was drawn on the canvas (Chart.js under the strict CSP, no eval), with the threshold line in
+    // orange. Chart.js redraws on its own frame when its box changes size (the pane was just shown): poll.
+    await expect.poll(async () => (await comparisonInk(dash)).inked).toBeGreaterThan(500);
+    await expect.poll(async () => (await comparisonInk(dash)).orange).toBeGreaterThan(30);
+    await expect.poll(async () => (await rows(dash))[0]?.selected).toBe(true);
     await saveScreenshot(dash.page, 'decisions-compare-dark.png');
     await dash.page.locator('#decisions .decision-search input').fill('');
   });
 
   it('opens decisions from the keyboard', async () => {
+    // The whole log (the last test cleared its filter; a filter left over would hide the rows this one needs).
+    await expect.poll(() => countText(dash)).toBe(`${study.decisions.length + 1} decisions`);
     // Start from another selection, so that opening the decision changes it (and is posted to the host).
     const first = study.decisions[0]!.trialId;
     await dash.send('trial/select', { trialId: first });
@@ -207,17 +227,21 @@ describe('pruning decisions view', () => {
     await expect.poll(async () => (await rows(dash)).filter((r) => r.selected).map((r) => r.trialId)).toContain(first);
     const before = (await dash.posted()).length;
     await dash.page.focus('#decisions .decision-scroll');
+    // Keys go to the focused element: make sure it is the log before pressing any.
+    await expect.poll(() => dash.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className)).toBe('decision-scroll');
     await dash.page.keyboard.press('Home');
     await dash.page.keyboard.press('ArrowDown');
     await dash.page.keyboard.press('ArrowDown');
     await dash.page.keyboard.press('ArrowUp');
-    const cursor = dash.page.locator('#decisions .decision.cursor');
-    await expect.poll(() => cursor.getAttribute('data-index')).toBe('1');
-    const [seq, trialId] = [await cursor.getAttribute('data-seq'), (await cursor.getAttribute('data-trial-id'))!];
+    // The cursor is drawn on the next frame. Read without waiting (a locator's getAttribute would wait for
+    // the row, up to 30 s, inside the poll) and in one go, so that index, seq and trial belong to one row.
+    await expect.poll(async () => (await cursorRow(dash))?.index).toBe('1');
+    const { seq, trialId } = (await cursorRow(dash))!;
+    expect(seq).toBe(String(study.decisions.at(-1)!.seq)); // newest first: the patch's decision, then the study's newest
     await dash.page.keyboard.press('Enter');
     await expect.poll(async () => (await dash.posted()).slice(before)).toContainEqual({ type: 'trial/selected', payload: { trialId } });
     // The highlight is drawn on the next frame after the selection, like the selection above: wait for it.
-    await expect.poll(() => dash.page.locator(`#decisions .decision.active[data-seq="${seq}"]`).count()).toBe(1);
+    await expect.poll(() => dash.page.locator(`#decisions .decision.active:not([hidden])[data-seq="${seq}"]`).count()).toBe(1);
   });
 
   it('highlights the decisions of a trial selected elsewhere', async () => {
