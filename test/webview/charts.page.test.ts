@@ -67,7 +67,8 @@ describe('curves and history charts', () => {
     async (dash, theme) => {
       await dash.send('trial/select', { trialId: study.trials.find((t) => t.status === 'pruned')!.id });
       await openTab(dash.page, 'Curves');
-      await expect.poll(async () => (await dash.posted()).some((m) => m.type === 'trial/requestCurves')).toBe(true);
+      // Answer once the selection and the best five were all asked for (requests go out on animation frames).
+      await expect.poll(async () => new Set((await dash.posted()).flatMap((m) => (m.type === 'trial/requestCurves' ? m.payload.trialIds : []))).size).toBe(6);
       await answerCurveRequests(dash);
       await expect.poll(() => dash.page.getAttribute('#curves', 'data-curves')).toBe('6');
       await saveScreenshot(dash.page.locator('#side'), `curves-${theme}.png`);

@@ -127,8 +127,13 @@ describe('views in hidden tabs', () => {
       await frames(dash);
     }
     await dash.page.locator('#importance .importance-row').nth(3).waitFor({ state: 'attached', timeout: 10_000 });
-    await dash.page.waitForTimeout(300);
-    expect(await attr(dash, '#history', 'data-points')).toBe(String(withValue()));
+    // The history draws every point at most 4 times a second: wait for the last of them (a hook: no expect.poll).
+    await dash.page.waitForFunction(
+      (n) => (globalThis as unknown as { document: { getElementById(id: string): { getAttribute(a: string): string | null } | null } }).document.getElementById('history')?.getAttribute('data-points') === n,
+      String(withValue()),
+      { timeout: 10_000 },
+    );
+    await dash.page.waitForTimeout(300); // past the history's and the PCP's throttles, so that the watch starts quiet
   }, 60_000);
   afterAll(async () => {
     await dash?.close();
@@ -147,8 +152,12 @@ describe('views in hidden tabs', () => {
     // The decisions tab is shown: it appended the 40 decisions.
     expect(c.decisions.mutations).toBeGreaterThan(0);
     expect(await text(dash, '#decisions .decision-count')).toBe(`${decisions.length} decisions`);
-    // State is kept while hidden: the curves view asked for the new best trial's curve.
+    // State is kept while hidden: the curves view asked for the new best trial's curve (a frame after the
+    // patch, and the request goes out on the frame after that).
     const newBest = String(study.trials.length + 20);
+    const askedSince = async (from: number): Promise<string[]> =>
+      (await dash.posted()).slice(from).flatMap((m) => (m.type === 'trial/requestCurves' ? m.payload.trialIds : []));
+    await expect.poll(() => askedSince(before)).toContain(newBest);
     const asked = await answerCurves(before);
     expect(asked).toContain(newBest);
     expect((await dash.posted()).some((m) => m.type === 'study/resync')).toBe(false);
@@ -195,15 +204,13 @@ describe('views in hidden tabs', () => {
     expect(c.history.draws).toBeGreaterThan(0); // the shown tab keeps drawing
 
     await openTab(dash.page, 'Decisions');
-    await frames(dash);
     expect(await text(dash, '#decisions .decision-count')).toBe(`${decisions.length} decisions`);
-    const shown = await dash.page.$$eval('#decisions .decision:not([hidden])', (els) =>
-      els.map((e) => ({ seq: Number(e.getAttribute('data-seq')), selected: e.classList.contains('selected') })),
-    );
-    // The selected trial's decision was scrolled to and is marked.
+    // The selected trial's decision was scrolled to and is marked (its row is drawn on the next frame).
     const scroller = await dash.page.$eval('#decisions .decision-scroll', (e) => (e as unknown as { scrollTop: number }).scrollTop);
     expect(scroller).toBeGreaterThan(0);
-    expect(shown.some((r) => r.selected && r.seq === old.seq)).toBe(true);
+    const shownSelected = (): Promise<number[]> =>
+      dash.page.$$eval('#decisions .decision.selected:not([hidden])', (els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    await expect.poll(shownSelected).toContain(old.seq);
     // The host's own selection is not echoed back to it.
     expect((await dash.posted()).slice(before).some((m) => m.type === 'trial/selected')).toBe(false);
     expect(await dash.problems()).toEqual([]);

@@ -87,7 +87,8 @@ describe('parallel coordinates', () => {
       await page.mouse.up();
       const kept = study.trials.filter((t) => (t.params.layers as number) >= 5);
       await expect.poll(() => draws(page)).toBeGreaterThan(before);
-      expect(await page.getAttribute('#pcp', 'data-passing')).toBe(String(kept.length));
+      // Each step of the drag moved the brush and started a redraw: wait for the one with the final brush.
+      await expect.poll(() => page.getAttribute('#pcp', 'data-passing')).toBe(String(kept.length));
       // The table filters by the same brush (it renders only the rows in view: each must be in range).
       const keptIds = new Set(kept.map((t) => t.id));
       await expect
@@ -103,7 +104,7 @@ describe('parallel coordinates', () => {
       const mid = await axisPoint(page, 'param:layers', 0.2);
       await page.mouse.click(mid.x, mid.y);
       await expect.poll(() => draws(page)).toBeGreaterThan(n);
-      expect(await page.getAttribute('#pcp', 'data-passing')).toBe('500');
+      await expect.poll(() => page.getAttribute('#pcp', 'data-passing')).toBe('500');
     });
   }, 60_000);
 
@@ -121,7 +122,7 @@ describe('parallel coordinates', () => {
       await page.mouse.up();
       await expect.poll(() => draws(page)).toBeGreaterThan(before);
       const kept = study.trials.filter((t) => t.params.optimizer !== 'adam').length;
-      expect(await page.getAttribute('#pcp', 'data-passing')).toBe(String(kept));
+      await expect.poll(() => page.getAttribute('#pcp', 'data-passing')).toBe(String(kept));
     } finally {
       await dash.close();
     }
