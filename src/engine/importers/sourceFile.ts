@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { IssueSink, type SpecIssue } from '../spec/specIssue';
+import { describe } from '../spec/checkStructure';
 
 /** One `key: value` of a mapping, with the nodes to point at. */
 export interface SourceEntry {
@@ -112,14 +113,7 @@ export class SourceFile {
 
 /** "got ..." words for messages: `string "abc"`, `number 3`, `a list`, `a mapping`, `nothing`. */
 export function describeNode(node: Node | null): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (!isScalar(node) || node.value === null || node.value === undefined) return 'nothing';
-  const v = node.value;
-  if (typeof v === 'string') return `string "${v.length > 40 ? `${v.slice(0, 40)}...` : v}"`;
-  if (typeof v === 'number' || typeof v === 'bigint') return `number ${String(v)}`;
-  if (typeof v === 'boolean') return `boolean ${String(v)}`;
-  return 'a value';
+  return describe(node, 'nothing');
 }
 
 function syntaxWord(file: string): string {

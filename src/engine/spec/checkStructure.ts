@@ -356,11 +356,11 @@ function plural(phrase: string): string {
   return phrase.replace(/^an? /, '').replace(/\b(string|number|integer|boolean|mapping)\b/g, '$1s');
 }
 
-/** A node for "got ..." messages: `string "abc"`, `number 3`, `a list`, `null`. */
-export function describe(node: Node | null): string {
+/** A node for "got ..." messages: `string "abc"`, `number 3`, `a list`, `null` (or `absentWord` for no value). */
+export function describe(node: Node | null, absentWord = 'null'): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
-  if (!isScalar(node) || node.value === null || node.value === undefined) return 'null';
+  if (!isScalar(node) || node.value === null || node.value === undefined) return absentWord;
   const value = node.value;
   if (typeof value === 'string') return `string "${value.length > 40 ? `${value.slice(0, 40)}...` : value}"`;
   if (typeof value === 'number' || typeof value === 'bigint') return `number ${String(value)}`;
