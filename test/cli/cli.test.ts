@@ -127,7 +127,7 @@ describe('rung CLI', () => {
     const dir = tempDir();
     const run = rung(['run', path.join(repoRoot, 'examples', 'quadratic', 'quadratic.rung.yaml'), '--trials', '4'], dir);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/study quadratic: budgetExhausted/);
+    expect(run.stdout).toMatch(/study quadratic finished: trial budget reached/);
     expect(run.stdout).toMatch(/best: trial #\d+ val_loss=/);
 
     const show = rung(['show', 'quadratic'], dir);
@@ -381,7 +381,7 @@ describe('rung CLI', () => {
     expect(await bg.exited).toBe(0);
     await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, 'trial processes gone');
     const show = rung(['show', 'hang'], dir);
-    expect(show.stdout).toMatch(/\(stopped: userStopped\)/);
+    expect(show.stdout).toMatch(/\(stopped by the user\)/);
   });
 
   it('Ctrl-C (SIGINT) stops gracefully; a SIGKILLed study leaves no trial running (its reaper ends them); orphans that outlived the reaper too are ended by the next resume', async () => {

@@ -63,7 +63,7 @@ describe('the trial budget across run and resume', () => {
     // Nothing left to do: the study ran its 2 trials (not the file's 6), and says so.
     const resumed = rung(['resume', 'budget'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/^study budget: budgetExhausted — 2 completed/m);
+    expect(resumed.stdout).toMatch(/^study budget finished: trial budget reached — 2 completed/m);
     expect(await trialCount(dir, 'budget')).toBe(2);
 
     const more = rung(['resume', 'budget', '--trials', '4', '--quiet'], dir);

@@ -243,10 +243,28 @@ function tryKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** How a study ended, in words (the log's `study.ended` reason is a code such as `budgetExhausted`). */
+function endText(reason: string | null | undefined, state: string, detail?: string): string {
+  switch (reason) {
+    case 'budgetExhausted':
+      return 'finished: trial budget reached';
+    case 'samplerExhausted':
+      return 'finished: search space exhausted';
+    case 'userStopped':
+      return 'stopped by the user';
+    case 'timeout':
+      return 'stopped: study timeout reached';
+    case 'error':
+      return detail ? `crashed: ${detail}` : 'crashed';
+    default:
+      return reason ? `${state}: ${reason}` : state;
+  }
+}
+
 function summary(snapshot: StudySnapshot, spec: StudySpec, root: string): string {
   const c = countTrials(snapshot);
   const lines = [
-    `study ${snapshot.study}: ${snapshot.endReason ?? snapshot.state} — ${c.completed} completed, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped`,
+    `study ${snapshot.study} ${endText(snapshot.endReason, snapshot.state, snapshot.endDetail)} — ${c.completed} completed, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped`,
   ];
   const best = snapshot.best ? snapshot.trials.find((t) => t.id === snapshot.best?.trialId) : undefined;
   if (best && snapshot.best) {
@@ -386,7 +404,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   const c = countTrials(snapshot);
   const out: string[] = [];
   out.push(
-    `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : snapshot.state}${snapshot.endReason && !study.isRunning ? `: ${snapshot.endReason}` : ''})` +
+    `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : endText(snapshot.endReason, snapshot.state, snapshot.endDetail)})` +
       ` — ${spec.metric.name} ${spec.metric.goal === 'minimize' ? '↓ minimize' : '↑ maximize'}, seed ${snapshot.seed ?? '-'}`,
   );
   out.push(`trials: ${c.total} (${c.completed} completed, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running)`);
