@@ -313,6 +313,42 @@ describe('parseKeyValueLine', () => {
     ['Stopping. Best iteration:', undefined],
   ];
 
+  // loguru's prefix (`{time} | {level: <8} | {name}:{function}:{line} - {message}`) and logging's `file.py:42`: the
+  // location is not a metric and the message after it starts fresh; `epoch 3 key=value` at a message's start gives the step.
+  const loggerPrefixCases: readonly Case[] = [
+    ['2024-01-02 12:34:56.789 | INFO     | train:main:42 - epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['2024-01-02 12:34:56.789 | INFO     | train:main:42 - epoch=3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['2024-01-02 12:34:56.789 | SUCCESS  | __main__:<module>:42 - epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['2024-01-02 12:34:56.789 | INFO     | __main__:train_one_epoch:118 - Epoch 3: val_loss=0.25 acc=0.9', rec({ Epoch: 3, val_loss: 0.25, acc: 0.9 }, 3)],
+    ['2024-01-02T12:34:56.789012+0000 | INFO | src.train:fit:88 - Epoch 3 | train_loss: 0.5 | val_loss: 0.4', rec({ Epoch: 3, train_loss: 0.5, val_loss: 0.4 }, 3)],
+    ['12:34:56 | INFO | train:main:42 - step 100: loss 2.3, mfu 5.1%', rec({ step: 100, loss: 2.3, mfu: 5.1 }, 100)],
+    ['2024-01-02 12:34:56 | train:main:42 - epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['2024-01-02 12:34:56.789 | DEBUG    | train:epoch:42 - lr=0.1', rec({ lr: 0.1 })],
+    ['2024-01-02 12:34:56.789 | INFO     | train:main:42 - val_loss: 0.25', rec({ val_loss: 0.25 })],
+    ["2024-01-02 12:34:56.789 | INFO     | train:main:42 - [10]\tvalid_0's auc: 0.9", rec({ auc: 0.9, valid_0_auc: 0.9 }, 10)],
+    ['2024-01-02 12:34:56.789 | INFO     | train:main:42 - loading data', undefined],
+    ['[2024-01-02 12:34:56,789] INFO train.py:42 - epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['[INFO|trainer.py:1234] 2024-01-02 12:34:56,789 >> epoch=3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
+    // `epoch 3 key=value`: the step when the step key opens the message and a pair follows at once
+    ['epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['2024-01-02 12:34:56,789 - INFO - epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['INFO:root:epoch 3 val_loss=0.25', rec({ epoch: 3, val_loss: 0.25 }, 3)],
+    ['Step 3 lr=1e-3 loss=2', rec({ Step: 3, lr: 0.001, loss: 2 }, 3)],
+    ['epoch 3 val loss=0.25', rec({ epoch: 3, loss: 0.25, val_loss: 0.25 }, 3)],
+    // not a location, or not a step
+    ['INFO epoch:3 - loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
+    ['train:main:42 loss=0.5', rec({ main: 42, loss: 0.5 })],
+    ['INFO train:main:4.2 loss=0.5', rec({ main: 4.2, loss: 0.5 })],
+    ['epoch 3 of 10 loss=0.5', rec({ loss: 0.5 })],
+    ['Training epoch 3 loss=0.5', rec({ loss: 0.5 })],
+    ['epoch 3 loss 0.5 acc=1', rec({ acc: 1 })],
+    ['epoch 3 loss=abc', undefined],
+  ];
+
+  it.each(loggerPrefixCases)('%j', (line, expected) => {
+    expect(parseKeyValueLine(line)).toEqual(expected);
+  });
+
   it.each(moreFrameworkCases)('%j', (line, expected) => {
     expect(parseKeyValueLine(line)).toEqual(expected);
   });

@@ -22,6 +22,18 @@
  *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
  *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
  *   every redraw would count each redraw as a step. `Iteration 1 of 10`, `Epoch 3|x` stay unread.
+ *   A step key, one space and an integer followed by one space and a pair also give the step
+ *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`) when the step key opens the message: at the line's
+ *   start or after something that is not a word (`INFO:root:epoch 3 …`, `… - INFO - epoch 3 …`, after a
+ *   logger's location). `best epoch 3 loss=1` (a word before) and `epoch 3 of 10 loss=1` give no step. No bare
+ *   `key number` is read after this form.
+ * - A logger's location is no metric, and what is before it is the logger's prefix: loguru's
+ *   `{name}:{function}:{line}` (its default format `2024-01-02 12:34:56.789 | INFO     | train:main:42 - epoch 3
+ *   val_loss=0.25` gives step 3 and val_loss, not `main` 42) and logging's `%(filename)s:%(lineno)d`
+ *   (`train.py:42`): a `key:digits` pair with the number glued to the colon, whose key follows a module name
+ *   and `:` or ends in `.py`, followed by ` - ` or with an upper-case level word (`INFO`, `SUCCESS`, …) before
+ *   it. The pairs read before it are dropped and the message is read from after it (and its ` - `).
+ *   `INFO epoch:3 - loss=0.5` and `train:main:42 loss=0.5` (no level, no ` - `) are read as pairs.
  * - After such a prefix, a bare key, one space and a number give the key (nanoGPT's `iter 100: loss 2.3456,
  *   time 20.31ms, mfu 5.12%` has `loss` and `mfu`): the key comes first after the prefix, or after `,`, `;`
  *   or `|` and blanks, or after a tab, and the number ends as in the no-separator form below (`time 20.31ms`,
@@ -198,7 +210,7 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
             builder.add(spaced.key, spaced.value, true);
             i = end;
             if (spaced.isStepPrefix) {
-              prefixEnd = end;
+              if (spaced.opensList) prefixEnd = end;
             } else {
               pairs++;
               if (builder.full) break;
@@ -223,6 +235,18 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
       // xgb.cv's `test-rmse:0.2345+0.0045`: the mean, then its standard deviation (not a value of its own).
       if (!roundLine || line.charCodeAt(end) !== CH_PLUS || (end = deviationEnd(line, end + 1, n)) < 0) continue;
     }
+    if (sep === CH_COLON && j === keyEnd + 1 && isLoggerLocation(line, keyStart, keyEnd, numberEnd, boundaryAt)) {
+      // loguru's `train:main:42 - ` or logging's `train.py:42`: where the print is, not a metric. What came
+      // before it is the logger's prefix too: the message (and its step prefix) starts after it.
+      builder = undefined;
+      pairs = 0;
+      ownedKeyAt = -1;
+      prefixEnd = -1;
+      i = end;
+      if (line.charCodeAt(i) === CH_SPACE && line.charCodeAt(i + 1) === CH_MINUS && line.charCodeAt(i + 2) === CH_SPACE) i += 3;
+      boundaryAt = i;
+      continue;
+    }
 
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
@@ -246,7 +270,7 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
 }
 
 /** What {@link readSpacedForm} read (a shared slot: no allocation). */
-const spaced = { key: '', value: 0, isStepPrefix: false };
+const spaced = { key: '', value: 0, isStepPrefix: false, opensList: false };
 
 /**
  * Reads the forms of a key (at keyStart..keyEnd) followed by a space and a character that may start a
@@ -261,12 +285,13 @@ function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: nu
   if (isDigitClass(line.charCodeAt(keyEnd + 1)) && (length === 4 || length === 5 || length === 9)) {
     // The lengths of `step`/`iter`, `epoch` and `iteration`: a cheap filter before looking the key up.
     const end = stepPrefixEnd(line, keyEnd + 1, n);
-    if (end >= 0) {
+    if (end >= 0 && (!pairFollows || opensMessage(line, keyStart, boundaryAt))) {
       const key = internKey(line, keyStart, keyEnd, hash);
       if (stepKeyRank(key) >= 0) {
         spaced.key = key;
         spaced.value = digitsValue;
         spaced.isStepPrefix = true;
+        spaced.opensList = !pairFollows;
         return end;
       }
     }
@@ -403,8 +428,8 @@ function roundPrefixEnd(line: string, n: number): number {
   return line.charCodeAt(end + 1) === CH_TAB ? end + 2 : -1;
 }
 
-/** Levels as Python's `logging` (and loguru) prints them: one of these marks a logger's prefix. */
-const LOG_LEVELS: readonly string[] = ['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'];
+/** Levels as Python's `logging` and loguru print them: one of these marks a logger's prefix. */
+const LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'SUCCESS', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'];
 
 /**
  * Whether the `]` before the tab at `tabAt` closes a boosting round `[10]` that a logger's prefix put off
@@ -419,14 +444,38 @@ function isLoggedRound(line: string, tabAt: number): boolean {
   if (open < 2 || line.charCodeAt(open) !== CH_BRACKET || digitsEnd(line, open + 1, tabAt) !== tabAt - 1) return false;
   const before = line.charCodeAt(open - 1);
   if (before !== CH_SPACE && before !== CH_COLON) return false;
-  for (let k = 0; k < open; k++) {
+  return hasLevelWord(line, 0, open);
+}
+
+/** Whether line[from..to) has an upper-case level of LOG_LEVELS as a whole word. */
+function hasLevelWord(line: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
     if (!isUpperCase(line.charCodeAt(k)) || (k > 0 && (classOf(line.charCodeAt(k - 1)) & WORD) !== 0)) continue;
     let end = k + 1;
-    while (end < open && isUpperCase(line.charCodeAt(end))) end++;
+    while (end < to && isUpperCase(line.charCodeAt(end))) end++;
     if ((classOf(line.charCodeAt(end)) & WORD) === 0 && LOG_LEVELS.some((level) => level.length === end - k && line.startsWith(level, k))) return true;
     k = end;
   }
   return false;
+}
+
+/**
+ * Whether the pair `key:digits` (key at keyStart..keyEnd, the colon right after it, the digits up to
+ * `numberEnd`) is where a logger says the print was made, not a metric: loguru's `{name}:{function}:{line}`
+ * (`train:main:42 - epoch 3 …`, `__main__:fit:88 - …`: the key follows `:` and a module name) or
+ * logging's `%(filename)s:%(lineno)d` (`train.py:42`), followed by ` - ` (loguru's separator) or with an
+ * upper-case level word (`INFO`, loguru's `SUCCESS`…) before it. Called only for a `:` pair whose number
+ * is glued to the colon, so `key=value` lines never get here.
+ */
+function isLoggerLocation(line: string, keyStart: number, keyEnd: number, numberEnd: number, boundaryAt: number): boolean {
+  const digits = numberEnd - keyEnd - 1;
+  if (digits < 1 || digits > 9) return false;
+  for (let k = keyEnd + 1; k < numberEnd; k++) if (!isDigitClass(line.charCodeAt(k))) return false;
+  const afterModule = keyStart >= 2 && keyStart !== boundaryAt && line.charCodeAt(keyStart - 1) === CH_COLON && (classOf(line.charCodeAt(keyStart - 2)) & KEY_CHAR) !== 0;
+  const pyFile = !afterModule && keyEnd - keyStart > 3 && line.startsWith('.py', keyEnd - 3);
+  if (!afterModule && !pyFile) return false;
+  const dash = line.charCodeAt(numberEnd) === CH_SPACE && line.charCodeAt(numberEnd + 1) === CH_MINUS && line.charCodeAt(numberEnd + 2) === CH_SPACE;
+  return dash || hasLevelWord(line, 0, keyStart);
 }
 
 function isUpperCase(c: number): boolean {
@@ -449,9 +498,11 @@ function deviationEnd(line: string, at: number, n: number): number {
 /**
  * The end of a step prefix's number that starts at `at` (a digit), its value in `digitsValue`: `3:`
  * followed by a blank or the line's end, `1,` followed by a blank, `5 - ` or `5 | ` (a blank, `-` or `|`,
- * a blank), or `3/10` not followed by a word character; -1 otherwise.
+ * a blank), `3/10` not followed by a word character, or `3 ` followed by a `key=`/`key:` pair (then
+ * `pairFollows` is set); -1 otherwise.
  */
 function stepPrefixEnd(line: string, at: number, n: number): number {
+  pairFollows = false;
   const k = digitsEnd(line, at, n);
   if (k < 0) return -1;
   const c = k < n ? line.charCodeAt(k) : -1;
@@ -460,7 +511,13 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
   if (c === CH_SPACE) {
     // `Epoch 5 - loss: 0.5` (Keras-like), `epoch 3 | train loss 0.5` (a table-like print, fairseq's summaries).
     const mark = line.charCodeAt(k + 1);
-    return (mark === CH_MINUS || mark === CH_PIPE) && isBlank(line.charCodeAt(k + 2)) ? k + 2 : -1;
+    if ((mark === CH_MINUS || mark === CH_PIPE) && isBlank(line.charCodeAt(k + 2))) return k + 2;
+    // `epoch 3 val_loss=0.25`: a pair right after the number (the caller checks where the step key stands).
+    if ((classOf(mark) & KEY_START) !== 0 && pairStartsAt(line, k + 1, n)) {
+      pairFollows = true;
+      return k + 1;
+    }
+    return -1;
   }
   if (c === CH_SLASH && isDigitClass(line.charCodeAt(k + 1))) {
     let end = k + 1;
@@ -469,6 +526,40 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     return end;
   }
   return -1;
+}
+
+/** Set by {@link stepPrefixEnd}: the prefix was `epoch 3 ` and a pair follows it (`epoch 3 val_loss=0.25`). */
+let pairFollows = false;
+
+/**
+ * Whether a `key=` / `key:` pair starts at `at` (a key start): a key, or a data-split word, one space and a
+ * key (`Val Loss: 0.4`), then blanks and `=` or `:`, blanks and a number's first character. Reads one or two
+ * words; the main loop reads them again as the pair.
+ */
+function pairStartsAt(line: string, at: number, n: number): boolean {
+  let k = at;
+  while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) k++;
+  if (line.charCodeAt(k) === CH_SPACE && isQualifier(line, at, k) && (classOf(line.charCodeAt(k + 1)) & KEY_START) !== 0) {
+    k++;
+    while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) k++;
+  }
+  while (k < n && isBlank(line.charCodeAt(k))) k++;
+  const sep = line.charCodeAt(k);
+  if (sep !== CH_EQUALS && sep !== CH_COLON) return false;
+  k++;
+  while (k < n && isBlank(line.charCodeAt(k))) k++;
+  return scanNumberToken(line, k, n) >= 0;
+}
+
+/**
+ * Whether the step key at `keyStart` opens the message: it starts the line (or follows an escape, or a
+ * logger's location that was skipped), or what is before it, blanks aside, is no word character
+ * (`INFO:root:epoch 3`, `… - INFO - epoch 3`, `[train] epoch 3`). `best epoch 3 loss=1` does not.
+ */
+function opensMessage(line: string, keyStart: number, boundaryAt: number): boolean {
+  let p = keyStart;
+  while (p > boundaryAt && isBlank(line.charCodeAt(p - 1))) p--;
+  return p === 0 || p === boundaryAt || (classOf(line.charCodeAt(p - 1)) & WORD) === 0;
 }
 
 function isBlank(c: number): boolean {
