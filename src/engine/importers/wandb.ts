@@ -369,6 +369,17 @@ function readParameter(src: SourceFile, e: SourceEntry, raw: string, fields: Rea
     return { mu, sigma };
   };
 
+  /**
+   * The normal family (normal, log_normal and their q_ forms): mu and sigma, and q when `quantized`, read and
+   * checked, then made a range by `toRange` (normalRange: mu ± 3 sigma; logNormalRange: exp of it, log scale).
+   */
+  const normalFamily = (toRange: typeof normalRange, quantized: boolean): RangeResult | undefined => {
+    const m = sigmaOf();
+    const q = quantized ? quantum() : undefined;
+    if (!m || (quantized && !q)) return undefined;
+    return toRange(m.mu.value, m.sigma.value, q?.value, q?.intLiteral ?? false);
+  };
+
   let range: RangeResult | undefined;
   let lostExtra: string[] = [];
   switch (dist) {
@@ -458,20 +469,11 @@ function readParameter(src: SourceFile, e: SourceEntry, raw: string, fields: Rea
       break;
     }
     case 'normal':
-    case 'q_normal': {
-      const m = sigmaOf();
-      const q = dist === 'q_normal' ? quantum() : undefined;
-      if (!m || (dist === 'q_normal' && !q)) return undefined;
-      const r = normalRange(m.mu.value, m.sigma.value, q?.value, q?.intLiteral ?? false);
-      range = { ...r, detail: `W&B ${dist}: ${r.detail}` };
-      break;
-    }
+    case 'q_normal':
     case 'log_normal':
     case 'q_log_normal': {
-      const m = sigmaOf();
-      const q = dist === 'q_log_normal' ? quantum() : undefined;
-      if (!m || (dist === 'q_log_normal' && !q)) return undefined;
-      const r = logNormalRange(m.mu.value, m.sigma.value, q?.value, q?.intLiteral ?? false);
+      const r = normalFamily(dist === 'log_normal' || dist === 'q_log_normal' ? logNormalRange : normalRange, dist.startsWith('q_'));
+      if (!r) return undefined;
       range = { ...r, detail: `W&B ${dist}: ${r.detail}` };
       break;
     }

@@ -373,6 +373,24 @@ describe('malformed W&B sweeps: positioned errors', () => {
     expect(firstError(importErrors(sweep(['n: {distribution: int_uniform, min: 1.5, max: 4}']), sweepFile)).message).toContain('integer min and max');
   });
 
+  it('points at a negative sigma and a q that is not positive, in each normal-family distribution', () => {
+    for (const dist of ['normal', 'q_normal', 'log_normal', 'q_log_normal']) {
+      const e = firstError(importErrors(sweep([`x: {distribution: ${dist}, mu: 1, sigma: -2}`]), sweepFile));
+      expect(e, dist).toMatchObject({ line: 5, column: 37 + dist.length, message: 'sigma must be at least 0, got -2 in parameter "x"' });
+    }
+    for (const dist of ['q_normal', 'q_log_normal']) {
+      const e = firstError(importErrors(sweep([`x: {distribution: ${dist}, mu: 1, sigma: 2, q: 0}`]), sweepFile));
+      expect(e, dist).toMatchObject({ line: 5, message: 'q must be greater than 0, got 0 in parameter "x"' });
+      // Both checks run: a sweep with both mistakes gets both errors at once.
+      const both = importErrors(sweep([`x: {distribution: ${dist}, sigma: -1, q: -3}`]), sweepFile).map((i) => i.message);
+      expect(both, dist).toEqual(expect.arrayContaining([expect.stringContaining('sigma must be at least 0'), expect.stringContaining('q must be greater than 0')]));
+    }
+    // Without q, the q_ forms round to whole numbers (q defaults to 1, as in W&B).
+    const { spec } = importOk(sweep(['a: {distribution: q_normal, mu: 10, sigma: 2}', 'b: {distribution: q_log_normal, mu: 2, sigma: 0.5}']), sweepFile);
+    expect(param(spec, 'a')).toEqual({ kind: 'int', low: 4, high: 16 });
+    expect(param(spec, 'b')).toMatchObject({ kind: 'int', log: true });
+  });
+
   it('requires parameters, and at least one that is searched', () => {
     expect(firstError(importErrors('program: t.py\nmethod: grid\n', sweepFile)).message).toContain('missing "parameters"');
     expect(firstError(importErrors(sweep(['a: {value: 1}', 'b: {value: 2}']), sweepFile)).message).toContain('every W&B parameter here is a constant');
