@@ -29,17 +29,13 @@ const runner = createStudyRunner({
 });
 runner.events.on((event) => post({ type: 'event', event }));
 
-const started = runner.start().then(
-  () => {
-    post({ type: 'started' });
-    return true;
-  },
+void runner.start().then(
+  () => post({ type: 'started' }),
   async (error: unknown) => {
     // Nothing runs (a start failure happens before or while the first trials are planned): end the reaper
     // if a launch started one, and let the host terminate this thread.
     await closeReaper();
     post({ type: 'startFailed', message: messageOf(error) });
-    return false;
   },
 );
 
@@ -63,8 +59,9 @@ port.on('message', (message: ToWorker) => {
       );
       return;
     case 'stop':
-      // A stop that arrives while the study is starting applies once it runs (a failed start runs nothing).
-      void started.then((ok) => (ok ? runner.stop(message.reason) : undefined)).catch(() => undefined);
+      // At once, also while the study is starting: StudyRunner.stop() then lets start() finish its writes and
+      // end the study before any trial runs (and does nothing if the start fails).
+      void runner.stop(message.reason).catch(() => undefined);
       return;
   }
 });

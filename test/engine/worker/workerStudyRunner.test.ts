@@ -226,6 +226,36 @@ describe('createStudyRunnerInWorker', () => {
     await runner.stopTrial('0');
   }, 60_000);
 
+  it('a stop sent right after start() ends the study while it starts: no trial is asked or launched, the log is whole, and it resumes', async () => {
+    const dir = tempDir();
+    const written = hangingStudy(dir, 'earlystop');
+    const reapersBefore = reapersOf(process.pid).map((r) => r.pid);
+    const { runner, events, storeRoot } = startInWorker(dir, written);
+    const start = runner.start();
+    // The worker gets the stop while StudyRunner.start() is still opening the log: the runner takes it
+    // from there (it starts no trial and ends the study), not once the study is up and its first trials
+    // are launched.
+    const stopped = runner.stop();
+    await start;
+    await stopped;
+    const snapshot = await runner.done;
+    expect(snapshot.state).toBe('stopped');
+    expect(snapshot.endReason).toBe('userStopped');
+    expect(snapshot.trials).toEqual([]);
+    expect(events.map((e) => e.event.type)).toEqual(['study.created', 'study.started', 'study.ended']);
+    const onDisk = await readStudyEvents(storeRoot, 'earlystop');
+    expect(onDisk.events).toEqual(events);
+    expect(await readLock(storeRoot, 'earlystop')).toBeUndefined();
+    expect(reapersOf(process.pid).filter((r) => !reapersBefore.includes(r.pid))).toEqual([]);
+
+    // The stopped study resumes and runs its trials (stopped again once they run).
+    const resumed = startInWorker(dir, written);
+    await resumed.runner.start();
+    await waitFor(() => running(resumed.runner.snapshot()).length === 2, 15_000, 'the resumed study runs its trials');
+    await resumed.runner.stop();
+    expect((await resumed.runner.done).state).toBe('stopped');
+  }, 60_000);
+
   it('rejects start() (and done) with the engine message when the study cannot start', async () => {
     const dir = tempDir();
     const written = hangingStudy(dir, 'locked', 1, 1);
