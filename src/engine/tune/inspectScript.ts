@@ -62,6 +62,12 @@ export interface ScriptArgument {
    * it must come before the sub-command's name, where argparse and click read it (after it, they reject it).
    */
   readonly beforeSubcommand?: boolean;
+  /**
+   * With a nested sub-command (`python3 cli.py model train`): how many of its words come before this option on
+   * the command line (0: an option of the main parser; 1: of `model`, after `model` and before `train`; 2: of
+   * `train`). Absent for a one-word sub-command, where {@link beforeSubcommand} says it.
+   */
+  readonly subcommandLevel?: number;
   /** `env` only: the environment variable the script reads. */
   readonly env?: string;
   /** `sys.argv` only: the index the script reads (1 = the first word after the script). */
@@ -92,6 +98,8 @@ export interface ScriptInspection {
   readonly warnings: readonly string[];
   /** The sub-command whose options were read (an argparse sub-parser, a command of a click group or typer app): the trial command must name it. */
   readonly subcommand?: string;
+  /** The words of a nested sub-command, in order (`["model", "train"]`; then subcommand is `model train`). */
+  readonly subcommandPath?: readonly string[];
   /** The script scores by cross-validation (cross_val_score, GridSearchCV...): what it prints is a validation score. */
   readonly crossValidation?: boolean;
 }
@@ -241,6 +249,7 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
   const args = list(root['arguments'], 'arguments').map((a, i) => argument(a, i));
   const metrics = list(root['metrics'], 'metrics').map((m, i) => metric(m, i));
   const subcommand = str(root['subcommand']);
+  const subcommandPath = Array.isArray(root['subcommandPath']) ? root['subcommandPath'].filter((w): w is string => typeof w === 'string' && w !== '') : [];
   return {
     script: str(root['script']) ?? scriptName,
     python: str(root['python']) ?? '',
@@ -250,6 +259,7 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     imports: list(root['imports'], 'imports').filter((s): s is string => typeof s === 'string'),
     warnings: list(root['warnings'], 'warnings').filter((s): s is string => typeof s === 'string'),
     ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
+    ...(subcommand !== undefined && subcommandPath.length > 1 && subcommandPath.join(' ') === subcommand ? { subcommandPath } : {}),
     ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
   };
 }
@@ -275,6 +285,7 @@ function argument(raw: unknown, index: number): ScriptArgument {
   const metavar = str(a['metavar']);
   const env = str(a['env']);
   const argvIndex = int(a['argvIndex']);
+  const subcommandLevel = int(a['subcommandLevel']);
   return {
     source,
     flags,
@@ -297,6 +308,7 @@ function argument(raw: unknown, index: number): ScriptArgument {
     ...(min !== undefined ? { min } : {}),
     ...(max !== undefined ? { max } : {}),
     ...(a['beforeSubcommand'] === true ? { beforeSubcommand: true } : {}),
+    ...(subcommandLevel !== undefined && subcommandLevel >= 0 ? { subcommandLevel } : {}),
     ...(source === 'env' && env !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(env) ? { env } : {}),
     ...(source === 'sys.argv' && argvIndex !== undefined && argvIndex >= 1 ? { argvIndex } : {}),
   };

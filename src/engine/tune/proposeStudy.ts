@@ -352,9 +352,9 @@ interface Context {
   readonly lists: string[];
   readonly lengths: string[];
   readonly noRange: string[];
-  /** `before`: an option of the main parser, given before the sub-command's name. */
+  /** `arg`: the option it is, to put it on its side of the sub-command's name (see subcommandLevelOf). */
   /** `trialDir`: the value is {trial_dir} (an output folder), not a placeholder to replace. */
-  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly before: boolean; readonly trialDir?: true }[];
+  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly arg: ScriptArgument; readonly trialDir?: true }[];
   /** Words of sys.argv the script reads that are not tuned: a default to pass on, or a placeholder. */
   readonly argv: { readonly index: number; readonly word: string; readonly needed: boolean }[];
   readonly suggestions: ProposedParameter[];
@@ -395,6 +395,16 @@ function metavarOf(arg: ScriptArgument): string {
   return upper === '' ? 'VALUE' : upper;
 }
 
+/**
+ * How many words of a `pathLength`-word sub-command come before `arg` on the command line: argparse and click
+ * read a parser's (group's) options only between its name and the next sub-command's name.
+ */
+export function subcommandLevelOf(arg: ScriptArgument, pathLength: number): number {
+  if (pathLength === 0) return 0;
+  if (arg.subcommandLevel !== undefined) return Math.min(arg.subcommandLevel, pathLength);
+  return arg.beforeSubcommand === true ? 0 : pathLength;
+}
+
 function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const category = categorizeArgument(arg);
   // The words of all its names: `--eval-only` with dest="mode" still switches what the script does.
@@ -415,13 +425,13 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   }
   if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
     if (!arg.positional && arg.required && !arg.hasDefault && namesOf(arg).some((n) => OUTPUT_DIR_NAMES.test(n))) {
-      ctx.required.push({ tokens: [who, '{trial_dir}'], label: who, before: arg.beforeSubcommand === true, trialDir: true });
+      ctx.required.push({ tokens: [who, '{trial_dir}'], label: who, arg, trialDir: true });
       return { kind: 'skipped' };
     }
     if (arg.required && !arg.hasDefault) {
       const value = metavarOf(arg);
       const tokensFor = arg.positional ? [value] : [who, value];
-      ctx.required.push({ tokens: tokensFor, label: arg.positional ? `the positional argument ${arg.dest}` : who, before: arg.beforeSubcommand === true });
+      ctx.required.push({ tokens: tokensFor, label: arg.positional ? `the positional argument ${arg.dest}` : who, arg });
     }
     return { kind: 'skipped' };
   }
@@ -753,19 +763,20 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   // With a sub-command, the main parser's (or click group's) options go before its name and its own after it:
   // neither library reads an option on the wrong side. {args} renders all parameters in one place, so
   // parameters on both sides are passed by their own words.
-  const subcommand = inspection.subcommand;
-  const before = (arg: ScriptArgument | undefined): boolean => subcommand !== undefined && arg?.beforeSubcommand === true;
-  const sides = new Set(parameters.map((p) => before(byDest.get(p.dest))));
+  // A nested sub-command (`model train`) has a side per word: `--seed` before `model`, `--arch` between, `--lr` after.
+  const path = inspection.subcommand === undefined ? [] : (inspection.subcommandPath ?? [inspection.subcommand]);
+  const levelOf = (arg: ScriptArgument | undefined): number => (arg === undefined ? path.length : subcommandLevelOf(arg, path.length));
+  const sides = new Set(parameters.map((p) => levelOf(byDest.get(p.dest))));
   const explicit = !example && (parameters.some((p) => flagOf.get(p.name) !== `--${p.name}` || renderOf.get(p.name) !== undefined) || sides.size > 1);
   // An environment variable or a sys.argv word as the budget: set there, not as an option.
   const budgetVia = budgetArg?.env !== undefined || budgetArg?.argvIndex !== undefined;
-  const commandPart = (beforeSubcommand: boolean): string[] => {
+  const commandPart = (level: number): string[] => {
     const part: string[] = [];
-    for (const r of ctx.required) if ((subcommand !== undefined && r.before) === beforeSubcommand) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
+    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
     if (!example && explicit) {
       const listed = new Set<string>();
       for (const p of parameters) {
-        if (before(byDest.get(p.dest)) !== beforeSubcommand) continue;
+        if (levelOf(byDest.get(p.dest)) !== level) continue;
         const render = renderOf.get(p.name);
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
         if (render?.kind === 'env' || render?.kind === 'positional') continue;
@@ -781,10 +792,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
         if (p.type === 'categorical' && p.flag === true) part.push(`{${p.name}}`); // --name when true, nothing when false
         else part.push(flag.startsWith('--') ? `${commandWord(flag)}={${p.name}}` : `${commandWord(flag)} {${p.name}}`);
       }
-    } else if (!example && sides.has(beforeSubcommand)) {
+    } else if (!example && sides.has(level)) {
       part.push('{args}');
     }
-    if (budgetFlag !== undefined && !budgetVia && before(budgetArg) === beforeSubcommand) part.push(commandWord(budgetFlag), '{budget}');
+    if (budgetFlag !== undefined && !budgetVia && levelOf(budgetArg) === level) part.push(commandWord(budgetFlag), '{budget}');
     return part;
   };
   // sys.argv words in order, up to the last one that must be given (tuned, the budget, or without a default).
@@ -801,8 +812,8 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const envWords = example ? [] : parameters.flatMap((p) => { const r = renderOf.get(p.name); return r?.kind === 'env' ? [`${r.variable}={${p.name}}`] : []; });
   if (budgetArg?.env !== undefined) envWords.push(`${budgetArg.env}={budget}`);
   const words: string[] = [...(envWords.length > 0 ? ['env', ...envWords] : []), options.program ?? 'python3', commandWord(options.scriptFile), ...positional];
-  if (subcommand !== undefined) words.push(...commandPart(true), commandWord(subcommand));
-  words.push(...commandPart(false));
+  path.forEach((word, level) => words.push(...commandPart(level), commandWord(word)));
+  words.push(...commandPart(path.length));
   const command = words.join(' ');
   const placeholders = ctx.required.filter((r) => r.trialDir !== true);
   if (placeholders.length > 0) {

@@ -547,6 +547,23 @@ describe('parseInspectorOutput', () => {
     expect(() => parseInspectorOutput('{"version": 1, "arguments": [{"source": "argparse"}]}', 'x.py')).toThrow(/arguments\[0\]/);
   });
 
+  it('reads the words of a nested sub-command and each option\'s place among them; a path that is not the sub-command is dropped', () => {
+    const arg = (dest: string, extra: string): string => `{"source": "argparse", "flags": ["--${dest}"], "dest": "${dest}"${extra}}`;
+    const out = (path: string): string =>
+      `{"version": 1, "subcommand": "model train", ${path} "arguments": [${arg('seed', ', "beforeSubcommand": true, "subcommandLevel": 0')}, ${arg('arch', ', "beforeSubcommand": true, "subcommandLevel": 1')}, ${arg('lr', ', "subcommandLevel": 2')}, ${arg('bad', ', "subcommandLevel": -1')}]}`;
+    const r = parseInspectorOutput(out('"subcommandPath": ["model", "train"],'), 'x.py');
+    expect(r.subcommand).toBe('model train');
+    expect(r.subcommandPath).toEqual(['model', 'train']);
+    expect(r.arguments.map((a) => [a.dest, a.subcommandLevel, a.beforeSubcommand ?? false])).toEqual([
+      ['seed', 0, true],
+      ['arch', 1, true],
+      ['lr', 2, false],
+      ['bad', undefined, false],
+    ]);
+    expect(parseInspectorOutput(out('"subcommandPath": ["model", "fit"],'), 'x.py').subcommandPath).toBeUndefined();
+    expect(parseInspectorOutput(out(''), 'x.py').subcommandPath).toBeUndefined();
+  });
+
   it('turns an error answer into a ScriptInspectionError of that kind', () => {
     try {
       parseInspectorOutput('{"version": 1, "error": {"kind": "read", "message": "cannot read x.py: gone"}}', 'x.py');

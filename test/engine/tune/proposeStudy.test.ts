@@ -12,7 +12,7 @@ import type { StudySpec } from '../../../src/engine/spec/studySpec';
 import { renderCommand } from '../../../src/engine/runner/commandTemplate';
 import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
-import { proposeStudy, studyFileNameFor, studyNameFor, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
+import { proposeStudy, studyFileNameFor, studyNameFor, subcommandLevelOf, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
 import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
@@ -286,6 +286,30 @@ describe.skipIf(python === undefined)('proposed commands run the script for real
     const directWithGroupOption = await proposeAndRun('cli.py', script('train()', true), { lr: 0.2 }, 4);
     expect(directWithGroupOption.spec.command).toEqual(['python3', 'cli.py', '{args}', '--epochs', '{budget}']);
     expect(directWithGroupOption.status).toBe(0);
+  });
+});
+
+describe('nested sub-commands', () => {
+  it('puts each option after the sub-command word of its parser and before the next: `--data X model --arch={arch} train --lr={lr}`', () => {
+    const args = [
+      argument({ dest: 'data', required: true, beforeSubcommand: true, subcommandLevel: 0 }),
+      argument({ dest: 'seed', type: 'int', default: 0, beforeSubcommand: true, subcommandLevel: 0 }),
+      argument({ dest: 'arch', type: 'str', default: 'small', choices: ['small', 'base'], beforeSubcommand: true, subcommandLevel: 1 }),
+      argument({ dest: 'lr', type: 'float', default: 0.01, subcommandLevel: 2 }),
+      argument({ dest: 'epochs', type: 'int', default: 10, subcommandLevel: 2 }),
+    ];
+    const { spec } = checked(inspection(args, ['val_loss'], { subcommand: 'model train', subcommandPath: ['model', 'train'] }), 'cli.py');
+    expect(spec.command).toEqual(['python3', 'cli.py', '--data', 'DATA', 'model', '--arch={arch}', 'train', '--lr={lr}', '--epochs', '{budget}']);
+    // Only the last word's options tuned: {args} right after it.
+    const last = checked(inspection(args.filter((a) => a.dest !== 'arch'), ['val_loss'], { subcommand: 'model train', subcommandPath: ['model', 'train'] }), 'cli.py');
+    expect(last.spec.command).toEqual(['python3', 'cli.py', '--data', 'DATA', 'model', 'train', '{args}', '--epochs', '{budget}']);
+  });
+
+  it('reads a one-word sub-command by beforeSubcommand, as before', () => {
+    expect(subcommandLevelOf(argument({ dest: 'seed', beforeSubcommand: true }), 1)).toBe(0);
+    expect(subcommandLevelOf(argument({ dest: 'lr' }), 1)).toBe(1);
+    expect(subcommandLevelOf(argument({ dest: 'lr', subcommandLevel: 5 }), 2)).toBe(2);
+    expect(subcommandLevelOf(argument({ dest: 'lr', beforeSubcommand: true }), 0)).toBe(0);
   });
 });
 
