@@ -5,6 +5,8 @@
  *   --print-env NAME,...   first prints {"cwd", "env": {NAME: value}} as one JSON line
  *   --say TEXT             prints TEXT (stdout); repeatable
  *   --say-err TEXT         prints TEXT on stderr; repeatable
+ *   --write TEXT           writes TEXT to stdout with no newline (a partial line); repeatable
+ *   --write-err TEXT       writes TEXT to stderr with no newline; repeatable
  *   --gate FILE            then waits until FILE exists (polls), and prints "gate open"
  *   --child                starts a child process that sleeps until killed (prints child_pid=N)
  *   --ignore-sigterm       ignores SIGTERM (prints "ignoring SIGTERM" when one arrives)
@@ -26,6 +28,8 @@ for (let i = 0; i < args.length; i++) {
   if (a === '--print-env') steps.push({ env: value(i++).split(',') });
   else if (a === '--say') steps.push({ say: value(i++) });
   else if (a === '--say-err') steps.push({ sayErr: value(i++) });
+  else if (a === '--write') steps.push({ write: value(i++) });
+  else if (a === '--write-err') steps.push({ writeErr: value(i++) });
   else if (a === '--gate') steps.push({ gate: value(i++) });
   else if (a === '--child') steps.push({ child: true });
   else if (a === '--ignore-sigterm') ignoreTerm = true;
@@ -51,6 +55,10 @@ for (const step of steps) {
     console.log(step.say);
   } else if (step.sayErr !== undefined) {
     console.error(step.sayErr);
+  } else if (step.write !== undefined) {
+    process.stdout.write(step.write);
+  } else if (step.writeErr !== undefined) {
+    process.stderr.write(step.writeErr);
   } else if (step.gate) {
     // The test opens the gate only after it has read the lines printed so far: proof they streamed.
     while (!existsSync(step.gate)) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -222,8 +222,13 @@ class SlurmTrial {
         new Promise<void>((resolve) => {
           const name: OutputLine['stream'] = i === 0 ? 'stdout' : 'stderr';
           stream.on('data', (chunk: Buffer) => output.push(name, chunk));
-          stream.on('error', noop);
-          stream.once('close', () => resolve());
+          stream.on('error', noop); // a read error just ends the stream; 'close' follows
+          stream.once('close', () => {
+            // As the local launcher does: this stream's last partial line goes out now, in its place
+            // before the other stream's later lines, not at output.close() after both.
+            output.end(name);
+            resolve();
+          });
         }),
     );
     const idTimer = setTimeout(() => this.resolveReady(this.handle()), JOB_ID_WAIT_MS);

@@ -99,6 +99,32 @@ describe('the job command and environment', () => {
   });
 });
 
+describe('the output of salloc (a stand-in salloc on PATH, no cluster)', () => {
+  /** A folder with an executable `salloc` shell script whose body is `body`. */
+  function fakeSalloc(body: string): string {
+    const dir = mkdtempSync(path.join(root, 'bin-'));
+    writeFileSync(path.join(dir, 'salloc'), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return dir;
+  }
+
+  it("a pipe that closes emits its last partial line then, before the other stream's later lines, as the local launcher does", async () => {
+    // stdout ends without a newline and closes first; stderr goes on for a while, then ends unterminated too.
+    const bin = fakeSalloc(["printf 'out tail'", 'exec 1>&-', 'sleep 0.3', "printf 'err line\\n' >&2", "printf 'err tail' >&2"].join('\n'));
+    const spec = baseSpec({ env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` } });
+    const launcher = createSlurmLauncher({ study: 'slurmtest', job: {} });
+    try {
+      const handle = await launcher.launch(spec);
+      const lines: string[] = [];
+      for await (const line of handle.lines) lines.push(`${line.stream}:${line.text}`);
+      expect(await handle.exited).toEqual({ code: 0, signal: null, cause: 'exited' });
+      expect(lines).toEqual(['stdout:out tail', 'stderr:err line', 'stderr:err tail']);
+      expect(readFileSync(path.join(spec.trialDir, 'output.log'), 'utf8')).toBe('out tail\nerr line\nerr tail\n');
+    } finally {
+      await launcher.dispose();
+    }
+  });
+});
+
 const installed = slurmInstalled();
 if (!installed && !slurmRequired) {
   describe('slurm launcher on a local cluster', () => {
@@ -196,6 +222,24 @@ describe.runIf(installed || slurmRequired)('slurm launcher on a local cluster', 
     expect(await handle.exited).toMatchObject({ code: 3, signal: null, cause: 'exited' });
     expect(lines.find((l) => l.text === 'out')?.stream).toBe('stdout');
     expect(lines.find((l) => l.text === 'err')?.stream).toBe('stderr');
+  });
+
+  it("a trial's unterminated last stdout line is its own last line, in lines and output.log", async () => {
+    const { spec } = markedSpec(['--say', 'epoch=1 val_loss=0.5', '--write', 'epoch=2 val_loss=0.25', '--write-err', 'err tail']);
+    const handle = await launcher().launch(spec);
+    const jobId = jobIdOf(handle);
+    const lines = await collect(handle.lines);
+    expect(await handle.exited).toEqual({ code: 0, signal: null, cause: 'exited' });
+    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['epoch=1 val_loss=0.5', 'epoch=2 val_loss=0.25']);
+    // stderr is shared with salloc, which writes its own last messages (Relinquishing job allocation N, or
+    // Job allocation N has been revoked) after the task has ended: an unterminated last stderr line of the
+    // trial runs into the first of them (one line, as in a terminal).
+    const stderr = lines.filter((l) => l.stream === 'stderr').map((l) => l.text);
+    expect(stderr.filter((t) => t.startsWith('err tail')), stderr.join(' | ')).toEqual([expect.stringMatching(new RegExp(`^err tailsalloc: .*${jobId}`))]);
+    const log = readFileSync(path.join(spec.trialDir, 'output.log'), 'utf8');
+    // Both pipes close when salloc exits: which stream's last line comes first is not fixed here.
+    for (const line of lines) expect(log).toContain(`${line.text}\n`);
+    expect(log.split('\n')).toContain('epoch=2 val_loss=0.25');
   });
 
   it('passes the trial environment (commas and all) and runs in the cwd; SLURM_JOB_ID is the job', async () => {
