@@ -173,6 +173,27 @@ export async function sendSnapshot(
   await dash.send('study/snapshot', { rev, header: study.header, trials: study.trials, decisions: study.decisions });
 }
 
+/** The page's webview state now (what it last gave `setState`). */
+export async function webviewState(dash: DashboardPage): Promise<unknown> {
+  return dash.page.evaluate(() => (globalThis as unknown as { __rungState: unknown }).__rungState);
+}
+
+/**
+ * Reloads the page as VS Code does when a hidden dashboard panel is shown again, or restores one after a
+ * window reload: VS Code keeps the webview state and loads the page afresh, whose `getState()` returns it.
+ * `state` is the state the new page gets (default: the page's state now). Resolves once the page has
+ * posted again (`webview/ready`); the host's snapshot is the test's to send. Each reload adds an init
+ * script, and later ones win, so a plain `page.reload()` afterwards gets the last state given here.
+ */
+export async function reloadWithState(dash: DashboardPage, state?: unknown): Promise<void> {
+  const kept = state === undefined ? await webviewState(dash) : state;
+  await dash.page.addInitScript((s) => {
+    (globalThis as unknown as { __rungState: unknown }).__rungState = s;
+  }, kept);
+  await dash.page.reload();
+  await dash.page.waitForFunction(() => (globalThis as unknown as { __posted: unknown[] }).__posted.length > 0);
+}
+
 /** Clicks the side panel's tab header with this text (Curves, History, Importance, …). */
 export async function openTab(page: Page, name: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: name }).click();

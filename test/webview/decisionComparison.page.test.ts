@@ -9,12 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecisionRow, TrialRow } from '../../src/shared/dashboardProtocol';
 import { generateStudy } from '../fixtures/views/generatedStudy';
 import { checkPage, sharedChromium } from '../helpers/pageTest';
-import { openDashboardPage, openTab, sendSnapshot, type DashboardPage } from '../helpers/webviewPage';
-
-interface StateWindow {
-  __rungState: unknown;
-  __posted: unknown[];
-}
+import { openDashboardPage, openTab, reloadWithState, sendSnapshot, type DashboardPage } from '../helpers/webviewPage';
 
 describe('decision comparison across snapshots', () => {
   const browser = sharedChromium();
@@ -105,12 +100,7 @@ describe('decision comparison across snapshots', () => {
     await checkPage(await openDashboardPage({ browser: browser() }), async (dash) => {
       await openComparison(dash);
       // VS Code keeps the webview state and loads the page afresh; the host sends a snapshot when it is ready.
-      const state = await dash.page.evaluate(() => (globalThis as unknown as StateWindow).__rungState);
-      await dash.page.addInitScript((s) => {
-        (globalThis as unknown as StateWindow).__rungState = s;
-      }, state);
-      await dash.page.reload();
-      await dash.page.waitForFunction(() => (globalThis as unknown as StateWindow).__posted.length > 0);
+      await reloadWithState(dash);
       await snapshotWhileHidden(dash, 1);
       await expect.poll(() => notAskedYet(dash)).toEqual([]);
       await answerCurves(dash);
@@ -126,12 +116,7 @@ describe('decision comparison across snapshots', () => {
       // Closed by the user, it stays closed after the next reload.
       await compare(dash).locator('vscode-toolbar-button').click();
       await expect.poll(() => compare(dash).isHidden()).toBe(true);
-      const closed = await dash.page.evaluate(() => (globalThis as unknown as StateWindow).__rungState);
-      await dash.page.addInitScript((s) => {
-        (globalThis as unknown as StateWindow).__rungState = s;
-      }, closed);
-      await dash.page.reload();
-      await dash.page.waitForFunction(() => (globalThis as unknown as StateWindow).__posted.length > 0);
+      await reloadWithState(dash);
       await sendSnapshot(dash, study);
       await expect.poll(() => dash.page.textContent('#header .study-trials')).toMatch(/^120 /);
       await expect.poll(() => dash.page.locator('#decisions .decision').count()).toBeGreaterThan(0);
