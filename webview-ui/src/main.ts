@@ -4,13 +4,14 @@
  *
  *   header (study, state, counts)          | best-trial card
  *   parallel coordinates (full width)
- *   trials table                           | tabs: decisions · curves · history · importance
+ *   trials table                           | tabs: decisions · curves · history · importance (sideTabs.ts)
  */
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { DASHBOARD_PROTOCOL_VERSION } from '../../src/shared/dashboardProtocol';
 import { connectHost } from './host';
+import { rememberSideTab, sideTabsHtml } from './sideTabs';
 import { CurveRequests } from './state/curveRequests';
 import { DashboardStore } from './state/store';
 import { mountBestTrial } from './views/bestTrial';
@@ -52,16 +53,7 @@ app.innerHTML = `
   <section id="pcp" class="panel"></section>
   <main class="bottom">
     <section id="table" class="panel"></section>
-    <vscode-tabs id="side" class="panel">
-      <vscode-tab-header slot="header">Decisions</vscode-tab-header>
-      <vscode-tab-panel><div id="decisions" class="tabbody"></div></vscode-tab-panel>
-      <vscode-tab-header slot="header">Curves</vscode-tab-header>
-      <vscode-tab-panel><div id="curves" class="tabbody"></div></vscode-tab-panel>
-      <vscode-tab-header slot="header">History</vscode-tab-header>
-      <vscode-tab-panel><div id="history" class="tabbody"></div></vscode-tab-panel>
-      <vscode-tab-header slot="header">Importance</vscode-tab-header>
-      <vscode-tab-panel><div id="importance" class="tabbody"></div></vscode-tab-panel>
-    </vscode-tabs>
+    ${sideTabsHtml(host)}
   </main>
   <div id="error" class="error" hidden></div>`;
 
@@ -72,6 +64,7 @@ store.subscribe((change) => {
 const curves = new CurveRequests(store, host);
 
 const el = (id: string): HTMLElement => document.getElementById(id)!;
+rememberSideTab(el('side'), host);
 mountHeader(el('header'), store);
 mountBestTrial(el('best'), store, host);
 mountParallelCoordinates(el('pcp'), store, host);
