@@ -126,7 +126,9 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   }
   // `ratio` alone is no split: l1_ratio, mlp_ratio, warmup_ratio and mask_ratio are hyperparameters.
   const splitLike = has('ratio', 'frac', 'fraction') && (tokens.size === 1 || has('train', 'val', 'valid', 'validation', 'test', 'eval', 'dev', 'data', 'subset', 'sample'));
-  if (has('split', 'holdout') || splitLike || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
+  // min_samples_split (trees), min_split_gain (LightGBM), min_split_loss (XGBoost): when a node splits, not the data.
+  const nodeSplit = has('split') && has('min', 'samples', 'gain', 'loss');
+  if ((has('split', 'holdout') && !nodeSplit) || splitLike || /^(?:test|val|valid|validation|train)_size$/.test(norm)) {
     return { kind: 'setting', why: 'a data split: tuning it would change what the metric measures' };
   }
   if (has('folds', 'fold', 'kfold', 'cv') || norm === 'n_splits') return { kind: 'setting', why: 'cross-validation folds: tuning them would change what the metric measures' };

@@ -401,9 +401,16 @@ describe('proposal heuristics', () => {
         argument({ dest: 'warmup_ratio', type: 'float', default: 0.1 }),
         argument({ dest: 'val_ratio', type: 'float', default: 0.2 }),
         argument({ dest: 'train_frac', type: 'float', default: 0.8 }),
+        argument({ dest: 'val_split', type: 'float', default: 0.1 }),
+        argument({ dest: 'min_samples_split', type: 'int', default: 2 }),
+        argument({ dest: 'min_split_gain', type: 'float', default: 0.0 }),
       ], ['val_loss']),
       'train.py',
     );
+    // A tree's node-split settings are hyperparameters (suggested), not data splits.
+    expect(proposal.text).toMatch(/^ {2}# min_samples_split: /m);
+    expect(proposal.notes.join('\n')).toMatch(/--val_split \(a data split/);
+    expect(proposal.notes.join('\n')).not.toMatch(/min_samples_split \(a data split|min_split_gain \(a data split/);
     expect(param(spec, 'l1_ratio')).toMatchObject({ kind: 'float', high: 1 });
     expect(param(spec, 'warmup_ratio')).toMatchObject({ kind: 'float', low: 0, high: 0.5 });
     expect([...spec.space.params.keys()]).toEqual(['l1_ratio', 'warmup_ratio']);
