@@ -22,14 +22,20 @@ What is read:
   is chosen (a name like train/fit/tune, else the most numeric options; said in ``warnings``) and given as
   ``subcommand``; its options are read (also through argument groups, ``parents=[...]`` and helper functions
   given the sub-parser), and the main parser's are marked ``beforeSubcommand`` (argparse reads them only there).
+  A nested sub-command (``model`` then ``train``) is one candidate with its words in ``subcommandPath`` and
+  ``subcommand`` ("model train"); each option's ``subcommandLevel`` says how many of the words come before it.
+  Options declared in a loop over a literal dict or list (``for name, default in {...}.items():
+  p.add_argument(f"--{name}", type=type(default), default=default)``) are read once per item (see LoopUnroller);
+  a loop over anything else is named in ``warnings`` and not read.
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
   ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``, ``cli.add_command(fn)``), its name
-  as ``subcommand`` and the group's options as ``beforeSubcommand``, unless the ``if __name__ == "__main__":``
+  as ``subcommand`` (through nested groups: every group's name, its options between its name and the next) and the
+  group's options as ``beforeSubcommand``, unless the ``if __name__ == "__main__":``
   block calls the command itself (then click takes no sub-command name).
 - typer: the parameters of an ``@app.command()`` function (one named like training, else the most numeric
   options, else the first) or the function given to ``typer.run`` (plain defaults, ``typer.Option(...)``,
   ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several commands or an ``@app.callback()``, its
-  name as ``subcommand``.
+  name as ``subcommand``; a command of a sub-app (``app.add_typer(model_app, name="model")``) as ``model <name>``.
 - metrics: string templates with a value right after ``key=`` or ``key:`` (``Val Loss:`` and ``valid_0's auc:``
   give ``val_loss`` and ``valid_0_auc``), after a split word and a key (``val loss {v}``: ``val_loss``), or after a
   key that follows a step prefix (``iter {i}: loss {l}, mfu {m}%``: ``loss``, ``mfu``) (f-strings, ``%`` formats,
@@ -53,6 +59,7 @@ text with ``hasDefault: true`` and ``default: null``.
 """
 
 import ast
+import copy
 import json
 import math
 import re
@@ -90,7 +97,7 @@ FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 # `train.py: {err}` is a message naming a file, not a metric.
 FILE_NAME = re.compile(r"\.(?:py|pyw|ipynb|sh|txt|json|ya?ml|csv|tsv|log|cfg|ini|toml|pt|pth|pkl|ckpt|h5|npz|npy|onnx|bin)$", re.I)
 
-LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
+LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log", "success", "trace"}  # loguru adds success and trace
 BUILTIN_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "FileType", "File", "open"}
 MAX_TEXT = 200
@@ -125,7 +132,9 @@ LGB_DEFAULT_METRICS = {
 CROSS_VALIDATION_CALLS = {"cross_val_score", "cross_validate", "cross_val_predict", "GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV"}
 # argparse: the parser an option is declared on. MAIN is the main parser; a sub-command's scope is its name.
 MAIN = ""
-NESTED = "\x00nested"  # a sub-command of a sub-command (its command line would need both names): not read
+NESTED = "\x00nested"  # (unused since nested sub-commands are read; kept for readers of this module)
+# Joins the names of a nested sub-command's path in a scope (`model` then `train`); shown with spaces.
+PATH_SEP = "\x1f"
 UNNAMED = "\x00unnamed"  # add_parser() with a name that is not a literal
 GROUP_METHODS = ("add_argument_group", "add_mutually_exclusive_group")
 # Words of a sub-command's name that say it trains (train, fit, fine-tune, train-model...).
@@ -211,7 +220,8 @@ class Inspector:
         self.imports = []
         self.click_names = set()  # names bound to click or its option/argument functions
         self.typer_names = set()
-        self.subcommand = None  # the sub-command whose options were read (a click group's command)
+        self.subcommand = None  # the sub-command whose options were read (a click group's command), its words joined by spaces
+        self.subcommand_path = None  # its words, when set with set_subcommand
         self.lines = None
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
@@ -419,23 +429,36 @@ class Inspector:
             return
         self.add_framework("argparse")
         declared.sort(key=lambda d: (d[0].lineno, d[0].col_offset))
-        options = [(call, where, self.argparse_argument(call)) for call, where in declared]
-        chosen = self.choose_argparse_subcommand(scopes, options)
-        # The sub-command's namespace is copied over the main parser's: its defaults win.
-        merged = dict(defaults.get(MAIN, {}))
-        merged.update(defaults.get(chosen, {}) if chosen else {})
-        for call, where, arg in options:
-            if chosen is not None and chosen in where:
-                before = False  # also when the main parser has it too: given after the name, the sub-command's value wins
-            elif MAIN in where:
-                before = chosen is not None
-            else:
-                continue  # an option of a sub-command the trial command does not run
-            if arg is None:
-                self.warn("skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
+        loops = LoopUnroller(self)
+        options = []  # (add_argument call, its parsers, the argument or None, why it was skipped or None)
+        for call, where in declared:
+            expanded, why = loops.expand(call)
+            if expanded is None:
+                options.append((call, where, None, why))
                 continue
-            if before:
-                arg["beforeSubcommand"] = True  # argparse reads no main-parser option after the sub-command's name
+            for one in expanded:
+                options.append((call, where, self.argparse_argument(one), None))
+        chosen = self.choose_argparse_subcommand(scopes, [(c, w, a) for c, w, a, _ in options])
+        # The parsers the trial command goes through: the main one, then each sub-command of the chosen path.
+        path = chosen.split(PATH_SEP) if chosen else []
+        prefixes = [MAIN] + [PATH_SEP.join(path[: i + 1]) for i in range(len(path))]
+        # A sub-command's namespace is copied over its parent's: the deepest defaults win.
+        merged = {}
+        for prefix in prefixes:
+            merged.update(defaults.get(prefix, {}))
+        for call, where, arg, why in options:
+            levels = [i for i, prefix in enumerate(prefixes) if prefix in where]
+            if not levels:
+                continue  # an option of a sub-command the trial command does not run
+            # Declared on several parsers of the path: given after the deepest name, that parser's value wins.
+            level = max(levels)
+            if arg is None:
+                self.warn(why or "skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
+                continue
+            if level < len(path):
+                arg["beforeSubcommand"] = True  # argparse reads a parser's options only before the next sub-command's name
+            if len(path) > 1:
+                arg["subcommandLevel"] = level  # how many sub-command names come before it on the command line
             if arg["dest"] in merged:
                 self.apply_default(arg, merged[arg["dest"]])
             self.add_argument(arg)
@@ -443,24 +466,33 @@ class Inspector:
     def choose_argparse_subcommand(self, scopes, options):
         """The sub-command a trial runs (see pick_command), said in warnings; None when there are no sub-commands."""
         names = scopes.command_names()
-        if scopes.nested:
-            self.warn("the options of sub-commands of a sub-command are not read")
         if not names:
             if scopes.has_subcommands:
                 self.warn("the script has argparse sub-commands whose names are not literals; their options are not read")
             return None
-        per_command = {name: [arg for _, where, arg in options if name in where and arg is not None] for name in names}
+
+        def on_path(scope, name):
+            return scope != MAIN and (scope == name or name.startswith(scope + PATH_SEP))
+
+        # A nested command's options include its parent sub-commands' (`model --arch X train --lr Y`).
+        per_command = {name: [arg for _, where, arg in options if arg is not None and any(on_path(s, name) for s in where)] for name in names}
         chosen, why = pick_command(names, per_command, scopes.aliases)
-        self.subcommand = chosen
-        others = [n for n in names if n != chosen]
+        self.set_subcommand(chosen.split(PATH_SEP))
+        shown = [n.replace(PATH_SEP, " ") for n in names]
+        others = [n for n in shown if n != self.subcommand]
         if not others:
-            self.warn("the script has an argparse sub-command, %s: the command runs it" % chosen)
+            self.warn("the script has an argparse sub-command, %s: the command runs it" % self.subcommand)
         else:
             self.warn(
                 "the script has argparse sub-commands (%s): the command runs %s (%s); the options of %s are not read"
-                % (", ".join(names), chosen, why, ", ".join(others))
+                % (", ".join(shown), self.subcommand, why, ", ".join(others))
             )
         return chosen
+
+    def set_subcommand(self, path):
+        """The sub-command the trial command runs: its words in order (`["model", "train"]` for a nested one)."""
+        self.subcommand_path = list(path)
+        self.subcommand = " ".join(path)
 
     def argparse_argument(self, call):
         names = [const_str(a) for a in call.args]
@@ -613,18 +645,23 @@ class Inspector:
         # `if __name__ == "__main__": train()` runs that command on its own, even when it belongs to a group:
         # click would take a sub-command name for an unexpected extra argument.
         direct = [c for c in runnable if called is not None and c[0].name in called]
-        in_group = []  # (sub-command name, function, decorators) of the commands a group runs by name
+        in_group = []  # (sub-command path, function, decorators, its groups from the outermost) of the commands a group runs by name
         for fn, decorators in runnable:
-            name = self.click_subcommand(fn, registered)
-            if name is not None:
-                in_group.append((name, fn, decorators))
+            path, chain = self.click_path(fn, registered)
+            if path:
+                in_group.append((" ".join(path), fn, decorators, chain))
+        chain = []
         if direct:
             fn, decorators = direct[0]
         elif in_group:
-            # Each command's options, to pick the one that trains; their warnings are only for the one read.
-            options = {name: self.quietly(self.click_options, decorators) for name, _, decorators in in_group}
-            self.subcommand, why = pick_command(list(options), options)
-            fn, decorators = next((f, d) for name, f, d in in_group if name == self.subcommand)
+            # Each command's options (and its groups'), to pick the one that trains; their warnings are only for the one read.
+            options = {
+                name: self.quietly(lambda c, d: [a for g in c for a in self.click_options(self.click_option_decorators(g))] + self.click_options(d), chain, decorators)
+                for name, _, decorators, chain in in_group
+            }
+            chosen, why = pick_command(list(options), options)
+            fn, decorators, chain, path = next((f, d, c, name.split(" ")) for name, f, d, c in in_group if name == chosen)
+            self.set_subcommand(path)
             if len(options) > 1:
                 self.warn(
                     "several click commands (%s): the command runs the sub-command %s (%s)"
@@ -634,13 +671,41 @@ class Inspector:
             fn, decorators = runnable[0]
         if not self.subcommand and len(runnable) > 1:
             self.warn("several click commands (%s); the options of %s are read" % (", ".join(c[0].name for c in runnable), fn.name))
-        # A group's own options go before the sub-command's name (click reads them there only).
-        group = self.click_group_of(fn, registered) if self.subcommand else None
-        for arg in self.click_options(groups.get(group, [])):
-            arg["beforeSubcommand"] = True
-            self.add_argument(arg)
+        # A group's own options go right after its name, before its sub-command's (click reads them there only).
+        depth = len(self.subcommand_path or [])
+        for level, group in enumerate(chain if self.subcommand else []):
+            for arg in self.click_options(self.click_option_decorators(group)):
+                arg["beforeSubcommand"] = True
+                if depth > 1:
+                    arg["subcommandLevel"] = level
+                self.add_argument(arg)
         for arg in self.click_options(decorators):
+            if depth > 1:
+                arg["subcommandLevel"] = depth
             self.add_argument(arg)
+
+    def click_option_decorators(self, fn):
+        return [d for d in fn.decorator_list if isinstance(d, ast.Call) and self.is_click(d.func, ("option", "argument"))]
+
+    def click_path(self, fn, registered):
+        """The words a trial command gives to run fn through its groups (`["model", "train"]` for a command of the
+        group `model` of the group `cli`), and those groups' functions from the outermost; ([], []) for a command
+        of its own. A group made otherwise than by a decorated function ends the path."""
+        functions = {n.name: n for n in self.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        name = self.click_subcommand(fn, registered)
+        if name is None:
+            return [], []
+        path, chain, seen = [name], [], {fn.name}
+        group = functions.get(self.click_group_of(fn, registered) or "")
+        while group is not None and group.name not in seen and len(seen) < 20:
+            seen.add(group.name)
+            chain.insert(0, group)
+            name = self.click_subcommand(group, registered)
+            if name is None:
+                break  # the outermost group: its name is the script's, not a word of the command
+            path.insert(0, name)
+            group = functions.get(self.click_group_of(group, registered) or "")
+        return path, chain
 
     def click_options(self, decorators):
         # Decorators apply bottom-up but click lists options top-down, as written.
@@ -675,14 +740,14 @@ class Inspector:
 
     def click_group_of(self, fn, registered):
         """The group fn is a command of: `@cli.command()`, or `cli.add_command(fn)`."""
-        receiver = decorator_receiver(self.command_decorator(fn))
+        receiver = decorator_receiver(self.command_decorator(fn, ("command", "group")))
         if receiver and receiver not in self.click_names:
             return receiver
         return registered.get(fn.name, (None, None))[0]
 
     def click_subcommand(self, fn, registered):
         """The name a trial command must give when fn is a command of a click group (`@cli.command()`), else None."""
-        dec = self.command_decorator(fn)
+        dec = self.command_decorator(fn, ("command", "group"))
         if dec is not None and decorator_receiver(dec) not in self.click_names:
             return self.command_name(fn, dec)
         if fn.name in registered:  # @click.command() added to a group with cli.add_command(fn)
@@ -716,11 +781,11 @@ class Inspector:
             scan(block.body, 0)
         return names
 
-    def command_decorator(self, fn):
-        """fn's `@<x>.command(...)` decorator, else None."""
+    def command_decorator(self, fn, kinds=("command",)):
+        """fn's `@<x>.command(...)` decorator (or of another of `kinds`: `group` for click), else None."""
         for dec in fn.decorator_list:
             target = dec.func if isinstance(dec, ast.Call) else dec
-            if isinstance(target, ast.Attribute) and target.attr == "command":
+            if isinstance(target, ast.Attribute) and target.attr in kinds:
                 return dec
         return None
 
@@ -845,18 +910,25 @@ class Inspector:
             return
         commands.sort(key=lambda f: f.lineno)
         self.add_framework("typer")
-        by_name = {self.command_name(f, self.command_decorator(f)): f for f in commands}
+        # `app.add_typer(model_app, name="model")`: model_app's commands are run as `model <command>`.
+        prefixes = self.typer_prefixes()
+        by_name = {}
+        for f in commands:
+            prefix = prefixes.get(decorator_receiver(self.command_decorator(f)) or "", [])
+            by_name[" ".join(prefix + [self.command_name(f, self.command_decorator(f))])] = f
         chosen, why = pick_command(list(by_name), {name: self.typer_options(f) for name, f in by_name.items()})
         fn = by_name[chosen]
         decorator = self.command_decorator(fn)
+        if decorator is not None and " " in chosen:
+            self.set_subcommand(chosen.split(" "))  # a command of a sub-app is always named, with the sub-app's name
         # An app with several commands, or with a callback, runs a command only when it is named.
         callback = any(
             isinstance(d.func if isinstance(d, ast.Call) else d, ast.Attribute) and (d.func if isinstance(d, ast.Call) else d).attr == "callback"
             for f in functions.values()
             for d in f.decorator_list
         )
-        if decorator is not None and (len(commands) > 1 or callback):
-            self.subcommand = self.command_name(fn, decorator)
+        if decorator is not None and not self.subcommand and (len(commands) > 1 or callback or prefixes):
+            self.set_subcommand([self.command_name(fn, decorator)])
         if len(commands) > 1:
             self.warn(
                 "several typer commands (%s); the options of %s are read%s (%s)"
@@ -869,6 +941,28 @@ class Inspector:
             )
         for arg in self.typer_options(fn):
             self.add_argument(arg)
+
+    def typer_prefixes(self):
+        """App name -> the words that run its commands: `app.add_typer(model_app, name="model")` gives model_app
+        ["model"] (and its own sub-apps ["model", ...]). A sub-app added without a literal name is left out."""
+        edges = {}
+        for node in self.all_nodes():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_typer" and node.args:
+                child = dotted(node.args[0])
+                names = [k.value for k in node.keywords if k.arg == "name"]
+                name = const_str(names[0]) if names else None
+                if child and name:
+                    edges[child] = (dotted(node.func.value), name)
+        prefixes = {}
+        for child in edges:
+            path, app, seen = [], child, set()
+            while app in edges and app not in seen:
+                seen.add(app)
+                parent, name = edges[app]
+                path.insert(0, name)
+                app = parent
+            prefixes[child] = path
+        return prefixes
 
     def typer_options(self, fn):
         """The options and arguments of a typer command, from its parameters."""
@@ -1106,7 +1200,11 @@ class Inspector:
                 if len(node.args) > fmt_index:
                     fmt = const_str(node.args[fmt_index])
                     if fmt is not None and len(node.args) > fmt_index + 1:
-                        self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
+                        if "loguru" in self.imports and FORMAT_FIELD.search(fmt) and not PERCENT_SPEC.search(fmt):
+                            # loguru's logger.info("epoch {} val_loss={:.4f}", e, v): str.format-style with lazy arguments.
+                            self.scan_template(FORMAT_FIELD.sub(lambda m: {"{{": "{", "}}": "}"}.get(m.group(0), HOLE), fmt), node)
+                        else:
+                            self.scan_template(PERCENT_SPEC.sub(lambda m: "%" if m.group(0) == "%%" else HOLE, fmt), node)
             if fn in ("dumps", "print", "set_postfix") or fn in LOGGING_METHODS:
                 # logging's log(level, msg): a dict first is wandb.log/run.log/accelerator.log, which print nothing.
                 if fn == "log" and node.args and isinstance(node.args[0], ast.Dict):
@@ -1618,8 +1716,256 @@ class Inspector:
             "imports": self.imports,
             "warnings": self.warnings,
             **({"subcommand": self.subcommand} if self.subcommand else {}),
+            **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
         }
+
+
+class LoopUnroller:
+    """Options declared in a loop: `for name, default in {"lr": 1e-3, ...}.items(): p.add_argument(f"--{name}",
+    type=type(default), default=default)`, `for k in ["lr", "momentum"]: p.add_argument("--" + k, type=float)`.
+
+    The loop's items are read when they are literals: a dict or a list/tuple in the loop header, or a name bound
+    to one (a module-level constant, or assigned once in the same function), through `.items()`, `.keys()`,
+    `.values()`, `list()`, `sorted()`, `dict(...)`, `range(...)`, `enumerate(...)` and `zip(...)` of literal lists.
+    Each item gives a copy of the
+    add_argument call with the loop's names replaced by the item's parts; option strings built with f-strings,
+    `+`, `%`, `.format()`, `.replace()`, `.lower()` and `.upper()` are then folded to literals, and `type(default)`
+    becomes the literal's type. A loop whose items are not literals is skipped with a warning: nothing is guessed.
+    """
+
+    MAX_ITEMS = 200
+
+    def __init__(self, inspector):
+        self.inspector = inspector
+        self.loop_of = {}  # id(node) -> the innermost `for` loop around it
+        self.function_of = {}
+        self.assigned = {}  # (function or None, name) -> the values assigned to it there
+        for node in inspector.all_nodes():  # outer nodes come first in a breadth-first walk: inner ones overwrite them
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                for stmt in node.body:
+                    for inner in ast.walk(stmt):
+                        self.loop_of[id(inner)] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(node):
+                    if inner is not node:
+                        self.function_of[id(inner)] = node
+        for node in inspector.all_nodes():
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and getattr(node, "value", None) is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.assigned.setdefault((id(self.function_of.get(id(node))), target.id), []).append(node.value)
+
+    def expand(self, call):
+        """([calls], None): the call once per item of the loop around it (or itself when it uses no loop name);
+        (None, why) when the loop's items cannot be read."""
+        loop = self.loop_of.get(id(call))
+        if loop is None:
+            return [call], None
+        names = set()
+        for node in ast.walk(loop.target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+        used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if not names & used:
+            return [call], None
+        items = self.items(loop.iter, self.function_of.get(id(loop)), 0)
+        what = clip(self.inspector.text(loop.iter)) or "its items"
+        if items is None:
+            return None, "skipped the options declared in a loop over %s (line %d): its items are not literals, so their names and defaults are unknown; add them by hand" % (what, loop.lineno)
+        if len(items) > self.MAX_ITEMS:
+            return None, "skipped the options declared in a loop over %s (line %d): more than %d items" % (what, loop.lineno, self.MAX_ITEMS)
+        calls = []
+        for item in items:
+            binding = {}
+            if not self.bind(loop.target, item, binding):
+                return None, "skipped the options declared in a loop over %s (line %d): its items do not unpack into %s" % (what, loop.lineno, clip(self.inspector.text(loop.target)))
+            if any(n in used for n in self.loop_names_outside(loop, used - names)):
+                return None, "skipped the options declared in nested loops (line %d): only the innermost loop is read" % call.lineno
+            calls.append(Substitute(binding).visit(copy.deepcopy(call)))
+        return calls, None
+
+    def loop_names_outside(self, loop, free):
+        """The names of `free` that an outer loop binds (an option built from two loops is not read)."""
+        found = set()
+        outer = self.loop_of.get(id(loop))
+        depth = 0
+        while outer is not None and depth < 20:
+            for node in ast.walk(outer.target):
+                if isinstance(node, ast.Name) and node.id in free:
+                    found.add(node.id)
+            outer = self.loop_of.get(id(outer))
+            depth += 1
+        return found
+
+    def bind(self, target, item, binding):
+        if isinstance(target, ast.Name):
+            binding[target.id] = item
+            return True
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(item, (ast.Tuple, ast.List)) and len(target.elts) == len(item.elts):
+            return all(self.bind(t, v, binding) for t, v in zip(target.elts, item.elts))
+        return False
+
+    def items(self, expr, fn, depth):
+        """The loop's items as expression nodes (a dict's `.items()` as 2-tuples), or None when not literal."""
+        if depth > 8:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return None if any(isinstance(e, ast.Starred) for e in expr.elts) else list(expr.elts)
+        if isinstance(expr, ast.Dict):
+            return None if any(k is None for k in expr.keys) else list(expr.keys)
+        if isinstance(expr, ast.Name):
+            bound = self.assigned.get((id(fn), expr.id)) if fn is not None else None
+            if bound is None:
+                bound = self.assigned.get((id(None), expr.id))
+            if bound is None or len(bound) != 1:
+                return None  # unknown, or rebound: which value the loop sees is not clear
+            return self.items(bound[0], fn, depth + 1)
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and not expr.args and not expr.keywords and func.attr in ("items", "keys", "values"):
+                pairs = self.dict_pairs(func.value, fn, depth + 1)
+                if pairs is None:
+                    return None
+                if func.attr == "keys":
+                    return [k for k, _ in pairs]
+                if func.attr == "values":
+                    return [v for _, v in pairs]
+                return [ast.Tuple(elts=[k, v], ctx=ast.Load()) for k, v in pairs]
+            name = dotted(func)
+            if name in ("list", "tuple", "sorted") and len(expr.args) == 1 and not expr.keywords:
+                inner = self.items(expr.args[0], fn, depth + 1)
+                if inner is not None and name == "sorted":
+                    keys = [self.literal(e) for e in inner]
+                    if any(k is None for k in keys):
+                        return None
+                    inner = [e for _, e in sorted(zip(keys, inner), key=lambda pair: repr(pair[0]))]
+                return inner
+            if name == "dict":
+                pairs = self.dict_pairs(expr, fn, depth + 1)
+                return None if pairs is None else [k for k, _ in pairs]
+            if name == "range" and not expr.keywords:
+                ok, bounds = self.inspector.try_value(expr)  # range(...) of literal ints evaluates to a list
+                if ok and isinstance(bounds, list):
+                    return [ast.Constant(value=v) for v in bounds]
+                return None
+            if name == "enumerate" and len(expr.args) == 1 and not expr.keywords:
+                inner = self.items(expr.args[0], fn, depth + 1)
+                return None if inner is None else [ast.Tuple(elts=[ast.Constant(value=i), e], ctx=ast.Load()) for i, e in enumerate(inner)]
+            if name == "zip" and expr.args and not expr.keywords:
+                columns = [self.items(a, fn, depth + 1) for a in expr.args]
+                if any(c is None for c in columns):
+                    return None
+                return [ast.Tuple(elts=list(row), ctx=ast.Load()) for row in zip(*columns)]
+        return None
+
+    def dict_pairs(self, expr, fn, depth):
+        """[(key node, value node)] of a literal dict (`{...}`, `dict(a=1)`, or a name bound to one), else None."""
+        if depth > 8:
+            return None
+        if isinstance(expr, ast.Dict):
+            return None if any(k is None for k in expr.keys) else list(zip(expr.keys, expr.values))
+        if isinstance(expr, ast.Call) and dotted(expr.func) == "dict" and not expr.args and all(k.arg for k in expr.keywords):
+            return [(ast.Constant(value=k.arg), k.value) for k in expr.keywords]
+        if isinstance(expr, ast.Name):
+            bound = self.assigned.get((id(fn), expr.id)) if fn is not None else None
+            if bound is None:
+                bound = self.assigned.get((id(None), expr.id))
+            if bound is None or len(bound) != 1:
+                return None
+            return self.dict_pairs(bound[0], fn, depth + 1)
+        return None
+
+    def literal(self, node):
+        """A sort key for an item: its value when literal (a `.items()` pair: its key first), else None."""
+        if isinstance(node, ast.Tuple) and node.elts:
+            return self.literal(node.elts[0])
+        ok, v = self.inspector.try_value(node)
+        return v if ok and isinstance(v, (str, int, float)) else None
+
+
+class Substitute(ast.NodeTransformer):
+    """Replaces a loop's names by an item's parts, then folds what became literal: strings built with f-strings,
+    `+`, `%`, `.format()`, `.replace()`, `.lower()`, `.upper()`, `.strip()`, and `type(<literal>)`."""
+
+    def __init__(self, binding):
+        self.binding = binding
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.binding:
+            item = copy.deepcopy(self.binding[node.id])
+            return item if hasattr(item, "lineno") else ast.copy_location(item, node)  # a node made here has no position
+        return node
+
+    def visit_JoinedStr(self, node):
+        self.generic_visit(node)
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and value.format_spec is None and value.conversion in (-1, 115) and isinstance(value.value, ast.Constant) and isinstance(value.value.value, (str, int, float)) and not isinstance(value.value.value, bool):
+                parts.append(str(value.value.value))
+            else:
+                return node
+        return ast.copy_location(ast.Constant(value="".join(parts)), node)
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        sides = [node.left] + list(node.comparators)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) and all(isinstance(n, ast.Constant) for n in sides):
+            equal = node.left.value == node.comparators[0].value
+            return ast.copy_location(ast.Constant(value=equal if isinstance(node.ops[0], ast.Eq) else not equal), node)
+        return node
+
+    def visit_IfExp(self, node):
+        # `0.9 if k == "momentum" else 0.2`: the branch the item takes
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant) and isinstance(node.test.value, bool):
+            return node.body if node.test.value else node.orelse
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            if isinstance(node.op, ast.Add) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+                return ast.copy_location(ast.Constant(value=left.value + right.value), node)
+            if isinstance(node.op, ast.Mod) and isinstance(right, ast.Constant) and isinstance(right.value, (str, int, float)) and "%" in left.value:
+                try:
+                    return ast.copy_location(ast.Constant(value=left.value % (right.value,)), node)
+                except (TypeError, ValueError):
+                    return node
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        args = node.args
+        if isinstance(func, ast.Name) and func.id == "type" and len(args) == 1 and not node.keywords and isinstance(args[0], ast.Constant):
+            value = args[0].value
+            for py_type in (bool, int, float, str):  # bool before int: True is an int
+                if isinstance(value, py_type):
+                    return ast.copy_location(ast.Name(id=py_type.__name__, ctx=ast.Load()), node)
+            return node
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+            and not node.keywords
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, (str, int, float)) for a in args)
+        ):
+            text, values = func.value.value, [a.value for a in args]
+            try:
+                if func.attr == "format":
+                    return ast.copy_location(ast.Constant(value=text.format(*values)), node)
+                if func.attr == "replace" and len(values) == 2 and all(isinstance(v, str) for v in values):
+                    return ast.copy_location(ast.Constant(value=text.replace(values[0], values[1])), node)
+                if func.attr in ("lower", "upper", "strip") and not values:
+                    return ast.copy_location(ast.Constant(value=getattr(text, func.attr)()), node)
+            except (IndexError, KeyError, ValueError):
+                return node
+        return node
 
 
 class ParserScopes:
@@ -1736,21 +2082,28 @@ class ParserScopes:
         return scopes or {MAIN}
 
     def command_scope(self, call, fn, depth):
-        """The sub-command an add_parser() call makes: its name, NESTED or UNNAMED."""
+        """The sub-command an add_parser() call makes: its path (`train`, or `model` PATH_SEP `train` for a
+        sub-command of the sub-command `model`), or UNNAMED."""
         owner = set()
         if isinstance(call.func, ast.Attribute):
             for subparsers, where in self.definitions(call.func.value, fn, depth):
                 if last_name(subparsers.func) == "add_subparsers" and isinstance(subparsers.func, ast.Attribute):
                     owner |= self.of_expr(subparsers.func.value, where, depth + 1)
-        if owner - {MAIN}:
-            self.nested = True
-            return NESTED
         nodes = list(call.args[:1]) + [k.value for k in call.keywords if k.arg == "name"]
         name = const_str(nodes[0]) if nodes else None
-        return name if name else UNNAMED
+        if not name:
+            return UNNAMED
+        parents = sorted(s for s in owner if s not in (MAIN, UNNAMED, NESTED))
+        if parents:
+            self.nested = True
+            return parents[0] + PATH_SEP + name
+        if owner and MAIN not in owner:
+            return UNNAMED  # a sub-command of a sub-command whose name is not a literal
+        return name
 
     def command_names(self):
-        """The sub-commands of the main parser with literal names, in source order."""
+        """The sub-commands a trial can run, with literal names, in source order: paths (`model` PATH_SEP `train`)
+        of the sub-commands that have no sub-commands of their own."""
         names = []
         for call in self.parser_calls:
             scope = self.command_scope(call, self.function_of.get(id(call)), 0)
@@ -1760,7 +2113,7 @@ class ParserScopes:
             aliases = [k.value for k in call.keywords if k.arg == "aliases"]
             if aliases and isinstance(aliases[0], (ast.List, ast.Tuple)):
                 self.aliases[scope] = [a for a in (const_str(e) for e in aliases[0].elts) if a]
-        return names
+        return [n for n in names if not any(other.startswith(n + PATH_SEP) for other in names)]
 
 
 def decorator_receiver(dec):

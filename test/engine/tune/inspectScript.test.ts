@@ -93,8 +93,6 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
         '    run.add_argument("--lr", type=float, default=1e-3)',
         '    run.set_defaults(lr=0.01)',
         '    add_model_args(run)',
-        '    deeper = run.add_subparsers().add_parser("deeper")',
-        '    deeper.add_argument("--deep", type=int, default=1)',
         '    sub.add_parser("export").add_argument("--format", default="onnx")',
         '    return parser',
         '',
@@ -109,7 +107,6 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['lr', 0.01, false], // run.set_defaults(lr=0.01) wins over default=1e-3
     ]);
     expect(r.warnings).toEqual([
-      'the options of sub-commands of a sub-command are not read',
       'the script has argparse sub-commands (evaluate, run, export): the command runs run (none is named like training; it has the most numeric options: check that it is the one that trains); the options of evaluate, export are not read',
     ]);
     // A name that says training wins over more numeric options; aliases count too.
@@ -118,6 +115,121 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     });
     expect(named.subcommand).toBe('go');
     expect(named.arguments.map((a) => a.dest)).toEqual(['lr']);
+  });
+
+  it('reads options declared in a loop over a literal dict or list, and skips a loop over values only known at run time', async () => {
+    const r = await inspect('propose/loop_options.py');
+    expect(r.arguments.map((a) => [a.flags[0], a.type, a.default])).toEqual([
+      ['--learning-rate-init', 'float', 0.001],
+      ['--alpha', 'float', 0.0001],
+      ['--batch-size', 'int', 64],
+      ['--epochs', 'int', 10],
+      ['--activation', 'str', 'relu'],
+      ['--momentum', 'float', 0.9], // `0.9 if k == "momentum" else 0.2` for that item
+      ['--validation_fraction', 'float', 0.2],
+      ['--seed', 'int', 0],
+    ]);
+    expect(arg(r, 'learning_rate_init')).toMatchObject({ typeText: 'type(default)', help: 'learning_rate_init (default 0.001)', line: 24 });
+    expect(r.warnings).toEqual([
+      'skipped the options declared in a loop over extra.items() (line 29): its items are not literals, so their names and defaults are unknown; add them by hand',
+    ]);
+  });
+
+  it('unrolls the usual spellings of an options loop (tuples, zip, enumerate, range, dict(), names bound in the function, %, format, str methods)', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'SEARCH = {"lr": (float, 3e-4, "peak lr"), "warmup_steps": (int, 500, "warmup")}',
+        'NAMES = ["dropout", "attn_dropout"]',
+        'DEFAULTS = {"dropout": 0.1, "attn_dropout": 0.0}',
+        'def build():',
+        '    parser = argparse.ArgumentParser()',
+        '    group = parser.add_argument_group("optim")',
+        '    for name, (typ, default, help_) in SEARCH.items():',
+        '        group.add_argument("--{}".format(name.replace("_", "-")), type=typ, default=default, help=help_)',
+        '    for name in NAMES:',
+        '        parser.add_argument(f"--{name}", type=float, default=DEFAULTS[name])',
+        '    for flag, default in [("--num-layers", 6), ("--hidden-size", 512)]:',
+        '        parser.add_argument(flag, type=int, default=default)',
+        '    for opt, val in zip(["--batch-size", "--epochs"], [32, 20]):',
+        '        parser.add_argument(opt, type=int, default=val)',
+        '    defaults = dict(weight_decay=0.01, use_amp=False)',
+        '    for k, v in sorted(defaults.items()):',
+        '        parser.add_argument("--%s" % k, type=type(v), default=v)',
+        '    for k in defaults.keys():',
+        '        parser.add_argument("--" + k.upper(), type=str)',
+        '    for outer in ["a", "b"]:',
+        '        for inner in ["x", "y"]:',
+        '            parser.add_argument(f"--{outer}-{inner}", type=float)',
+        '    for k, v in vars(build).items():',
+        '        parser.add_argument("--" + k, default=v)',
+        '    for i, n in enumerate(["conv", "fc"]):',
+        '        parser.add_argument(f"--{n}-dropout", type=float, default=0.1 * (i + 1))',
+        '    for i in range(2):',
+        '        parser.add_argument(f"--layer{i}-units", type=int, default=64)',
+        '    return parser',
+        '',
+      ].join('\n'),
+    });
+    expect(r.arguments.map((a) => [a.flags[0], a.type, a.default])).toEqual([
+      ['--lr', 'float', 3e-4],
+      ['--warmup-steps', 'int', 500],
+      ['--dropout', 'float', 0.1],
+      ['--attn_dropout', 'float', 0],
+      ['--num-layers', 'int', 6],
+      ['--hidden-size', 'int', 512],
+      ['--batch-size', 'int', 32],
+      ['--epochs', 'int', 20],
+      ['--use_amp', 'bool', false], // sorted(...): in the order of the keys
+      ['--weight_decay', 'float', 0.01],
+      ['--WEIGHT_DECAY', 'str', null],
+      ['--USE_AMP', 'str', null],
+      ['--conv-dropout', 'float', 0.1],
+      ['--fc-dropout', 'float', 0.2],
+      ['--layer0-units', 'int', 64],
+      ['--layer1-units', 'int', 64],
+    ]);
+    expect(arg(r, 'lr').help).toBe('peak lr');
+    expect(r.warnings).toEqual([
+      'skipped the options declared in nested loops (line 23): only the innermost loop is read',
+      'skipped the options declared in a loop over vars(build).items() (line 24): its items are not literals, so their names and defaults are unknown; add them by hand',
+    ]);
+  });
+
+  it('reads a nested argparse sub-command (`model train`): each parser\'s options go after its own name', async () => {
+    const r = await inspect('propose/nested_subcommands.py');
+    expect(r.subcommand).toBe('model train');
+    expect(r.subcommandPath).toEqual(['model', 'train']);
+    expect(r.arguments.map((a) => [a.dest, a.subcommandLevel, a.beforeSubcommand ?? false])).toEqual([
+      ['seed', 0, true],
+      ['data_dir', 0, true],
+      ['loss', 1, true],
+      ['alpha', 2, false],
+      ['eta0', 2, false],
+      ['epochs', 2, false],
+    ]);
+    expect(r.warnings).toEqual([
+      'the script has argparse sub-commands (data download, model train, model evaluate): the command runs model train (its name looks like training); the options of data download, model evaluate are not read',
+    ]);
+  });
+
+  it('reads a command of a nested click group and a command of a typer sub-app with their whole path', async () => {
+    const click = await inspect('propose/click_groups.py');
+    expect(click.subcommand).toBe('model train');
+    expect(click.subcommandPath).toEqual(['model', 'train']);
+    expect(click.arguments.map((a) => [a.dest, a.subcommandLevel])).toEqual([
+      ['seed', 0],
+      ['loss', 1],
+      ['alpha', 2],
+      ['eta0', 2],
+      ['epochs', 2],
+    ]);
+    expect(click.warnings).toEqual(['several click commands (model train, model evaluate, export): the command runs the sub-command model train (its name looks like training)']);
+    const typer = await inspect('propose/typer_subapp.py');
+    expect(typer.subcommand).toBe('model fit');
+    expect(typer.subcommandPath).toEqual(['model', 'fit']);
+    expect(typer.arguments.map((a) => a.dest)).toEqual(['lr', 'weight_decay', 'warmup_ratio', 'epochs']);
+    expect(typer.warnings).toEqual([expect.stringMatching(/^several typer commands \(download, fit_model, predict\); .* the sub-command model fit \(its name looks like training\)$/)]);
   });
 
   it('reads click options without importing click', async () => {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
 import type { StudySpec } from '../../../src/engine/spec/studySpec';
 import { renderCommand } from '../../../src/engine/runner/commandTemplate';
+import { parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
 import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
 import { proposeStudy, studyFileNameFor, studyNameFor, subcommandLevelOf, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
@@ -625,6 +626,68 @@ describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', 
     expect(r.proposal.notes.join('\n')).not.toMatch(/declared more than once/);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/epoch 2 \| train_loss=[0-9.]+ \| val_acc=/);
+  });
+
+  it('options declared in loops over a dict and a list: each one tuned by its name and literal default; a loop over runtime values is named in the notes', async () => {
+    const r = await runFixture('loop_options.py', { 'learning-rate-init': 0.01, alpha: 0.001, 'batch-size': 32, momentum: 0.8 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'loop_options.py', '{args}', '--epochs', '{budget}']);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning-rate-init', 'alpha', 'batch-size', 'momentum']);
+    expect(param(r.spec, 'learning-rate-init')).toMatchObject({ kind: 'float', log: true, low: 3.3e-5, high: 0.03 });
+    expect(r.spec.metric).toMatchObject({ name: 'val_acc', goal: 'maximize' });
+    expect(r.proposal.notes.join('\n')).toContain('The reader skipped the options declared in a loop over extra.items() (line 29): its items are not literals');
+    expect(r.proposal.text).toMatch(/^# .*loop over extra\.items\(\)/m);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 2 train_loss=[0-9.]+ val_acc=0\.\d+$/m);
+  });
+
+  it('config_dict.py: `for key, value in CONFIG.items(): add_argument(f"--{key}", type=type(value), default=value)` at module level', async () => {
+    const r = await runFixture('config_dict.py', { learning_rate: 0.2, n_estimators: 30, max_depth: 2, subsample: 0.8 });
+    expect(r.spec.command).toEqual(['python3', 'config_dict.py', '{args}']);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning_rate', 'n_estimators', 'max_depth', 'subsample']);
+    expect(param(r.spec, 'n_estimators')).toMatchObject({ kind: 'int', log: true, low: 25, high: 400 });
+    expect(r.proposal.text).toMatch(/^ {2}# min_samples_split: /m);
+    expect(r.proposal.notes.join('\n')).not.toMatch(/not literals/);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^val_accuracy=0\.\d+ val_logloss=/m);
+  });
+
+  it('a nested argparse sub-command: `model train` on the command line, each parser\'s options after its own name', async () => {
+    const r = await runFixture('nested_subcommands.py', { loss: 'log_loss', alpha: 0.001, eta0: 0.05 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'nested_subcommands.py', 'model', '--loss={loss}', 'train', '--alpha={alpha}', '--eta0={eta0}', '--epochs', '{budget}']);
+    expect(r.proposal.notes.join('\n')).toContain('the command runs model train (its name looks like training); the options of data download, model evaluate are not read');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch=2 val_acc=0\.\d+$/m);
+  });
+
+  it.skipIf(!hasClick)('a command of a nested click group: the group options between the names', async () => {
+    const r = await runFixture('click_groups.py', { loss: 'modified_huber', alpha: 0.001, eta0: 0.05 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'click_groups.py', 'model', '--loss={loss}', 'train', '--alpha={alpha}', '--eta0={eta0}', '--epochs', '{budget}']);
+    expect(r.proposal.notes.join('\n')).toContain('several click commands (model train, model evaluate, export): the command runs the sub-command model train');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch=2 val_acc=0\.\d+$/m);
+  });
+
+  it('loguru: the names of f-string and lazy `{}` messages; the engine reads them (and the epoch) behind loguru\'s prefix', async () => {
+    const { spec, proposal } = await proposeFor('test/fixtures/scripts/propose/loguru_train.py');
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    expect(proposal.text).toMatch(/^metric: .*also printed: train_loss/m);
+    expect(spec.command).toEqual(['python3', 'loguru_train.py', '{args}', '--epochs', '{budget}']);
+    // What loguru prints to stderr with its default format for lines 23 and 24.
+    const debug = parseAutoLine('2024-01-02 12:34:56.789 | DEBUG    | __main__:train:23 - epoch 3 train_loss=0.3833');
+    const info = parseAutoLine('2024-01-02 12:34:56.789 | INFO     | __main__:train:24 - epoch 3 val_loss=0.3670');
+    expect(debug).toEqual({ values: { epoch: 3, train_loss: 0.3833 }, step: 3 });
+    expect(info).toEqual({ values: { epoch: 3, val_loss: 0.367 }, step: 3 });
+    expect(parseAutoLine('2024-01-02 12:34:56.789 | SUCCESS  | __main__:train:27 - new best model at epoch 3')).toBeUndefined();
+  });
+
+  it('a command of a typer sub-app: both names in the command', async () => {
+    const { spec } = await proposeFor('test/fixtures/scripts/propose/typer_subapp.py');
+    expect(spec.command).toEqual(['python3', 'typer_subapp.py', 'model', 'fit', '{args}', '--epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).toEqual(['lr', 'weight-decay', 'warmup-ratio']);
   });
 
   it('nargs="+" hidden sizes: one parameter per value, passed together after the option', async () => {
