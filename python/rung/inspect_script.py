@@ -139,6 +139,8 @@ UNNAMED = "\x00unnamed"  # add_parser() with a name that is not a literal
 GROUP_METHODS = ("add_argument_group", "add_mutually_exclusive_group")
 # Words of a sub-command's name that say it trains (train, fit, fine-tune, train-model...).
 TRAINING_WORDS = {"train", "training", "fit", "tune", "tuning", "finetune", "pretrain", "learn"}
+# Words of a name that may well train (`run`, `experiment`): chosen after a training word, before other names.
+RUNNING_WORDS = {"run", "main", "start", "launch", "exp", "experiment", "sweep", "search", "hpo", "optimize", "optimise"}
 # One source line with its end, split as the tokenizer does (\r\n, \r or \n; not form feeds).
 SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -2132,8 +2134,8 @@ def is_main_test(test):
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(const_str(s) == "__main__" for s in sides)
 
 
-def looks_like_training(name):
-    return any(word in TRAINING_WORDS for word in re.split(r"[^a-z0-9]+", name.lower()))
+def looks_like_training(name, words=TRAINING_WORDS):
+    return any(word in words for word in re.split(r"[^a-z0-9]+", name.lower()))
 
 
 def pick_command(names, options, aliases=None):
@@ -2143,12 +2145,17 @@ def pick_command(names, options, aliases=None):
     def numeric(name):
         return sum(1 for a in options.get(name, []) if a["type"] in ("int", "float") and not a["positional"] and not a["flag"])
 
-    def training(name):
-        return any(looks_like_training(n) for n in [name] + list((aliases or {}).get(name, [])))
+    def training(name, words=TRAINING_WORDS):
+        return any(looks_like_training(n, words) for n in [name] + list((aliases or {}).get(name, [])))
 
-    chosen = min(names, key=lambda n: (not training(n), -numeric(n), -len(options.get(n, [])), names.index(n)))
+    def tier(name):
+        return 0 if training(name) else 1 if training(name, RUNNING_WORDS) else 2
+
+    chosen = min(names, key=lambda n: (tier(n), -numeric(n), -len(options.get(n, [])), names.index(n)))
     if training(chosen):
         why = "its name looks like training"
+    elif tier(chosen) == 1:
+        why = "none is named like training; its name says it runs something: check that it is the one that trains"
     elif numeric(chosen) > 0:
         why = "none is named like training; it has the most numeric options: check that it is the one that trains"
     elif options.get(chosen):

@@ -89,7 +89,7 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
         '    sub = parser.add_subparsers(dest="cmd", required=True)',
         '    ev = sub.add_parser("evaluate", parents=[common])',
         '    ev.add_argument("--batch", type=int, default=8)',
-        '    run = sub.add_parser("run", parents=[common])',
+        '    run = sub.add_parser("solve", parents=[common])',
         '    run.add_argument("--lr", type=float, default=1e-3)',
         '    run.set_defaults(lr=0.01)',
         '    add_model_args(run)',
@@ -98,7 +98,7 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
         '',
       ].join('\n'),
     });
-    expect(r.subcommand).toBe('run');
+    expect(r.subcommand).toBe('solve');
     expect(r.arguments.map((a) => [a.dest, a.default, a.beforeSubcommand ?? false])).toEqual([
       ['hidden', 64, false],
       ['dropout', 0.1, false],
@@ -107,13 +107,21 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['lr', 0.01, false], // run.set_defaults(lr=0.01) wins over default=1e-3
     ]);
     expect(r.warnings).toEqual([
-      'the script has argparse sub-commands (evaluate, run, export): the command runs run (none is named like training; it has the most numeric options: check that it is the one that trains); the options of evaluate, export are not read',
+      'the script has argparse sub-commands (evaluate, solve, export): the command runs solve (none is named like training; it has the most numeric options: check that it is the one that trains); the options of evaluate, export are not read',
     ]);
     // A name that says training wins over more numeric options; aliases count too.
     const named = await inspect('no_args.py', {
       source: 'import argparse\np = argparse.ArgumentParser()\ns = p.add_subparsers()\na = s.add_parser("bench")\na.add_argument("--n", type=int, default=1)\na.add_argument("--k", type=int, default=1)\nb = s.add_parser("go", aliases=["fine-tune"])\nb.add_argument("--lr", type=float, default=0.1)\n',
     });
     expect(named.subcommand).toBe('go');
+    // `run` (a name that runs something) wins over more numeric options, but not over a training name.
+    const running = await inspect('no_args.py', {
+      source: 'import argparse\np = argparse.ArgumentParser()\ns = p.add_subparsers()\na = s.add_parser("bench")\na.add_argument("--n", type=int, default=1)\na.add_argument("--k", type=int, default=1)\nb = s.add_parser("run")\nb.add_argument("--lr", type=float, default=0.1)\n',
+    });
+    expect(running.subcommand).toBe('run');
+    expect(running.warnings[0]).toMatch(/the command runs run \(none is named like training; its name says it runs something: check that it is the one that trains\)/);
+    const both = await inspect('no_args.py', { source: 'import argparse\np = argparse.ArgumentParser()\ns = p.add_subparsers()\ns.add_parser("run").add_argument("--n", type=int, default=1)\ns.add_parser("fit").add_argument("--lr", type=float, default=0.1)\n' });
+    expect(both.subcommand).toBe('fit');
     expect(named.arguments.map((a) => a.dest)).toEqual(['lr']);
   });
 
