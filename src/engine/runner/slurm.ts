@@ -155,7 +155,9 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
 const SALLOC_JOB_ID = /^salloc: (?:Pending|Granted) job allocation (\d+)/;
 const SALLOC_GRANTED = /^salloc: (?:Granted job allocation|job \d+ has been allocated resources)/;
 const SALLOC_ERROR = /^salloc: error: (.*)$/;
-const SALLOC_REVOKED = /^salloc: Job allocation \d+ has been revoked/;
+// Not anchored: salloc shares stderr with the trial, so its message can follow a last trial line that had no
+// newline (`err tailsalloc: Job allocation 5 has been revoked.`).
+const SALLOC_REVOKED = /salloc: Job allocation \d+ has been revoked/;
 /** slurmstepd's report of a program it could not exec (`slurmstepd-node1: error: execve(): x: No such file...`). */
 const STEPD_EXECVE = /^slurmstepd(?:-[^:\s]+)?: error: execve\(\): (.*)$/;
 
@@ -279,6 +281,10 @@ class SlurmTrial {
   /** Reads salloc's and slurmstepd's messages out of the trial's stderr. */
   private watch(line: OutputLine): void {
     const { text } = line;
+    // Cancelled by anyone (us, an admin, the time limit): salloc should follow; make sure it does.
+    if (line.stream === 'stderr' && SALLOC_REVOKED.test(text) && this.jobId !== undefined && this.child?.pid !== undefined && this.terminating === undefined) {
+      this.terminating = this.awaitJobEnd(this.child.pid, this.jobId, REVOKED_WAIT_MS);
+    }
     if (line.stream === 'stderr' && text.startsWith('salloc: ')) {
       if (this.jobId === undefined) {
         const id = SALLOC_JOB_ID.exec(text);
@@ -291,10 +297,6 @@ class SlurmTrial {
         if (error) this.submitErrors.push(error[1] as string);
       }
       if (SALLOC_GRANTED.test(text)) this.markGranted();
-      // Cancelled by anyone (us, an admin, the time limit): salloc should follow; make sure it does.
-      if (SALLOC_REVOKED.test(text) && this.jobId !== undefined && this.child?.pid !== undefined && this.terminating === undefined) {
-        this.terminating = this.awaitJobEnd(this.child.pid, this.jobId, REVOKED_WAIT_MS);
-      }
       return;
     }
     // Anything else comes from the job's step, so the job holds its resources by now.

@@ -123,6 +123,32 @@ describe('the output of salloc (a stand-in salloc on PATH, no cluster)', () => {
       await launcher.dispose();
     }
   });
+
+  it("sees a revocation that salloc printed right after the trial's last stderr line without a newline, and ends salloc", async () => {
+    // salloc shares stderr with the trial: its message lands on the trial's unterminated line. A salloc that then
+    // hangs must still be ended once Slurm (a stand-in squeue that lists nothing) no longer knows the job.
+    const bin = fakeSalloc(
+      ["printf 'salloc: Granted job allocation 987654321\\n' >&2", "printf 'err tail' >&2", "printf 'salloc: Job allocation 987654321 has been revoked.\\n' >&2", 'exec sleep 60'].join('\n'),
+    );
+    writeFileSync(path.join(bin, 'squeue'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath ?? '/usr/bin:/bin'}`;
+    const spec = baseSpec({ env: { PATH: process.env.PATH } });
+    const launcher = createSlurmLauncher({ study: 'slurmtest', job: {} });
+    try {
+      const handle = await launcher.launch(spec);
+      const lines: string[] = [];
+      const started = Date.now();
+      for await (const line of handle.lines) lines.push(line.text);
+      const exit = await handle.exited;
+      expect(lines).toContain('err tailsalloc: Job allocation 987654321 has been revoked.');
+      expect(exit.signal).toBe('SIGKILL');
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      process.env.PATH = savedPath;
+      await launcher.dispose();
+    }
+  }, 40_000);
 });
 
 const installed = slurmInstalled();
