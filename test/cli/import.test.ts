@@ -171,7 +171,7 @@ describe.skipIf(python === undefined)('imported studies run end to end with the 
     const store = path.join(dir, '.rung');
     const run = rung(['run', study, '--python', python ?? 'python3', '--store', store, '--parallel', '2'], dir);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/study tiny-wandb: \w+ — \d+ completed, \d+ pruned, 0 failed/);
+    expect(run.stdout).toMatch(/study tiny-wandb finished: trial budget reached — \d+ completed, \d+ pruned, 0 failed/);
     expect(run.stdout).toMatch(/best: trial #\d+ val_loss=/);
     const { events } = await readStudyEvents(store, 'tiny-wandb');
     const launched = events.flatMap(({ event }) => (event.type === 'trial.launched' ? [event] : []));
@@ -218,7 +218,7 @@ describe.skipIf(python === undefined)('imported studies run end to end with the 
     const store = path.join(dir, '.rung');
     const run = rung(['run', study, '--python', python ?? 'python3', '--store', store], dir);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/study tiny-nni: \w+ — 5 completed, 0 pruned, 0 failed/);
+    expect(run.stdout).toMatch(/study tiny-nni finished: trial budget reached — 5 completed, 0 pruned, 0 failed/);
     expect(run.stdout).toMatch(/best: trial #\d+ default=/);
   });
 });
