@@ -128,6 +128,7 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
       n_candidates: { type: { kind: 'number', integer: true, minimum: 16 }, description: 'Candidate points scored per suggestion before local refinement.', default: 2048 },
       max_observations: { type: { kind: 'number', integer: true, minimum: 10 }, description: 'Most observations the GP is fitted to (the better half by loss plus the most recent); bounds the time per suggestion.', default: 200 },
       output_transform: { type: { kind: 'enum', values: ['auto', 'boxcox', 'standardize', 'log', 'rank'] }, description: "Warp of the losses before standardising: auto (a shifted log or none, whichever the GP's own marginal likelihood plus the warp's Jacobian prefers, chosen on at most 50 observations at every ask), boxcox (the same choice by an i.i.d. Box-Cox-style likelihood, the default before), standardize (none), log (tames heavy upper tails), rank (normal scores of the ranks).", default: 'auto' },
+      additive: { type: { kind: 'boolean' }, description: 'Add a first-order additive part to the kernel (a sum of one-dimensional Matérn kernels sharing the length scales, Duvenaud et al. 2011) whose variance the fit chooses: it lets the GP learn each parameter\'s main effect from all trials, which pays on objectives made of per-parameter terms (most hyperparameter surfaces are dominated by main effects). false: the joint Matérn kernel alone.', default: true },
     },
   },
   bohb: {

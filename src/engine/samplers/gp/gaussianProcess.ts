@@ -1,7 +1,7 @@
 /**
  * Gaussian-process regression with a Matérn-5/2 ARD kernel (Rasmussen & Williams 2006, "Gaussian Processes
  * for Machine Learning", Algorithm 2.1 for the posterior; §5.4.1 eq. 5.9 for the gradient of the log marginal
- * likelihood). Hyperparameters θ = (log ℓ_1..log ℓ_D, log s², log σ²_n) are fitted by maximising the log
+ * likelihood). Hyperparameters θ = (log ℓ_1..log ℓ_D, log s², log σ²_n[, log a²]) are fitted by maximising the log
  * marginal likelihood plus log-normal priors (a MAP estimate in log space, as in Snoek et al. 2012 / BoTorch),
  * with a few restarts of a projected L-BFGS inside bounds. All work is bounded by counts, never by time.
  *
@@ -10,7 +10,7 @@
  * the engine stays free of numeric dependencies.
  */
 import type { Rng } from '../../util/rng';
-import { covarianceMatrix, crossCovariance, matern52, matern52Slope } from './kernel';
+import { additivePairTerms, covarianceMatrix, crossCovariance, matern52, matern52Slope } from './kernel';
 import { minimizeInBox } from './lbfgsb';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -23,6 +23,8 @@ export interface GpHyperparameters {
   readonly signalVariance: number;
   /** σ²_n, the observation noise variance (at least the noise floor). */
   readonly noiseVariance: number;
+  /** a², the variance of the first-order additive part of the kernel (absent or 0: none; see kernel.ts). */
+  readonly additiveVariance?: number;
 }
 
 /** Log-normal priors and bounds of the hyperparameters (all in natural-log space). */
@@ -33,6 +35,8 @@ export interface GpPriors {
   readonly logSignalVariance: { readonly mean: number; readonly sd: number; readonly lower: number; readonly upper: number };
   /** Prior mean and standard deviation of log σ²_n; `lower` is the noise floor. */
   readonly logNoiseVariance: { readonly mean: number; readonly sd: number; readonly lower: number; readonly upper: number };
+  /** Prior of log a², the additive part's variance; absent: the kernel has no additive part. */
+  readonly logAdditiveVariance?: { readonly mean: number; readonly sd: number; readonly lower: number; readonly upper: number };
 }
 
 /**
@@ -47,16 +51,20 @@ export interface GpPriors {
  * and sd √3.
  *
  * Signal variance log-normal around 1 in [0.05, 20]; noise variance log-normal around 1e-4 with a floor of 1e-6
- * (most objectives are nearly deterministic; a noisy one pushes it up).
+ * (most objectives are nearly deterministic; a noisy one pushes it up). With `additive` (and ≥ 2 dimensions) the
+ * kernel gets a first-order additive part (kernel.ts) whose variance a² is log-normal around 0.1 with sd 2 in
+ * [1e-4, 20]: small a priori, so the data have to ask for it.
  */
-export function defaultPriors(dims: number): GpPriors {
+export function defaultPriors(dims: number, additive = false): GpPriors {
   const sd = Math.sqrt(3);
   const mu = Math.SQRT2 + 0.5 * Math.log(Math.max(1, dims));
-  return {
+  const priors: GpPriors = {
     logLengthScale: { mean: mu - sd * sd, sd, lower: Math.log(0.025), upper: Math.log(1e3) },
     logSignalVariance: { mean: 0, sd: 1, lower: Math.log(0.05), upper: Math.log(20) },
     logNoiseVariance: { mean: Math.log(1e-4), sd: 2, lower: Math.log(1e-6), upper: Math.log(0.5) },
   };
+  if (!additive || dims < 2) return priors;
+  return { ...priors, logAdditiveVariance: { mean: Math.log(0.1), sd: 2, lower: Math.log(1e-4), upper: Math.log(20) } };
 }
 
 /**
@@ -146,7 +154,8 @@ export interface GpData {
 export function hyperparametersFromTheta(theta: Float64Array, dims: number): GpHyperparameters {
   const lengthScales = new Float64Array(dims);
   for (let d = 0; d < dims; d++) lengthScales[d] = Math.exp(theta[d] ?? 0);
-  return { lengthScales, signalVariance: Math.exp(theta[dims] ?? 0), noiseVariance: Math.exp(theta[dims + 1] ?? 0) };
+  const h = { lengthScales, signalVariance: Math.exp(theta[dims] ?? 0), noiseVariance: Math.exp(theta[dims + 1] ?? 0) };
+  return theta.length > dims + 2 ? { ...h, additiveVariance: Math.exp(theta[dims + 2] ?? 0) } : h;
 }
 
 /**
@@ -161,7 +170,23 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
   for (let i = 0; i < n; i++) {
     for (let d = 0; d < dims; d++) scaled[i * dims + d] = (x[i * dims + d] ?? 0) / (h.lengthScales[d] ?? 1);
   }
+  const a2 = h.additiveVariance ?? 0;
   const l = covarianceMatrix(scaled, n, dims, h.signalVariance, h.noiseVariance);
+  let addCorr: Float64Array | undefined;
+  let addSlopes: Float64Array | undefined;
+  if (a2 > 0) {
+    addCorr = new Float64Array((n * (n - 1)) / 2);
+    addSlopes = grad ? new Float64Array(addCorr.length * dims) : undefined;
+    additivePairTerms(scaled, n, dims, addCorr, addSlopes);
+    for (let i = 0, p = 0; i < n; i++) {
+      l[i * n + i] = (l[i * n + i] ?? 0) + a2;
+      for (let j = 0; j < i; j++, p++) {
+        const v = (l[i * n + j] ?? 0) + a2 * (addCorr[p] ?? 0);
+        l[i * n + j] = v;
+        l[j * n + i] = v;
+      }
+    }
+  }
   if (!cholesky(l, n)) {
     if (grad) grad.fill(0);
     return Infinity;
@@ -178,6 +203,8 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
   for (let d = 0; d < dims; d++) value += priorTerm(theta[d] ?? 0, lp.mean, lp.sd);
   value += priorTerm(theta[dims] ?? 0, sp.mean, sp.sd);
   value += priorTerm(theta[dims + 1] ?? 0, np.mean, np.sd);
+  const ap = priors.logAdditiveVariance;
+  if (ap) value += priorTerm(theta[dims + 2] ?? 0, ap.mean, ap.sd);
   if (!grad) return value;
 
   const inv = inverseFromCholesky(l, n);
@@ -185,6 +212,8 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
   const diff2 = new Float64Array(dims);
   const s2 = h.signalVariance;
   let gradSignal = 0;
+  let gradAdditive = 0;
+  const aPerDim = a2 / Math.max(1, dims);
   let traceW = 0;
   for (let i = 0; i < n; i++) {
     const ai = alpha[i] ?? 0;
@@ -203,11 +232,19 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
       gradSignal += w * s2 * matern52(r);
       const c = w * s2 * matern52Slope(r);
       for (let d = 0; d < dims; d++) grad[d] = (grad[d] ?? 0) + c * (diff2[d] ?? 0);
+      if (addCorr && addSlopes) {
+        // Additive part: ∂/∂log ℓ_d of (a²/D)·matern52(|Δ_d|/ℓ_d) is (a²/D)·slope·Δ_d²/ℓ_d².
+        const p = (i * (i - 1)) / 2 + j;
+        gradAdditive += w * a2 * (addCorr[p] ?? 0);
+        const wa = w * aPerDim;
+        for (let d = 0; d < dims; d++) grad[d] = (grad[d] ?? 0) + wa * (addSlopes[p * dims + d] ?? 0);
+      }
     }
   }
   gradSignal += 0.5 * traceW * s2;
   grad[dims] = gradSignal;
   grad[dims + 1] = 0.5 * traceW * h.noiseVariance;
+  if (ap) grad[dims + 2] = gradAdditive + 0.5 * traceW * a2 + ((theta[dims + 2] ?? 0) - ap.mean) / (ap.sd * ap.sd);
   for (let d = 0; d < dims; d++) grad[d] = (grad[d] ?? 0) + ((theta[d] ?? 0) - lp.mean) / (lp.sd * lp.sd);
   grad[dims] = (grad[dims] ?? 0) + ((theta[dims] ?? 0) - sp.mean) / (sp.sd * sp.sd);
   grad[dims + 1] = (grad[dims + 1] ?? 0) + ((theta[dims + 1] ?? 0) - np.mean) / (np.sd * np.sd);
@@ -239,16 +276,23 @@ export interface GpFit {
   readonly evaluations: number;
 }
 
+/** The prior of θ_k; θ has dims + 2 entries, one more (log a²) with an additive part. */
+function priorOf(priors: GpPriors, dims: number, k: number): GpPriors['logLengthScale'] {
+  if (k < dims) return priors.logLengthScale;
+  if (k === dims) return priors.logSignalVariance;
+  if (k === dims + 1 || !priors.logAdditiveVariance) return priors.logNoiseVariance;
+  return priors.logAdditiveVariance;
+}
+
 /** Fits the hyperparameters by MAP with restarts (see the file comment). */
 export function fitHyperparameters(data: GpData, options: GpFitOptions): GpFit {
   const { dims } = data;
   const priors = options.priors ?? defaultPriors(dims);
-  const size = dims + 2;
+  const size = dims + (priors.logAdditiveVariance ? 3 : 2);
   const lower = new Float64Array(size);
   const upper = new Float64Array(size);
   const centre = new Float64Array(size);
-  const spec = (k: number): GpPriors['logLengthScale'] =>
-    k < dims ? priors.logLengthScale : k === dims ? priors.logSignalVariance : priors.logNoiseVariance;
+  const spec = (k: number): GpPriors['logLengthScale'] => priorOf(priors, dims, k);
   for (let k = 0; k < size; k++) {
     const p = spec(k);
     lower[k] = p.lower;
@@ -317,13 +361,15 @@ export function createPosterior(data: GpData, hyperparameters: GpHyperparameters
   const { x, y, n, dims } = data;
   const ls = hyperparameters.lengthScales;
   const s2 = hyperparameters.signalVariance;
+  const a2 = hyperparameters.additiveVariance ?? 0;
+  const aPerDim = a2 / Math.max(1, dims);
   const scaled = new Float64Array(n * dims);
   for (let i = 0; i < n; i++) {
     for (let d = 0; d < dims; d++) scaled[i * dims + d] = (x[i * dims + d] ?? 0) / (ls[d] ?? 1);
   }
   let l: Float64Array | undefined;
   for (let jitter = 0; jitter <= 1e-2; jitter = jitter === 0 ? 1e-9 : jitter * 10) {
-    const k = covarianceMatrix(scaled, n, dims, s2, hyperparameters.noiseVariance + jitter);
+    const k = covarianceMatrix(scaled, n, dims, s2, hyperparameters.noiseVariance + jitter, a2);
     if (cholesky(k, n)) {
       l = k;
       break;
@@ -339,13 +385,13 @@ export function createPosterior(data: GpData, hyperparameters: GpHyperparameters
 
   const core = (q: ArrayLike<number>): GpPrediction => {
     for (let d = 0; d < dims; d++) qs[d] = (q[d] ?? 0) / (ls[d] ?? 1);
-    crossCovariance(qs, scaled, n, dims, s2, kq, radii);
+    crossCovariance(qs, scaled, n, dims, s2, kq, radii, a2);
     let mean = 0;
     for (let i = 0; i < n; i++) mean += (kq[i] ?? 0) * (alpha[i] ?? 0);
     solveLower(factor, n, kq, v);
     let explained = 0;
     for (let i = 0; i < n; i++) explained += (v[i] ?? 0) * (v[i] ?? 0);
-    return { mean, variance: Math.max(s2 - explained, 1e-12 * s2) };
+    return { mean, variance: Math.max(s2 + a2 - explained, 1e-12 * (s2 + a2)) };
   };
 
   return {
@@ -364,9 +410,12 @@ export function createPosterior(data: GpData, hyperparameters: GpHyperparameters
         const av = -2 * c * (w[i] ?? 0);
         const base = i * dims;
         for (let d = 0; d < dims; d++) {
-          const g = ((qs[d] ?? 0) - (scaled[base + d] ?? 0)) / (ls[d] ?? 1);
-          gradMean[d] = (gradMean[d] ?? 0) + am * g;
-          gradVariance[d] = (gradVariance[d] ?? 0) + av * g;
+          const diff = (qs[d] ?? 0) - (scaled[base + d] ?? 0);
+          const g = diff / (ls[d] ?? 1);
+          // ∂k_i/∂q_d, joint part plus (with an additive part) −(a²/D)·slope(|Δ_d|)·Δ_d/ℓ_d.
+          const ci = a2 > 0 ? -aPerDim * matern52Slope(Math.abs(diff)) : 0;
+          gradMean[d] = (gradMean[d] ?? 0) + (am + ci * (alpha[i] ?? 0)) * g;
+          gradVariance[d] = (gradVariance[d] ?? 0) + (av - 2 * ci * (w[i] ?? 0)) * g;
         }
       }
       return prediction;

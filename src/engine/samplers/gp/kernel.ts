@@ -5,8 +5,9 @@
  *   k(x, x') = s² · (1 + √5·r + 5/3·r²) · exp(−√5·r),   r² = Σ_d (x_d − x'_d)² / ℓ_d².
  *
  * Its sample paths are twice differentiable, the usual choice for hyperparameter surfaces (Snoek, Larochelle
- * & Adams 2012, "Practical Bayesian Optimization of Machine Learning Algorithms", §3.1). Points are rows of a
- * row-major Float64Array (n × dims). The derivatives here feed the marginal-likelihood gradient (R&W §5.4.1)
+ * & Adams 2012, "Practical Bayesian Optimization of Machine Learning Algorithms", §3.1). An optional additive
+ * part a²·(1/D)·Σ_d matern52(|x_d − x'_d|/ℓ_d) (see `additiveCorrelation`) models each input's main effect.
+ * Points are rows of a row-major Float64Array (n × dims). The derivatives here feed the marginal-likelihood gradient (R&W §5.4.1)
  * and the acquisition gradient.
  */
 
@@ -56,15 +57,52 @@ export function scaledDistance2(a: Float64Array, i: number, b: Float64Array, j: 
 }
 
 /**
- * The n × n covariance matrix of scaled points (row-major, symmetric), with `diagonal` added to every
- * diagonal entry (noise variance plus jitter).
+ * The first-order additive part of the kernel (Duvenaud, Nickisch & Rasmussen 2011, "Additive Gaussian
+ * Processes", NeurIPS): (1/D)·Σ_d matern52(|x_d − x'_d|/ℓ_d) on rows i of `a` and j of `b` (already scaled).
+ * It equals 1 at zero distance, so a² times it has prior variance a² like the joint part.
  */
-export function covarianceMatrix(scaled: Float64Array, n: number, dims: number, signalVariance: number, diagonal: number): Float64Array {
+export function additiveCorrelation(a: Float64Array, i: number, b: Float64Array, j: number, dims: number): number {
+  let s = 0;
+  const ia = i * dims;
+  const jb = j * dims;
+  for (let d = 0; d < dims; d++) s += matern52(Math.abs((a[ia + d] ?? 0) - (b[jb + d] ?? 0)));
+  return s / dims;
+}
+
+/**
+ * The additive correlation of every pair j < i of scaled rows (pair index i(i−1)/2 + j) into `corr`, and, when
+ * `slopes` is given, matern52Slope(|Δ_d|)·Δ_d² per pair and dimension (the factor of ∂k/∂log ℓ_d) into
+ * `slopes[pair·dims + d]`. One exp per pair and dimension serves both: the marginal-likelihood fit spends most
+ * of its time here.
+ */
+export function additivePairTerms(scaled: Float64Array, n: number, dims: number, corr: Float64Array, slopes?: Float64Array): void {
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, p++) {
+      let sum = 0;
+      for (let d = 0; d < dims; d++) {
+        const diff = (scaled[i * dims + d] ?? 0) - (scaled[j * dims + d] ?? 0);
+        const a = SQRT5 * Math.abs(diff);
+        const e = Math.exp(-a);
+        sum += (1 + a + (a * a) / 3) * e;
+        if (slopes) slopes[p * dims + d] = (5 / 3) * (1 + a) * e * diff * diff;
+      }
+      corr[p] = sum / dims;
+    }
+  }
+}
+
+/**
+ * The n × n covariance matrix of scaled points (row-major, symmetric), with `diagonal` added to every
+ * diagonal entry (noise variance plus jitter); `additiveVariance` > 0 adds that times `additiveCorrelation`.
+ */
+export function covarianceMatrix(scaled: Float64Array, n: number, dims: number, signalVariance: number, diagonal: number, additiveVariance = 0): Float64Array {
   const k = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    k[i * n + i] = signalVariance + diagonal;
+    k[i * n + i] = signalVariance + additiveVariance + diagonal;
     for (let j = 0; j < i; j++) {
-      const v = signalVariance * matern52(Math.sqrt(scaledDistance2(scaled, i, scaled, j, dims)));
+      let v = signalVariance * matern52(Math.sqrt(scaledDistance2(scaled, i, scaled, j, dims)));
+      if (additiveVariance > 0) v += additiveVariance * additiveCorrelation(scaled, i, scaled, j, dims);
       k[i * n + j] = v;
       k[j * n + i] = v;
     }
@@ -84,6 +122,7 @@ export function crossCovariance(
   signalVariance: number,
   out: Float64Array,
   radii?: Float64Array,
+  additiveVariance = 0,
 ): void {
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -94,6 +133,7 @@ export function crossCovariance(
     }
     const r = Math.sqrt(s);
     out[i] = signalVariance * matern52(r);
+    if (additiveVariance > 0) out[i] = (out[i] ?? 0) + additiveVariance * additiveCorrelation(q, 0, scaled, i, dims);
     if (radii) radii[i] = r;
   }
 }

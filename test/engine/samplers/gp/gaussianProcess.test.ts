@@ -4,13 +4,14 @@ import {
   createPosterior,
   defaultPriors,
   fitHyperparameters,
+  hyperparametersFromTheta,
   inverseFromCholesky,
   negativeLogPosterior,
   solveLower,
   solveUpperTransposed,
 } from '../../../../src/engine/samplers/gp/gaussianProcess';
 import type { GpData } from '../../../../src/engine/samplers/gp/gaussianProcess';
-import { covarianceMatrix, matern52, matern52Slope, scaleInputs } from '../../../../src/engine/samplers/gp/kernel';
+import { additiveCorrelation, additivePairTerms, covarianceMatrix, matern52, matern52Slope, scaleInputs } from '../../../../src/engine/samplers/gp/kernel';
 import { createRng } from '../../../../src/engine/util/rng';
 
 /** n points in [0, 1]^dims from a seeded rng, with y = f(x). */
@@ -42,6 +43,21 @@ describe('Matérn-5/2 kernel', () => {
     expect(k[1]).toBeCloseTo(2 * matern52(1), 12);
     expect(k[2]).toBeCloseTo(2 * matern52(1), 12); // (0, 2) scaled by ℓ = 2 is distance 1
     expect(k[3]).toBe(k[1]);
+  });
+
+  it('adds the first-order additive part: a² on the diagonal, the mean of the per-dimension Matérns off it', () => {
+    const scaled = scaleInputs(Float64Array.of(0, 0, 1, 0, 0.5, 2), 3, 2, Float64Array.of(1, 2));
+    const k = covarianceMatrix(scaled, 3, 2, 2, 0.1, 0.5);
+    expect(k[0]).toBeCloseTo(2.6, 12);
+    expect(k[1]).toBeCloseTo(2 * matern52(1) + 0.5 * ((matern52(1) + matern52(0)) / 2), 12);
+    expect(additiveCorrelation(scaled, 2, scaled, 0, 2)).toBeCloseTo((matern52(0.5) + matern52(1)) / 2, 12);
+    // The cached pair terms of the likelihood fit agree with the direct ones.
+    const corr = new Float64Array(3);
+    const slopes = new Float64Array(6);
+    additivePairTerms(scaled, 3, 2, corr, slopes);
+    expect(corr[1]).toBeCloseTo(additiveCorrelation(scaled, 2, scaled, 0, 2), 12); // pair (2, 0)
+    expect(slopes[2 * 2]).toBeCloseTo(matern52Slope(0.5) * 0.25, 12); // pair (2, 1): Δ = (−0.5, 1)
+    expect(slopes[2 * 2 + 1]).toBeCloseTo(matern52Slope(1), 12);
   });
 });
 
@@ -88,6 +104,53 @@ describe('marginal likelihood and posterior', () => {
       const fd = (negativeLogPosterior(data, priors, plus) - negativeLogPosterior(data, priors, minus)) / 2e-5;
       expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
     }
+  });
+
+  it('has the analytic gradient with an additive part too, and so has the posterior', () => {
+    const additivePriors = defaultPriors(3, true);
+    expect(additivePriors.logAdditiveVariance).toBeDefined();
+    expect(defaultPriors(1, true).logAdditiveVariance).toBeUndefined(); // one input: the additive part is the kernel
+    const theta = Float64Array.of(Math.log(0.3), Math.log(0.8), Math.log(2), Math.log(1.5), Math.log(1e-3), Math.log(0.4));
+    const grad = new Float64Array(theta.length);
+    negativeLogPosterior(data, additivePriors, theta, grad);
+    for (let k = 0; k < theta.length; k++) {
+      const plus = Float64Array.from(theta);
+      const minus = Float64Array.from(theta);
+      plus[k] = (plus[k] ?? 0) + 1e-5;
+      minus[k] = (minus[k] ?? 0) - 1e-5;
+      const fd = (negativeLogPosterior(data, additivePriors, plus) - negativeLogPosterior(data, additivePriors, minus)) / 2e-5;
+      expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+    }
+    const posterior = createPosterior(data, hyperparametersFromTheta(theta, 3));
+    expect(posterior?.hyperparameters.additiveVariance).toBeCloseTo(0.4, 12);
+    if (!posterior) return;
+    const q = Float64Array.of(0.41, 0.27, 0.66);
+    const gm = new Float64Array(3);
+    const gv = new Float64Array(3);
+    posterior.predictWithGradient(q, gm, gv);
+    for (let d = 0; d < 3; d++) {
+      const hi = Float64Array.from(q);
+      const lo = Float64Array.from(q);
+      hi[d] = (hi[d] ?? 0) + 1e-6;
+      lo[d] = (lo[d] ?? 0) - 1e-6;
+      const fdm = (posterior.predict(hi).mean - posterior.predict(lo).mean) / 2e-6;
+      const fdv = (posterior.predict(hi).variance - posterior.predict(lo).variance) / 2e-6;
+      expect(Math.abs((gm[d] ?? 0) - fdm)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdm)));
+      expect(Math.abs((gv[d] ?? 0) - fdv)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdv)));
+    }
+    // Far from the data the prior variance is s² + a².
+    expect(posterior.predict(Float64Array.of(40, 40, 40)).variance).toBeCloseTo(1.5 + 0.4, 6);
+  });
+
+  it('fits a large additive variance to a sum of one-dimensional terms and a small one to an interaction', () => {
+    const options = { restarts: 2, screening: 8, maxIterations: 60, maxEvaluations: 80, rng: createRng(3), priors: defaultPriors(3, true) };
+    const ratio = (f: (p: Float64Array) => number): number => {
+      const h = fitHyperparameters(dataset(40, 3, f, 5), options).hyperparameters;
+      return (h.additiveVariance ?? 0) / h.signalVariance;
+    };
+    const sum = ratio((p) => Math.sin(9 * (p[0] ?? 0)) + Math.sin(9 * (p[1] ?? 0)) + Math.sin(9 * (p[2] ?? 0)));
+    const product = ratio((p) => Math.sin(9 * (p[0] ?? 0)) * Math.sin(9 * (p[1] ?? 0)) * Math.sin(9 * (p[2] ?? 0)));
+    expect(sum).toBeGreaterThan(10 * product);
   });
 
   it('fits length scales that tell relevant from irrelevant inputs, deterministically', () => {

@@ -34,9 +34,9 @@ function feed(sampler: Sampler, seed: number, trials: number, loss: (c: Config) 
 describe('gp sampler options', () => {
   it('has documented defaults and accepts camelCase or snake_case', () => {
     expect(parseGpSamplerOptions({})).toEqual({ ok: true, value: gpSamplerDefaults });
-    expect(gpSamplerDefaults).toEqual({ nStartupTrials: 10, nCandidates: 2048, maxObservations: 200, outputTransform: 'auto' });
-    const r = parseGpSamplerOptions({ n_startup_trials: 4, nCandidates: 64, max_observations: 50, outputTransform: 'rank' });
-    expect(r).toEqual({ ok: true, value: { nStartupTrials: 4, nCandidates: 64, maxObservations: 50, outputTransform: 'rank' } });
+    expect(gpSamplerDefaults).toEqual({ nStartupTrials: 10, nCandidates: 2048, maxObservations: 200, outputTransform: 'auto', additive: true });
+    const r = parseGpSamplerOptions({ n_startup_trials: 4, nCandidates: 64, max_observations: 50, outputTransform: 'rank', additive: false });
+    expect(r).toEqual({ ok: true, value: { nStartupTrials: 4, nCandidates: 64, maxObservations: 50, outputTransform: 'rank', additive: false } });
   });
 
   it('rejects bad values with the option name, through the registry too', () => {
@@ -44,6 +44,7 @@ describe('gp sampler options', () => {
     expect(parseGpSamplerOptions({ nCandidates: 2.5 }).ok).toBe(false);
     expect(parseGpSamplerOptions({ outputTransform: 'boxcox' })).toEqual({ ok: true, value: { ...gpSamplerDefaults, outputTransform: 'boxcox' } });
     expect(parseGpSamplerOptions({ outputTransform: 'sqrt' })).toEqual({ ok: false, error: expect.stringContaining('output_transform') });
+    expect(parseGpSamplerOptions({ additive: 'yes' })).toEqual({ ok: false, error: expect.stringContaining('additive') });
     const bad = createSampler('gp', mixedSpace, { maxObservations: 3 }, 1);
     expect(bad).toEqual({ ok: false, error: expect.stringContaining('max_observations') });
     const good = createSampler('gp', mixedSpace, {}, 1);
