@@ -26,6 +26,24 @@ function dataset(n: number, dims: number, f: (x: Float64Array) => number, seed =
   return { x, y, n, dims };
 }
 
+
+/** The posterior's mean and variance gradients at `q` match central finite differences, and come with the same prediction. */
+function expectGradientsMatchFiniteDifferences(posterior: NonNullable<ReturnType<typeof createPosterior>>, q: Float64Array): void {
+  const gm = new Float64Array(q.length);
+  const gv = new Float64Array(q.length);
+  expect(posterior.predictWithGradient(q, gm, gv)).toEqual(posterior.predict(q));
+  for (let d = 0; d < q.length; d++) {
+    const hi = Float64Array.from(q);
+    const lo = Float64Array.from(q);
+    hi[d] = (hi[d] ?? 0) + 1e-6;
+    lo[d] = (lo[d] ?? 0) - 1e-6;
+    const fdm = (posterior.predict(hi).mean - posterior.predict(lo).mean) / 2e-6;
+    const fdv = (posterior.predict(hi).variance - posterior.predict(lo).variance) / 2e-6;
+    expect(Math.abs((gm[d] ?? 0) - fdm)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdm)));
+    expect(Math.abs((gv[d] ?? 0) - fdv)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdv)));
+  }
+}
+
 describe('Matérn-5/2 kernel', () => {
   it('is 1 at r = 0, decreasing, and its slope helper is −(1/r)·dk/dr', () => {
     expect(matern52(0)).toBe(1);
@@ -124,20 +142,7 @@ describe('marginal likelihood and posterior', () => {
     const posterior = createPosterior(data, hyperparametersFromTheta(theta, 3));
     expect(posterior?.hyperparameters.additiveVariance).toBeCloseTo(0.4, 12);
     if (!posterior) return;
-    const q = Float64Array.of(0.41, 0.27, 0.66);
-    const gm = new Float64Array(3);
-    const gv = new Float64Array(3);
-    posterior.predictWithGradient(q, gm, gv);
-    for (let d = 0; d < 3; d++) {
-      const hi = Float64Array.from(q);
-      const lo = Float64Array.from(q);
-      hi[d] = (hi[d] ?? 0) + 1e-6;
-      lo[d] = (lo[d] ?? 0) - 1e-6;
-      const fdm = (posterior.predict(hi).mean - posterior.predict(lo).mean) / 2e-6;
-      const fdv = (posterior.predict(hi).variance - posterior.predict(lo).variance) / 2e-6;
-      expect(Math.abs((gm[d] ?? 0) - fdm)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdm)));
-      expect(Math.abs((gv[d] ?? 0) - fdv)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdv)));
-    }
+    expectGradientsMatchFiniteDifferences(posterior, Float64Array.of(0.41, 0.27, 0.66));
     // Far from the data the prior variance is s² + a².
     expect(posterior.predict(Float64Array.of(40, 40, 40)).variance).toBeCloseTo(1.5 + 0.4, 6);
   });
@@ -173,21 +178,7 @@ describe('marginal likelihood and posterior', () => {
       expect(p.mean).toBeCloseTo(data.y[i] ?? 0, 1);
       expect(p.variance).toBeLessThan(0.05 * hyperparameters.signalVariance);
     }
-    const q = Float64Array.of(0.41, 0.27, 0.66);
-    const gm = new Float64Array(3);
-    const gv = new Float64Array(3);
-    const p = posterior.predictWithGradient(q, gm, gv);
-    expect(p).toEqual(posterior.predict(q));
-    for (let d = 0; d < 3; d++) {
-      const hi = Float64Array.from(q);
-      const lo = Float64Array.from(q);
-      hi[d] = (hi[d] ?? 0) + 1e-6;
-      lo[d] = (lo[d] ?? 0) - 1e-6;
-      const fdm = (posterior.predict(hi).mean - posterior.predict(lo).mean) / 2e-6;
-      const fdv = (posterior.predict(hi).variance - posterior.predict(lo).variance) / 2e-6;
-      expect(Math.abs((gm[d] ?? 0) - fdm)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdm)));
-      expect(Math.abs((gv[d] ?? 0) - fdv)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdv)));
-    }
+    expectGradientsMatchFiniteDifferences(posterior, Float64Array.of(0.41, 0.27, 0.66));
   });
 
   it('copes with duplicated points (jitter) and a constant target', () => {
