@@ -27,6 +27,20 @@ function dataset(n: number, dims: number, f: (x: Float64Array) => number, seed =
 }
 
 
+/** The analytic gradient of the negative log posterior at `theta` matches central finite differences. */
+function expectLikelihoodGradientMatchesFiniteDifferences(data: GpData, priors: ReturnType<typeof defaultPriors>, theta: Float64Array): void {
+  const grad = new Float64Array(theta.length);
+  negativeLogPosterior(data, priors, theta, grad);
+  for (let k = 0; k < theta.length; k++) {
+    const plus = Float64Array.from(theta);
+    const minus = Float64Array.from(theta);
+    plus[k] = (plus[k] ?? 0) + 1e-5;
+    minus[k] = (minus[k] ?? 0) - 1e-5;
+    const fd = (negativeLogPosterior(data, priors, plus) - negativeLogPosterior(data, priors, minus)) / 2e-5;
+    expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+  }
+}
+
 /** The posterior's mean and variance gradients at `q` match central finite differences, and come with the same prediction. */
 function expectGradientsMatchFiniteDifferences(posterior: NonNullable<ReturnType<typeof createPosterior>>, q: Float64Array): void {
   const gm = new Float64Array(q.length);
@@ -111,17 +125,8 @@ describe('marginal likelihood and posterior', () => {
 
   it('has the analytic gradient of R&W eq. 5.9 (checked by central differences)', () => {
     const theta = Float64Array.of(Math.log(0.3), Math.log(0.8), Math.log(2), Math.log(1.5), Math.log(1e-3));
-    const grad = new Float64Array(theta.length);
-    const value = negativeLogPosterior(data, priors, theta, grad);
-    expect(value).toBeCloseTo(negativeLogPosterior(data, priors, theta), 10);
-    for (let k = 0; k < theta.length; k++) {
-      const plus = Float64Array.from(theta);
-      const minus = Float64Array.from(theta);
-      plus[k] = (plus[k] ?? 0) + 1e-5;
-      minus[k] = (minus[k] ?? 0) - 1e-5;
-      const fd = (negativeLogPosterior(data, priors, plus) - negativeLogPosterior(data, priors, minus)) / 2e-5;
-      expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
-    }
+    expect(negativeLogPosterior(data, priors, theta, new Float64Array(theta.length))).toBeCloseTo(negativeLogPosterior(data, priors, theta), 10);
+    expectLikelihoodGradientMatchesFiniteDifferences(data, priors, theta);
   });
 
   it('has the analytic gradient with an additive part too, and so has the posterior', () => {
@@ -129,16 +134,7 @@ describe('marginal likelihood and posterior', () => {
     expect(additivePriors.logAdditiveVariance).toBeDefined();
     expect(defaultPriors(1, true).logAdditiveVariance).toBeUndefined(); // one input: the additive part is the kernel
     const theta = Float64Array.of(Math.log(0.3), Math.log(0.8), Math.log(2), Math.log(1.5), Math.log(1e-3), Math.log(0.4));
-    const grad = new Float64Array(theta.length);
-    negativeLogPosterior(data, additivePriors, theta, grad);
-    for (let k = 0; k < theta.length; k++) {
-      const plus = Float64Array.from(theta);
-      const minus = Float64Array.from(theta);
-      plus[k] = (plus[k] ?? 0) + 1e-5;
-      minus[k] = (minus[k] ?? 0) - 1e-5;
-      const fd = (negativeLogPosterior(data, additivePriors, plus) - negativeLogPosterior(data, additivePriors, minus)) / 2e-5;
-      expect(Math.abs((grad[k] ?? 0) - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
-    }
+    expectLikelihoodGradientMatchesFiniteDifferences(data, additivePriors, theta);
     const posterior = createPosterior(data, hyperparametersFromTheta(theta, 3));
     expect(posterior?.hyperparameters.additiveVariance).toBeCloseTo(0.4, 12);
     if (!posterior) return;
