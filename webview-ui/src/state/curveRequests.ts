@@ -4,13 +4,23 @@
  * keeps sending fresh curves for requested trials that are still running.
  */
 import type { TrialId } from '../../../src/shared/ids';
+import { rafOnce } from '../frames';
 import type { HostApi } from '../host';
 import type { DashboardStore } from './store';
 
 export class CurveRequests {
   readonly #pending = new Set<TrialId>();
   readonly #asked = new Set<TrialId>();
-  #scheduled = false;
+  /** Sends what is pending, once per frame however many views asked during it. */
+  readonly #flush = rafOnce(() => {
+    const ids = [...this.#pending];
+    this.#pending.clear();
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      for (const id of chunk) this.#asked.add(id);
+      this.host.post('trial/requestCurves', { trialIds: chunk });
+    }
+  });
 
   constructor(
     private readonly store: DashboardStore,
@@ -28,17 +38,6 @@ export class CurveRequests {
       if (!refresh && (this.store.curves.has(id) || this.#asked.has(id))) continue;
       this.#pending.add(id);
     }
-    if (this.#pending.size === 0 || this.#scheduled) return;
-    this.#scheduled = true;
-    requestAnimationFrame(() => {
-      this.#scheduled = false;
-      const ids = [...this.#pending];
-      this.#pending.clear();
-      for (let i = 0; i < ids.length; i += 200) {
-        const chunk = ids.slice(i, i + 200);
-        for (const id of chunk) this.#asked.add(id);
-        this.host.post('trial/requestCurves', { trialIds: chunk });
-      }
-    });
+    if (this.#pending.size > 0) this.#flush();
   }
 }

@@ -10,6 +10,7 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { TrialRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId } from '../../../src/shared/ids';
+import { rafOnce } from '../frames';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { DashboardStore } from '../state/store';
@@ -116,16 +117,10 @@ export function mountCurves(root: HTMLElement, store: DashboardStore, host: Host
   /** Renders now when the tab is shown; when hidden, the chart is drawn once on the next show. */
   const renderWhenVisible = vis.deferWhileHidden(render);
 
-  let queued = false;
-  function requestRender(): void {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      if (!vis.visible) track();
-      renderWhenVisible();
-    });
-  }
+  const requestRender = rafOnce(() => {
+    if (!vis.visible) track();
+    renderWhenVisible();
+  });
 
   store.subscribe((change) => {
     if (change.kind === 'filters') return;

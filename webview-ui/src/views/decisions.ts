@@ -20,6 +20,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { DecisionRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId } from '../../../src/shared/ids';
+import { rafOnce } from '../frames';
 import type { HostApi } from '../host';
 import type { CurveRequests } from '../state/curveRequests';
 import type { Change, DashboardStore } from '../state/store';
@@ -228,14 +229,7 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     drawCaption();
   }
 
-  let captionFrame = 0;
-  function scheduleCaption(): void {
-    if (captionFrame) return;
-    captionFrame = requestAnimationFrame(() => {
-      captionFrame = 0;
-      drawCaption();
-    });
-  }
+  const scheduleCaption = rafOnce(drawCaption);
 
   /**
    * After a snapshot: the open comparison (or the one to reopen) stays while its decision and trial are in
@@ -283,15 +277,10 @@ export function mountDecisions(root: HTMLElement, store: DashboardStore, host: H
     compare.dataset.curves = String(chart?.drawnCurves ?? 0);
   }
 
-  let gridFrame = 0;
-  function scheduleGrid(): void {
-    if (gridFrame) return;
-    gridFrame = requestAnimationFrame(() => {
-      gridFrame = 0;
-      if (!vis.visible) stale = true; // hidden since it was asked for: counted on the next show
-      else if (store.header) grid.update(store.header, store.trials.values());
-    });
-  }
+  const scheduleGrid = rafOnce(() => {
+    if (!vis.visible) stale = true; // hidden since it was asked for: counted on the next show
+    else if (store.header) grid.update(store.header, store.trials.values());
+  });
 
   store.subscribe((change) => {
     if (!vis.visible) return noteWhileHidden(change);

@@ -24,6 +24,7 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { TrialRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId } from '../../../src/shared/ids';
+import { rafOnce } from '../frames';
 import type { HostApi } from '../host';
 import type { DashboardStore } from '../state/store';
 import { cssColorToRgb, formatNumber, onThemeChange, readChartTheme, withAlpha, type ChartTheme } from './charts/chartTheme';
@@ -239,15 +240,7 @@ export function mountParallelCoordinates(root: HTMLElement, store: DashboardStor
     fullTimer = setTimeout(fullRedraw, wait);
   }
 
-  let overlayQueued = false;
-  function requestOverlay(): void {
-    if (overlayQueued) return;
-    overlayQueued = true;
-    requestAnimationFrame(() => {
-      overlayQueued = false;
-      drawOverlay();
-    });
-  }
+  const requestOverlay = rafOnce(drawOverlay);
 
   function drawOverlay(): void {
     const ctx = overlay.getContext('2d');

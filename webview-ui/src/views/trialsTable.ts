@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { CellValue, TrialRow } from '../../../src/shared/dashboardProtocol';
 import type { TrialId, TrialStatus } from '../../../src/shared/ids';
+import { rafOnce } from '../frames';
 import type { HostApi } from '../host';
 import type { DashboardStore } from '../state/store';
 import { buildColumns, compareRows, compareValues, type Column } from './table/columns';
@@ -378,14 +379,7 @@ export function mountTrialsTable(root: HTMLElement, store: DashboardStore, host:
   }
 
   // ── rendering
-  let frame = 0;
-  function scheduleRender(): void {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      render();
-    });
-  }
+  const scheduleRender = rafOnce(render);
 
   function render(): void {
     body.setSelected(store.selected);

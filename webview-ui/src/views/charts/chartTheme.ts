@@ -3,6 +3,7 @@
  * notification when the theme changes: VS Code swaps the `vscode-light|dark|high-contrast` class on
  * <body> (and the variables on <html style>), so views observe both and re-read.
  */
+import { rafOnce } from '../../frames';
 
 export interface ChartTheme {
   readonly foreground: string;
@@ -48,16 +49,7 @@ export function readChartTheme(el: Element = document.body): ChartTheme {
 
 /** Calls `listener` (at most once a frame) whenever the VS Code theme changes; returns a disposer. */
 export function onThemeChange(listener: () => void): () => void {
-  let queued = false;
-  const fire = (): void => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      listener();
-    });
-  };
-  const observer = new MutationObserver(fire);
+  const observer = new MutationObserver(rafOnce(listener));
   observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   return () => observer.disconnect();

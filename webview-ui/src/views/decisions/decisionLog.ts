@@ -6,6 +6,7 @@
  */
 import type { DecisionRow } from '../../../../src/shared/dashboardProtocol';
 import type { TrialId } from '../../../../src/shared/ids';
+import { rafOnce } from '../../frames';
 
 /** Row height in px; must match `.decision` in decisions.css. */
 export const ROW_HEIGHT = 40;
@@ -44,7 +45,8 @@ export class DecisionLog {
   #activeSeq: number | null = null;
   /** Keyboard cursor, a display index. */
   #cursor = -1;
-  #frame = 0;
+  /** Scrolls, resizes and updates ask for a render; it happens once, on the next frame. */
+  readonly #schedule = rafOnce(() => this.render());
 
   constructor(private readonly callbacks: LogCallbacks) {
     this.element.className = 'decision-scroll';
@@ -53,7 +55,7 @@ export class DecisionLog {
     this.element.setAttribute('aria-label', 'Scheduler decisions');
     this.#spacer.className = 'decision-spacer';
     this.element.append(this.#spacer);
-    this.element.addEventListener('scroll', () => this.schedule(), { passive: true });
+    this.element.addEventListener('scroll', () => this.#schedule(), { passive: true });
     this.element.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.decision');
       if (!row) return;
@@ -63,7 +65,7 @@ export class DecisionLog {
       if (d) this.callbacks.open(d);
     });
     this.element.addEventListener('keydown', (e) => this.#onKey(e));
-    new ResizeObserver(() => this.schedule()).observe(this.element);
+    new ResizeObserver(() => this.#schedule()).observe(this.element);
   }
 
   get size(): number {
@@ -134,21 +136,13 @@ export class DecisionLog {
     const el = this.element;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-    this.schedule();
+    this.#schedule();
   }
 
   /** Forces every pooled row to be rewritten on the next frame (content or classes changed). */
   #invalidate(): void {
     for (const row of this.#pool) row.dataset.seq = '';
-    this.schedule();
-  }
-
-  schedule(): void {
-    if (this.#frame) return;
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = 0;
-      this.render();
-    });
+    this.#schedule();
   }
 
   /** Positions and fills the rows in view. */
