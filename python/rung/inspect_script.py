@@ -25,17 +25,23 @@ What is read:
   A nested sub-command (``model`` then ``train``) is one candidate with its words in ``subcommandPath`` and
   ``subcommand`` ("model train"); each option's ``subcommandLevel`` says how many of the words come before it.
   Options declared in a loop over a literal dict or list (``for name, default in {...}.items():
-  p.add_argument(f"--{name}", type=type(default), default=default)``) are read once per item (see LoopUnroller);
-  a loop over anything else is named in ``warnings`` and not read.
+  p.add_argument(f"--{name}", type=type(default), default=default)``) are read once per item, also in loops in loops,
+  with an ``if``/``else`` or ``continue`` in the loop decided per item; options declared by a helper from its
+  parameters (``def add(p, name, default): p.add_argument(f"--{name}", ...)``) once per call of it, with the call's
+  arguments (see LoopUnroller); a loop over anything else is named in ``warnings`` and not read.
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
-  ``is_flag``, ``--x/--no-x``); for a command of a group (``@cli.command()``, ``cli.add_command(fn)``), its name
+  ``is_flag``, ``--x/--no-x``), also those a decorator function applies (in a loop, from a list of options, with
+  ``functools.reduce``) and those applied to the command later (``train = click.option(...)(train)``, see
+  ClickOptionSources); for a command of a group (``@cli.command()``, ``cli.add_command(fn)``, also in a loop), its name
   as ``subcommand`` (through nested groups: every group's name, its options between its name and the next) and the
   group's options as ``beforeSubcommand``, unless the ``if __name__ == "__main__":``
   block calls the command itself (then click takes no sub-command name).
 - typer: the parameters of an ``@app.command()`` function (one named like training, else the most numeric
   options, else the first) or the function given to ``typer.run`` (plain defaults, ``typer.Option(...)``,
-  ``Annotated[T, typer.Option(...)]``, ``Enum`` choices); with several commands or an ``@app.callback()``, its
-  name as ``subcommand``; a command of a sub-app (``app.add_typer(model_app, name="model")``) as ``model <name>``.
+  ``Annotated[T, typer.Option(...)]``, ``Enum`` choices), also one registered with ``app.command()(fn)`` (in a loop
+  too); with several commands or an ``@app.callback()``, its name as ``subcommand``; a command of a sub-app
+  (``app.add_typer(model_app, name="model")``) as ``model <name>``. The options of the app's callback
+  (``@app.callback()``, ``typer.Typer(callback=fn)``), and of each sub-app's on the way, are ``beforeSubcommand``.
 - metrics: string templates with a value right after ``key=`` or ``key:`` (``Val Loss:`` and ``valid_0's auc:``
   give ``val_loss`` and ``valid_0_auc``), after a split word and a key (``val loss {v}``: ``val_loss``), or after a
   key that follows a step prefix (``iter {i}: loss {l}, mfu {m}%``: ``loss``, ``mfu``) (f-strings, ``%`` formats,
@@ -224,10 +230,19 @@ class Inspector:
         self.typer_names = set()
         self.subcommand = None  # the sub-command whose options were read (a click group's command), its words joined by spaces
         self.subcommand_path = None  # its words, when set with set_subcommand
+        self.click_sources = None  # where click commands' options come from (ClickOptionSources), once click is read
+        self.typer_registered = {}  # function name -> the `app.command(...)` call it is given to (`app.command()(fn)`)
         self.lines = None
+        self.unroller = None  # see loop_unroller
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
+
+    def loop_unroller(self):
+        """The LoopUnroller of this script (argparse and click both use it), made once."""
+        if self.unroller is None:
+            self.unroller = LoopUnroller(self)
+        return self.unroller
 
     def all_nodes(self):
         """Every node of the tree, walked once: the readers below each look at all of them."""
@@ -417,29 +432,31 @@ class Inspector:
 
     def argparse_arguments(self):
         scopes = ParserScopes(self)
-        declared = []  # (add_argument call, the parsers it declares an option on)
+        calls = []  # the add_argument calls
         defaults = {}  # parser scope -> {dest: value node} from set_defaults(...)
         for node in self.all_nodes():
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             if node.func.attr == "add_argument":
-                declared.append((node, scopes.of_receiver(node)))
+                calls.append(node)
             elif node.func.attr == "set_defaults":
                 for scope in scopes.of_receiver(node):
                     defaults.setdefault(scope, {}).update((kw.arg, kw.value) for kw in node.keywords if kw.arg)
-        if not declared:
+        if not calls:
             return
         self.add_framework("argparse")
-        declared.sort(key=lambda d: (d[0].lineno, d[0].col_offset))
-        loops = LoopUnroller(self)
-        options = []  # (add_argument call, its parsers, the argument or None, why it was skipped or None)
-        for call, where in declared:
-            expanded, why = loops.expand(call)
-            if expanded is None:
-                options.append((call, where, None, why))
-                continue
-            for one in expanded:
-                options.append((call, where, self.argparse_argument(one), None))
+        loops = self.loop_unroller()
+        declared = []  # (order, add_argument call, its parsers, the argument or None, why it was skipped or None)
+        for call in calls:
+            made, notes = loops.declarations(call)
+            declared.extend(([(call.lineno, call.col_offset)], call, scopes.of_receiver(call), None, why) for why in notes)
+            for one, order in made:
+                # The parser a copy declares its option on: a helper's parser parameter is read where the helper is called.
+                receiver = one.func.value
+                where = scopes.of_expr(receiver, getattr(receiver, CONTEXT, scopes.function_of.get(id(call))), 0)
+                declared.append((order, call, where, self.argparse_argument(one), None))
+        declared.sort(key=lambda d: d[0])
+        options = [d[1:] for d in declared]  # (add_argument call, its parsers, the argument or None, why it was skipped or None)
         chosen = self.choose_argparse_subcommand(scopes, [(c, w, a) for c, w, a, _ in options])
         # The parsers the trial command goes through: the main one, then each sub-command of the chosen path.
         path = chosen.split(PATH_SEP) if chosen else []
@@ -629,15 +646,18 @@ class Inspector:
         return isinstance(func, ast.Name) and func.id in names and func.id in self.click_names
 
     def click_arguments(self):
-        commands = []
+        if not self.click_names:
+            return
+        sources = ClickOptionSources(self, self.loop_unroller())
+        commands = []  # (function, its options: option calls and notes, see ClickOptionSources.of_function)
         for node in self.all_nodes():
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            decorated = [d for d in node.decorator_list if isinstance(d, ast.Call) and self.is_click(d.func, ("option", "argument"))]
-            if decorated:
-                commands.append((node, decorated))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                options = sources.of_function(node)
+                if options:
+                    commands.append((node, options))
         if not commands:
             return
+        self.click_sources = sources
         commands.sort(key=lambda c: c[0].lineno)
         self.add_framework("click")
         groups = {fn.name: decorators for fn, decorators in commands if self.is_click_group(fn)}
@@ -687,7 +707,8 @@ class Inspector:
             self.add_argument(arg)
 
     def click_option_decorators(self, fn):
-        return [d for d in fn.decorator_list if isinstance(d, ast.Call) and self.is_click(d.func, ("option", "argument"))]
+        """fn's click options: option calls, and notes on those that could not be read (see ClickOptionSources)."""
+        return self.click_sources.of_function(fn)
 
     def click_path(self, fn, registered):
         """The words a trial command gives to run fn through its groups (`["model", "train"]` for a command of the
@@ -710,8 +731,17 @@ class Inspector:
         return path, chain
 
     def click_options(self, decorators):
-        # Decorators apply bottom-up but click lists options top-down, as written.
-        return [arg for arg in map(self.click_argument, decorators) if arg is not None]
+        """The arguments of option calls in the order click lists them (see ClickOptionSources.of_function); a note
+        in their place says why some were skipped."""
+        out = []
+        for option in decorators:
+            if isinstance(option, str):
+                self.warn(option)
+            else:
+                arg = self.click_argument(option)
+                if arg is not None:
+                    out.append(arg)
+        return out
 
     def quietly(self, read, *args):
         """read(*args) without keeping its warnings (they would be about a command that is not read)."""
@@ -730,14 +760,16 @@ class Inspector:
         return False
 
     def click_registered(self):
-        """`<group>.add_command(fn[, "name"])`: function name -> (group, the name given or None)."""
+        """`<group>.add_command(fn[, "name"])`, also in a loop over commands: function name -> (group, the name given
+        or None)."""
         found = {}
         for node in self.all_nodes():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_command" and node.args:
-                fn = dotted(node.args[0])
-                names = list(node.args[1:2]) + [k.value for k in node.keywords if k.arg == "name"]
-                if fn:
-                    found[fn] = (dotted(node.func.value), const_str(names[0]) if names else None)
+                for one in self.loop_unroller().expand(node)[0] or []:
+                    fn = dotted(one.args[0])
+                    names = list(one.args[1:2]) + [k.value for k in one.keywords if k.arg == "name"]
+                    if fn:
+                        found[fn] = (dotted(one.func.value), const_str(names[0]) if names else None)
         return found
 
     def click_group_of(self, fn, registered):
@@ -899,6 +931,14 @@ class Inspector:
                 if isinstance(target, ast.Attribute) and target.attr == "command":
                     commands.append(fn)
                     break
+        # `app.command("fit")(train)`, also in a loop over functions: a command as if decorated.
+        for node in self.all_nodes():
+            if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Call) and last_name(node.func.func) == "command":
+                for one in self.loop_unroller().expand(node)[0] or []:
+                    fn = functions.get(last_name(one.args[0]) or "")
+                    if fn is not None and isinstance(one.func.func, ast.Attribute) and self.typer_command_decorator(fn) is None:
+                        self.typer_registered[fn.name] = one.func
+                        commands.append(fn)
         for node in self.all_nodes():
             if isinstance(node, ast.Call) and last_name(node.func) == "run" and node.args:
                 target = node.func
@@ -916,20 +956,16 @@ class Inspector:
         prefixes = self.typer_prefixes()
         by_name = {}
         for f in commands:
-            prefix = prefixes.get(decorator_receiver(self.command_decorator(f)) or "", [])
-            by_name[" ".join(prefix + [self.command_name(f, self.command_decorator(f))])] = f
+            prefix = prefixes.get(decorator_receiver(self.typer_command_decorator(f)) or "", [])
+            by_name[" ".join(prefix + [self.command_name(f, self.typer_command_decorator(f))])] = f
         chosen, why = pick_command(list(by_name), {name: self.typer_options(f) for name, f in by_name.items()})
         fn = by_name[chosen]
-        decorator = self.command_decorator(fn)
+        decorator = self.typer_command_decorator(fn)
         if decorator is not None and " " in chosen:
             self.set_subcommand(chosen.split(" "))  # a command of a sub-app is always named, with the sub-app's name
         # An app with several commands, or with a callback, runs a command only when it is named.
-        callback = any(
-            isinstance(d.func if isinstance(d, ast.Call) else d, ast.Attribute) and (d.func if isinstance(d, ast.Call) else d).attr == "callback"
-            for f in functions.values()
-            for d in f.decorator_list
-        )
-        if decorator is not None and not self.subcommand and (len(commands) > 1 or callback or prefixes):
+        callbacks = self.typer_callbacks(functions)
+        if decorator is not None and not self.subcommand and (len(commands) > 1 or callbacks or prefixes):
             self.set_subcommand([self.command_name(fn, decorator)])
         if len(commands) > 1:
             self.warn(
@@ -941,12 +977,56 @@ class Inspector:
                     why,
                 )
             )
+        depth = len(self.subcommand_path or [])
+        if decorator is not None and self.subcommand:
+            # The options of the callbacks of the command's app and of the apps above it: each app's go right after its
+            # name (the script's, for the main app), before the next name, as click reads a group's options.
+            for level, app in enumerate(self.typer_apps_above(decorator_receiver(decorator))):
+                callback = callbacks.get(app)
+                for arg in self.typer_options(callback) if callback is not None and callback is not fn else []:
+                    arg["beforeSubcommand"] = True
+                    if depth > 1:
+                        arg["subcommandLevel"] = level
+                    self.add_argument(arg)
         for arg in self.typer_options(fn):
             self.add_argument(arg)
 
-    def typer_prefixes(self):
-        """App name -> the words that run its commands: `app.add_typer(model_app, name="model")` gives model_app
-        ["model"] (and its own sub-apps ["model", ...]). A sub-app added without a literal name is left out."""
+    def typer_command_decorator(self, fn):
+        """fn's `@app.command(...)`, or the `app.command(...)` it is registered with (`app.command()(fn)`)."""
+        return self.command_decorator(fn) or self.typer_registered.get(fn.name)
+
+    def typer_callbacks(self, functions):
+        """App name -> its callback, the function of its app-level options: `@app.callback()`, `typer.Typer(callback=f)`
+        or `app.add_typer(sub, callback=f)` (an app name of "" when the decorator's app is not a name)."""
+        found = {}
+        for fn in functions.values():
+            for dec in fn.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(target, ast.Attribute) and target.attr == "callback":
+                    found.setdefault(dotted(target.value) or "", fn)
+        for node in self.all_nodes():
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and last_name(node.value.func) == "Typer":
+                app, call = dotted(node.targets[0]), node.value
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_typer" and node.args:
+                app, call = dotted(node.args[0]), node
+            else:
+                continue
+            for kw in call.keywords:
+                if kw.arg == "callback" and app and last_name(kw.value) in functions:
+                    found.setdefault(app, functions[last_name(kw.value)])
+        return found
+
+    def typer_apps_above(self, app):
+        """The apps a command of `app` is run through, the main app first: [app] for a command of the main app,
+        ["app", "model_app"] for one of a sub-app added with `app.add_typer(model_app, name="model")`."""
+        parents = self.typer_parents()
+        chain = [app]
+        while chain[0] in parents and parents[chain[0]][0] not in chain and len(chain) < 20:
+            chain.insert(0, parents[chain[0]][0])
+        return chain
+
+    def typer_parents(self):
+        """Sub-app name -> (the app it is added to, the name that runs it), for `app.add_typer(sub, name="model")`."""
         edges = {}
         for node in self.all_nodes():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_typer" and node.args:
@@ -955,6 +1035,12 @@ class Inspector:
                 name = const_str(names[0]) if names else None
                 if child and name:
                     edges[child] = (dotted(node.func.value), name)
+        return edges
+
+    def typer_prefixes(self):
+        """App name -> the words that run its commands: `app.add_typer(model_app, name="model")` gives model_app
+        ["model"] (and its own sub-apps ["model", ...]). A sub-app added without a literal name is left out."""
+        edges = self.typer_parents()
         prefixes = {}
         for child in edges:
             path, app, seen = [], child, set()
@@ -1723,83 +1809,273 @@ class Inspector:
         }
 
 
-class LoopUnroller:
-    """Options declared in a loop: `for name, default in {"lr": 1e-3, ...}.items(): p.add_argument(f"--{name}",
-    type=type(default), default=default)`, `for k in ["lr", "momentum"]: p.add_argument("--" + k, type=float)`.
+class Loop:
+    """A `for` statement, or one `for` of a comprehension: what it binds, what it iterates over, the conditions an
+    item must meet (a comprehension's `if`s) and the loop around it."""
 
-    The loop's items are read when they are literals: a dict or a list/tuple in the loop header, or a name bound
-    to one (a module-level constant, or assigned once in the same function), through `.items()`, `.keys()`,
-    `.values()`, `list()`, `sorted()`, `dict(...)`, `range(...)`, `enumerate(...)` and `zip(...)` of literal lists.
-    Each item gives a copy of the
-    add_argument call with the loop's names replaced by the item's parts; option strings built with f-strings,
-    `+`, `%`, `.format()`, `.replace()`, `.lower()` and `.upper()` are then folded to literals, and `type(default)`
-    becomes the literal's type. A loop whose items are not literals is skipped with a warning: nothing is guessed.
+    def __init__(self, node, target, iterable, conditions, outer):
+        self.node = node  # the `for` statement or the comprehension: its line, and the function it is in
+        self.target = target
+        self.iter = iterable
+        self.conditions = conditions
+        self.outer = outer
+
+
+class Guard:
+    """The branch of an `if` a statement is in: its test, whether the statement runs when it holds, the one around it."""
+
+    def __init__(self, test, holds, outer):
+        self.test = test
+        self.holds = holds
+        self.outer = outer
+
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+# Set on an argument put in place of a helper's parameter: the function whose names it reads (see LoopUnroller.bind_call).
+CONTEXT = "_rung_context"
+# In a binding of loop names: the index of the item of each loop (not a name: it has a space).
+ITEM_INDEXES = "item indexes"
+
+
+def loaded_names(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def bound_names(target):
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def parameter_names(fn):
+    args = fn.args
+    rest = [a for a in (args.vararg, args.kwarg) if a is not None]
+    return [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs) + rest]
+
+
+def receiver_root(node):
+    """`p` for `p.add_argument`, `p.add_argument_group("x").add_argument`, `self.parser.add_argument`; else None."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class LoopUnroller:
+    """Options declared in loops and helpers, made literal before they are read.
+
+    Loops: `for name, default in {"lr": 1e-3, ...}.items(): p.add_argument(f"--{name}", type=type(default),
+    default=default)`, `for k in ["lr", "momentum"]: p.add_argument("--" + k, type=float)`, comprehensions
+    (`[click.option(f"--{n}") for n in NAMES]`), and loops in loops (`for group in GROUPS.values(): for name, default in
+    group.items(): ...`: the inner loop's items may come from the outer loop's). A loop's items are read when they are
+    literals: a dict or a list/tuple in the loop header, or a name bound to one (a module-level constant, or assigned once
+    in the same function), through `.items()`, `.keys()`, `.values()`, `list()`, `sorted()`, `reversed()`, `dict(...)`,
+    `range(...)`, `enumerate(...)` and `zip(...)` of literal lists. Each item (each combination, for nested loops) gives a
+    copy of the declaration with the loop's names replaced by the item's parts (see Substitute, which then folds option
+    strings built from them to literals).
+
+    Helpers (`def add(p, name, default): p.add_argument(f"--{name}", default=default)`): a declaration that uses its
+    function's parameters is read once per call of that function, with the call's arguments in place of the parameters;
+    a call in a loop, or in another such helper, is unrolled the same way first (see declarations).
+
+    What cannot be read this way (a loop over values only known when the script runs) is skipped with a note: nothing
+    is guessed.
     """
 
-    MAX_ITEMS = 200
+    MAX_ITEMS = 200  # copies of one declaration, all its loops and helper calls together
+    MAX_DEPTH = 8  # loops in loops, helpers called by helpers, names bound to names
+    MAX_HELPER_CALLS = 5000  # helper calls followed in the whole script: a bound on the work, whatever the script
 
     def __init__(self, inspector):
         self.inspector = inspector
-        self.loop_of = {}  # id(node) -> the innermost `for` loop around it
-        self.function_of = {}
-        self.assigned = {}  # (function or None, name) -> the values assigned to it there
-        for node in inspector.all_nodes():  # outer nodes come first in a breadth-first walk: inner ones overwrite them
-            if isinstance(node, (ast.For, ast.AsyncFor)):
-                for stmt in node.body:
-                    for inner in ast.walk(stmt):
-                        self.loop_of[id(inner)] = node
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for inner in ast.walk(node):
-                    if inner is not node:
-                        self.function_of[id(inner)] = node
+        self.loop_of = {}  # id(node) -> the innermost Loop whose body (or comprehension) it is in
+        self.function_of = {}  # id(node) -> the innermost function whose body it is in
+        self.guard_of = {}  # id(node) -> the innermost Guard (branch of an `if`) it is in, within its function
+        self.position = {}  # id(node) -> the index of the statement it is in, in the body of its innermost `for`
+        self.assigned = {}  # (id of a function or of None, name) -> the values assigned to it there
+        self.calls = {}  # name -> the calls of a function or method of that name
+        self.functions = {}  # name -> the first function (not method) defined with that name (module-level ones first)
+        self.methods = set()  # ids of the functions defined in a class
+        self.helper_calls = 0  # followed so far (see MAX_HELPER_CALLS)
+        self.index(inspector.tree)
+        for node in inspector.all_nodes():
+            if isinstance(node, ast.ClassDef):
+                self.methods.update(id(s) for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         for node in inspector.all_nodes():
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and getattr(node, "value", None) is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
                         self.assigned.setdefault((id(self.function_of.get(id(node))), target.id), []).append(node.value)
+            elif isinstance(node, ast.Call) and last_name(node.func):
+                self.calls.setdefault(last_name(node.func), []).append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.methods:
+                self.functions.setdefault(node.name, node)
 
-    def expand(self, call):
-        """([calls], None): the call once per item of the loop around it (or itself when it uses no loop name);
-        (None, why) when the loop's items cannot be read."""
-        loop = self.loop_of.get(id(call))
-        if loop is None:
-            return [call], None
-        names = set()
-        for node in ast.walk(loop.target):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-        used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        if not names & used:
-            return [call], None
-        items = self.items(loop.iter, self.function_of.get(id(loop)), 0)
-        what = clip(self.inspector.text(loop.iter)) or "its items"
-        if items is None:
-            return None, "skipped the options declared in a loop over %s (line %d): its items are not literals, so their names and defaults are unknown; add them by hand" % (what, loop.lineno)
-        if len(items) > self.MAX_ITEMS:
-            return None, "skipped the options declared in a loop over %s (line %d): more than %d items" % (what, loop.lineno, self.MAX_ITEMS)
-        calls = []
-        for item in items:
-            binding = {}
-            if not self.bind(loop.target, item, binding):
-                return None, "skipped the options declared in a loop over %s (line %d): its items do not unpack into %s" % (what, loop.lineno, clip(self.inspector.text(loop.target)))
-            if any(n in used for n in self.loop_names_outside(loop, used - names)):
-                return None, "skipped the options declared in nested loops (line %d): only the innermost loop is read" % call.lineno
-            calls.append(Substitute(binding).visit(copy.deepcopy(call)))
-        return calls, None
+    def index(self, tree):
+        """Fills loop_of, function_of, guard_of and position (without recursion: a script may nest expressions deeply)."""
+        stack = [(tree, None, None, None, None)]
+        while stack:
+            node, loop, fn, guard, position = stack.pop()
+            for child, child_loop, child_fn, child_guard, child_position in self.children(node, loop, fn, guard, position):
+                for table, value in ((self.loop_of, child_loop), (self.function_of, child_fn), (self.guard_of, child_guard), (self.position, child_position)):
+                    if value is not None:
+                        table[id(child)] = value
+                stack.append((child, child_loop, child_fn, child_guard, child_position))
 
-    def loop_names_outside(self, loop, free):
-        """The names of `free` that an outer loop binds (an option built from two loops is not read)."""
-        found = set()
-        outer = self.loop_of.get(id(loop))
-        depth = 0
-        while outer is not None and depth < 20:
-            for node in ast.walk(outer.target):
-                if isinstance(node, ast.Name) and node.id in free:
-                    found.add(node.id)
-            outer = self.loop_of.get(id(outer))
-            depth += 1
-        return found
+    @staticmethod
+    def children(node, loop, fn, guard, position):
+        """node's children, each with the loop, the function and the branch it runs in, and its statement's index in
+        the body of its loop."""
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            inner = Loop(node, node.target, node.iter, [], loop)
+            out = [(node.target, loop, fn, guard, position), (node.iter, loop, fn, guard, position)]
+            body_guard = guard
+            for i, statement in enumerate(node.body):
+                out.append((statement, inner, fn, body_guard, i))
+                if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Continue):
+                    body_guard = Guard(statement.test, False, body_guard)  # `if k == "seed": continue`: what follows runs when it does not hold
+            return out + [(s, loop, fn, guard, position) for s in node.orelse]
+        if isinstance(node, ast.If):
+            return (
+                [(node.test, loop, fn, guard, position)]
+                + [(s, loop, fn, Guard(node.test, True, guard), position) for s in node.body]
+                + [(s, loop, fn, Guard(node.test, False, guard), position) for s in node.orelse]
+            )
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # Its body runs when it is called, not once per item of a loop around the definition; its decorators and
+            # defaults run where it is defined.
+            body = {id(s) for s in node.body}
+            outside = [(c, loop, fn, guard, position) for c in ast.iter_child_nodes(node) if id(c) not in body]
+            return outside + [(s, None, node, None, None) for s in node.body]
+        if isinstance(node, COMPREHENSIONS):
+            out, current = [], loop
+            for generator in node.generators:
+                out.append((generator.iter, current, fn, guard, position))  # the first `for`'s items are read outside it
+                current = Loop(node, generator.target, generator.iter, generator.ifs, current)
+                out.append((generator.target, current, fn, guard, position))
+                out.extend((c, current, fn, guard, position) for c in generator.ifs)
+            results = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            return out + [(r, current, fn, guard, position) for r in results]
+        return [(c, loop, fn, guard, position) for c in ast.iter_child_nodes(node)]
+
+    # ------------------------------------------------------------------ loops
+
+    def expand(self, node, binding=None, depth=0):
+        """([copies], None): node once per item of the loops around it whose names it uses (once per combination of
+        items for nested loops), with the names of `binding` (a helper's parameters) replaced too; node itself when it
+        uses none. (None, why) when the items of such a loop cannot be read."""
+        copies, why = self.expand_in_order(node, binding, depth)
+        return (None, why) if copies is None else ([c for c, _ in copies], None)
+
+    def expand_in_order(self, node, binding=None, depth=0):
+        """expand's copies, each with its place in the order the script makes them: [(line, column) of the outermost
+        loop, (index of the item,) of each loop, (line, column) of node]."""
+        here = [(node.lineno, node.col_offset)]
+        loops = self.loops_used(node)
+        if not loops and not binding:
+            return [(node, here)], None
+        bindings, why = self.unroll(loops, [dict(binding or {})], depth, node)
+        if bindings is None:
+            return None, why
+        start = [(loops[0].node.lineno, loops[0].node.col_offset)] if loops else []
+        # An item for which the branch the declaration is in is not taken declares nothing
+        # (`if isinstance(default, bool): store_true... else: type=type(default)`).
+        return [
+            (Substitute(b).visit(copy.deepcopy(node)), start + [(i,) for i in b.get(ITEM_INDEXES, ())] + here)
+            for b in bindings
+            if self.branch_taken(node, b)
+        ], None
+
+    def branch_taken(self, node, binding):
+        """False when an `if` around node (or a `continue` before it) folds, with the binding's values, to the branch
+        node is not in; True otherwise, also when a test cannot be evaluated (nothing is guessed: node is read)."""
+        guard, seen = self.guard_of.get(id(node)), 0
+        while guard is not None and seen < 50:
+            folded = Substitute(binding).visit(copy.deepcopy(guard.test))
+            if isinstance(folded, ast.Constant) and bool(folded.value) != guard.holds:
+                return False
+            guard, seen = guard.outer, seen + 1
+        return True
+
+    def loops_used(self, node):
+        """The loops around node whose names it uses, directly, through the items of an inner one, or through an
+        assignment in a loop's body before it (`default = spec["default"]`); outermost first."""
+        needed = loaded_names(node)
+        chain = []
+        inside, loop, seen = node, self.loop_of.get(id(node)), 0
+        while loop is not None and seen < 50:
+            for assignment in reversed(self.assignments_before(loop, inside)):
+                if bound_names(assignment.targets[0]) & needed:
+                    needed |= loaded_names(assignment.value)
+            if bound_names(loop.target) & needed:
+                chain.insert(0, loop)
+                needed |= loaded_names(loop.iter)
+                for condition in loop.conditions:
+                    needed |= loaded_names(condition)
+            inside, loop, seen = loop.node, loop.outer, seen + 1
+        return chain
+
+    def assignments_before(self, loop, inside):
+        """The plain assignments (`x = ...`, `a, b = ...`) in a `for` loop's body before the statement that holds
+        `inside` (a node, or an inner loop)."""
+        if not isinstance(loop.node, (ast.For, ast.AsyncFor)) or id(inside) not in self.position:
+            return []
+        return [s for s in loop.node.body[: self.position[id(inside)]] if isinstance(s, ast.Assign) and len(s.targets) == 1]
+
+    def unroll(self, loops, bindings, depth=0, node=None):
+        """Every combination of the loops' items, as `bindings` extended with the names each loop binds (an inner loop's
+        items read with the outer loops' names in place) and those its body assigns before node, or (None, why)."""
+        if len(loops) > self.MAX_DEPTH or depth > self.MAX_DEPTH:
+            return None, "skipped the options declared in loops nested more than %d deep (line %d)" % (self.MAX_DEPTH, loops[-1].node.lineno if loops else 0)
+        for loop in loops:
+            what = clip(self.inspector.text(loop.iter)) or "its items"
+            line = loop.node.lineno
+            extended = []
+            for binding in bindings:
+                iterable = Substitute(binding).visit(copy.deepcopy(loop.iter)) if binding else loop.iter
+                items = self.items(iterable, self.function_of.get(id(loop.node)), depth + 1)
+                if items is None:
+                    return None, "skipped the options declared in a loop over %s (line %d): its items are not literals, so their names and defaults are unknown; add them by hand" % (what, line)
+                for index, item in enumerate(items):
+                    bound = dict(binding)
+                    bound[ITEM_INDEXES] = binding.get(ITEM_INDEXES, ()) + (index,)
+                    if not self.bind(loop.target, item, bound):
+                        return None, "skipped the options declared in a loop over %s (line %d): its items do not unpack into %s" % (what, line, clip(self.inspector.text(loop.target)))
+                    self.bind_assignments(loop, loops, node, bound)
+                    kept = self.holds(loop.conditions, bound)
+                    if kept is None:
+                        return None, "skipped the options declared in a loop over %s (line %d): its condition cannot be evaluated for each item" % (what, line)
+                    if kept:
+                        extended.append(bound)
+                if len(extended) > self.MAX_ITEMS:
+                    return None, "skipped the options declared in a loop over %s (line %d): more than %d items" % (what, line, self.MAX_ITEMS)
+            bindings = extended
+        return bindings, None
+
+    def bind_assignments(self, loop, loops, node, binding):
+        """Adds to binding what loop's body assigns before node (or before the next loop of `loops` that holds it),
+        with the item's values in place; a value that is not a tuple cannot be unpacked and leaves its names out."""
+        if node is None:
+            return
+        inner = loops.index(loop) + 1
+        inside = loops[inner].node if inner < len(loops) else node
+        while id(inside) in self.loop_of and self.loop_of[id(inside)] is not loop:
+            inside = self.loop_of[id(inside)].node  # the statement of loop's body that holds node: through loops not in `loops`
+        for assignment in self.assignments_before(loop, inside):
+            value = Substitute(binding).visit(copy.deepcopy(assignment.value))
+            target = assignment.targets[0]
+            if not self.bind(target, value, binding):
+                for name in bound_names(target):
+                    binding.pop(name, None)
+
+    @staticmethod
+    def holds(conditions, binding):
+        """Whether an item passes a comprehension's `if`s; None when one does not fold to a literal."""
+        for condition in conditions:
+            folded = Substitute(binding).visit(copy.deepcopy(condition))
+            if not isinstance(folded, ast.Constant):
+                return None
+            if not folded.value:
+                return False
+        return True
 
     def bind(self, target, item, binding):
         if isinstance(target, ast.Name):
@@ -1809,21 +2085,26 @@ class LoopUnroller:
             return all(self.bind(t, v, binding) for t, v in zip(target.elts, item.elts))
         return False
 
+    def bound_value(self, name, fn):
+        """The one value `name` is assigned in fn, else at module level; None when unknown or assigned more than once."""
+        bound = self.assigned.get((id(fn), name)) if fn is not None else None
+        if bound is None:
+            bound = self.assigned.get((id(None), name))
+        return bound[0] if bound is not None and len(bound) == 1 else None
+
     def items(self, expr, fn, depth):
         """The loop's items as expression nodes (a dict's `.items()` as 2-tuples), or None when not literal."""
-        if depth > 8:
+        if depth > self.MAX_DEPTH:
             return None
         if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
             return None if any(isinstance(e, ast.Starred) for e in expr.elts) else list(expr.elts)
         if isinstance(expr, ast.Dict):
             return None if any(k is None for k in expr.keys) else list(expr.keys)
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return self.comprehension_items(expr, depth)
         if isinstance(expr, ast.Name):
-            bound = self.assigned.get((id(fn), expr.id)) if fn is not None else None
-            if bound is None:
-                bound = self.assigned.get((id(None), expr.id))
-            if bound is None or len(bound) != 1:
-                return None  # unknown, or rebound: which value the loop sees is not clear
-            return self.items(bound[0], fn, depth + 1)
+            value = self.bound_value(expr.id, fn)
+            return None if value is None else self.items(value, fn, depth + 1)  # unknown, or rebound: which value the loop sees is not clear
         if isinstance(expr, ast.Call):
             func = expr.func
             if isinstance(func, ast.Attribute) and not expr.args and not expr.keywords and func.attr in ("items", "keys", "values"):
@@ -1836,8 +2117,10 @@ class LoopUnroller:
                     return [v for _, v in pairs]
                 return [ast.Tuple(elts=[k, v], ctx=ast.Load()) for k, v in pairs]
             name = dotted(func)
-            if name in ("list", "tuple", "sorted") and len(expr.args) == 1 and not expr.keywords:
+            if name in ("list", "tuple", "sorted", "reversed") and len(expr.args) == 1 and not expr.keywords:
                 inner = self.items(expr.args[0], fn, depth + 1)
+                if inner is not None and name == "reversed":
+                    inner = inner[::-1]
                 if inner is not None and name == "sorted":
                     keys = [self.literal(e) for e in inner]
                     if any(k is None for k in keys):
@@ -1862,21 +2145,29 @@ class LoopUnroller:
                 return [ast.Tuple(elts=list(row), ctx=ast.Load()) for row in zip(*columns)]
         return None
 
+    def comprehension_items(self, expr, depth):
+        """A comprehension's values, one per combination of its `for`s' items (only one written in the script: its
+        loops are known by where its parts are)."""
+        loops, loop = [], self.loop_of.get(id(expr.elt))
+        while loop is not None and loop.node is expr:
+            loops.insert(0, loop)
+            loop = loop.outer
+        if not loops:
+            return None
+        bindings, _ = self.unroll(loops, [{}], depth + 1)
+        return None if bindings is None else [Substitute(b).visit(copy.deepcopy(expr.elt)) for b in bindings]
+
     def dict_pairs(self, expr, fn, depth):
         """[(key node, value node)] of a literal dict (`{...}`, `dict(a=1)`, or a name bound to one), else None."""
-        if depth > 8:
+        if depth > self.MAX_DEPTH:
             return None
         if isinstance(expr, ast.Dict):
             return None if any(k is None for k in expr.keys) else list(zip(expr.keys, expr.values))
         if isinstance(expr, ast.Call) and dotted(expr.func) == "dict" and not expr.args and all(k.arg for k in expr.keywords):
             return [(ast.Constant(value=k.arg), k.value) for k in expr.keywords]
         if isinstance(expr, ast.Name):
-            bound = self.assigned.get((id(fn), expr.id)) if fn is not None else None
-            if bound is None:
-                bound = self.assigned.get((id(None), expr.id))
-            if bound is None or len(bound) != 1:
-                return None
-            return self.dict_pairs(bound[0], fn, depth + 1)
+            value = self.bound_value(expr.id, fn)
+            return None if value is None else self.dict_pairs(value, fn, depth + 1)
         return None
 
     def literal(self, node):
@@ -1886,13 +2177,252 @@ class LoopUnroller:
         ok, v = self.inspector.try_value(node)
         return v if ok and isinstance(v, (str, int, float)) else None
 
+    # ------------------------------------------------------------------ helpers
+
+    def declarations(self, call, depth=0, callers=()):
+        """The declarations an option call (`p.add_argument(...)`) makes: a copy per item of the loops around it (see
+        expand) and, when it uses parameters of the function it is in (a helper: `def add(p, name, default):
+        p.add_argument(f"--{name}", default=default)`), a copy per call of that function with the call's arguments in
+        place; a call in a loop, or in another such helper, is unrolled first.
+
+        Returns ([(copy, order)], notes): `order` sorts the copies where the outermost call that makes each is (the order
+        in which the script runs them, mostly); the notes say what could not be read."""
+        fn = self.function_of.get(id(call))
+        used = self.helper_parameters(call, fn)
+        sites = self.calls_of(fn) if used else []
+        sites = sorted((s for s in sites if self.function_of.get(id(s)) not in callers + (fn,)), key=lambda s: (s.lineno, s.col_offset))
+        self.helper_calls += len(sites)
+        if not sites or depth >= self.MAX_DEPTH or self.helper_calls > self.MAX_HELPER_CALLS:
+            # Not a helper, or one never called here: read as written (ParserScopes still follows its parser parameter).
+            copies, why = self.expand_in_order(call)
+            return (copies, []) if copies is not None else ([], [why])
+        found, notes = [], []
+        for site in sites:
+            made, site_notes = self.declarations(site, depth + 1, callers + (fn,))
+            notes.extend(site_notes)
+            for site_copy, site_order in made:
+                binding = self.bind_call(fn, site_copy, self.function_of.get(id(site)))
+                if binding is None or not used <= set(binding):
+                    notes.append(
+                        "skipped the options %s() declares (line %d) when called at line %d: the call's arguments cannot be matched to its parameters; add them by hand"
+                        % (fn.name, call.lineno, site.lineno)
+                    )
+                    continue
+                copies, why = self.expand_in_order(call, binding, depth + 1)
+                if copies is None:
+                    notes.append(why)
+                    continue
+                found.extend((c, site_order + order) for c, order in copies)
+                if len(found) > self.MAX_ITEMS:
+                    return found[: self.MAX_ITEMS], notes + ["read only the first %d options that %s() declares (line %d)" % (self.MAX_ITEMS, fn.name, call.lineno)]
+        return found, notes
+
+    def calls_of(self, fn):
+        """The calls of fn: `add(...)` for a function, `<x>.add(...)` for a method (by name: `self`'s class is not known)."""
+        method = id(fn) in self.methods
+        return [c for c in self.calls.get(fn.name, []) if isinstance(c.func, ast.Attribute if method else ast.Name)]
+
+    def helper_parameters(self, call, fn):
+        """The parameters of fn that the call's arguments (not its receiver: ParserScopes follows that one) or the items
+        of its loops use."""
+        if fn is None:
+            return set()
+        used = set()
+        for node in list(call.args) + [k.value for k in call.keywords]:
+            used |= loaded_names(node)
+        for loop in self.loops_used(call):
+            used |= loaded_names(loop.iter)
+            used -= bound_names(loop.target)
+        return used & (set(parameter_names(fn)) - {"self", "cls"})
+
+    def bind_call(self, fn, call, caller):
+        """fn's parameters -> the expressions a call of it gives them (its defaults for the others); None when the call
+        passes `*args`/`**kwargs` or more arguments than fn takes. Each argument is marked with the function it is read
+        in (CONTEXT), so that a parser passed down keeps its sub-command."""
+        args = fn.args
+        positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
+        binding = {}
+        for name, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+            binding[name] = default
+        for param, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is not None:
+                binding[param.arg] = default
+        if positional[:1] in (["self"], ["cls"]) and isinstance(call.func, ast.Attribute):
+            positional = positional[1:]  # self.add(p, ...): the method's first parameter is not in the call
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return None
+        if len(call.args) > len(positional) and args.vararg is None:
+            return None
+        named = set(positional) | {a.arg for a in args.kwonlyargs}
+        if any(k.arg not in named for k in call.keywords) and args.kwarg is None:
+            return None
+        given = list(zip(positional, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg in named]
+        # `def add(p, *flags, **kwargs): p.add_argument(*flags, **kwargs)`: the rest, as a tuple and a dict (which
+        # Substitute spreads back into the call that passes them on).
+        if args.vararg is not None:
+            given.append((args.vararg.arg, ast.Tuple(elts=list(call.args[len(positional) :]), ctx=ast.Load())))
+        if args.kwarg is not None:
+            rest = [k for k in call.keywords if k.arg not in named]
+            given.append((args.kwarg.arg, ast.Dict(keys=[ast.Constant(value=k.arg) for k in rest], values=[k.value for k in rest])))
+        for name, value in given:
+            binding[name] = self.in_context(value, caller)
+        return binding
+
+    def in_context(self, value, caller):
+        """A copy of an argument, marked with the function it is read in; a name bound there once to a literal dict or
+        list is replaced by it (the helper reads its items, and cannot see the caller's names), and a comprehension by
+        the list of its values (a copy of it could not be unrolled: its loops are known by where its parts are)."""
+        if isinstance(value, ast.Name):
+            bound = self.bound_value(value.id, caller)
+            if isinstance(bound, (ast.Dict, ast.List, ast.Tuple, ast.Set) + COMPREHENSIONS) or (isinstance(bound, ast.Call) and dotted(bound.func) == "dict"):
+                value = bound
+        if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            values = self.comprehension_items(value, 0)
+            if values is not None:
+                value = ast.copy_location(ast.List(elts=values, ctx=ast.Load()), value)
+        value = copy.deepcopy(value)
+        if not hasattr(value, CONTEXT):
+            setattr(value, CONTEXT, caller)
+        return value
+
+
+class ClickOptionSources:
+    """The click options of a command, wherever they are declared: its `@click.option(...)` lines, and also
+
+    - a decorator that adds options: a shared option (`lr_option = click.option(...)`, `@lr_option`), a function that
+      applies them (`def common(f): for name, d in HP.items(): f = click.option(f"--{name}", default=d)(f); return f`), a
+      factory given a list of them (`@add_options(OPTIONS)` with `for o in reversed(options): f = o(f)` or
+      `functools.reduce(lambda f, o: o(f), options, f)`), or one that makes one (`def float_option(name, d): return
+      click.option(...)`, `@float_option("lr", 1e-3)`);
+    - options applied to the command by name later (`train = click.option(...)(train)`, also in a loop).
+
+    Loops, comprehensions and helper arguments are unrolled by LoopUnroller; what it cannot read becomes a note.
+    """
+
+    MAX_DEPTH = 8
+
+    def __init__(self, inspector, loops):
+        self.inspector = inspector
+        self.loops = loops
+        self.applied_later = {}  # function name -> the `<applier>(name)` calls of `name = <applier>(name)` outside functions
+        for node in inspector.all_nodes():
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+                and len(node.value.args) == 1
+                and not node.value.keywords
+                and isinstance(node.value.args[0], ast.Name)
+                and node.value.args[0].id == node.targets[0].id
+                and loops.function_of.get(id(node)) is None
+            ):
+                self.applied_later.setdefault(node.targets[0].id, []).append(node.value)
+
+    def is_option(self, node):
+        return isinstance(node, ast.Call) and self.inspector.is_click(node.func, ("option", "argument"))
+
+    def of_function(self, fn):
+        """fn's options in the order click lists them: option calls, and notes (text) on those that could not be read."""
+        applied = []  # in the order they are applied to the function: its decorators bottom-up
+        for decorator in reversed(fn.decorator_list):
+            applied.extend([decorator] if self.is_option(decorator) else self.applied(decorator, 0, ()))
+        later = []  # applied by name after the definition, in the order they run
+        for application in sorted(self.applied_later.get(fn.name, []), key=lambda c: (c.lineno, c.col_offset)):
+            copies, why = self.loops.expand(application)
+            for one in copies or []:
+                later.extend(self.applied(one.func, 0, ()))
+            if copies is None:
+                later.append(why)
+        # click lists a function's options in the reverse order they are applied (top-down as written); one applied to
+        # a command already made (`@click.command()` above) is appended to its list.
+        if self.inspector.command_decorator(fn, ("command", "group")) is not None:
+            return applied[::-1] + later
+        return (applied + later)[::-1]
+
+    def applied(self, expr, depth, helpers):
+        """The options `expr`, applied to a function, adds to it, in the order it applies them."""
+        if depth > self.MAX_DEPTH:
+            return []
+        if self.is_option(expr):
+            return [expr]
+        if isinstance(expr, ast.Call):
+            if dotted(expr.func) in ("reduce", "functools.reduce") and len(expr.args) >= 2:
+                return self.sequence(expr.args[1], depth + 1, helpers)  # reduce(lambda f, o: o(f), options, fn)
+            if isinstance(expr.func, ast.Call):  # make_decorator(...)(fn)
+                return self.applied(expr.func, depth + 1, helpers)
+            helper = self.function(expr.func)
+            if helper is None or helper in helpers:
+                return []
+            binding = self.loops.bind_call(helper, expr, None) or {}
+            return self.body(helper, binding, depth + 1, helpers + (helper,))
+        if isinstance(expr, ast.Name):
+            helper = self.function(expr)
+            if helper is not None:
+                return [] if helper in helpers else self.body(helper, {}, depth + 1, helpers + (helper,))
+            value = self.loops.bound_value(expr.id, None)  # a module-level name: `lr_option = click.option(...)`
+            return [] if value is None else self.applied(value, depth + 1, helpers)
+        return []
+
+    def function(self, node):
+        return self.loops.functions.get(node.id) if isinstance(node, ast.Name) else None
+
+    def sequence(self, expr, depth, helpers):
+        """The options of a list of decorators (`[click.option(...), ...]`, a name bound to one, a comprehension), applied
+        one after the other."""
+        items = self.loops.items(expr, None, 0)
+        if items is None:
+            return ["skipped the click options applied from %s (line %d): they are not literals; add them by hand" % (clip(self.inspector.text(expr)), expr.lineno)]
+        out = []
+        for item in items:
+            out.extend(self.applied(item, depth + 1, helpers))
+        return out
+
+    def body(self, helper, binding, depth, helpers):
+        """The options a decorator function (or a factory of decorators or options) applies, in the order it applies
+        them: its `click.option(...)` calls and what it applies by name (`f = option(f)` in a loop over a list of them,
+        `reduce(...)`, other such functions), with `binding`'s arguments in place of its parameters."""
+        calls = [n for statement in helper.body for n in ast.walk(statement) if isinstance(n, ast.Call) and not isinstance(n.func, ast.Call)]
+        found = []  # (the order the body applies it in, an option call or a note)
+        for call in calls:
+            option = self.is_option(call)
+            if not option and not isinstance(call.func, ast.Name) and dotted(call.func) != "functools.reduce":
+                continue
+            copies, why = self.loops.expand_in_order(call, binding)
+            if copies is None:
+                # Said only for an option, or for what a loop over unknown items applies (`for o in get_options(): f = o(f)`).
+                loop_names = set().union(*(bound_names(loop.target) for loop in self.loops.loops_used(call)))
+                if option or (isinstance(call.func, ast.Name) and call.func.id in loop_names):
+                    found.append(([(call.lineno, call.col_offset)], why))
+                continue
+            for one, order in copies:
+                found.extend((order, entry) for entry in ([one] if option else self.applied(one, depth + 1, helpers)))
+        found.sort(key=lambda f: f[0])  # stable: what one call applies keeps its order
+        return [entry for _, entry in found]
+
 
 class Substitute(ast.NodeTransformer):
-    """Replaces a loop's names by an item's parts, then folds what became literal: strings built with f-strings,
-    `+`, `%`, `.format()`, `.replace()`, `.lower()`, `.upper()`, `.strip()`, and `type(<literal>)`."""
+    """Replaces a loop's names by an item's parts (or a helper's parameters by a call's arguments), then folds what
+    became literal: strings built with f-strings, `+`, `%`, `.format()`, `.replace()`, `.lower()`, `.upper()`,
+    `.strip()`, `type(<literal>)`, and the tests that pick a branch for an item (`==`, `in`, `is None`, `<`, `not`,
+    `and`/`or`, `isinstance(<literal>, T)`, `type(<literal>) is T`, `.startswith()`); `*args` and `**kwargs` that
+    became a literal tuple and dict are spread into the call."""
 
     def __init__(self, binding):
         self.binding = binding
+
+    @staticmethod
+    def spread(call):
+        args = []
+        for a in call.args:
+            args.extend(a.value.elts if isinstance(a, ast.Starred) and isinstance(a.value, (ast.Tuple, ast.List)) else [a])
+        keywords = []
+        for k in call.keywords:
+            if k.arg is None and isinstance(k.value, ast.Dict) and all(const_str(key) for key in k.value.keys):
+                keywords.extend(ast.keyword(arg=const_str(key), value=value) for key, value in zip(k.value.keys, k.value.values))
+            else:
+                keywords.append(k)
+        call.args, call.keywords = args, keywords
 
     def visit_Name(self, node):
         if isinstance(node.ctx, ast.Load) and node.id in self.binding:
@@ -1912,12 +2442,50 @@ class Substitute(ast.NodeTransformer):
                 return node
         return ast.copy_location(ast.Constant(value="".join(parts)), node)
 
+    BUILTIN_TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "tuple": tuple, "dict": dict}
+
     def visit_Compare(self, node):
         self.generic_visit(node)
         sides = [node.left] + list(node.comparators)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and all(isinstance(n, ast.Name) and n.id in self.BUILTIN_TYPES for n in sides):
+            # `type(default) is bool`, once type(<literal>) is folded to a type's name
+            same = node.left.id == node.comparators[0].id
+            return ast.copy_location(ast.Constant(value=same if isinstance(node.ops[0], (ast.Is, ast.Eq)) else not same), node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and all(isinstance(n, ast.Constant) for n in sides) and any(n.value is None for n in sides):
+            none = node.left.value is None and node.comparators[0].value is None
+            return ast.copy_location(ast.Constant(value=none if isinstance(node.ops[0], ast.Is) else not none), node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) and all(isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) for n in sides):
+            a, b = node.left.value, node.comparators[0].value
+            result = {ast.Lt: a < b, ast.LtE: a <= b, ast.Gt: a > b, ast.GtE: a >= b}[type(node.ops[0])]
+            return ast.copy_location(ast.Constant(value=result), node)
         if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) and all(isinstance(n, ast.Constant) for n in sides):
             equal = node.left.value == node.comparators[0].value
             return ast.copy_location(ast.Constant(value=equal if isinstance(node.ops[0], ast.Eq) else not equal), node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(node.left, ast.Constant):
+            # `name in ("lr", "wd")`: a comprehension's condition on an item
+            try:
+                found = node.left.value in ast.literal_eval(node.comparators[0])
+            except (ValueError, TypeError, SyntaxError):
+                return node
+            return ast.copy_location(ast.Constant(value=found if isinstance(node.ops[0], ast.In) else not found), node)
+        return node
+
+    def visit_BoolOp(self, node):
+        # `help or f"{name} (default {default})"` with help=None: the first value that decides
+        self.generic_visit(node)
+        for i, value in enumerate(node.values):
+            if not isinstance(value, ast.Constant):
+                rest = node.values[i:]
+                return node if i == 0 else rest[0] if len(rest) == 1 else ast.copy_location(ast.BoolOp(op=node.op, values=rest), node)
+            last = i == len(node.values) - 1
+            if last or (bool(value.value) if isinstance(node.op, ast.Or) else not value.value):
+                return value
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Constant):
+            return ast.copy_location(ast.Constant(value=not node.operand.value), node)
         return node
 
     def visit_IfExp(self, node):
@@ -1942,8 +2510,16 @@ class Substitute(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        self.spread(node)
         func = node.func
         args = node.args
+        if isinstance(func, ast.Name) and func.id == "isinstance" and len(args) == 2 and not node.keywords and isinstance(args[0], ast.Constant):
+            # isinstance(default, bool) for a literal default: which branch an item takes
+            names = args[1].elts if isinstance(args[1], ast.Tuple) else [args[1]]
+            if all(isinstance(n, ast.Name) and n.id in self.BUILTIN_TYPES for n in names):
+                found = isinstance(args[0].value, tuple(self.BUILTIN_TYPES[n.id] for n in names))
+                return ast.copy_location(ast.Constant(value=found), node)
+            return node
         if isinstance(func, ast.Name) and func.id == "type" and len(args) == 1 and not node.keywords and isinstance(args[0], ast.Constant):
             value = args[0].value
             for py_type in (bool, int, float, str):  # bool before int: True is an int
@@ -1965,6 +2541,8 @@ class Substitute(ast.NodeTransformer):
                     return ast.copy_location(ast.Constant(value=text.replace(values[0], values[1])), node)
                 if func.attr in ("lower", "upper", "strip") and not values:
                     return ast.copy_location(ast.Constant(value=getattr(text, func.attr)()), node)
+                if func.attr in ("startswith", "endswith") and len(values) == 1 and isinstance(values[0], str):
+                    return ast.copy_location(ast.Constant(value=getattr(text, func.attr)(values[0])), node)
             except (IndexError, KeyError, ValueError):
                 return node
         return node

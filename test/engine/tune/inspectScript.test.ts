@@ -192,6 +192,10 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['--weight_decay', 'float', 0.01],
       ['--WEIGHT_DECAY', 'str', null],
       ['--USE_AMP', 'str', null],
+      ['--a-x', 'float', null], // nested loops: once per combination of their items
+      ['--a-y', 'float', null],
+      ['--b-x', 'float', null],
+      ['--b-y', 'float', null],
       ['--conv-dropout', 'float', 0.1],
       ['--fc-dropout', 'float', 0.2],
       ['--layer0-units', 'int', 64],
@@ -199,7 +203,6 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     ]);
     expect(arg(r, 'lr').help).toBe('peak lr');
     expect(r.warnings).toEqual([
-      'skipped the options declared in nested loops (line 23): only the innermost loop is read',
       'skipped the options declared in a loop over vars(build).items() (line 24): its items are not literals, so their names and defaults are unknown; add them by hand',
     ]);
   });
@@ -238,6 +241,265 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(typer.subcommandPath).toEqual(['model', 'fit']);
     expect(typer.arguments.map((a) => a.dest)).toEqual(['lr', 'weight_decay', 'warmup_ratio', 'epochs']);
     expect(typer.warnings).toEqual([expect.stringMatching(/^several typer commands \(download, fit_model, predict\); .* the sub-command model fit \(its name looks like training\)$/)]);
+  });
+
+  it("reads a typer app's callback options (`@app.callback()`, `typer.Typer(callback=...)`) as given before the command's name", async () => {
+    const r = await inspect('propose/typer_callback.py');
+    expect(r.subcommand).toBe('fit');
+    expect(r.arguments.map((a) => [a.flags[0], a.default, a.beforeSubcommand ?? false])).toEqual([
+      ['--seed', 0, true],
+      ['--data-dir', 'data', true],
+      ['--learning-rate', 3e-4, true],
+      ['--weight-decay', 1e-4, false],
+      ['--warmup-ratio', 0.1, false],
+      ['--epochs', 5, false],
+    ]);
+    expect(arg(r, 'learning_rate').flags).toEqual(['--learning-rate', '--lr']);
+    // A sub-app's callback: its options go between its name and the command's.
+    const nested = await inspect('no_args.py', {
+      source: [
+        'import typer',
+        'def common(seed: int = 0):',
+        '    pass',
+        'app = typer.Typer(callback=common)',
+        'model_app = typer.Typer()',
+        'app.add_typer(model_app, name="model")',
+        '@model_app.callback()',
+        'def model(ctx: typer.Context, arch: str = "mlp"):',
+        '    pass',
+        '@model_app.command()',
+        'def train(lr: float = 0.01):',
+        '    pass',
+        '@app.command()',
+        'def download(url: str = "x"):',
+        '    pass',
+        '',
+      ].join('\n'),
+    });
+    expect(nested.subcommandPath).toEqual(['model', 'train']);
+    expect(nested.arguments.map((a) => [a.dest, a.subcommandLevel, a.beforeSubcommand ?? false])).toEqual([
+      ['seed', 0, true],
+      ['arch', 1, true],
+      ['lr', undefined, false],
+    ]);
+  });
+
+  it('reads click options declared in loops: decorators that loop, lists of options applied with a loop or reduce, options added to the command later', async () => {
+    const r = await inspect('propose/click_loop_options.py');
+    // In the order click lists them (its --help): the decorators top-down, then those added to the command.
+    expect(r.arguments.map((a) => [a.flags[0], a.type, a.default])).toEqual([
+      ['--learning-rate-init', 'float', 0.001],
+      ['--alpha', 'float', 0.0001],
+      ['--seed', 'int', 0],
+      ['--validation-fraction', 'float', 0.2],
+      ['--epochs', 'int', 10],
+      ['--batch-size', 'int', 64],
+      ['--momentum', 'float', 0.9],
+    ]);
+    expect(r.warnings).toEqual([
+      'skipped the options declared in a loop over EXTRA.items() (line 64): its items are not literals, so their names and defaults are unknown; add them by hand',
+    ]);
+    const shapes = await inspect('no_args.py', {
+      source: [
+        'import click',
+        'from click import option',
+        'lr_option = click.option("--lr", type=float, default=1e-3)',
+        'COMMON = [option(f"--{n}", type=int, default=d) for n, d in {"batch-size": 32, "epochs": 5}.items() if n != "skip"]',
+        'def add_options(options):',
+        '    def decorate(func):',
+        '        for one in reversed(options):',
+        '            func = one(func)',
+        '        return func',
+        '    return decorate',
+        'def float_option(name, default):',
+        '    return click.option("--" + name, type=float, default=default)',
+        'def runtime_options(func):',
+        '    for one in load_options():',
+        '        func = one(func)',
+        '    return func',
+        '@click.group()',
+        '@add_options([click.option(f"--{n}", default=n) for n in ("data", "cache")])',
+        'def cli(data, cache):',
+        '    pass',
+        '@cli.command()',
+        '@lr_option',
+        '@float_option("wd", 0.01)',
+        '@add_options(COMMON)',
+        '@runtime_options',
+        'def fit(**kw):',
+        '    pass',
+        '',
+      ].join('\n'),
+    });
+    expect(shapes.subcommand).toBe('fit');
+    expect(shapes.arguments.map((a) => [a.flags[0], a.default, a.beforeSubcommand ?? false])).toEqual([
+      ['--data', 'data', true],
+      ['--cache', 'cache', true],
+      ['--lr', 1e-3, false],
+      ['--wd', 0.01, false],
+      ['--batch-size', 32, false],
+      ['--epochs', 5, false],
+    ]);
+    expect(shapes.warnings).toEqual(['skipped the options declared in a loop over load_options() (line 14): its items are not literals, so their names and defaults are unknown; add them by hand']);
+  });
+
+  it('reads argparse options declared in nested loops, the inner loop over items of the outer one', async () => {
+    const r = await inspect('propose/nested_loops.py');
+    expect(r.arguments.map((a) => [a.flags[0], a.default])).toEqual([
+      ['--learning-rate-init', 0.001],
+      ['--alpha', 0.0001],
+      ['--momentum', 0.9],
+      ['--hidden', 64],
+      ['--activation', 'relu'],
+      ['--first-dropout', 0.1],
+      ['--first-units', 32],
+      ['--second-dropout', 0.1],
+      ['--second-units', 32],
+      ['--epochs', 10],
+      ['--seed', 0],
+    ]);
+    expect(arg(r, 'hidden')).toMatchObject({ type: 'int', help: 'model: hidden' });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('follows helpers that declare options from their parameters, called with literals, in loops and from other helpers', async () => {
+    const r = await inspect('propose/helper_loops.py');
+    expect(r.arguments.map((a) => [a.flags[0], a.type, a.default])).toEqual([
+      ['--learning_rate_init', 'float', 0.001],
+      ['--alpha', 'float', 0.0001],
+      ['--momentum', 'float', 0.9],
+      ['--validation_fraction', 'float', 0.2],
+      ['--batch-size', 'int', 32],
+      ['--epochs', 'int', 10],
+      ['--seed', 'int', 0],
+    ]);
+    expect(arg(r, 'momentum')).toMatchObject({ help: 'momentum (default 0.9)', line: 11 });
+    expect(r.warnings).toEqual([]);
+    // Each call's parser: a helper given two sub-commands' parsers declares each option on its own one.
+    const sub = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'def add(p, name, default):',
+        '    p.add_argument(f"--{name}", type=type(default), default=default)',
+        'def again(p, name):',
+        '    again(p, name)', // calls itself: not followed forever
+        '    p.add_argument("--" + name)',
+        'parser = argparse.ArgumentParser()',
+        'sub = parser.add_subparsers()',
+        'train = sub.add_parser("train")',
+        'evaluate = sub.add_parser("evaluate")',
+        'for n, d in [("lr", 0.1), ("epochs", 3)]:',
+        '    add(train, n, d)',
+        'add(evaluate, "checkpoint", "best.pt")',
+        'add(parser, "seed", 0)',
+        'again(train, "tag")',
+        'for n, d in load_more():',
+        '    add(train, n, d)',
+        'add(train, *EXTRA)',
+        '',
+      ].join('\n'),
+    });
+    expect(sub.subcommand).toBe('train');
+    expect(sub.arguments.map((a) => [a.dest, a.default, a.beforeSubcommand ?? false])).toEqual([
+      ['lr', 0.1, false],
+      ['epochs', 3, false],
+      ['seed', 0, true],
+      ['tag', null, false],
+    ]);
+    expect(sub.warnings).toEqual([
+      expect.stringMatching(/^the script has argparse sub-commands \(train, evaluate\): the command runs train/),
+      'skipped the options declared in a loop over load_more() (line 16): its items are not literals, so their names and defaults are unknown; add them by hand',
+      "skipped the options add() declares (line 3) when called at line 18: the call's arguments cannot be matched to its parameters; add them by hand",
+    ]);
+  });
+
+  it('decides an `if`/`else` or `continue` in an options loop per item, reads assignments in its body, and spreads a helper\'s *args and **kwargs', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'DEFAULTS = {"lr": 1e-3, "amp": False, "epochs": 10, "seed": 0}',
+        'SPACE = {"wd": {"default": 0.01, "help": "weight decay"}}',
+        'def add(p, *flags, **kwargs):',
+        '    p.add_argument(*flags, **kwargs)',
+        'def build():',
+        '    p = argparse.ArgumentParser()',
+        '    for k, v in DEFAULTS.items():',
+        '        if k == "seed":',
+        '            continue',
+        '        if isinstance(v, bool):',
+        '            p.add_argument(f"--{k}", action="store_true")',
+        '        elif type(v) is int:',
+        '            p.add_argument(f"--{k}", type=int, default=v)',
+        '        else:',
+        '            p.add_argument(f"--{k}", type=type(v), default=v)',
+        '    for name, spec in SPACE.items():',
+        '        default = spec["default"]',
+        '        p.add_argument("--" + name, type=type(default), default=default, help=spec["help"])',
+        '    add(p, "--momentum", "-m", type=float, default=0.9)',
+        '    return p',
+        '',
+      ].join('\n'),
+    });
+    // In the order the loop declares them, not the order of the lines that do.
+    expect(r.arguments.map((a) => [a.flags, a.type, a.default, a.action])).toEqual([
+      [['--lr'], 'float', 1e-3, 'store'],
+      [['--amp'], 'bool', false, 'store_true'],
+      [['--epochs'], 'int', 10, 'store'],
+      [['--wd'], 'float', 0.01, 'store'],
+      [['--momentum', '-m'], 'float', 0.9, 'store'],
+    ]);
+    expect(arg(r, 'wd').help).toBe('weight decay');
+    expect(r.warnings).toEqual([]);
+    // A helper is matched by how it is called: `seen.add(x)` is not a call of the function add().
+    const named = await inspect('no_args.py', {
+      source: 'import argparse\np = argparse.ArgumentParser()\ndef add(name, default):\n    p.add_argument(f"--{name}", default=default)\nseen = set()\nseen.add("x")\nadd("lr", 0.1)\n',
+    });
+    expect(named.arguments.map((a) => [a.dest, a.default])).toEqual([['lr', 0.1]]);
+    expect(named.warnings).toEqual([]);
+  });
+
+  it('finds click and typer commands registered in a loop (`cli.add_command(c)`, `app.command(name)(fn)`)', async () => {
+    const click = await inspect('no_args.py', {
+      source: [
+        'import click',
+        '@click.group()',
+        'def cli():',
+        '    pass',
+        '@click.command()',
+        '@click.option("--ckpt", default="x")',
+        'def evaluate(ckpt):',
+        '    pass',
+        '@click.command()',
+        '@click.option("--lr", type=float, default=0.1)',
+        'def train(lr):',
+        '    pass',
+        'for command in (evaluate, train):',
+        '    cli.add_command(command)',
+        'if __name__ == "__main__":',
+        '    cli()',
+        '',
+      ].join('\n'),
+    });
+    expect(click.subcommand).toBe('train');
+    expect(click.arguments.map((a) => a.dest)).toEqual(['lr']);
+    const typer = await inspect('no_args.py', {
+      source: [
+        'import typer',
+        'app = typer.Typer()',
+        'def evaluate(checkpoint: str = "best.pt"):',
+        '    pass',
+        'def train(lr: float = 0.01, epochs: int = 3):',
+        '    pass',
+        'for name, fn in {"eval": evaluate, "fit": train}.items():',
+        '    app.command(name)(fn)',
+        '',
+      ].join('\n'),
+    });
+    expect(typer.subcommand).toBe('fit');
+    expect(typer.arguments.map((a) => [a.dest, a.default])).toEqual([
+      ['lr', 0.01],
+      ['epochs', 3],
+    ]);
   });
 
   it('reads click options without importing click', async () => {
@@ -605,7 +867,11 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(single.arguments.map((a) => a.dest)).toEqual(['lr']);
     const withCallback = await inspect('no_args.py', { source: app('@app.callback()', 'def main(verbose: bool = False):', '    pass') });
     expect(withCallback.subcommand).toBe('train-net');
-    expect(withCallback.arguments.map((a) => a.dest)).toEqual(['lr']);
+    // The callback's options are the app's: given before the command's name.
+    expect(withCallback.arguments.map((a) => [a.dest, a.beforeSubcommand ?? false])).toEqual([
+      ['verbose', true],
+      ['lr', false],
+    ]);
     const two = await inspect('no_args.py', { source: `${app()}@app.command("predict")\ndef predict(ckpt: str):\n    pass\n` });
     expect(two.subcommand).toBe('train-net');
     expect(two.arguments.map((a) => a.dest)).toEqual(['lr']);

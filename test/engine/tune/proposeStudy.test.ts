@@ -653,6 +653,39 @@ describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', 
     expect(r.stdout).toMatch(/^val_accuracy=0\.\d+ val_logloss=/m);
   });
 
+  it('options declared in nested loops: one parameter per combination of the loops\' items', async () => {
+    const r = await runFixture('nested_loops.py', { 'learning-rate-init': 0.01, alpha: 0.001, momentum: 0.8, hidden: 32, 'first-dropout': 0.2, 'first-units': 16, 'second-dropout': 0.1, 'second-units': 16 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'nested_loops.py', '{args}', '--epochs', '{budget}']);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning-rate-init', 'alpha', 'momentum', 'hidden', 'first-dropout', 'first-units', 'second-dropout', 'second-units']);
+    expect(param(r.spec, 'first-units')).toMatchObject({ kind: 'int', log: true });
+    expect(r.proposal.notes.join('\n')).not.toMatch(/loop/);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 2 train_loss=[0-9.]+ val_acc=0\.\d+$/m);
+  });
+
+  it('options declared by helpers called in loops and with literals: tuned by name, seeds and data splits kept', async () => {
+    const r = await runFixture('helper_loops.py', { learning_rate_init: 0.01, alpha: 0.001, momentum: 0.8, 'batch-size': 64 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'helper_loops.py', '{args}', '--epochs', '{budget}']);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning_rate_init', 'alpha', 'momentum', 'batch-size']);
+    expect(r.proposal.notes.join('\n')).toMatch(/Not tuned, kept at the script's defaults: --validation_fraction .*--seed \(a random seed\)/);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 2 train_loss=[0-9.]+ val_acc=0\.\d+$/m);
+  });
+
+  it.skipIf(!hasClick)('click options from loops, option lists and decorators; a loop over runtime values is named in the notes', async () => {
+    const r = await runFixture('click_loop_options.py', { 'learning-rate-init': 0.01, alpha: 0.001, 'batch-size': 32, momentum: 0.8 }, 2);
+    expect(r.spec.command).toEqual(['python3', 'click_loop_options.py', '{args}', '--epochs', '{budget}']);
+    expect([...r.spec.space.params.keys()]).toEqual(['learning-rate-init', 'alpha', 'batch-size', 'momentum']);
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toMatch(/Not tuned, kept at the script's defaults: --seed \(a random seed\), --validation-fraction/);
+    expect(notes).toContain('The reader skipped the options declared in a loop over EXTRA.items() (line 64): its items are not literals');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 2 train_loss=[0-9.]+ val_acc=0\.\d+$/m);
+  });
+
   it('a nested argparse sub-command: `model train` on the command line, each parser\'s options after its own name', async () => {
     const r = await runFixture('nested_subcommands.py', { loss: 'log_loss', alpha: 0.001, eta0: 0.05 }, 2);
     expect(r.spec.command).toEqual(['python3', 'nested_subcommands.py', 'model', '--loss={loss}', 'train', '--alpha={alpha}', '--eta0={eta0}', '--epochs', '{budget}']);
@@ -682,6 +715,13 @@ describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', 
     expect(debug).toEqual({ values: { epoch: 3, train_loss: 0.3833 }, step: 3 });
     expect(info).toEqual({ values: { epoch: 3, val_loss: 0.367 }, step: 3 });
     expect(parseAutoLine('2024-01-02 12:34:56.789 | SUCCESS  | __main__:train:27 - new best model at epoch 3')).toBeUndefined();
+  });
+
+  it("a typer app's callback options: before the command's name, tuned or kept by the same rules as the command's", async () => {
+    const { spec, proposal } = await proposeFor('test/fixtures/scripts/propose/typer_callback.py');
+    expect(spec.command).toEqual(['python3', 'typer_callback.py', '--learning-rate={learning-rate}', 'fit', '--weight-decay={weight-decay}', '--warmup-ratio={warmup-ratio}', '--epochs', '{budget}']);
+    expect(param(spec, 'learning-rate')).toMatchObject({ kind: 'float', log: true, low: 1e-5, high: 0.009 });
+    expect(proposal.notes.join('\n')).toContain('Not tuned, kept at the script\'s defaults: --seed (a random seed), --data-dir (a path)');
   });
 
   it('a command of a typer sub-app: both names in the command', async () => {
