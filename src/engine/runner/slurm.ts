@@ -155,9 +155,9 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
 const SALLOC_JOB_ID = /^salloc: (?:Pending|Granted) job allocation (\d+)/;
 const SALLOC_GRANTED = /^salloc: (?:Granted job allocation|job \d+ has been allocated resources)/;
 const SALLOC_ERROR = /^salloc: error: (.*)$/;
-// Not anchored: salloc shares stderr with the trial, so its message can follow a last trial line that had no
-// newline (`err tailsalloc: Job allocation 5 has been revoked.`).
-const SALLOC_REVOKED = /salloc: Job allocation \d+ has been revoked/;
+// salloc shares stderr with the trial: a message that follows a last trial line without a newline
+// (`err tailsalloc: Job allocation 5 has been revoked.`) is split off onto its own line by createTrialOutput.
+const SALLOC_REVOKED = /^salloc: Job allocation \d+ has been revoked/;
 /** slurmstepd's report of a program it could not exec (`slurmstepd-node1: error: execve(): x: No such file...`). */
 const STEPD_EXECVE = /^slurmstepd(?:-[^:\s]+)?: error: execve\(\): (.*)$/;
 
@@ -193,7 +193,7 @@ class SlurmTrial {
       this.resolveReady(failedHandle(cwdProblem));
       return;
     }
-    const output = createTrialOutput(spec.trialDir, clock, options.maxLineLength);
+    const output = createTrialOutput(spec.trialDir, clock, options.maxLineLength, 'salloc: ');
     this.output = output;
     output.onLine((line) => this.watch(line));
     const [program, ...args] = slurmCommand(spec, options.job, this.jobName);

@@ -30,15 +30,29 @@ export interface TrialOutput {
   close(): Promise<string | undefined>;
 }
 
-export function createTrialOutput(trialDir: string, clock: Clock, maxLineLength?: number): TrialOutput {
+/**
+ * `stderrMessagePrefix`: a tool that shares the trial's stderr (salloc) prints its messages from the start of a
+ * line, but when the trial's last stderr line had no newline the message lands on it (`err tailsalloc: ...`).
+ * A stderr line that holds the prefix after other text is emitted as two lines, the trial's text then the message.
+ */
+export function createTrialOutput(trialDir: string, clock: Clock, maxLineLength?: number, stderrMessagePrefix?: string): TrialOutput {
   const queue = new LineQueue<OutputLine>();
   const log = new LogWriter(join(trialDir, 'output.log'));
   const listeners: Array<(line: OutputLine) => void> = [];
-  const sink = (stream: OutputLine['stream']) => (text: string) => {
+  const emit = (stream: OutputLine['stream'], text: string): void => {
     const line: OutputLine = { stream, text, at: clock.now() };
     for (const listener of listeners) listener(line);
     queue.push(line);
     log.add(text);
+  };
+  const sink = (stream: OutputLine['stream']) => (text: string) => {
+    const split = stream === 'stderr' && stderrMessagePrefix !== undefined ? text.indexOf(stderrMessagePrefix) : -1;
+    if (split > 0) {
+      emit(stream, text.slice(0, split));
+      emit(stream, text.slice(split));
+      return;
+    }
+    emit(stream, text);
   };
   const splitters: Record<OutputLine['stream'], LineSplitter> = {
     stdout: createLineSplitter(sink('stdout'), { maxLineLength }),

@@ -141,7 +141,9 @@ describe('the output of salloc (a stand-in salloc on PATH, no cluster)', () => {
       const started = Date.now();
       for await (const line of handle.lines) lines.push(line.text);
       const exit = await handle.exited;
-      expect(lines).toContain('err tailsalloc: Job allocation 987654321 has been revoked.');
+      // The message is split off the trial's line, in the handle's lines and in output.log.
+      expect(lines.slice(-2)).toEqual(['err tail', 'salloc: Job allocation 987654321 has been revoked.']);
+      expect(readFileSync(path.join(spec.trialDir, 'output.log'), 'utf8')).toContain('err tail\nsalloc: Job allocation 987654321 has been revoked.\n');
       expect(exit.signal).toBe('SIGKILL');
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
@@ -258,10 +260,12 @@ describe.runIf(installed || slurmRequired)('slurm launcher on a local cluster', 
     expect(await handle.exited).toEqual({ code: 0, signal: null, cause: 'exited' });
     expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['epoch=1 val_loss=0.5', 'epoch=2 val_loss=0.25']);
     // stderr is shared with salloc, which writes its own last messages (Relinquishing job allocation N, or
-    // Job allocation N has been revoked) after the task has ended: an unterminated last stderr line of the
-    // trial runs into the first of them (one line, as in a terminal).
+    // Job allocation N has been revoked) after the task has ended: they land on the trial's unterminated last
+    // stderr line, and are split off it, so that line stays the trial's own and the message follows it.
     const stderr = lines.filter((l) => l.stream === 'stderr').map((l) => l.text);
-    expect(stderr.filter((t) => t.startsWith('err tail')), stderr.join(' | ')).toEqual([expect.stringMatching(new RegExp(`^err tailsalloc: .*${jobId}`))]);
+    const tail = stderr.indexOf('err tail');
+    expect(tail, stderr.join(' | ')).toBeGreaterThanOrEqual(0);
+    expect(stderr[tail + 1], stderr.join(' | ')).toMatch(new RegExp(`^salloc: .*${jobId}`));
     const log = readFileSync(path.join(spec.trialDir, 'output.log'), 'utf8');
     // Both pipes close when salloc exits: which stream's last line comes first is not fixed here.
     for (const line of lines) expect(log).toContain(`${line.text}\n`);

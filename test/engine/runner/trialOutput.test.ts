@@ -61,6 +61,30 @@ describe('trial output', () => {
     expect(readFileSync(path.join(dir, 'output.log'), 'utf8')).toBe('1\n2\n3\n4\n');
   });
 
+  it("splits a tool's message off a stderr line it was appended to, and nothing else", async () => {
+    const dir = mkdtempSync(path.join(root, 't-'));
+    const output = createTrialOutput(dir, clock, undefined, 'salloc: ');
+    const seen: string[] = [];
+    output.onLine((line) => seen.push(`${line.stream}:${line.text}`));
+    // The trial's last stderr line had no newline; salloc's message follows in a later chunk.
+    output.push('stderr', Buffer.from('loss=0.5\nerr tail'));
+    output.push('stderr', Buffer.from('salloc: Relinquishing job allocation 7\nsalloc: Job allocation 7 has been revoked.\n'));
+    output.push('stdout', Buffer.from('echo salloc: stays on stdout\n'));
+    await output.close();
+    const lines: string[] = [];
+    for await (const line of output.lines) lines.push(`${line.stream}:${line.text}`);
+    const expected = [
+      'stderr:loss=0.5',
+      'stderr:err tail',
+      'stderr:salloc: Relinquishing job allocation 7',
+      'stderr:salloc: Job allocation 7 has been revoked.',
+      'stdout:echo salloc: stays on stdout',
+    ];
+    expect(lines).toEqual(expected);
+    expect(seen).toEqual(expected);
+    expect(readFileSync(path.join(dir, 'output.log'), 'utf8')).toBe(`${expected.map((l) => l.slice(l.indexOf(':') + 1)).join('\n')}\n`);
+  });
+
   it('reports a log it cannot write, and keeps the lines', async () => {
     const output = createTrialOutput(path.join(root, 'no-such-dir'), clock);
     output.push('stdout', Buffer.from('kept\n'));
