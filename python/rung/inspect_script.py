@@ -29,6 +29,11 @@ What is read:
   with an ``if``/``else`` or ``continue`` in the loop decided per item; options declared by a helper from its
   parameters (``def add(p, name, default): p.add_argument(f"--{name}", ...)``) once per call of it, with the call's
   arguments (see LoopUnroller); a loop over anything else is named in ``warnings`` and not read.
+- argparse in the script's own modules: a parser built, or filled, by what the script takes from a local module
+  (``from options import get_parser``, ``from utils.args import add_train_args``, ``from .args import add_args``,
+  ``import config; config.parse()``, ``from opts import parser``) is read as if written in the script; the module must be
+  a file beside the script or in the package around it, never an installed one (see ImportedOptions). Such options carry
+  ``file`` (their ``line`` is in it), and ``warnings`` says which file they were read from.
 - click: ``@click.option`` / ``@click.argument`` decorators (``click.Choice``, ``IntRange``/``FloatRange``,
   ``is_flag``, ``--x/--no-x``), also those a decorator function applies (in a loop, from a list of options, with
   ``functools.reduce``) and those applied to the command later (``train = click.option(...)(train)``, see
@@ -68,6 +73,7 @@ import ast
 import copy
 import json
 import math
+import os
 import re
 import sys
 import tokenize
@@ -234,6 +240,7 @@ class Inspector:
         self.typer_registered = {}  # function name -> the `app.command(...)` call it is given to (`app.command()(fn)`)
         self.lines = None
         self.unroller = None  # see loop_unroller
+        self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
@@ -262,12 +269,14 @@ class Inspector:
             return None
         if self.lines is None:
             self.lines = SOURCE_LINE.findall(self.source)
+        origin = getattr(node, ORIGIN, None)  # a node of an imported module is that file's text
+        lines = origin.lines if origin is not None else self.lines
         first, last = node.lineno - 1, node.end_lineno - 1
         if first == last:
-            return self.lines[first].encode()[node.col_offset : node.end_col_offset].decode()
-        head = self.lines[first].encode()[node.col_offset :].decode()
-        tail = self.lines[last].encode()[: node.end_col_offset].decode()
-        return "".join([head] + self.lines[first + 1 : last] + [tail])
+            return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+        head = lines[first].encode()[node.col_offset :].decode()
+        tail = lines[last].encode()[: node.end_col_offset].decode()
+        return "".join([head] + lines[first + 1 : last] + [tail])
 
     def warn(self, message):
         if message not in self.warnings:
@@ -403,6 +412,8 @@ class Inspector:
             if assigned.get(name, 0) > 1:
                 del self.constants[name]
         for node in self.all_nodes():
+            if getattr(node, ORIGIN, None) is not None:
+                continue  # what an imported module's function imports is not the script's
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     top = alias.name.split(".")[0]
@@ -449,7 +460,7 @@ class Inspector:
         declared = []  # (order, add_argument call, its parsers, the argument or None, why it was skipped or None)
         for call in calls:
             made, notes = loops.declarations(call)
-            declared.extend(([(call.lineno, call.col_offset)], call, scopes.of_receiver(call), None, why) for why in notes)
+            declared.extend(([place(call)], call, scopes.of_receiver(call), None, why) for why in notes)
             for one, order in made:
                 # The parser a copy declares its option on: a helper's parser parameter is read where the helper is called.
                 receiver = one.func.value
@@ -472,7 +483,10 @@ class Inspector:
             # Declared on several parsers of the path: given after the deepest name, that parser's value wins.
             level = max(levels)
             if arg is None:
-                self.warn(why or "skipped add_argument with option strings that are not literals (line %d)" % call.lineno)
+                note = why or "skipped add_argument with option strings that are not literals (line %d)" % call.lineno
+                origin = getattr(call, ORIGIN, None)
+                # Its line is in the imported file: `(line 12)` becomes `(options.py line 12)`.
+                self.warn(note.replace("(line ", "(%s line " % origin.name) if origin is not None else note)
                 continue
             if level < len(path):
                 arg["beforeSubcommand"] = True  # argparse reads a parser's options only before the next sub-command's name
@@ -529,6 +543,9 @@ class Inspector:
         if dest_node is not None and const_str(dest_node):
             dest = const_str(dest_node)
         arg = new_argument("argparse", flags, dest, call.lineno, positional)
+        origin = getattr(call, ORIGIN, None)
+        if origin is not None:
+            arg["file"] = origin.name  # declared in an imported module: its line is in that file
 
         action = None
         action_node = kw.get("action")
@@ -1140,6 +1157,12 @@ class Inspector:
         self.infer_type(arg)
         return arg
 
+    def say_imported_options(self, imported):
+        """Names the files options were read from: `options.py (get_parser)`."""
+        for origin in imported:
+            if any(a.get("file") == origin.name for a in self.arguments):
+                self.warn("read options from %s (%s)" % (origin.name, ", ".join(origin.used)))
+
     # ------------------------------------------------------------------ options Rung does not read
 
     def unread_option_sources(self):
@@ -1169,9 +1192,10 @@ class Inspector:
             local = any(isinstance(n, ast.Call) and last_name(n.func) == "ArgumentParser" for n in self.all_nodes())
             if parses and not local:
                 # args = get_parser().parse_args() with get_parser imported: the options are in another file.
+                where = ", ".join("%s (%s)" % (m.name, ", ".join(m.used)) for m in self.options_imported)
                 self.warn(
-                    "the script parses its arguments (line %d) but declares none in this file: its parser is built in "
-                    "an imported module, which is not read" % parses[0].lineno
+                    "the script parses its arguments (line %d) but declares none in this file: its parser is built in %s"
+                    % (parses[0].lineno, "%s, where none were found" % where if where else "an imported module, which is not read")
                 )
 
     # ------------------------------------------------------------------ metrics
@@ -1785,6 +1809,10 @@ class Inspector:
     # ------------------------------------------------------------------ run
 
     def run(self):
+        # The option readers see the functions the script uses from its own modules as if written in it; the metric
+        # readers see the script alone (an imported module's prints are not the training loop's).
+        own_body = self.tree.body
+        imported = ImportedOptions(self).splice()
         self.collect_module_facts()
         self.argparse_arguments()
         self.click_arguments()
@@ -1792,6 +1820,11 @@ class Inspector:
         self.dataclass_arguments()
         self.fire_arguments()
         self.positional_and_env_arguments()
+        if imported:
+            self.tree.body = own_body
+            self.nodes = None
+            self.say_imported_options(imported)
+        self.options_imported = imported
         self.unread_option_sources()
         self.metric_prints()
         return {
@@ -1807,6 +1840,306 @@ class Inspector:
             **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
         }
+
+
+# Set on every node of a definition read from an imported module: the ImportedModule it comes from, and the place
+# (line, column) in the script that uses it, which orders its declarations among the script's (see place).
+ORIGIN = "_rung_origin"
+ANCHOR = "_rung_anchor"
+
+
+def place(node):
+    """Where node is, for ordering declarations: in an imported module, after the place in the script that uses it."""
+    return getattr(node, ANCHOR, ()) + (node.lineno, node.col_offset)
+
+
+class ImportedModule:
+    """A local module the script takes its options from: its file (named relative to the script's folder), its tree
+    and its text. Shared, not copied, by the copies LoopUnroller makes of its nodes."""
+
+    def __init__(self, path, name, tree, source):
+        self.path = path
+        self.name = name
+        self.tree = tree
+        self.lines = SOURCE_LINE.findall(source)
+        self.used = []  # the names the script (or another module read) takes from it, as said in the notes
+        self.top = {}  # name -> its top-level def, class or assignments
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.top.setdefault(stmt.name, [stmt])
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                    for name in bound_names(target):
+                        self.top.setdefault(name, []).append(stmt)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class ImportedOptions:
+    """The option declarations a script takes from its own modules (`from options import get_parser`, `from
+    utils.args import add_train_args`, `from .args import add_args`, `import config; config.parse()`, `from opts import
+    parser`), added to its tree so that every reader (argparse's helpers and parser parameters above all) follows them
+    as if written in the script.
+
+    A module is read only when it is a file under the script's folder, or under the folders above it while they are
+    packages (at most MAX_PACKAGE_LEVELS up): installed modules are never read, and nothing is imported or run. What is
+    added: the functions and classes the script uses from it, with the functions, classes and constants of that module
+    they use (and, MAX_DEPTH modules deep, those they import from local modules in turn); for a module-level object
+    (`from opts import parser`), the module's top-level statements. A module that cannot be read or parsed is a note.
+    """
+
+    MAX_FILES = 8  # whose options are read
+    MAX_FILES_LOOKED_AT = 64  # read to see whether they have any
+    MAX_BYTES = 1_000_000
+    MAX_DEPTH = 2  # the script's modules, and the local modules those import from
+    MAX_PACKAGE_LEVELS = 3
+    MAX_STATEMENTS = 2000  # added in all: a bound on the work, whatever the modules
+
+    def __init__(self, inspector):
+        self.inspector = inspector
+        self.modules = {}  # real path -> ImportedModule, or None when it cannot be read
+        self.added = []  # the statements added to the script's tree
+        self.added_ids = set()  # ids of the original statements added (each once)
+        self.imports_cache = {}  # (id of a module's tree, its folder) -> imports_of it
+        self.script_names = set()  # names the script defines: an added definition must not shadow them
+        self.taken = set()  # those, and the names added so far
+        script = inspector.filename
+        self.folder = os.path.dirname(os.path.abspath(script)) if script and script != "-" else None
+
+    def splice(self):
+        """Adds the definitions the script uses from its local modules to the end of its tree; the modules read."""
+        if self.folder is None or not os.path.isdir(self.folder):
+            return []
+        tree = self.inspector.tree
+        self.script_names = {name for stmt in tree.body for name in defined_names(stmt)}
+        self.taken = set(self.script_names)
+        try:
+            self.take_from(tree, tree, self.folder, None, 0, None)
+        except (RecursionError, MemoryError, ValueError):
+            self.inspector.warn("the modules the script imports its options from are nested too deeply to follow")
+        if self.added:
+            tree.body = tree.body + self.added
+            self.inspector.nodes = None
+        return [m for m in self.modules.values() if m is not None and m.used]
+
+    def roots(self, folder):
+        """The folders an absolute import is looked up in: folder, then those above while folder is in a package."""
+        found = [folder]
+        while len(found) <= self.MAX_PACKAGE_LEVELS and os.path.isfile(os.path.join(found[-1], "__init__.py")):
+            above = os.path.dirname(found[-1])
+            if above == found[-1]:
+                break
+            found.append(above)
+        return found
+
+    def resolve(self, module, level, folder):
+        """The file of a local module (`a.b` -> a/b.py or a/b/__init__.py) imported from a file in folder, else None."""
+        if level > 0:
+            base = folder
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+                if not os.path.isfile(os.path.join(base, "__init__.py")):
+                    return None  # `from ..x import y` beyond the top package
+            if base not in self.roots(folder):
+                return None
+            roots = [base]
+        else:
+            roots = self.roots(folder)
+        parts = module.split(".") if module else []
+        for root in roots:
+            stem = os.path.join(root, *parts) if parts else root
+            for path in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if parts or path.endswith("__init__.py"):
+                    real = os.path.realpath(path)
+                    if os.path.isfile(real) and self.is_local(real):
+                        return real
+        return None
+
+    def is_local(self, real):
+        """Whether a file is under the folders modules are looked up in (not a link out to installed packages)."""
+        for root in self.roots(self.folder):
+            inside = os.path.realpath(root) + os.sep
+            if real.startswith(inside) and not {"site-packages", "dist-packages"} & set(real.split(os.sep)):
+                return True
+        return False
+
+    def load(self, path):
+        """The ImportedModule of a file, read and parsed once; None when it declares no parser (a model, a data loader:
+        skipped by its text, without parsing it) or cannot be read (said in the notes)."""
+        if path in self.modules:
+            return self.modules[path]
+        self.modules[path] = None
+        if path == os.path.realpath(self.inspector.filename) or len(self.modules) > self.MAX_FILES_LOOKED_AT:
+            return None  # the script itself (`from train import ...` in train.py) is already read
+        name = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        try:
+            if os.path.getsize(path) > self.MAX_BYTES:
+                self.inspector.warn("skipped %s, which the script imports: it is larger than 1 MB" % name)
+                return None
+            with tokenize.open(path) as f:
+                source = f.read()
+            if not any(word in source for word in OPTION_CALLS) and os.path.basename(path) != "__init__.py":
+                return None  # (a package's __init__.py is read for what it re-exports: `from .args import add_args`)
+            self.modules[path] = ImportedModule(path, name, ast.parse(source, filename=path), source)
+        except SyntaxError as exc:
+            self.inspector.warn("skipped %s, which the script imports: it does not parse (line %s: %s)" % (name, exc.lineno, exc.msg))
+        except (OSError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError) as exc:
+            self.inspector.warn("skipped %s, which the script imports: it cannot be read (%s)" % (name, exc))
+        return self.modules[path]
+
+    def imports_of(self, tree, folder):
+        """What a file takes from local modules: ({local name: (module, name in it)}, {dotted alias: module})."""
+        key = (id(tree), folder)
+        if key not in self.imports_cache:
+            self.imports_cache[key] = self.find_imports(tree, folder)
+        return self.imports_cache[key]
+
+    def find_imports(self, tree, folder):
+        names, aliases = {}, {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    local = alias.asname or alias.name
+                    # `from utils import args` takes a module when utils/args.py exists, else a name of utils.
+                    submodule = self.resolve(".".join(p for p in (node.module, alias.name) if p), node.level, folder)
+                    if submodule is not None:
+                        aliases[local] = submodule
+                        continue
+                    path = self.resolve(node.module, node.level, folder)
+                    if path is not None:
+                        names[local] = (path, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    path = self.resolve(alias.name, 0, folder)
+                    if path is not None:
+                        aliases[alias.asname or alias.name] = path
+        return names, aliases
+
+    def take_from(self, tree, imports, folder, module_of_tree, depth, anchor):
+        """Adds what `tree` (the script when module_of_tree is None, else a definition added from that module) uses from
+        the local modules `imports` (the tree of its file, in folder) imports."""
+        if depth >= self.MAX_DEPTH:
+            return
+        names, aliases = self.imports_of(imports, folder)
+        if not names and not aliases:
+            return
+        # A name in a type annotation (`def hook(parser: Parser)`) is not one the script runs.
+        annotations = {id(n) for a in annotations_of(tree) for n in ast.walk(a)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names and id(node) not in annotations:
+                path, name = names[node.id]
+                self.take(path, name, node.id, depth, anchor or (node.lineno, node.col_offset))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                # `config.parse()`, `utils.args.add_args(p)`: read as a call of the function by its name.
+                path = aliases.get(dotted(node.func.value) or "")
+                if path is not None and self.take(path, node.func.attr, node.func.attr, depth, anchor or (node.lineno, node.col_offset)):
+                    node.func = ast.copy_location(ast.Name(id=node.func.attr, ctx=ast.Load()), node.func)
+                    if module_of_tree is not None:
+                        setattr(node.func, ORIGIN, module_of_tree)
+                        setattr(node.func, ANCHOR, anchor)
+
+    def take(self, path, name, local, depth, anchor):
+        """Adds the definition of `name` in the module at path, as `local`; whether it was added (or already was)."""
+        module = self.load(path)
+        if module is None or len(self.added) > self.MAX_STATEMENTS:
+            return False
+        if name not in module.top:
+            # Re-exported (`from .args import add_args` in utils/__init__.py): read where it is defined.
+            names, _ = self.imports_of(module.tree, os.path.dirname(module.path))
+            if name in names and depth + 1 < self.MAX_DEPTH:
+                return self.take(names[name][0], names[name][1], local, depth + 1, anchor)
+            return False
+        if not declares_options(module, module.top[name]):
+            return False  # a model, a data loader: nothing of the options (and their env reads and prints are not the script's)
+        if not module.used and sum(1 for m in self.modules.values() if m is not None and m.used) >= self.MAX_FILES:
+            self.inspector.warn("skipped %s: the options of at most %d imported files are read" % (module.name, self.MAX_FILES))
+            return False
+        if name not in module.used:
+            module.used.append(name)
+        statements = module.top[name]
+        if isinstance(statements[0], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if local in self.taken:
+                return local == name and id(statements[0]) in self.added_ids
+            self.add(statements[0], module, local, depth, anchor)
+        else:
+            # A module-level object (`parser = ArgumentParser()`, then `parser.add_argument(...)` below it): the module's
+            # top-level statements declare its options, as they run when the script imports it.
+            for stmt in module.tree.body:
+                if not isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not (
+                    isinstance(stmt, ast.If) and is_main_test(stmt.test)
+                ):
+                    if not set(defined_names(stmt)) & self.script_names:
+                        self.add(stmt, module, None, depth, anchor)
+        return True
+
+    def add(self, stmt, module, local, depth, anchor):
+        """Adds a copy of a statement of module (renamed to local), then what it uses of its module and its imports."""
+        if id(stmt) in self.added_ids:
+            return
+        self.added_ids.add(id(stmt))
+        added = copy.deepcopy(stmt)
+        if local is not None:
+            added.name = local
+        for node in ast.walk(added):
+            setattr(node, ORIGIN, module)
+            setattr(node, ANCHOR, anchor)
+        self.taken.update(defined_names(added))
+        self.added.append(added)
+        # The functions, classes and constants of its own module it uses, by name (a helper, a base class, DEFAULTS).
+        for node in ast.walk(added):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in module.top and node.id not in self.taken:
+                for definition in module.top[node.id]:
+                    self.add(definition, module, None, depth, anchor)
+        self.take_from(added, module.tree, os.path.dirname(module.path), module, depth + 1, anchor)
+
+
+def annotations_of(tree):
+    """The type annotations in tree: of parameters, of returns, of annotated assignments."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            yield node.annotation
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            yield node.returns
+        elif isinstance(node, ast.AnnAssign):
+            yield node.annotation
+
+
+def defined_names(stmt):
+    """The names a top-level statement binds."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, ast.Assign):
+        return [n for t in stmt.targets for n in bound_names(t)]
+    if isinstance(stmt, ast.AnnAssign):
+        return list(bound_names(stmt.target))
+    return []
+
+
+# Calls that make or fill an argparse parser: a definition without one (through its module's own helpers) is not read.
+OPTION_CALLS = {"ArgumentParser", "add_argument", "add_argument_group", "set_defaults", "parse_args", "parse_known_args"}
+
+
+def declares_options(module, statements, seen=None):
+    """Whether statements of module (a definition, or a module-level object's assignments: then the module's top-level
+    statements) declare argparse options, themselves or through the module's functions and classes they use."""
+    seen = set() if seen is None else seen
+    if any(isinstance(s, (ast.Assign, ast.AnnAssign)) for s in statements):
+        statements = [s for s in module.tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    for stmt in statements:
+        if id(stmt) in seen:
+            continue
+        seen.add(id(stmt))
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and last_name(node.func) in OPTION_CALLS:
+                return True
+            if isinstance(node, ast.Name) and node.id in module.top and len(seen) < 200:
+                used = [d for d in module.top[node.id] if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+                if used and declares_options(module, used, seen):
+                    return True
+    return False
 
 
 class Loop:
@@ -1968,14 +2301,14 @@ class LoopUnroller:
     def expand_in_order(self, node, binding=None, depth=0):
         """expand's copies, each with its place in the order the script makes them: [(line, column) of the outermost
         loop, (index of the item,) of each loop, (line, column) of node]."""
-        here = [(node.lineno, node.col_offset)]
+        here = [place(node)]
         loops = self.loops_used(node)
         if not loops and not binding:
             return [(node, here)], None
         bindings, why = self.unroll(loops, [dict(binding or {})], depth, node)
         if bindings is None:
             return None, why
-        start = [(loops[0].node.lineno, loops[0].node.col_offset)] if loops else []
+        start = [place(loops[0].node)] if loops else []
         # An item for which the branch the declaration is in is not taken declares nothing
         # (`if isinstance(default, bool): store_true... else: type=type(default)`).
         return [

@@ -859,7 +859,8 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   if (ctx.lengths.length > 0) {
     notes.push(`${ctx.lengths.join(', ')} look${ctx.lengths.length === 1 ? 's' : ''} like a training length; kept at the default. To stop trials early by it instead of epochs, pass it {budget} in the command and set the scheduler's max_budget.`);
   }
-  for (const w of inspection.warnings) notes.push(`The reader ${w.startsWith('skipped') ? '' : 'found that '}${w}.`);
+  // `skipped ...` and `read options from options.py (get_parser)` say what the reader did; the rest what it found.
+  for (const w of inspection.warnings) notes.push(`The reader ${w.startsWith('skipped') || w.startsWith('read ') ? '' : 'found that '}${w}.`);
   const gpuLibrary = inspection.imports.find((i) => GPU_LIBRARIES.includes(i));
   if (gpuLibrary !== undefined) {
     notes.push(`The script imports ${gpuLibrary}: if each trial needs a GPU, uncomment resources: {gpus_per_trial: 1} and set parallel: auto (one trial per GPU).`);

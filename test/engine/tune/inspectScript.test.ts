@@ -4,7 +4,7 @@
  * side_effects.py proves it, and click/typer fixtures are read whether or not those libraries are installed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -883,6 +883,26 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(imported.warnings).toEqual([expect.stringMatching(/parses its arguments \(line 2\) but declares none in this file/)]);
     const local = await inspect('no_args.py', { source: 'import argparse\nargs = argparse.ArgumentParser().parse_args()\n' });
     expect(local.warnings).toEqual([]);
+  });
+
+  it('reads a parser built in a local module, without reading what else the script imports; a module that does not parse is a note', async () => {
+    const dir = tempDir('rung-inspect-');
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'config.py'), 'import argparse\n\ndef parse():\n    p = argparse.ArgumentParser()\n    p.add_argument("--lr", type=float, default=0.1)\n    return p.parse_args()\n');
+    writeFileSync(path.join(dir, 'model.py'), 'import os\n\ndef make():\n    print(f"val_acc={1}")\n    return int(os.environ.get("WIDTH", "8"))\n');
+    writeFileSync(path.join(dir, 'broken.py'), 'def add_args(p:\n    p.add_argument("--x")\n');
+    const script = path.join(dir, 'train.py');
+    writeFileSync(script, 'import config\nimport model\nfrom broken import add_args\nargs = config.parse()\nadd_args(None)\nnet = model.make()\nprint(f"loss={0.5}")\n');
+    const r = await inspectScript(script, { python: python ?? 'python3', readerPath });
+    expect(r.arguments.map((a) => [a.dest, a.default])).toEqual([['lr', 0.1]]);
+    expect(r.metrics.map((m) => m.name)).toEqual(['loss']);
+    expect(r.warnings).toEqual([expect.stringMatching(/^skipped broken\.py, which the script imports: it does not parse \(line 1: /), 'read options from config.py (parse)']);
+    // A folder above the script that is not a package is not where its imports come from.
+    const nested = path.join(dir, 'sub', 'train.py');
+    writeFileSync(nested, 'from config import parse\nargs = parse()\nargs2 = parse.__wrapped__().parse_args()\n');
+    const outside = await inspectScript(nested, { python: python ?? 'python3', readerPath });
+    expect(outside.arguments).toEqual([]);
+    expect(outside.warnings).toEqual([expect.stringMatching(/its parser is built in an imported module, which is not read/)]);
   });
 
   it('finds the keys of a dict built in a variable and then printed or dumped', async () => {

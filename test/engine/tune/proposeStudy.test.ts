@@ -821,3 +821,39 @@ describe.skipIf(python === undefined)('proposals for varied scripts, read only (
     expect((await proposeFor('test/fixtures/scripts/propose/click_torch.py')).spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
   });
 });
+
+describe.skipIf(python === undefined)('options declared in the script\'s own modules', () => {
+  it('get_parser() imported from options.py: its options and its helper\'s, not those of a parser train.py does not use; run for real', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/imported_parser/train.py');
+    expect(spec.command).toEqual(['python3', 'train.py', '{args}', '--epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).toEqual(['weight-decay', 'dropout', 'lr']);
+    expect(param(spec, 'lr')).toMatchObject({ kind: 'float', log: true });
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('The reader read options from options.py (get_parser).');
+    expect(notes).not.toMatch(/checkpoint|not read/);
+    const rendered = renderCommand(spec.command, { config: { 'weight-decay': 0.001, dropout: 0.2, lr: 0.1 } as never, space: spec.space, trialId: '1', trialDir: tempDir('rung-trial-'), budget: 2 });
+    const ran = spawnSync(python ?? 'python3', rendered.slice(1), { cwd: path.join(repoRoot, 'test/fixtures/scripts/propose/imported_parser'), encoding: 'utf8', timeout: 20_000 });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toMatch(/^epoch 2 train_loss=[0-9.]+ val_loss=[0-9.]+$/m);
+  });
+
+  it('helpers from a package: re-exported by utils/__init__.py, through `import utils.optim as optim`, and one that module imports', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/pkg_args/train.py');
+    expect(spec.command).toEqual(['python3', 'train.py', '{args}', '--epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).toEqual(['hidden', 'activation', 'lr', 'momentum']);
+    expect(proposal.text).toContain('warmup-steps'); // read from utils/schedule.py, kept at its default
+    expect(param(spec, 'activation')).toMatchObject({ kind: 'categorical', choices: ['relu', 'tanh'] });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('read options from utils/optim.py (add_optim_args)');
+    expect(notes).toContain('read options from utils/args.py (add_model_args)');
+  });
+
+  it('relative imports in a package: a module-level parser of a sibling module and a helper from the package above', async () => {
+    const script = path.join(repoRoot, 'test/fixtures/scripts/propose/pkg_args/trainer/fit.py');
+    const inspection = await inspectScript(script, { python: python ?? 'python3', readerPath });
+    expect(inspection.arguments.map((a) => a.dest)).toEqual(['hidden', 'activation', 'batch_size', 'label_smoothing']);
+    expect(inspection.warnings).toContain('read options from hparams.py (parser)');
+  });
+});
