@@ -11,6 +11,8 @@ export class StudyStatusBar implements vscode.Disposable {
   readonly #offs: Array<() => void>;
   /** Keys of studies this host started, most recent first: the status item shows the newest running one. */
   readonly #recent: string[] = [];
+  /** Key of the study the item's click opens; undefined when it has no command. */
+  #commandKey: string | undefined;
 
   constructor(private readonly registry: StudyRegistry) {
     this.#item.name = 'Rung study';
@@ -56,10 +58,16 @@ export class StudyStatusBar implements vscode.Disposable {
     this.#item.text = model.text;
     this.#item.tooltip = model.tooltip;
     // A click opens the dashboard of the study the item names (the first; a node argument as from the tree).
-    const shown = running[0];
-    this.#item.command = shown
-      ? { title: 'Open Dashboard', command: commandIds.openDashboard, arguments: [{ kind: 'study', key: shown.key }] }
-      : undefined;
+    // Set only when that study changes: each assignment of a command with arguments makes VS Code drop the
+    // old one, so a click that lands between a refresh and the next render found no command (it did nothing,
+    // "Actual command not found" in the host's log) while a study reported twice a second.
+    const shownKey = running[0]?.key;
+    if (shownKey !== this.#commandKey) {
+      this.#commandKey = shownKey;
+      this.#item.command = shownKey === undefined
+        ? undefined
+        : { title: 'Open Dashboard', command: commandIds.openDashboard, arguments: [{ kind: 'study', key: shownKey }] };
+    }
     this.#item.show();
   }
 
