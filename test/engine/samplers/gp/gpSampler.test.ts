@@ -78,6 +78,31 @@ describe('gp sampler helpers', () => {
     expect(warpSelectionCap).toBeGreaterThanOrEqual(20);
   });
 
+  it('past the cap, chooses the warp on a subsample with one L-BFGS run per warp, and picks it as the full budget would', () => {
+    const dims = 3;
+    const rng = createRng(5);
+    const n = warpSelectionCap + 30;
+    const x = Float64Array.from({ length: n * dims }, () => rng.next());
+    // Spans decades (a log suits it) and has a smooth bowl: both kinds of warp are in play.
+    const losses = Array.from({ length: n }, (_, i) => {
+      let s = 0;
+      for (let d = 0; d < dims; d++) s += ((x[i * dims + d] ?? 0) - 0.3) ** 2;
+      return Math.exp(6 * s);
+    });
+    const choice = selectWarpByEvidence(x, losses, dims, createRng(1));
+    expect(choice.subsampled).toBe(true);
+    // One run from the prior's centre: no screening draws, at most one run's evaluations.
+    expect(choice.fit.evaluations).toBeLessThanOrEqual(fitBudget(warpSelectionCap, dims).maxEvaluations);
+    // The same subsample fitted with the full budget (restarts and screening) ranks the warps the same way here.
+    const rows = selectObservations(losses, warpSelectionCap);
+    const sub = Float64Array.from(rows.flatMap((i) => Array.from(x.subarray(i * dims, (i + 1) * dims))));
+    const full = selectWarpByEvidence(sub, rows.map((i) => losses[i] ?? 0), dims, createRng(1));
+    expect(full.subsampled).toBe(false);
+    expect(full.fit.evaluations).toBeGreaterThan(fitBudget(warpSelectionCap, dims).maxEvaluations);
+    expect(choice.eps).toBe(full.eps);
+    expect(Number.isFinite(choice.eps)).toBe(true);
+  });
+
   it('standardises, log-warps and rank-warps losses', () => {
     const z = transformLosses([1, 2, 3, 1000], 'standardize');
     expect(z.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
