@@ -1,0 +1,63 @@
+/**
+ * Mistakes a new user makes in a study file, through the built `rung` CLI (real child processes, real
+ * study files, real scripts): the message must say what was wrong and what was meant.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tempDir } from '../helpers/studyFixture';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const node = JSON.stringify(process.execPath);
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('a metric name the script never prints', () => {
+  /** Prints a Keras-like line, a JSON line with the metric nested under "metrics", and a step-only line. */
+  const SCRIPT = [
+    "console.log('Epoch 1/1 - loss: 0.41 - val_loss: 0.52');",
+    'console.log(JSON.stringify({ epoch: 1, metrics: { val_acc: 0.9 } }));',
+    "console.log('epoch=1');",
+  ].join('\n');
+
+  function study(dir: string, metric: string): string {
+    writeFileSync(path.join(dir, 'train.mjs'), SCRIPT);
+    const file = path.join(dir, 'typo.rung.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: typo',
+        `command: [${node}, train.mjs, "--x={x}"]`,
+        `metric: ${metric}`,
+        'parameters:',
+        '  x: {type: float, low: 0, high: 1}',
+        'trials: 1',
+        'seed: 1',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('fails the trial naming the metrics it did print and the closest one', () => {
+    const dir = tempDir();
+    const { code, stderr } = rung(['run', study(dir, 'val_los')], dir);
+    expect(code).toBe(1);
+    // The step key is no metric; the spelling that was meant is suggested.
+    expect(stderr).toContain('metric val_los never reported; the output had loss, val_loss, metrics.val_acc — did you mean "val_loss"?');
+  });
+
+  it('suggests the nested key when the JSON nested the metric', () => {
+    const dir = tempDir();
+    const { code, stderr } = rung(['run', study(dir, '{name: val_acc, goal: maximize}')], dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('metric val_acc never reported; the output had loss, val_loss, metrics.val_acc — did you mean "metrics.val_acc"?');
+  });
+});
