@@ -61,3 +61,19 @@ describe('a metric name the script never prints', () => {
     expect(stderr).toContain('metric val_acc never reported; the output had loss, val_loss, metrics.val_acc — did you mean "metrics.val_acc"?');
   });
 });
+
+describe('a misspelt "type" in a parameter', () => {
+  it('is named at its own position with a did-you-mean, not only reported as a missing "type"', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'typ.rung.yaml');
+    writeFileSync(
+      file,
+      ['name: typ', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', '  drop: {typ: float, low: 0, high: 0.5}', '  act: {Type: categorical, choices: [relu, tanh]}'].join('\n'),
+    );
+    const { code, stderr } = rung(['validate', file], dir);
+    expect(code).toBe(1);
+    // Line 6, column 10: the `typ` key itself.
+    expect(stderr).toContain(`${file}:6:10: error: missing required key "type" in parameter "drop"; allowed types: float, int, categorical (did you mean "type" for "typ"?)`);
+    expect(stderr).toContain(`${file}:7:9: error: missing required key "type" in parameter "act"; allowed types: float, int, categorical (did you mean "type" for "Type"?)`);
+  });
+});
