@@ -511,9 +511,17 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
   return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
 }
 
-/** A command run by a Python interpreter (`python3`, `/venv/bin/python`, `python3.11`), or a `.py` script run directly. */
+/**
+ * A command run by a Python interpreter (`python3`, `/venv/bin/python`, `python3.11`), or a `.py` script run
+ * directly; also behind `env NAME=value …` (what `rung propose` writes for a script that reads os.environ).
+ */
 function isPythonCommand(argv: readonly string[]): boolean {
-  const program = path.basename(argv[0] ?? '');
+  let i = 0;
+  if (path.basename(argv[0] ?? '') === 'env') {
+    i = 1;
+    while (i < argv.length && ((argv[i] ?? '').includes('=') || (argv[i] ?? '').startsWith('-'))) i++;
+  }
+  const program = path.basename(argv[i] ?? '');
   return /^python[0-9.]*$/.test(program) || program.endsWith('.py');
 }
 
