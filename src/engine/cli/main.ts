@@ -20,6 +20,7 @@ import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
+import { trialRunTimes } from '../store/runTime';
 import { openStudyIndex, summaryOfSnapshot, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
@@ -402,6 +403,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   const ranked = rankTrials(study);
   const shown = top !== undefined ? ranked.slice(0, top) : ranked;
   const c = countTrials(snapshot);
+  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
   const out: string[] = [];
   out.push(
     `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : endText(snapshot.endReason, snapshot.state, snapshot.endDetail)})` +
@@ -414,7 +416,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     t.status,
     formatNumber(t.value ?? (finalStatuses.includes(t.status) ? null : t.lastValue)),
     t.valueStep !== null ? String(t.valueStep) : t.lastStep !== null ? String(t.lastStep) : '-',
-    t.startedAt !== undefined ? formatDuration((t.endedAt ?? Date.now()) - t.startedAt) : '-',
+    runTimes.has(t.id) ? formatDuration(runTimes.get(t.id) ?? 0) : '-',
     ...params.map((p) => formatParam(t.config?.[p])),
     t.reason ?? '',
   ]);
@@ -543,6 +545,8 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
   const study = await loadStudy(storeRoot(values.store), name);
   const params = [...study.spec.space.params.keys()];
   const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
+  // The time each trial's command ran (summed over launches), not endedAt - startedAt: see trialRunTimes.
+  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
   let text: string;
   if (format === 'json') {
     text = `${JSON.stringify(
@@ -561,6 +565,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
           params: t.config ?? {},
           startedAt: t.startedAt ?? null,
           endedAt: t.endedAt ?? null,
+          runSeconds: t.endedAt !== undefined && runTimes.has(t.id) ? (runTimes.get(t.id) ?? 0) / 1000 : null,
           reason: t.reason ?? null,
           argv: t.argv ?? null,
           curve: t.curve,
@@ -579,7 +584,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
         t.valueStep === null ? '' : String(t.valueStep),
         t.startedAt !== undefined ? new Date(t.startedAt).toISOString() : '',
         t.endedAt !== undefined ? new Date(t.endedAt).toISOString() : '',
-        t.startedAt !== undefined && t.endedAt !== undefined ? String((t.endedAt - t.startedAt) / 1000) : '',
+        t.endedAt !== undefined && runTimes.has(t.id) ? String((runTimes.get(t.id) ?? 0) / 1000) : '',
         ...params.map((p) => (t.config?.[p] === undefined ? '' : String(t.config[p]))),
         t.reason ?? '',
       ]
