@@ -210,11 +210,17 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     if (interrupts === 1) {
       if (mode !== 'json') io.stderr('\nstopping the study (trials get SIGTERM; Ctrl-C again to force)...\n');
       void runner.stop();
-    } else {
+    } else if (interrupts === 2) {
+      if (mode !== 'json') io.stderr('killing the trials (Ctrl-C again to exit at once)...\n');
       for (const t of runner.snapshot().trials) {
         // Each local trial leads its own process group: kill the whole group.
         if ((t.status === 'running' || t.status === 'stopping') && t.pid !== undefined) tryKill(-t.pid, 'SIGKILL');
       }
+      // The graceful stop under way now sees the trials end at once and writes their ends and study.ended,
+      // so the study reads as stopped (not crashed, with trials left "stopping"); the run below then exits
+      // 130. Should that not come soon (a trial that is no local process group), exit anyway.
+      setTimeout(() => process.exit(130), FORCED_EXIT_WAIT_MS).unref();
+    } else {
       process.exit(130);
     }
   };
@@ -229,12 +235,16 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);
     const nothingButFailures = snapshot.endReason !== 'userStopped' && !snapshot.best && c.failed > 0 && c.completed === 0 && c.pruned === 0;
+    if (interrupts >= 2) return 130;
     return snapshot.state === 'crashed' || nothingButFailures ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
+
+/** After a second Ctrl-C, how long `rung` waits for the killed trials' ends to be logged before it exits anyway. */
+const FORCED_EXIT_WAIT_MS = 5000;
 
 function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {
