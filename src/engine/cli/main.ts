@@ -358,9 +358,14 @@ async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
     const lock = await readLock(root, name);
     // The index is a cache that only a running study writes: a study missing from it (index lost or set
     // aside as corrupt, a study folder copied in from another machine) is summarised from its own log.
-    const s = summaries.get(name) ?? (await summaryFromLog(root, name));
+    let s = summaries.get(name) ?? (await summaryFromLog(root, name));
     let status: string = s?.status ?? '?';
-    if (status === 'running' && !lock?.alive) status = 'crashed';
+    if (status === 'running' && !lock?.alive) {
+      // Its process died (kill -9, a crash): the index holds what it last wrote, at most once a second and
+      // only when a trial ended — 0 trials for one killed before its first trial ended. The log has it all.
+      s = (await summaryFromLog(root, name)) ?? s;
+      status = 'crashed';
+    }
     rows.push([
       name,
       status,
