@@ -77,3 +77,29 @@ describe('a misspelt "type" in a parameter', () => {
     expect(stderr).toContain(`${file}:7:9: error: missing required key "type" in parameter "act"; allowed types: float, int, categorical (did you mean "type" for "Type"?)`);
   });
 });
+
+describe('an early-stopping scheduler without a ladder of budgets', () => {
+  const file = (dir: string, scheduler: string): string => {
+    const f = path.join(dir, 'ladder.rung.yaml');
+    // The command does not use {budget} (the script knows its epochs), so nothing else asks for a budget.
+    writeFileSync(f, ['name: ladder', 'command: python3 train.py {args}', 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', `scheduler: ${scheduler}`].join('\n'));
+    return f;
+  };
+
+  it('is an error of rung validate, as it is of rung run, positioned on the scheduler', () => {
+    const dir = tempDir();
+    const noBudget = file(dir, 'asha');
+    const validate = rung(['validate', noBudget], dir);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain(`${noBudget}:6:12: error: scheduler asha needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:), above min_budget (1)`);
+    // rung run refuses the same file before any trial starts.
+    const run = rung(['run', noBudget], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/scheduler asha needs max_budget/);
+
+    const equal = file(dir, '{type: sha, min_budget: 9, max_budget: 9}');
+    expect(rung(['validate', equal], dir).stderr).toContain(`${equal}:6:36: error: scheduler sha needs min_budget < max_budget (got min_budget 9, max_budget 9)`);
+    const good = file(dir, '{type: hyperband, max_budget: 9}');
+    expect(rung(['validate', good], dir).code).toBe(0);
+  });
+});
