@@ -103,3 +103,22 @@ describe('an early-stopping scheduler without a ladder of budgets', () => {
     expect(rung(['validate', good], dir).code).toBe(0);
   });
 });
+
+describe('rung export --out to a place that cannot take the file', () => {
+  it('says what is wrong with the path given, not with a temp file the user never named', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.mjs'), "console.log('loss=0.5');");
+    writeFileSync(path.join(dir, 'ex.rung.yaml'), ['name: ex', `command: [${node}, train.mjs, "{x}"]`, 'metric: loss', 'parameters:', '  x: {type: int, low: 1, high: 2}', 'trials: 1'].join('\n'));
+    expect(rung(['run', 'ex.rung.yaml'], dir).code).toBe(0);
+
+    const missing = rung(['export', 'ex', '--format', 'csv', '--out', 'results/ex.csv'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`rung: cannot write results/ex.csv: the folder ${path.join(dir, 'results')} does not exist (nothing was written)`);
+    // A folder is not "already there, pass --force": --force cannot help.
+    for (const force of [[], ['--force']]) {
+      const folder = rung(['export', 'ex', '--format', 'json', '--out', '.rung', ...force], dir);
+      expect(folder.code).toBe(1);
+      expect(folder.stderr.trim()).toBe('rung: cannot write .rung: it is a folder; give a file name (nothing was written)');
+    }
+  });
+});

@@ -2,7 +2,7 @@
  * `rung`: the headless host over the engine. The composition root for the CLI: it parses arguments,
  * builds a StudyRunner and renders progress; all study logic lives in the engine.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -556,6 +556,9 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
   const force = values.force === true;
   if (force && values.out === undefined) throw new UsageError('--force only applies to --out FILE');
   // Checked before the work too, so the answer comes at once; writeFileAtomic checks again when it writes.
+  if (values.out !== undefined && statSync(values.out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`cannot write ${values.out}: it is a folder; give a file name (nothing was written)`);
+  }
   if (values.out !== undefined && !force && existsSync(values.out)) throw exportTargetExists(values.out);
   const study = await loadStudy(storeRoot(values.store), name);
   const params = [...study.spec.space.params.keys()];
@@ -613,13 +616,27 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
       writeFileAtomic(values.out, text, { overwrite: force });
     } catch (error) {
       if (error instanceof FileExistsError) throw exportTargetExists(values.out);
-      throw new Error(`cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`cannot write ${values.out}: ${whyNotWritten(values.out, error)}`);
     }
     io.stderr(`wrote ${trials.length} trials to ${values.out}\n`);
   } else {
     io.stdout(text);
   }
   return 0;
+}
+
+/**
+ * Why `rung export --out` could not write `out`, in words about `out` itself: the error comes from the temp
+ * file beside it (writeFileAtomic), whose made-up name would only puzzle.
+ */
+function whyNotWritten(out: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const folder = path.dirname(path.resolve(out));
+  if (code === 'ENOENT') return `the folder ${folder} does not exist (nothing was written)`;
+  if (code === 'ENOTDIR') return `${folder}, or a folder above it, is not a folder (nothing was written)`;
+  if (code === 'EISDIR') return 'it is a folder; give a file name (nothing was written)';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `no permission to write in ${folder} (nothing was written)`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function exportTargetExists(out: string): Error {
