@@ -172,9 +172,23 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   // while running. Real time on purpose: it paces disk writes, not the study (a virtual clock in
   // simulations would otherwise rewrite the index on every trial end).
   let indexWrittenAt = 0;
+  // A change inside the second after a write is written at the end of that second: dropped, two trials
+  // ending together would leave the index one end behind until the next trial ends (hours, for long trials).
+  let indexTrailing: ReturnType<typeof setTimeout> | undefined;
   const indexUpdateThrottled = (): void => {
+    if (studyEnded) return; // finish() writes the last one
     const now = performance.now();
-    if (now - indexWrittenAt < 1000) return;
+    const wait = 1000 - (now - indexWrittenAt);
+    if (wait > 0) {
+      if (indexTrailing === undefined) {
+        indexTrailing = setTimeout(() => {
+          indexTrailing = undefined;
+          indexUpdateThrottled();
+        }, wait);
+        indexTrailing.unref?.();
+      }
+      return;
+    }
     indexWrittenAt = now;
     void indexUpdate().catch(() => undefined);
   };
@@ -307,6 +321,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         external: handle.external,
       },
     ]);
+    indexUpdateThrottled(); // `rung ls` counts the trials running, not only those that ended
 
     const tail: string[] = [];
     let reports = 0;
@@ -460,6 +475,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     if (studyEnded) return;
     studyEnded = true;
     if (timeoutTimer) clearTimeout(timeoutTimer);
+    if (indexTrailing) clearTimeout(indexTrailing);
     // Trial ends still queued (the last trial's end fills the slots, which ends the study, before its own
     // write lands): the projection must see them, or a trial that just paused is skipped below.
     await append([]);
