@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { TrialId, TrialStatus } from '../shared/ids';
 import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
+import { OtherMetricKeys } from './metrics/otherKeys';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
@@ -171,9 +172,23 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   // while running. Real time on purpose: it paces disk writes, not the study (a virtual clock in
   // simulations would otherwise rewrite the index on every trial end).
   let indexWrittenAt = 0;
+  // A change inside the second after a write is written at the end of that second: dropped, two trials
+  // ending together would leave the index one end behind until the next trial ends (hours, for long trials).
+  let indexTrailing: ReturnType<typeof setTimeout> | undefined;
   const indexUpdateThrottled = (): void => {
+    if (studyEnded) return; // finish() writes the last one
     const now = performance.now();
-    if (now - indexWrittenAt < 1000) return;
+    const wait = 1000 - (now - indexWrittenAt);
+    if (wait > 0) {
+      if (indexTrailing === undefined) {
+        indexTrailing = setTimeout(() => {
+          indexTrailing = undefined;
+          indexUpdateThrottled();
+        }, wait);
+        indexTrailing.unref?.();
+      }
+      return;
+    }
     indexWrittenAt = now;
     void indexUpdate().catch(() => undefined);
   };
@@ -306,6 +321,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         external: handle.external,
       },
     ]);
+    indexUpdateThrottled(); // `rung ls` counts the trials running, not only those that ended
 
     const tail: string[] = [];
     let reports = 0;
@@ -321,6 +337,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
      * kept as of the run's end.
      */
     let heldRedraw: StudyEvent | undefined;
+    /** What the script printed instead, for the failure of a trial that never reports the objective. */
+    const otherKeys = new OtherMetricKeys();
     let lastReported: { step: number; value: number } | undefined;
     const flushRedraw = (): void => {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
@@ -332,7 +350,10 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       const record = parser.parse(line.text);
       if (!record) continue;
       const value = metricValue(record, spec.metric.name);
-      if (value === undefined) continue;
+      if (value === undefined) {
+        if (reports === 0) otherKeys.add(record);
+        continue;
+      }
       reports++;
       // Step from epoch/step/iteration when printed; a line without one (a script that mixes the helper's
       // report(step=…) with plain prints) belongs to the last printed step; with none ever printed, the count
@@ -369,7 +390,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     flushRedraw();
     const exit = await handle.exited;
 
-    const classified = classify(exit, entry, reports, lastValue, lastStep, tail);
+    const classified = classify(exit, entry, reports, lastValue, lastStep, tail, otherKeys);
     // Promotion mode: a trial that reached a rung below the top budget waits there to be promoted.
     const ended =
       scheduler.mode === 'promotion' && classified.status === 'completed' && budget < spec.scheduler.maxBudget
@@ -401,6 +422,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     lastValue: number | undefined,
     lastStep: number,
     tail: readonly string[],
+    otherKeys: OtherMetricKeys,
   ): { status: TrialStatus; exit: ExitInfo; reason?: string; tail?: readonly string[]; value: number | null; step: number | null } => {
     const finite = lastValue !== undefined && Number.isFinite(lastValue) ? lastValue : null;
     const step = reports > 0 ? lastStep : null;
@@ -425,7 +447,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       return { status: 'failed', exit, reason: how, tail, value: finite, step };
     }
     if (reports === 0) {
-      return { status: 'failed', exit, reason: `metric ${metric} never reported`, tail, value: null, step: null };
+      return { status: 'failed', exit, reason: `metric ${metric} never reported${otherKeys.describe(metric)}`, tail, value: null, step: null };
     }
     if (finite === null) {
       return { status: 'failed', exit, reason: `last ${metric} was ${String(lastValue)} at step ${lastStep}`, tail, value: null, step };
@@ -453,6 +475,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     if (studyEnded) return;
     studyEnded = true;
     if (timeoutTimer) clearTimeout(timeoutTimer);
+    if (indexTrailing) clearTimeout(indexTrailing);
     // Trial ends still queued (the last trial's end fills the slots, which ends the study, before its own
     // write lands): the projection must see them, or a trial that just paused is skipped below.
     await append([]);

@@ -2,7 +2,7 @@
  * `rung`: the headless host over the engine. The composition root for the CLI: it parses arguments,
  * builds a StudyRunner and renders progress; all study logic lives in the engine.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -20,6 +20,7 @@ import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
 import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
+import { trialRunTimes } from '../store/runTime';
 import { openStudyIndex, summaryOfSnapshot, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
@@ -209,11 +210,17 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     if (interrupts === 1) {
       if (mode !== 'json') io.stderr('\nstopping the study (trials get SIGTERM; Ctrl-C again to force)...\n');
       void runner.stop();
-    } else {
+    } else if (interrupts === 2) {
+      if (mode !== 'json') io.stderr('killing the trials (Ctrl-C again to exit at once)...\n');
       for (const t of runner.snapshot().trials) {
         // Each local trial leads its own process group: kill the whole group.
         if ((t.status === 'running' || t.status === 'stopping') && t.pid !== undefined) tryKill(-t.pid, 'SIGKILL');
       }
+      // The graceful stop under way now sees the trials end at once and writes their ends and study.ended,
+      // so the study reads as stopped (not crashed, with trials left "stopping"); the run below then exits
+      // 130. Should that not come soon (a trial that is no local process group), exit anyway.
+      setTimeout(() => process.exit(130), FORCED_EXIT_WAIT_MS).unref();
+    } else {
       process.exit(130);
     }
   };
@@ -228,12 +235,16 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);
     const nothingButFailures = snapshot.endReason !== 'userStopped' && !snapshot.best && c.failed > 0 && c.completed === 0 && c.pruned === 0;
+    if (interrupts >= 2) return 130;
     return snapshot.state === 'crashed' || nothingButFailures ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
+
+/** After a second Ctrl-C, how long `rung` waits for the killed trials' ends to be logged before it exits anyway. */
+const FORCED_EXIT_WAIT_MS = 5000;
 
 function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -347,9 +358,14 @@ async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
     const lock = await readLock(root, name);
     // The index is a cache that only a running study writes: a study missing from it (index lost or set
     // aside as corrupt, a study folder copied in from another machine) is summarised from its own log.
-    const s = summaries.get(name) ?? (await summaryFromLog(root, name));
+    let s = summaries.get(name) ?? (await summaryFromLog(root, name));
     let status: string = s?.status ?? '?';
-    if (status === 'running' && !lock?.alive) status = 'crashed';
+    if (status === 'running' && !lock?.alive) {
+      // Its process died (kill -9, a crash): the index holds what it last wrote, at most once a second and
+      // only when a trial ended — 0 trials for one killed before its first trial ended. The log has it all.
+      s = (await summaryFromLog(root, name)) ?? s;
+      status = 'crashed';
+    }
     rows.push([
       name,
       status,
@@ -402,6 +418,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   const ranked = rankTrials(study);
   const shown = top !== undefined ? ranked.slice(0, top) : ranked;
   const c = countTrials(snapshot);
+  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
   const out: string[] = [];
   out.push(
     `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : endText(snapshot.endReason, snapshot.state, snapshot.endDetail)})` +
@@ -414,7 +431,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     t.status,
     formatNumber(t.value ?? (finalStatuses.includes(t.status) ? null : t.lastValue)),
     t.valueStep !== null ? String(t.valueStep) : t.lastStep !== null ? String(t.lastStep) : '-',
-    t.startedAt !== undefined ? formatDuration((t.endedAt ?? Date.now()) - t.startedAt) : '-',
+    runTimes.has(t.id) ? formatDuration(runTimes.get(t.id) ?? 0) : '-',
     ...params.map((p) => formatParam(t.config?.[p])),
     t.reason ?? '',
   ]);
@@ -511,9 +528,17 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
   return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
 }
 
-/** A command run by a Python interpreter (`python3`, `/venv/bin/python`, `python3.11`), or a `.py` script run directly. */
+/**
+ * A command run by a Python interpreter (`python3`, `/venv/bin/python`, `python3.11`), or a `.py` script run
+ * directly; also behind `env NAME=value …` (what `rung propose` writes for a script that reads os.environ).
+ */
 function isPythonCommand(argv: readonly string[]): boolean {
-  const program = path.basename(argv[0] ?? '');
+  let i = 0;
+  if (path.basename(argv[0] ?? '') === 'env') {
+    i = 1;
+    while (i < argv.length && ((argv[i] ?? '').includes('=') || (argv[i] ?? '').startsWith('-'))) i++;
+  }
+  const program = path.basename(argv[i] ?? '');
   return /^python[0-9.]*$/.test(program) || program.endsWith('.py');
 }
 
@@ -531,10 +556,15 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
   const force = values.force === true;
   if (force && values.out === undefined) throw new UsageError('--force only applies to --out FILE');
   // Checked before the work too, so the answer comes at once; writeFileAtomic checks again when it writes.
+  if (values.out !== undefined && statSync(values.out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`cannot write ${values.out}: it is a folder; give a file name (nothing was written)`);
+  }
   if (values.out !== undefined && !force && existsSync(values.out)) throw exportTargetExists(values.out);
   const study = await loadStudy(storeRoot(values.store), name);
   const params = [...study.spec.space.params.keys()];
   const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
+  // The time each trial's command ran (summed over launches), not endedAt - startedAt: see trialRunTimes.
+  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
   let text: string;
   if (format === 'json') {
     text = `${JSON.stringify(
@@ -553,6 +583,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
           params: t.config ?? {},
           startedAt: t.startedAt ?? null,
           endedAt: t.endedAt ?? null,
+          runSeconds: t.endedAt !== undefined && runTimes.has(t.id) ? (runTimes.get(t.id) ?? 0) / 1000 : null,
           reason: t.reason ?? null,
           argv: t.argv ?? null,
           curve: t.curve,
@@ -571,7 +602,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
         t.valueStep === null ? '' : String(t.valueStep),
         t.startedAt !== undefined ? new Date(t.startedAt).toISOString() : '',
         t.endedAt !== undefined ? new Date(t.endedAt).toISOString() : '',
-        t.startedAt !== undefined && t.endedAt !== undefined ? String((t.endedAt - t.startedAt) / 1000) : '',
+        t.endedAt !== undefined && runTimes.has(t.id) ? String((runTimes.get(t.id) ?? 0) / 1000) : '',
         ...params.map((p) => (t.config?.[p] === undefined ? '' : String(t.config[p]))),
         t.reason ?? '',
       ]
@@ -585,13 +616,27 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
       writeFileAtomic(values.out, text, { overwrite: force });
     } catch (error) {
       if (error instanceof FileExistsError) throw exportTargetExists(values.out);
-      throw new Error(`cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`cannot write ${values.out}: ${whyNotWritten(values.out, error)}`);
     }
     io.stderr(`wrote ${trials.length} trials to ${values.out}\n`);
   } else {
     io.stdout(text);
   }
   return 0;
+}
+
+/**
+ * Why `rung export --out` could not write `out`, in words about `out` itself: the error comes from the temp
+ * file beside it (writeFileAtomic), whose made-up name would only puzzle.
+ */
+function whyNotWritten(out: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const folder = path.dirname(path.resolve(out));
+  if (code === 'ENOENT') return `the folder ${folder} does not exist (nothing was written)`;
+  if (code === 'ENOTDIR') return `${folder}, or a folder above it, is not a folder (nothing was written)`;
+  if (code === 'EISDIR') return 'it is a folder; give a file name (nothing was written)';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `no permission to write in ${folder} (nothing was written)`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function exportTargetExists(out: string): Error {

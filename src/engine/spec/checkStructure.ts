@@ -4,7 +4,7 @@
  * INVALID in place of anything already reported (so later checks skip it instead of repeating it).
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import { didYouMean, synonymFromOtherTools } from './didYouMean';
+import { closestMatch, didYouMean, synonymFromOtherTools } from './didYouMean';
 import { parseDuration } from './duration';
 import type { IssueSink } from './specIssue';
 import type { Field, Fields, FieldType, TaggedVariant } from './schema';
@@ -219,8 +219,19 @@ export class StructureChecker {
         .map((p) => (isScalar(p.key) ? String(p.key.value) : ''))
         .map((key) => ({ key, synonym: synonymFromOtherTools(key, ['type']) }))
         .find((k) => k.synonym !== undefined);
-      const hint = foreign?.synonym ? ` (Rung's word for ${foreign.synonym.origin} is "type")` : '';
-      this.sink.atNode(anchor ?? node, path, `missing required key "type" in ${label}; allowed types: ${names.join(', ')}${hint}`);
+      // A misspelt "type" (`typ`, `tpye`, `Type`) is why it is missing: point at it and say so.
+      const known = new Set(['type', ...Object.keys(type.common ?? {}), ...Object.values(type.variants).flatMap((v) => Object.keys(v.fields))]);
+      const misspelt = foreign?.synonym
+        ? undefined
+        : node.items
+            .map((p) => this.resolve(p.key))
+            .find((k): k is Node => isScalar(k) && !known.has(String(k.value)) && closestMatch(String(k.value), ['type']) === 'type');
+      const hint = foreign?.synonym
+        ? ` (Rung's word for ${foreign.synonym.origin} is "type")`
+        : misspelt && isScalar(misspelt)
+          ? ` (did you mean "type" for "${String(misspelt.value)}"?)`
+          : '';
+      this.sink.atNode(misspelt ?? anchor ?? node, path, `missing required key "type" in ${label}; allowed types: ${names.join(', ')}${hint}`);
       return INVALID;
     }
     const typeNode = this.resolve(typePair.value);

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { compileMetricPattern } from '../metrics/formats/regex';
 import { MULTI_FIDELITY_SCHEDULERS } from '../samplers/auto';
+import { DEFAULT_ETA, DEFAULT_MIN_BUDGET } from '../schedulers/registry';
+import { ladderProblem } from '../schedulers/rungs';
 import { createGrid } from '../space/grid';
 import { stepCount, stepValue } from '../space/encode';
 import type { MetricFormat } from '../metrics/metricParser';
@@ -26,6 +28,9 @@ export { formatSpecIssue, type SpecIssue } from './specIssue';
 
 /** Budget used when neither `budget` nor `scheduler.max_budget` is given and the command does not use {budget}. */
 const DEFAULT_MAX_BUDGET = 1;
+
+/** Schedulers that build a ladder of rungs from min_budget, max_budget and eta (schedulers/registry.ts). */
+const LADDER_SCHEDULERS: readonly string[] = ['sha', 'hyperband', 'asha'];
 
 /** The parsed spec (when there are no errors) and every issue, warnings included. */
 export interface StudySpecCheck {
@@ -465,6 +470,18 @@ class SpecBuilder {
     if (minBudget !== undefined && maxBudget !== undefined && minBudget > maxBudget) {
       this.at('scheduler.min_budget', `min_budget (${minBudget}) is greater than max_budget (${maxBudget})`);
       return undefined;
+    }
+    // A successive-halving ladder needs rungs below a full budget: checked here as `rung run` checks it when
+    // it builds the scheduler, so `rung validate` (and the editor) say so instead of passing the file.
+    if (LADDER_SCHEDULERS.includes(scheduler.type)) {
+      const problem =
+        maxBudget === undefined
+          ? `scheduler ${scheduler.type} needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:), above min_budget (${minBudget ?? DEFAULT_MIN_BUDGET})`
+          : ladderProblem(scheduler.type, minBudget ?? DEFAULT_MIN_BUDGET, maxBudget, num(scheduler.options['eta']) ?? DEFAULT_ETA);
+      if (problem !== undefined) {
+        this.at(minBudget !== undefined && maxBudget !== undefined ? 'scheduler.min_budget' : 'scheduler', problem);
+        return undefined;
+      }
     }
     return {
       type: scheduler.type,

@@ -1,0 +1,44 @@
+/**
+ * `rung show`'s "reproduce it:" line for a command that sets variables with `env NAME={name} python3 …`
+ * (what `rung propose` writes for a script that reads os.environ): run from a plain shell, it must give
+ * the trial's value. Built dist/cli.js in real child processes, a real Python script.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tempDir } from '../helpers/studyFixture';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('reproducing a trial whose command starts with env', () => {
+  it.skipIf(spawnSync('python3', ['--version']).status !== 0)("keeps Rung's PYTHONPATH, so the script's `from rung import report` works from a plain shell", () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.py'), ['import os', 'from rung import report', 'report(epoch=1, val_loss=float(os.environ["LR"]) * 2)'].join('\n'));
+    writeFileSync(
+      path.join(dir, 'envstudy.rung.yaml'),
+      ['name: envstudy', 'command: env LR={lr} python3 train.py', 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.1, high: 1}', 'trials: 2', 'seed: 1'].join('\n'),
+    );
+    const run = rung(['run', 'envstudy.rung.yaml'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const show = rung(['show', 'envstudy'], dir);
+    const command = show.stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+    expect(command).toMatch(/ PYTHONPATH=.* env LR=[\d.]+ python3 train\.py$/);
+    const stored = JSON.parse(rung(['export', 'envstudy', '--format', 'json'], dir).stdout) as { best: { value: number } };
+    // A user's shell, without the PYTHONPATH Rung gave the trial.
+    const env: Record<string, string> = { ...process.env } as Record<string, string>;
+    delete env['PYTHONPATH'];
+    const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8', env });
+    expect(replay.status, `${command}\n${replay.stderr}`).toBe(0);
+    expect(Number(/"val_loss": ([^\s}]+)/.exec(replay.stdout)?.[1])).toBeCloseTo(stored.best.value, 10);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Mistakes a new user makes in a study file, through the built `rung` CLI (real child processes, real
+ * study files, real scripts): the message must say what was wrong and what was meant.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tempDir } from '../helpers/studyFixture';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const node = JSON.stringify(process.execPath);
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+});
+
+function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('a metric name the script never prints', () => {
+  /** Prints a Keras-like line, a JSON line with the metric nested under "metrics", and a step-only line. */
+  const SCRIPT = [
+    "console.log('Epoch 1/1 - loss: 0.41 - val_loss: 0.52');",
+    'console.log(JSON.stringify({ epoch: 1, metrics: { val_acc: 0.9 } }));',
+    "console.log('epoch=1');",
+  ].join('\n');
+
+  function study(dir: string, metric: string): string {
+    writeFileSync(path.join(dir, 'train.mjs'), SCRIPT);
+    const file = path.join(dir, 'typo.rung.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: typo',
+        `command: [${node}, train.mjs, "--x={x}"]`,
+        `metric: ${metric}`,
+        'parameters:',
+        '  x: {type: float, low: 0, high: 1}',
+        'trials: 1',
+        'seed: 1',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('fails the trial naming the metrics it did print and the closest one', () => {
+    const dir = tempDir();
+    const { code, stderr } = rung(['run', study(dir, 'val_los')], dir);
+    expect(code).toBe(1);
+    // The step key is no metric; the spelling that was meant is suggested.
+    expect(stderr).toContain('metric val_los never reported; the output had loss, val_loss, metrics.val_acc — did you mean "val_loss"?');
+  });
+
+  it('suggests the nested key when the JSON nested the metric', () => {
+    const dir = tempDir();
+    const { code, stderr } = rung(['run', study(dir, '{name: val_acc, goal: maximize}')], dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('metric val_acc never reported; the output had loss, val_loss, metrics.val_acc — did you mean "metrics.val_acc"?');
+  });
+});
+
+describe('a misspelt "type" in a parameter', () => {
+  it('is named at its own position with a did-you-mean, not only reported as a missing "type"', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'typ.rung.yaml');
+    writeFileSync(
+      file,
+      ['name: typ', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', '  drop: {typ: float, low: 0, high: 0.5}', '  act: {Type: categorical, choices: [relu, tanh]}'].join('\n'),
+    );
+    const { code, stderr } = rung(['validate', file], dir);
+    expect(code).toBe(1);
+    // Line 6, column 10: the `typ` key itself.
+    expect(stderr).toContain(`${file}:6:10: error: missing required key "type" in parameter "drop"; allowed types: float, int, categorical (did you mean "type" for "typ"?)`);
+    expect(stderr).toContain(`${file}:7:9: error: missing required key "type" in parameter "act"; allowed types: float, int, categorical (did you mean "type" for "Type"?)`);
+  });
+});
+
+describe('an early-stopping scheduler without a ladder of budgets', () => {
+  const file = (dir: string, scheduler: string): string => {
+    const f = path.join(dir, 'ladder.rung.yaml');
+    // The command does not use {budget} (the script knows its epochs), so nothing else asks for a budget.
+    writeFileSync(f, ['name: ladder', 'command: python3 train.py {args}', 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.001, high: 1}', `scheduler: ${scheduler}`].join('\n'));
+    return f;
+  };
+
+  it('is an error of rung validate, as it is of rung run, positioned on the scheduler', () => {
+    const dir = tempDir();
+    const noBudget = file(dir, 'asha');
+    const validate = rung(['validate', noBudget], dir);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain(`${noBudget}:6:12: error: scheduler asha needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:), above min_budget (1)`);
+    // rung run refuses the same file before any trial starts.
+    const run = rung(['run', noBudget], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/scheduler asha needs max_budget/);
+
+    const equal = file(dir, '{type: sha, min_budget: 9, max_budget: 9}');
+    expect(rung(['validate', equal], dir).stderr).toContain(`${equal}:6:36: error: scheduler sha needs min_budget < max_budget (got min_budget 9, max_budget 9)`);
+    const good = file(dir, '{type: hyperband, max_budget: 9}');
+    expect(rung(['validate', good], dir).code).toBe(0);
+  });
+});
+
+describe('rung export --out to a place that cannot take the file', () => {
+  it('says what is wrong with the path given, not with a temp file the user never named', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.mjs'), "console.log('loss=0.5');");
+    writeFileSync(path.join(dir, 'ex.rung.yaml'), ['name: ex', `command: [${node}, train.mjs, "{x}"]`, 'metric: loss', 'parameters:', '  x: {type: int, low: 1, high: 2}', 'trials: 1'].join('\n'));
+    expect(rung(['run', 'ex.rung.yaml'], dir).code).toBe(0);
+
+    const missing = rung(['export', 'ex', '--format', 'csv', '--out', 'results/ex.csv'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`rung: cannot write results/ex.csv: the folder ${path.join(dir, 'results')} does not exist (nothing was written)`);
+    // A folder is not "already there, pass --force": --force cannot help.
+    for (const force of [[], ['--force']]) {
+      const folder = rung(['export', 'ex', '--format', 'json', '--out', '.rung', ...force], dir);
+      expect(folder.code).toBe(1);
+      expect(folder.stderr.trim()).toBe('rung: cannot write .rung: it is a folder; give a file name (nothing was written)');
+    }
+  });
+});
