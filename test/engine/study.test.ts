@@ -155,6 +155,28 @@ describe('study loop', () => {
     expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
   });
 
+  it('passes RUNG_BUDGET only when the study file sets a budget, so a script can fall back to its own length', async () => {
+    const budgetEnv = async (name: string, budgetLine: string): Promise<Array<string | undefined>> => {
+      const dir = tempDir();
+      const written = writeSpec(
+        dir,
+        name,
+        [`name: ${name}`, `command: [${node}, ${trainer}, "--print-argv", "--epochs", "1"]`, 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.001, high: 0.1}', 'trials: 2', budgetLine].join('\n'),
+      );
+      const { runner, storeRoot } = startStudy(dir, written);
+      await runner.start();
+      const snapshot = await runner.done;
+      return snapshot.trials.map((t) => {
+        const first = readFileSync(path.join(trialDir(storeRoot, name, t.id), 'output.log'), 'utf8').split('\n')[0] ?? '';
+        return (JSON.parse(first) as { env: Record<string, string> }).env['RUNG_BUDGET'];
+      });
+    };
+    // No budget anywhere: the runner's placeholder budget of 1 is not passed on.
+    expect(await budgetEnv('nobudget', '')).toEqual([undefined, undefined]);
+    expect(await budgetEnv('budget', 'budget: 7')).toEqual(['7', '7']);
+    expect(await budgetEnv('maxbudget', 'scheduler: {type: fifo, max_budget: 5}')).toEqual(['5', '5']);
+  });
+
   it('passes a flag parameter to an argparse store_true option as --name or not at all', async () => {
     const dir = tempDir();
     writeFileSync(

@@ -486,6 +486,7 @@ class SpecBuilder {
     return {
       type: scheduler.type,
       maxBudget: maxBudget ?? DEFAULT_MAX_BUDGET,
+      ...(maxBudget === undefined ? { noBudget: true } : {}),
       ...(minBudget !== undefined ? { minBudget } : {}),
       options: scheduler.options,
     };

@@ -91,7 +91,7 @@ export async function copyTrialCommandCommand(s: RungServices, arg: unknown): Pr
     none: 'No trial has started yet.',
   });
   if (!target) return;
-  await vscode.env.clipboard.writeText(reproduceCommand(target.trial, target.entry.spec?.launcher.env));
+  await vscode.env.clipboard.writeText(reproduceCommand(target.trial, target.entry.spec?.launcher.env, !target.entry.spec?.scheduler.noBudget));
   void vscode.window.showInformationMessage(`Copied the command of trial #${target.trial.id}.`);
 }
 
