@@ -12,7 +12,7 @@ export type { StudySpec } from './spec/studySpec';
 export { loadStudy, type LoadedStudy } from './store/loadStudy';
 export { watchStudyEvents, readStudyEvents, listStudyDirs, readLock, trialDir, type LockStatus } from './store/jsonlStore';
 export { openStudyIndex } from './store/studyIndex';
-export { StudyProjection, countTrials, type DecisionRecord, type StudySnapshot, type TrialSnapshot } from './store/project';
+export { StudyProjection, countTrials, trialRunMs, type DecisionRecord, type StudySnapshot, type TrialSnapshot } from './store/project';
 // The dashboard: decisions in the CLI's words, and the schedule (brackets × rungs) a study file asks for.
 export { describeDecision, type MetricView } from './store/decisionText';
 export { describeSchedule, type ScheduleDescription } from './schedulers/describeSchedule';

@@ -105,6 +105,12 @@ export interface TrialRow {
   /** Epoch milliseconds. */
   readonly startedAt: number | null;
   readonly endedAt: number | null;
+  /**
+   * Milliseconds its command ran in launches that ended; with `runningSince` (the start of the launch under
+   * way, null between launches) the page shows how long it has run, not counting time paused at a rung.
+   */
+  readonly runMs: number;
+  readonly runningSince: number | null;
   readonly launches: number;
   /** Why it ended as it did: the stop decision in words, the exit reason for failures. */
   readonly reason: string | null;

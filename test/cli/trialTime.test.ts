@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trialRunTimes } from '../../src/engine/store/runTime';
+import { StudyProjection, trialRunMs } from '../../src/engine/store/project';
 import type { SequencedEvent, StudyEvent } from '../../src/engine/store/events';
 import { repoRoot, tempDir } from '../helpers/studyFixture';
 
@@ -79,8 +79,8 @@ describe('trial time', () => {
   });
 });
 
-describe('trialRunTimes', () => {
-  const log = (events: StudyEvent[]): SequencedEvent[] => events.map((event, i) => ({ seq: i + 1, event }));
+describe('trialRunMs', () => {
+  const planned = (trialId: string): StudyEvent => ({ type: 'trial.planned', at: 0, trialId, number: Number(trialId), plan: { budget: 1 } }) as StudyEvent;
   const launched = (trialId: string, at: number): StudyEvent => ({
     type: 'trial.launched',
     at,
@@ -102,16 +102,30 @@ describe('trialRunTimes', () => {
     value: null,
     step: null,
   });
+  /** Trial 0 of the study these events project to. */
+  const project = (events: StudyEvent[]) => {
+    const projection = new StudyProjection('s', 'loss', 'minimize');
+    events.forEach((event, i) => projection.apply({ seq: i + 1, event } as SequencedEvent));
+    const trial = projection.trial('0');
+    if (!trial) throw new Error('no trial 0');
+    return trial;
+  };
 
   it('counts a run the study process lost up to its last event, not to the resume that found it gone', () => {
     // Launched at 0, last report at 4 s, study killed; resumed at 100 s: lost, re-run 100–103 s.
-    const times = trialRunTimes(log([launched('0', 0), reported('0', 4000), ended('0', 100_000, 'lost'), launched('0', 100_000), ended('0', 103_000, 'completed')]), 200_000, false);
-    expect(times.get('0')).toBe(7000);
+    const t = project([planned('0'), launched('0', 0), reported('0', 4000), ended('0', 100_000, 'lost'), launched('0', 100_000), ended('0', 103_000, 'completed')]);
+    expect(trialRunMs(t, 200_000, false)).toBe(7000);
   });
 
-  it('counts a run still open up to now while the study runs, else up to its last event', () => {
-    const events = log([launched('0', 0), reported('0', 2000)]);
-    expect(trialRunTimes(events, 5000, true).get('0')).toBe(5000);
-    expect(trialRunTimes(events, 5000, false).get('0')).toBe(2000);
+  it('counts a launch with no end logged at all (relaunched on resume) up to its last event', () => {
+    const t = project([planned('0'), launched('0', 0), reported('0', 4000), launched('0', 100_000), ended('0', 103_000, 'completed')]);
+    expect(trialRunMs(t, 200_000, false)).toBe(7000);
+  });
+
+  it('counts a run still open up to now while the study runs, else up to its last event; nothing before a launch', () => {
+    const t = project([planned('0'), launched('0', 0), reported('0', 2000)]);
+    expect(trialRunMs(t, 5000, true)).toBe(5000);
+    expect(trialRunMs(t, 5000, false)).toBe(2000);
+    expect(trialRunMs(project([planned('0')]), 5000, true)).toBeUndefined();
   });
 });

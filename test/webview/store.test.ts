@@ -244,8 +244,10 @@ describe('columnValue', () => {
     expect(columnValue(t, 'value')).toBe(t.value);
     expect(columnValue(t, 'params')).toBeUndefined();
     expect(columnValue(t, 'duration')).toBe(t.endedAt! - t.startedAt!);
-    const running = { ...t, endedAt: null };
-    expect(durationMs(running, t.startedAt! + 5000)).toBe(5000);
+    // Relaunched (promoted) 10 s after it first started, having run 2 s before: 2 s + the 5 s since then,
+    // not the 15 s since its first start.
+    const running = { ...t, endedAt: null, runMs: 2000, runningSince: t.startedAt! + 10_000 };
+    expect(durationMs(running, t.startedAt! + 15_000)).toBe(7000);
     expect(durationMs({ ...t, startedAt: null })).toBeUndefined();
   });
 });

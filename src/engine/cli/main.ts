@@ -19,8 +19,7 @@ import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
-import { countTrials, type StudySnapshot, type TrialSnapshot } from '../store/project';
-import { trialRunTimes } from '../store/runTime';
+import { countTrials, trialRunMs, type StudySnapshot, type TrialSnapshot } from '../store/project';
 import { openStudyIndex, summaryOfSnapshot, type StudySummary } from '../store/studyIndex';
 import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
@@ -246,6 +245,10 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
 /** After a second Ctrl-C, how long `rung` waits for the killed trials' ends to be logged before it exits anyway. */
 const FORCED_EXIT_WAIT_MS = 5000;
 
+function formatRunTime(ms: number | undefined): string {
+  return ms === undefined ? '-' : formatDuration(ms);
+}
+
 function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -418,7 +421,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
   const ranked = rankTrials(study);
   const shown = top !== undefined ? ranked.slice(0, top) : ranked;
   const c = countTrials(snapshot);
-  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
+  const now = Date.now();
   const out: string[] = [];
   out.push(
     `study ${snapshot.study} (${study.isRunning ? `running, pid ${study.runnerPid}` : endText(snapshot.endReason, snapshot.state, snapshot.endDetail)})` +
@@ -431,7 +434,8 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     t.status,
     formatNumber(t.value ?? (finalStatuses.includes(t.status) ? null : t.lastValue)),
     t.valueStep !== null ? String(t.valueStep) : t.lastStep !== null ? String(t.lastStep) : '-',
-    runTimes.has(t.id) ? formatDuration(runTimes.get(t.id) ?? 0) : '-',
+    // How long its command ran, summed over launches: not endedAt − startedAt, which counts time paused at a rung.
+    formatRunTime(trialRunMs(t, now, study.isRunning)),
     ...params.map((p) => formatParam(t.config?.[p])),
     t.reason ?? '',
   ]);
@@ -564,8 +568,11 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
   const study = await loadStudy(storeRoot(values.store), name);
   const params = [...study.spec.space.params.keys()];
   const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
-  // The time each trial's command ran (summed over launches), not endedAt - startedAt: see trialRunTimes.
-  const runTimes = trialRunTimes(study.events, Date.now(), study.isRunning);
+  // The time each trial's command ran (summed over launches), not endedAt − startedAt: see trialRunMs.
+  const runSeconds = (t: TrialSnapshot): number | undefined => {
+    const ms = t.endedAt !== undefined ? trialRunMs(t, Date.now(), study.isRunning) : undefined;
+    return ms === undefined ? undefined : ms / 1000;
+  };
   let text: string;
   if (format === 'json') {
     text = `${JSON.stringify(
@@ -584,7 +591,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
           params: t.config ?? {},
           startedAt: t.startedAt ?? null,
           endedAt: t.endedAt ?? null,
-          runSeconds: t.endedAt !== undefined && runTimes.has(t.id) ? (runTimes.get(t.id) ?? 0) / 1000 : null,
+          runSeconds: runSeconds(t) ?? null,
           reason: t.reason ?? null,
           argv: t.argv ?? null,
           curve: t.curve,
@@ -603,7 +610,7 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
         t.valueStep === null ? '' : String(t.valueStep),
         t.startedAt !== undefined ? new Date(t.startedAt).toISOString() : '',
         t.endedAt !== undefined ? new Date(t.endedAt).toISOString() : '',
-        t.endedAt !== undefined && runTimes.has(t.id) ? String((runTimes.get(t.id) ?? 0) / 1000) : '',
+        String(runSeconds(t) ?? ''),
         ...params.map((p) => (t.config?.[p] === undefined ? '' : String(t.config[p]))),
         t.reason ?? '',
       ]

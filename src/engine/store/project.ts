@@ -38,6 +38,15 @@ export interface TrialSnapshot {
   stopRequestedBy?: 'user' | 'scheduler' | 'shutdown' | 'timeout';
   startedAt?: number;
   endedAt?: number;
+  /**
+   * Milliseconds its command ran in launches that have ended (see `trialRunMs`): unlike endedAt − startedAt
+   * it leaves out the time a trial waited paused at a rung or while the study was stopped.
+   */
+  runMs?: number;
+  /** When the launch now under way started (absent between launches). */
+  runningSince?: number;
+  /** The last event of the launch under way: where a run that ended without its own end (`lost`) stopped. */
+  lastSignAt?: number;
   exit?: ExitInfo;
   reason?: string;
   tail?: readonly string[];
@@ -191,6 +200,10 @@ export class StudyProjection {
         t.launches += 1;
         t.status = 'running';
         t.startedAt ??= e.at;
+        // A launch whose end was never logged (the study process was killed) ran until its last sign of life.
+        if (t.runningSince !== undefined) t.runMs = (t.runMs ?? 0) + Math.max(0, (t.lastSignAt ?? t.runningSince) - t.runningSince);
+        t.runningSince = e.at;
+        t.lastSignAt = e.at;
         // A relaunch of an unfinished trial starts a fresh run unless the script resumes from a checkpoint;
         // its old curve stays visible until new reports replace it.
         delete t.endedAt;
@@ -208,6 +221,7 @@ export class StudyProjection {
         if (raw === undefined) return;
         const value = fromStoredNumber(raw);
         const finite = Number.isFinite(value) ? value : null;
+        if (t.runningSince !== undefined) t.lastSignAt = e.at;
         t.curve.push([e.step, finite]);
         t.lastValue = finite;
         t.lastStep = e.step;
@@ -217,6 +231,7 @@ export class StudyProjection {
         const t = this.byId.get(e.trialId);
         if (!t) return;
         t.decisions.push(e.decision);
+        if (t.runningSince !== undefined) t.lastSignAt = e.at;
         s.decisionLog.push({ seq: sequenced.seq, at: e.at, trialId: e.trialId, decision: e.decision });
         return;
       }
@@ -224,12 +239,20 @@ export class StudyProjection {
         const t = this.byId.get(e.trialId);
         if (!t) return;
         t.stopRequestedBy = e.by;
+        if (t.runningSince !== undefined) t.lastSignAt = e.at;
         if (t.status === 'running' || t.status === 'launching') t.status = 'stopping';
         return;
       }
       case 'trial.ended': {
         const t = this.byId.get(e.trialId);
         if (!t) return;
+        if (t.runningSince !== undefined) {
+          // A `lost` end is written by the next run, which found the trial gone: it ran until its last sign.
+          const end = e.status === 'lost' ? (t.lastSignAt ?? t.runningSince) : e.at;
+          t.runMs = (t.runMs ?? 0) + Math.max(0, end - t.runningSince);
+          delete t.runningSince;
+          delete t.lastSignAt;
+        }
         t.status = e.status;
         t.endedAt = e.at;
         t.exit = e.exit;
@@ -247,6 +270,17 @@ export class StudyProjection {
       }
     }
   }
+}
+
+/**
+ * How long a trial's command has run, summed over its launches (promotions, re-runs on resume); undefined
+ * before its first launch. A launch under way counts up to `now` while its study runs, else up to its last
+ * event (the study's process died with it).
+ */
+export function trialRunMs(t: TrialSnapshot, now: number, studyRunning: boolean): number | undefined {
+  if (t.startedAt === undefined) return undefined;
+  const open = t.runningSince === undefined ? 0 : Math.max(0, (studyRunning ? now : (t.lastSignAt ?? t.runningSince)) - t.runningSince);
+  return (t.runMs ?? 0) + open;
 }
 
 export interface TrialCounts {

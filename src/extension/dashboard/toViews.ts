@@ -22,6 +22,7 @@ import {
   type StudySnapshot,
   type StudySpec,
   type TrialSnapshot,
+  trialRunMs,
 } from '../../engine/index';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../../engine/schedulers/rungReliability';
 
@@ -141,6 +142,10 @@ export function trialRow(source: StudyViewSource, context: StudyViewContext, t: 
     budget: t.budget ?? t.plan?.budget ?? null,
     startedAt: t.startedAt ?? null,
     endedAt: t.endedAt ?? null,
+    // A followed study's launch under way grows in the page (runningSince); one whose process is gone ran
+    // until its last event.
+    runMs: source.live ? (t.runMs ?? 0) : (trialRunMs(t, 0, false) ?? 0),
+    runningSince: source.live ? (t.runningSince ?? null) : null,
     launches: t.launches,
     reason: stop ? describeDecision(t.id, stop, metricView(context, source.snapshot)) : (t.reason ?? stoppedBy(t)),
     prunedAtStep: t.status === 'pruned' ? (stop && 'resource' in stop.evidence ? stop.evidence.resource : t.lastStep) : null,

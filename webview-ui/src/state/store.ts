@@ -212,7 +212,7 @@ export class DashboardStore {
     const cached = this.#passCache.get(t);
     if (cached !== undefined) return cached;
     const result = this.#check(t, f);
-    if (!(this.#durationFiltered && t.startedAt !== null && t.endedAt === null)) this.#passCache.set(t, result);
+    if (!(this.#durationFiltered && t.runningSince !== null)) this.#passCache.set(t, result);
     return result;
   }
 
@@ -253,10 +253,13 @@ export function columnValue(t: TrialRow, key: string): CellValue | null | undefi
   return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null ? v : undefined;
 }
 
-/** Run time in ms: start to end, or to now while the trial runs; undefined before it started. */
+/**
+ * How long the trial's command has run in ms, summed over its launches (to now for the launch under way);
+ * undefined before its first launch. Time paused at a rung does not count.
+ */
 export function durationMs(t: TrialRow, now = Date.now()): number | undefined {
   if (t.startedAt === null) return undefined;
-  return Math.max(0, (t.endedAt ?? now) - t.startedAt);
+  return t.runMs + (t.runningSince !== null ? Math.max(0, now - t.runningSince) : 0);
 }
 
 function inRange(v: CellValue | null | undefined, r: RangeFilter): boolean {
