@@ -185,6 +185,13 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   const spec: StudySpec = { ...budgeted, ...(parallel !== undefined ? { parallel } : {}) };
 
   const mode = values.json ? 'json' : values.quiet ? 'quiet' : 'human';
+  // The reader of stdout may go away (`rung run --json | head`): then nothing more is written there and the
+  // study stops as on a Ctrl-C (see onStdoutError below), instead of rung dying of EPIPE with its trials'
+  // ends unlogged, which would leave a "crashed" study.
+  let stdoutClosed = false;
+  const out = (text: string): void => {
+    if (!stdoutClosed) io.stdout(text);
+  };
   const helperDir = pythonHelperDir();
   const runner = createStudyRunner({
     spec,
@@ -193,12 +200,12 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     ...(typeof values.python === 'string' ? { python: values.python } : {}),
     ...(helperDir !== undefined ? { pythonHelperDir: helperDir } : {}),
     fresh: values.fresh === true,
-    log: (m) => (mode === 'json' ? io.stdout(`${JSON.stringify({ type: 'log', message: m })}\n`) : mode === 'human' && io.stderr(`${m}\n`)),
+    log: (m) => (mode === 'json' ? out(`${JSON.stringify({ type: 'log', message: m })}\n`) : mode === 'human' && io.stderr(`${m}\n`)),
   });
 
   const progress = mode === 'human' ? createProgressRenderer(spec, io) : undefined;
   runner.events.on((e) => {
-    if (mode === 'json') io.stdout(`${JSON.stringify(e)}\n`);
+    if (mode === 'json') out(`${JSON.stringify(e)}\n`);
     progress?.onEvent(e, runner.snapshot());
   });
 
@@ -223,13 +230,19 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
       process.exit(130);
     }
   };
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' || stdoutClosed) return;
+    stdoutClosed = true;
+    if (interrupts === 0) onSignal();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onStdoutError);
   try {
     await runner.start();
     const snapshot = await runner.done;
     progress?.finish(snapshot);
-    if (mode !== 'json') io.stdout(`${summary(snapshot, spec, root)}\n`);
+    if (mode !== 'json') out(`${summary(snapshot, spec, root)}\n`);
     // Like Ray Tune's failed-trial error: a study in which every trial that ended failed has no result, and
     // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);
@@ -239,6 +252,8 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Still listening: a write that was under way when the pipe closed may report EPIPE after this.
+    if (!stdoutClosed) process.stdout.off('error', onStdoutError);
   }
 }
 
