@@ -23,18 +23,26 @@ export function editDistance(a: string, b: string): number {
   return rows[a.length]?.[b.length] ?? 0;
 }
 
-/** The closest candidate within edit distance 2 (case-insensitive; ties keep the earlier one), if any. */
+/**
+ * The closest candidate within edit distance 2 (case-insensitive; ties keep the earlier one), if any; else
+ * the one candidate the word abbreviates (a prefix of at least 3 letters: `n_startup` → `n_startup_trials`,
+ * `val_l` → `val_loss`; none when several start with it).
+ */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  const lower = word.toLowerCase();
+  const abbreviated: string[] = [];
   for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance && candidate !== word) {
+    if (candidate === word) continue;
+    const d = editDistance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
+    if (lower.length >= 3 && candidate.toLowerCase().startsWith(lower)) abbreviated.push(candidate);
   }
-  return best;
+  return best ?? (abbreviated.length === 1 ? abbreviated[0] : undefined);
 }
 
 interface Synonym {

@@ -36,6 +36,10 @@ describe('editDistance / didYouMean', () => {
     expect(closestMatch('smapler', ['sampler', 'scheduler'])).toBe('sampler');
     expect(closestMatch('Trials', ['trials'])).toBe('trials');
     expect(closestMatch('zzz', ['sampler'])).toBeUndefined();
+    // An abbreviation of exactly one candidate; none when it starts several.
+    expect(closestMatch('n_startup', ['n_ei_candidates', 'n_startup_trials', 'gamma'])).toBe('n_startup_trials');
+    expect(closestMatch('val', ['val_loss', 'val_acc'])).toBeUndefined();
+    expect(closestMatch('va', ['value_loss'])).toBeUndefined();
     expect(didYouMean('lwo', ['type', 'low', 'high'])).toBe(' (did you mean "low"?)');
     expect(didYouMean('qqqq', ['type', 'low'])).toBe('');
   });
