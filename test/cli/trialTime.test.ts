@@ -1,14 +1,13 @@
 /**
  * The time `rung show` and `rung export` give a trial is how long its command ran, summed over its
  * launches — not endedAt - startedAt, which for a trial paused at a rung (promotion mode) and pruned at
- * the study's end includes all the time it waited. Built dist/cli.js, real processes, real files.
+ * the study's end includes all the time it waited. Built dist/cli.js, real processes, real files. (The
+ * projection's bookkeeping itself: test/engine/store/project.test.ts.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StudyProjection, trialRunMs } from '../../src/engine/store/project';
-import type { SequencedEvent, StudyEvent } from '../../src/engine/store/events';
 import { repoRoot, tempDir } from '../helpers/studyFixture';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -76,56 +75,5 @@ describe('trial time', () => {
     const completed = json.trials.find((t) => t.status === 'completed');
     // Three epochs over two launches (1, then 2 more from the checkpoint).
     expect(completed?.runSeconds).toBeGreaterThanOrEqual(0.9);
-  });
-});
-
-describe('trialRunMs', () => {
-  const planned = (trialId: string): StudyEvent => ({ type: 'trial.planned', at: 0, trialId, number: Number(trialId), plan: { budget: 1 } }) as StudyEvent;
-  const launched = (trialId: string, at: number): StudyEvent => ({
-    type: 'trial.launched',
-    at,
-    trialId,
-    argv: ['x'],
-    cwd: '.',
-    trialDir: 'trials/0',
-    budget: 1,
-    resume: false,
-    external: { kind: 'pid', pid: 1 },
-  });
-  const reported = (trialId: string, at: number): StudyEvent => ({ type: 'trial.reported', at, trialId, step: 1, values: { loss: 1 } });
-  const ended = (trialId: string, at: number, status: 'completed' | 'lost' | 'stopped'): StudyEvent => ({
-    type: 'trial.ended',
-    at,
-    trialId,
-    status,
-    exit: { code: 0, signal: null, cause: 'exited' },
-    value: null,
-    step: null,
-  });
-  /** Trial 0 of the study these events project to. */
-  const project = (events: StudyEvent[]) => {
-    const projection = new StudyProjection('s', 'loss', 'minimize');
-    events.forEach((event, i) => projection.apply({ seq: i + 1, event } as SequencedEvent));
-    const trial = projection.trial('0');
-    if (!trial) throw new Error('no trial 0');
-    return trial;
-  };
-
-  it('counts a run the study process lost up to its last event, not to the resume that found it gone', () => {
-    // Launched at 0, last report at 4 s, study killed; resumed at 100 s: lost, re-run 100–103 s.
-    const t = project([planned('0'), launched('0', 0), reported('0', 4000), ended('0', 100_000, 'lost'), launched('0', 100_000), ended('0', 103_000, 'completed')]);
-    expect(trialRunMs(t, 200_000, false)).toBe(7000);
-  });
-
-  it('counts a launch with no end logged at all (relaunched on resume) up to its last event', () => {
-    const t = project([planned('0'), launched('0', 0), reported('0', 4000), launched('0', 100_000), ended('0', 103_000, 'completed')]);
-    expect(trialRunMs(t, 200_000, false)).toBe(7000);
-  });
-
-  it('counts a run still open up to now while the study runs, else up to its last event; nothing before a launch', () => {
-    const t = project([planned('0'), launched('0', 0), reported('0', 2000)]);
-    expect(trialRunMs(t, 5000, true)).toBe(5000);
-    expect(trialRunMs(t, 5000, false)).toBe(2000);
-    expect(trialRunMs(project([planned('0')]), 5000, true)).toBeUndefined();
   });
 });

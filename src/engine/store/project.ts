@@ -111,6 +111,8 @@ export function toStoredNumber(value: number): StoredNumber {
 export class StudyProjection {
   readonly snapshot: StudySnapshot;
   private readonly byId = new Map<TrialId, TrialSnapshot>();
+  /** Trials relaunched (their curve has points) that have not reported in this launch yet. */
+  private readonly relaunchedUnreported = new Set<TrialId>();
 
   /**
    * @param metric the objective's name (from the study file)
@@ -198,6 +200,7 @@ export class StudyProjection {
         if (e.budget !== null) t.budget = e.budget;
         if (e.external.kind === 'pid') t.pid = e.external.pid;
         t.launches += 1;
+        if (t.curve.length > 0) this.relaunchedUnreported.add(t.id);
         t.status = 'running';
         t.startedAt ??= e.at;
         // A launch whose end was never logged (the study process was killed) ran until its last sign of life.
@@ -205,7 +208,7 @@ export class StudyProjection {
         t.runningSince = e.at;
         t.lastSignAt = e.at;
         // A relaunch of an unfinished trial starts a fresh run unless the script resumes from a checkpoint;
-        // its old curve stays visible until new reports replace it.
+        // its old curve stays visible until its first report says which (see trial.reported).
         delete t.endedAt;
         delete t.exit;
         delete t.reason;
@@ -217,11 +220,18 @@ export class StudyProjection {
         const t = this.byId.get(e.trialId);
         if (!t) return;
         if (s.stepUnit === undefined) s.stepUnit = stepUnitOf(e.values);
+        if (t.runningSince !== undefined) t.lastSignAt = e.at;
         const raw = e.values[this.metric];
         if (raw === undefined) return;
         const value = fromStoredNumber(raw);
         const finite = Number.isFinite(value) ? value : null;
-        if (t.runningSince !== undefined) t.lastSignAt = e.at;
+        if (this.relaunchedUnreported.delete(t.id)) {
+          // The first report of a relaunch: a script that started over (or resumed from an earlier checkpoint)
+          // reports a step the old curve already has; from there on the new run replaces the old points, so
+          // the curve, the export and the early-stopping check show one run, not two laid end to end.
+          const keep = t.curve.findIndex(([step]) => step >= e.step);
+          if (keep >= 0) t.curve.length = keep;
+        }
         t.curve.push([e.step, finite]);
         t.lastValue = finite;
         t.lastStep = e.step;
