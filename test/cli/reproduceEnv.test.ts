@@ -1,10 +1,11 @@
 /**
- * `rung show`'s "reproduce it:" line for a command that sets variables with `env NAME={name} python3 …`
- * (what `rung propose` writes for a script that reads os.environ): run from a plain shell, it must give
- * the trial's value. Built dist/cli.js in real child processes, a real Python script.
+ * `rung show`'s "reproduce it:" line, run from a plain shell: for a command that sets variables with
+ * `env NAME={name} python3 …` (what `rung propose` writes for a script that reads os.environ) it must give the
+ * trial's value; for a script that writes into its trial folder (RUNG_TRIAL_DIR, `{trial_dir}`) it must run and
+ * leave the stored trial's files alone. Built dist/cli.js in real child processes, real scripts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers/studyFixture';
@@ -42,5 +43,37 @@ describe('reproducing a trial whose command starts with env', () => {
     const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8', env });
     expect(replay.status, `${command}\n${replay.stderr}`).toBe(0);
     expect(Number(/"val_loss": ([^\s}]+)/.exec(replay.stdout)?.[1])).toBeCloseTo(stored.best.value, 10);
+  });
+
+  it('gives a script that writes into its trial folder a fresh one, and never writes over the stored trial', () => {
+    const dir = tempDir();
+    // Saves a "model" into RUNG_TRIAL_DIR and a log into the --out folder ({trial_dir}), then prints its loss.
+    writeFileSync(
+      path.join(dir, 'train.mjs'),
+      [
+        "import { writeFileSync } from 'node:fs';",
+        "import path from 'node:path';",
+        "const x = Number(process.argv[2].split('=')[1]);",
+        "const out = process.argv[3].split('=')[1];",
+        "writeFileSync(path.join(process.env.RUNG_TRIAL_DIR, 'model.txt'), `trial ${process.env.RUNG_TRIAL_ID} at ${Date.now()}`);",
+        "writeFileSync(path.join(out, 'log.txt'), 'rerun? ' + String(Date.now()));",
+        "console.log(`val_loss=${(x - 0.3) ** 2}`);",
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'dirs.rung.yaml'),
+      ['name: dirs', `command: [${JSON.stringify(process.execPath)}, train.mjs, "--x={x}", "--out={trial_dir}"]`, 'metric: val_loss', 'parameters:', '  x: {type: float, low: 0, high: 1}', 'trials: 2', 'seed: 1'].join('\n'),
+    );
+    const run = rung(['run', 'dirs.rung.yaml'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const stored = JSON.parse(rung(['export', 'dirs', '--format', 'json'], dir).stdout) as { best: { value: number; trialId: string } };
+    const bestDir = path.join(dir, '.rung', 'dirs', 'trials', stored.best.trialId);
+    const before = ['model.txt', 'log.txt'].map((f) => readFileSync(path.join(bestDir, f), 'utf8'));
+    const command = rung(['show', 'dirs'], dir).stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+    expect(command).toContain('RUNG_TRIAL_DIR="$(mktemp -d)"');
+    const replay = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+    expect(replay.status, `${command}\n${replay.stderr}`).toBe(0);
+    expect(Number(/val_loss=(\S+)/.exec(replay.stdout)?.[1])).toBeCloseTo(stored.best.value, 10);
+    expect(['model.txt', 'log.txt'].map((f) => readFileSync(path.join(bestDir, f), 'utf8'))).toEqual(before);
   });
 });

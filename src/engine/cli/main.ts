@@ -527,6 +527,10 @@ export function describePlan(plan: SchedulePlan): string {
  * `from rung import report` runs outside Rung too). `launcherEnv` is the study's `launcher.env`, which the
  * trial had as well; the snapshot does not hold it, so a caller that has the spec passes it, and `withBudget`
  * false for a study without a budget (its trials got no RUNG_BUDGET; `noBudget` in the spec).
+ *
+ * The trial's folder is a fresh temporary one (`RUNG_TRIAL_DIR="$(mktemp -d)"`, also in place of the stored
+ * folder wherever `{trial_dir}` put it in the argv): a script that reads RUNG_TRIAL_DIR runs, and a rerun
+ * never writes over the stored trial's checkpoints and outputs.
  */
 export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<string, string>> = {}, withBudget = true): string {
   const env = Object.entries(launcherEnv)
@@ -544,8 +548,15 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
   } else if (inherited !== undefined) {
     env.push(`PYTHONPATH=${shellQuote(inherited)}`);
   }
-  const argv = (t.argv ?? []).map(shellQuote).join(' ');
-  return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
+  const trialDir = t.trialDir;
+  if (trialDir === undefined || trialDir === '') {
+    return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${(t.argv ?? []).map(shellQuote).join(' ')}`;
+  }
+  env.push(`RUNG_TRIAL_ID=${shellQuote(t.id)}`, 'RUNG_TRIAL_DIR="$RUNG_TRIAL_DIR"');
+  const argv = (t.argv ?? [])
+    .map((arg) => (arg.includes(trialDir) ? arg.split(trialDir).map((part) => (part === '' ? '' : shellQuote(part))).join('"$RUNG_TRIAL_DIR"') : shellQuote(arg)))
+    .join(' ');
+  return `cd ${shellQuote(t.cwd ?? '.')} && RUNG_TRIAL_DIR="$(mktemp -d)" && ${env.join(' ')} ${argv}`;
 }
 
 /**
