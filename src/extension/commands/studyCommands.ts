@@ -141,7 +141,8 @@ export async function rerunTrial(s: RungServices, entry: StudyEntry, best: Trial
     RUNG_TRIAL_ID: best.id,
     RUNG_TRIAL_DIR: dir,
     RUNG_PARAMS: JSON.stringify(best.config),
-    RUNG_BUDGET: String(budget),
+    // As the study's trials had it: none when the study file sets no budget.
+    ...(spec.scheduler.noBudget ? {} : { RUNG_BUDGET: String(budget) }),
   };
   if (s.pythonHelperDir !== undefined) {
     const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
