@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAPER_NAME } from '../../src/engine/runner/processTree';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const debianPython = '/usr/bin/python3';
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 /** Stores of studies whose trials hang: whatever a failed assertion left running is killed afterwards. */
 const hangingStores: Array<[store: string, study: string]> = [];
@@ -35,11 +33,6 @@ afterAll(async () => {
     }
   }
 });
-
-function rung(args: readonly string[], cwd: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 function rungInBackground(args: readonly string[], cwd: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

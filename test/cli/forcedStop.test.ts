@@ -3,18 +3,15 @@
  * the trials stopped and the study stopped by the user — not a "crashed" study with its trials left
  * "stopping" and no end. Built dist/cli.js, real processes (trials that ignore SIGTERM), real signals.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
+import { fakeTrainer, grandchildPids, isAlive, tempDir, waitFor } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 /** Trial processes (leaders and their grandchildren) of the study; killed after the test whatever happened. */
 let launchedPids: number[] = [];

@@ -3,7 +3,6 @@
  * studies imported from a W&B sweep and an NNI config that then run end to end with the real CLI on tiny
  * Python scripts (/usr/bin/python3), real processes, real files.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +11,12 @@ import type { CliIo } from '../../src/engine/cli/main';
 import { parseStudySpec } from '../../src/engine/spec/parseStudySpec';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
 import { findPython } from '../helpers/python';
-import { repoRoot, tempDir } from '../helpers/studyFixture';
+import { tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const python = findPython();
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 /** Runs importCommand with captured output. */
 async function rungImport(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -28,11 +25,6 @@ async function rungImport(args: readonly string[]): Promise<{ code: number; stdo
   const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false };
   const code = await importCommand(args, io);
   return { code, stdout, stderr };
-}
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 const SWEEP = `program: train.py

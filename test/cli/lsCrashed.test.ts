@@ -3,18 +3,15 @@
  * the study wrote when it started (0 trials), so the counts come from the study's log. Built dist/cli.js,
  * real processes, a real SIGKILL.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
+import { fakeTrainer, isAlive, tempDir, waitFor } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 let trialPids: number[] = [];
 afterAll(() => {

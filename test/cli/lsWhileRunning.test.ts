@@ -3,17 +3,14 @@
  * same second (they are written at the end of that second, not dropped until the next trial ends) and
  * include the trials running. Built dist/cli.js, real processes, real files.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
+import { tempDir, waitFor } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 /** Trials 0 and 1 report at once and exit; later trials report and then wait a minute (until stopped). */
 const SCRIPT = `

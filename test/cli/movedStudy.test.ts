@@ -3,26 +3,19 @@
  * log stores paths inside the project relative to the study folder, so `rung show` and `rung resume` work at the
  * new place with the old one gone; a study written before (every path absolute) still shows and resumes.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SequencedEvent } from '../../src/engine/store/events';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
 import { repoRoot, tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const example = path.join(repoRoot, 'examples', 'quadratic');
 const oldFormatLog = path.join(repoRoot, 'test', 'engine', 'store', 'fixtures', 'absolute-paths', 'events.jsonl');
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+beforeAll(ensureCliBuilt);
 
 /** The quadratic example in `dir`, three epochs a trial to keep it quick. */
 function project(dir: string): string {

@@ -4,22 +4,14 @@
  * trial's value; for a script that writes into its trial folder (RUNG_TRIAL_DIR, `{trial_dir}`) it must run and
  * leave the stored trial's files alone. Built dist/cli.js in real child processes, real scripts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir } from '../helpers/studyFixture';
+import { tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+beforeAll(ensureCliBuilt);
 
 describe('reproducing a trial whose command starts with env', () => {
   it.skipIf(spawnSync('python3', ['--version']).status !== 0)("keeps Rung's PYTHONPATH, so the script's `from rung import report` works from a plain shell", () => {

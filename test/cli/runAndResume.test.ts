@@ -8,23 +8,14 @@
  * - `validate` and `run` print a valid file's warnings, including what only the disk shows (a script
  *   that is not there, a missing cwd).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, repoRoot, tempDir } from '../helpers/studyFixture';
+import { fakeTrainer, tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+beforeAll(ensureCliBuilt);
 
 function studyFile(dir: string, name: string, lines: readonly string[]): string {
   const file = path.join(dir, `${name}.rung.yaml`);

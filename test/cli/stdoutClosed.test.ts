@@ -3,18 +3,15 @@
  * trials end, the log says stopped — instead of rung dying of EPIPE and leaving a "crashed" study with its
  * trials' ends unwritten. Built dist/cli.js, real processes, a real pipe closed by its reader.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, repoRoot, tempDir } from '../helpers/studyFixture';
+import { fakeTrainer, tempDir } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
-
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
+beforeAll(ensureCliBuilt);
 
 describe('rung run --json with its reader gone', () => {
   it('stops the study gracefully and logs it stopped, not crashed', async () => {

@@ -4,23 +4,15 @@
  * the study's end includes all the time it waited. Built dist/cli.js, real processes, real files. (The
  * projection's bookkeeping itself: test/engine/store/project.test.ts.)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
+import { tempDir } from '../helpers/studyFixture';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const node = JSON.stringify(process.execPath);
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+beforeAll(ensureCliBuilt);
 
 /** Epochs of 300 ms from the checkpoint in its trial folder on; the loss is the `x` it is given. */
 const SCRIPT = `

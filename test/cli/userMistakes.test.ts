@@ -2,23 +2,15 @@
  * Mistakes a new user makes in a study file, through the built `rung` CLI (real child processes, real
  * study files, real scripts): the message must say what was wrong and what was meant.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir } from '../helpers/studyFixture';
+import { tempDir } from '../helpers/studyFixture';
+import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const node = JSON.stringify(process.execPath);
 
-beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-});
-
-function rung(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+beforeAll(ensureCliBuilt);
 
 describe('a metric name the script never prints', () => {
   /** Prints a Keras-like line, a JSON line with the metric nested under "metrics", and a step-only line. */
