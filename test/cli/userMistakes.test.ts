@@ -114,3 +114,22 @@ describe('rung export --out to a place that cannot take the file', () => {
     }
   });
 });
+
+describe('a mistyped command line', () => {
+  it('names the mistyped option or command and the one meant, and shows only that command\'s usage', () => {
+    const dir = tempDir();
+    const option = rung(['run', 'study.rung.yaml', '--trails', '3'], dir);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/^rung: unknown option --trails \(did you mean --trials\?\)\n/);
+    expect(option.stderr).toContain('  rung run <study.rung.yaml>');
+    expect(option.stderr).not.toContain('rung ls');
+    expect(option.stderr).toContain('rung --help lists every command');
+    // A usage line's continuation comes with it.
+    expect(rung(['export'], dir).stderr).toContain('(--out never replaces an existing FILE; --force does)');
+    const command = rung(['shwo', 'x'], dir);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/^rung: unknown command "shwo" \(did you mean "show"\?\)\n/);
+    // An unknown command gets the whole list.
+    expect(command.stderr).toContain('rung ls');
+  });
+});

@@ -11,6 +11,7 @@ import { finalStatuses } from '../../shared/ids';
 import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
 import { fileIssues } from '../spec/checkFiles';
 import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
+import { closestMatch } from '../spec/didYouMean';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
 import { listStudyDirs, readLock } from '../store/jsonlStore';
@@ -63,6 +64,23 @@ const defaultIo: CliIo = {
 
 class UsageError extends Error {}
 
+/**
+ * The usage lines of one command (with their continuation lines) and a pointer to the rest, for a usage
+ * error: the whole text after every mistyped option buried the one line that matters. The whole text for an
+ * unknown command.
+ */
+export function commandUsage(command: string | undefined): string {
+  const lines = usage.split('\n');
+  const picked: string[] = [];
+  let inCommand = false;
+  for (const line of lines) {
+    if (/^ {2}rung /.test(line)) inCommand = command !== undefined && (line === `  rung ${command}` || line.startsWith(`  rung ${command} `));
+    else if (!/^ {6,}\S/.test(line)) inCommand = false;
+    if (inCommand) picked.push(line);
+  }
+  return picked.length > 0 ? `Usage:\n${picked.join('\n')}\n(rung --help lists every command)` : usage;
+}
+
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -96,12 +114,14 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       case 'help':
         io.stdout(`${usage}\n`);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const guess = closestMatch(command, ['run', 'resume', 'validate', 'ls', 'show', 'export', 'stop', 'ask-tell', 'propose', 'import', 'schema']);
+        throw new UsageError(`unknown command "${command}"${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`rung: ${error.message}\n\n${usage}\n`);
+      io.stderr(`rung: ${error.message}\n\n${commandUsage(command)}\n`);
       return 2;
     }
     io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -113,6 +133,13 @@ function parse<const O extends ParseArgsOptionsConfig>(args: readonly string[], 
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
+    // Node's own words ("Unknown option '--trails'. To specify a positional argument starting with a '-', …")
+    // explain the parser, not the mistake: name the option and the one meant.
+    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(String((error as Error).message))?.[1] : undefined;
+    if (unknown !== undefined) {
+      const guess = closestMatch(unknown, Object.keys(options).map((name) => `--${name}`));
+      throw new UsageError(`unknown option ${unknown}${guess !== undefined ? ` (did you mean ${guess}?)` : ''}`);
+    }
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
