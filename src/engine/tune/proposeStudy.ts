@@ -860,7 +860,9 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     notes.push(`${ctx.lengths.join(', ')} look${ctx.lengths.length === 1 ? 's' : ''} like a training length; kept at the default. To stop trials early by it instead of epochs, pass it {budget} in the command and set the scheduler's max_budget.`);
   }
   // `skipped ...` and `read options from options.py (get_parser)` say what the reader did; the rest what it found.
-  for (const w of inspection.warnings) notes.push(`The reader ${w.startsWith('skipped') || w.startsWith('read ') ? '' : 'found that '}${w}.`);
+  for (const w of inspection.warnings) {
+    notes.push(w.startsWith('read ') ? `Also read ${w.slice('read '.length)}.` : `The reader ${w.startsWith('skipped') ? '' : 'found that '}${w}.`);
+  }
   const gpuLibrary = inspection.imports.find((i) => GPU_LIBRARIES.includes(i));
   if (gpuLibrary !== undefined) {
     notes.push(`The script imports ${gpuLibrary}: if each trial needs a GPU, uncomment resources: {gpus_per_trial: 1} and set parallel: auto (one trial per GPU).`);
@@ -917,7 +919,8 @@ function render(input: RenderInput): string {
   out.push(`# Proposed by Rung's "Tune This Script" from ${oneLine(script)}: its arguments and prints were read, the script was not run.`);
   out.push('# Review the ranges, then start the study (Rung: Start Study, or `rung run <this file>`).');
   if (input.notes.length > 0) {
-    out.push('#', '# What Rung could not infer:');
+    // Not only gaps: also choices made for the user (a test metric, {trial_dir}) and files read besides the script.
+    out.push('#', '# Notes: what Rung could not infer, chose for you, or read besides the script:');
     for (const note of input.notes) out.push(...wrap(note, 100).map((line, i) => `#${i === 0 ? '   - ' : '     '}${line}`));
   }
 

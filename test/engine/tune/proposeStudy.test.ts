@@ -830,7 +830,7 @@ describe.skipIf(python === undefined)('options declared in the script\'s own mod
     expect(param(spec, 'lr')).toMatchObject({ kind: 'float', log: true });
     expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
     const notes = proposal.notes.join('\n');
-    expect(notes).toContain('The reader read options from options.py (get_parser).');
+    expect(notes).toContain('Also read options from options.py (get_parser).');
     expect(notes).not.toMatch(/checkpoint|not read/);
     const rendered = renderCommand(spec.command, { config: { 'weight-decay': 0.001, dropout: 0.2, lr: 0.1 } as never, space: spec.space, trialId: '1', trialDir: tempDir('rung-trial-'), budget: 2 });
     const ran = spawnSync(python ?? 'python3', rendered.slice(1), { cwd: path.join(repoRoot, 'test/fixtures/scripts/propose/imported_parser'), encoding: 'utf8', timeout: 20_000 });
