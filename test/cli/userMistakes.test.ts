@@ -131,5 +131,10 @@ describe('a mistyped command line', () => {
     expect(command.stderr).toMatch(/^rung: unknown command "shwo" \(did you mean "show"\?\)\n/);
     // An unknown command gets the whole list.
     expect(command.stderr).toContain('rung ls');
+    // The commands with parsers of their own say it the same way.
+    const askTell = rung(['ask-tell', '--smapler', 'tpe'], dir);
+    expect(askTell.code).toBe(2);
+    expect(askTell.stderr).toContain('unknown option --smapler (did you mean --sampler?)');
+    expect(rung(['import', 'sweep.yaml', '--form', 'wandb'], dir).stderr).toContain('unknown option --form (did you mean --from?)');
   });
 });

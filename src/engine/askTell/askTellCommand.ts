@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { argsErrorMessage } from '../cli/argsError';
 import packageJson from '../../../package.json';
 import { formatSpecIssue, parseStudySpec } from '../spec/parseStudySpec';
 import { err, ok, type Result } from '../util/result';
@@ -70,15 +71,11 @@ export function loadSpaceFile(file: string): Result<{ space: SearchSpace; study?
 /** Runs `rung ask-tell ARGS`; resolves with the exit code (2 for a usage error) when the input ends or on shutdown. */
 export async function askTellCommand(args: readonly string[], io: AskTellIo = defaultIo()): Promise<number> {
   let values: { space?: string | boolean; sampler?: string | boolean; scheduler?: string | boolean; seed?: string | boolean };
+  const flags = { space: { type: 'string' }, sampler: { type: 'string' }, scheduler: { type: 'string' }, seed: { type: 'string' } } as const;
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: { space: { type: 'string' }, sampler: { type: 'string' }, scheduler: { type: 'string' }, seed: { type: 'string' } },
-      allowPositionals: false,
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: [...args], options: flags, allowPositionals: false, strict: true }));
   } catch (e) {
-    io.stderr(`rung ask-tell: ${e instanceof Error ? e.message : String(e)}\n${askTellUsage}\n`);
+    io.stderr(`rung ask-tell: ${argsErrorMessage(e, Object.keys(flags))}\n${askTellUsage}\n`);
     return 2;
   }
   const problems: string[] = [];

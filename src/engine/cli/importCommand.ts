@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { argsErrorMessage } from './argsError';
 import { defaultStudyFile, IMPORT_FORMAT_LABELS, importSweep, type ImportTool } from '../importers/index';
 import { formatSpecIssue, type SpecIssue } from '../spec/specIssue';
 import { shellQuote } from './format';
@@ -35,7 +36,7 @@ export async function importCommand(args: readonly string[], io: CliIo): Promise
   try {
     parsed = parseImportArgs(args);
   } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
+    return usage(argsErrorMessage(error, Object.keys(importOptions)));
   }
   const { values, positionals } = parsed;
   if (values.help === true) {
@@ -103,12 +104,9 @@ export async function importCommand(args: readonly string[], io: CliIo): Promise
   return 0;
 }
 
+const importOptions = { from: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
 function parseImportArgs(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    options: { from: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  return parseArgs({ args: [...args], options: importOptions, allowPositionals: true, strict: true });
 }
 

@@ -26,6 +26,7 @@ import { createStudyRunner } from '../study';
 import { inspectScript } from '../tune/inspectScript';
 import { proposeStudy, studyNameFor } from '../tune/proposeStudy';
 import { csvField, formatDuration, formatNumber, formatParam, shellQuote, table } from './format';
+import { argsErrorMessage } from './argsError';
 import { importCommand, importUsage } from './importCommand';
 import { createProgressRenderer } from './progress';
 import { FileExistsError, writeFileAtomic } from './writeFileAtomic';
@@ -133,14 +134,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: readonly string[], 
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    // Node's own words ("Unknown option '--trails'. To specify a positional argument starting with a '-', …")
-    // explain the parser, not the mistake: name the option and the one meant.
-    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(String((error as Error).message))?.[1] : undefined;
-    if (unknown !== undefined) {
-      const guess = closestMatch(unknown, Object.keys(options).map((name) => `--${name}`));
-      throw new UsageError(`unknown option ${unknown}${guess !== undefined ? ` (did you mean ${guess}?)` : ''}`);
-    }
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(argsErrorMessage(error, Object.keys(options)));
   }
 }
 
