@@ -117,7 +117,8 @@ def trial_dir() -> str:
 def budget() -> Optional[Number]:
     """The trial's current budget (``RUNG_BUDGET``): an int when integral (``"9"``, ``"9.0"``), else a float.
 
-    None when absent, empty or not a number.
+    None when absent (outside Rung), empty or not a number. Under Rung it is always set: 1 when the study file
+    sets no budget (``budget:`` or ``scheduler.max_budget``), so ``budget() or 10`` does not fall back then.
     """
     raw = os.environ.get("RUNG_BUDGET", "").strip()
     if raw == "":

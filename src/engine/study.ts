@@ -287,7 +287,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       RUNG_TRIAL_DIR: dir,
       RUNG_PARAMS: JSON.stringify(config),
     };
-    if (!spec.scheduler.noBudget) env['RUNG_BUDGET'] = String(budget);
+    env['RUNG_BUDGET'] = String(budget);
     if (isResume) env['RUNG_RESUME'] = '1';
     if (options.pythonHelperDir) {
       const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];

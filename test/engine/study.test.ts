@@ -155,7 +155,7 @@ describe('study loop', () => {
     expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
   });
 
-  it('passes RUNG_BUDGET only when the study file sets a budget, so a script can fall back to its own length', async () => {
+  it('passes the budget in RUNG_BUDGET: the study file\'s, 1 when it sets none (every trial runs once, to budget 1)', async () => {
     const budgetEnv = async (name: string, budgetLine: string): Promise<Array<string | undefined>> => {
       const dir = tempDir();
       const written = writeSpec(
@@ -171,8 +171,7 @@ describe('study loop', () => {
         return (JSON.parse(first) as { env: Record<string, string> }).env['RUNG_BUDGET'];
       });
     };
-    // No budget anywhere: the runner's placeholder budget of 1 is not passed on.
-    expect(await budgetEnv('nobudget', '')).toEqual([undefined, undefined]);
+    expect(await budgetEnv('nobudget', '')).toEqual(['1', '1']);
     expect(await budgetEnv('budget', 'budget: 7')).toEqual(['7', '7']);
     expect(await budgetEnv('maxbudget', 'scheduler: {type: fifo, max_budget: 5}')).toEqual(['5', '5']);
   });

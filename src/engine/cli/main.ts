@@ -495,7 +495,7 @@ async function showCommand(args: readonly string[], io: CliIo): Promise<number> 
     out.push(`best trial #${best.id}: ${spec.metric.name}=${formatNumber(snapshot.best.value)} at step ${snapshot.best.step ?? '-'}`);
     for (const [k, v] of Object.entries(best.config ?? {})) out.push(`  ${k}: ${formatParam(v)}`);
     out.push('reproduce it:');
-    out.push(`  ${reproduceCommand(best, spec.launcher.env, !spec.scheduler.noBudget)}`);
+    out.push(`  ${reproduceCommand(best, spec.launcher.env)}`);
   } else {
     out.push('no completed trial with a finite value yet');
   }
@@ -546,19 +546,18 @@ export function describePlan(plan: SchedulePlan): string {
  *
  * A Python trial also gets the `PYTHONPATH` Rung gave it (the bundled helper first, so a script that does
  * `from rung import report` runs outside Rung too). `launcherEnv` is the study's `launcher.env`, which the
- * trial had as well; the snapshot does not hold it, so a caller that has the spec passes it, and `withBudget`
- * false for a study without a budget (its trials got no RUNG_BUDGET; `noBudget` in the spec).
+ * trial had as well; the snapshot does not hold it, so a caller that has the spec passes it.
  *
  * The trial's folder is a fresh temporary one (`RUNG_TRIAL_DIR="$(mktemp -d)"`, also in place of the stored
  * folder wherever `{trial_dir}` put it in the argv): a script that reads RUNG_TRIAL_DIR runs, and a rerun
  * never writes over the stored trial's checkpoints and outputs.
  */
-export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<string, string>> = {}, withBudget = true): string {
+export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<string, string>> = {}): string {
   const env = Object.entries(launcherEnv)
     .filter(([key]) => key !== 'PYTHONPATH')
     .map(([key, value]) => `${key}=${shellQuote(value)}`);
   env.push(`RUNG_PARAMS=${shellQuote(JSON.stringify(t.config ?? {}))}`);
-  if (withBudget && t.budget !== undefined) env.push(`RUNG_BUDGET=${t.budget}`);
+  if (t.budget !== undefined) env.push(`RUNG_BUDGET=${t.budget}`);
   const helper = isPythonCommand(t.argv ?? []) ? pythonHelperDir() : undefined;
   const inherited = launcherEnv['PYTHONPATH'];
   if (helper !== undefined) {

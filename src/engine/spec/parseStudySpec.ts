@@ -486,7 +486,6 @@ class SpecBuilder {
     return {
       type: scheduler.type,
       maxBudget: maxBudget ?? DEFAULT_MAX_BUDGET,
-      ...(maxBudget === undefined ? { noBudget: true } : {}),
       ...(minBudget !== undefined ? { minBudget } : {}),
       options: scheduler.options,
     };

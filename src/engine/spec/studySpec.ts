@@ -37,12 +37,6 @@ export interface StudySpec {
     readonly type: string;
     /** Budget a trial runs to (`{budget}`, RUNG_BUDGET); fifo uses it as the only budget. */
     readonly maxBudget: number;
-    /**
-     * True when the study file gives no budget (no `budget:`, no `scheduler.max_budget`): `maxBudget` is then
-     * only the scheduler's placeholder 1, and trials get no RUNG_BUDGET, so a script's `budget() or 10`
-     * (python/rung) falls back to its own length instead of training for one epoch.
-     */
-    readonly noBudget?: boolean;
     readonly minBudget?: number;
     readonly options: Readonly<Record<string, unknown>>;
   };

@@ -91,7 +91,7 @@ export async function copyTrialCommandCommand(s: RungServices, arg: unknown): Pr
     none: 'No trial has started yet.',
   });
   if (!target) return;
-  await vscode.env.clipboard.writeText(reproduceCommand(target.trial, target.entry.spec?.launcher.env, !target.entry.spec?.scheduler.noBudget));
+  await vscode.env.clipboard.writeText(reproduceCommand(target.trial, target.entry.spec?.launcher.env));
   void vscode.window.showInformationMessage(`Copied the command of trial #${target.trial.id}.`);
 }
 
@@ -141,8 +141,7 @@ export async function rerunTrial(s: RungServices, entry: StudyEntry, best: Trial
     RUNG_TRIAL_ID: best.id,
     RUNG_TRIAL_DIR: dir,
     RUNG_PARAMS: JSON.stringify(best.config),
-    // As the study's trials had it: none when the study file sets no budget.
-    ...(spec.scheduler.noBudget ? {} : { RUNG_BUDGET: String(budget) }),
+    RUNG_BUDGET: String(budget),
   };
   if (s.pythonHelperDir !== undefined) {
     const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];

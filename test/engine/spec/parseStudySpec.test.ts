@@ -245,10 +245,10 @@ describe('parseStudySpec: values and defaults', () => {
     expect(parseOk(`name: t\ncommand: run\nmetric: {name: acc, goal: maximize}\n${P}`).metric.goal).toBe('maximize');
   });
 
-  it('defaults: auto sampler (told the scheduler), fifo with a placeholder max budget 1 (no RUNG_BUDGET), parallel 1, local launcher', () => {
+  it('defaults: auto sampler (told the scheduler), fifo with max budget 1, parallel 1, local launcher', () => {
     const spec = parseOk(`${HEAD}${P}`);
     expect(spec.sampler).toEqual({ type: 'auto', options: { scheduler: 'fifo' } });
-    expect(spec.scheduler).toEqual({ type: 'fifo', maxBudget: 1, noBudget: true, options: {} });
+    expect(spec.scheduler).toEqual({ type: 'fifo', maxBudget: 1, options: {} });
     expect(spec.parallel).toBe(1);
     expect(spec.launcher).toEqual({ type: 'local', killGraceSeconds: 10, env: {} });
     expect(spec.cwd).toBe('/home/u/proj');
