@@ -138,3 +138,18 @@ describe('a mistyped command line', () => {
     expect(rung(['import', 'sweep.yaml', '--form', 'wandb'], dir).stderr).toContain('unknown option --form (did you mean --from?)');
   });
 });
+
+describe('a mistyped study name', () => {
+  it('is named with the study meant, for show and stop alike; a study that is there but idle is "not running"', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'quad.rung.yaml'), ['name: quadratic', `command: [${node}, -e, "console.log('val_loss=' + process.argv[1].split('=')[1])", "--", "--x={x}"]`, 'metric: val_loss', 'parameters:', '  x: {type: float, low: 0, high: 1}', 'trials: 1'].join('\n'));
+    expect(rung(['run', 'quad.rung.yaml', '--quiet'], dir).code).toBe(0);
+    for (const command of ['show', 'stop']) {
+      const result = rung([command, 'quadratik'], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('rung: no study "quadratik" under .rung (did you mean "quadratic"?)\n');
+    }
+    expect(rung(['stop', 'quadratic'], dir).stderr).toBe('rung: study "quadratic" is not running\n');
+    expect(rung(['show', 'zzz'], dir).stderr).toBe('rung: no study "zzz" under .rung; studies there: quadratic\n');
+  });
+});

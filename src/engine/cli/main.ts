@@ -14,7 +14,7 @@ import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { closestMatch } from '../spec/didYouMean';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
-import { listStudyDirs, readLock } from '../store/jsonlStore';
+import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../store/jsonlStore';
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { createScheduler } from '../schedulers/registry';
@@ -125,9 +125,19 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       io.stderr(`rung: ${error.message}\n\n${commandUsage(command)}\n`);
       return 2;
     }
-    io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}\n`);
+    const hint = error instanceof StudyNotFoundError ? await studyNameHint(error) : '';
+    io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
     return 1;
   }
+}
+
+/** ` (did you mean "quadratic"?)`, or the studies that are there, for a study name that is not in the store. */
+async function studyNameHint(error: StudyNotFoundError): Promise<string> {
+  const names = await listStudyDirs(error.root);
+  if (names.length === 0) return '; it has no studies';
+  const guess = closestMatch(error.study, names);
+  if (guess !== undefined) return ` (did you mean "${guess}"?)`;
+  return `; studies there: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`;
 }
 
 function parse<const O extends ParseArgsOptionsConfig>(args: readonly string[], options: O) {
@@ -704,8 +714,8 @@ async function stopCommand(args: readonly string[], io: CliIo): Promise<number> 
   const root = storeRoot(values.store);
   const lock = await readLock(root, name);
   if (!lock?.alive) {
-    io.stderr(`study "${name}" is not running\n`);
-    return 1;
+    if (!existsSync(eventsFile(root, name))) throw new StudyNotFoundError(name, root);
+    throw new Error(`study "${name}" is not running`);
   }
   // The runner treats SIGINT like Ctrl-C: graceful stop of every trial, then study.ended.
   process.kill(lock.pid, 'SIGINT');
