@@ -17,8 +17,8 @@
  */
 import type { StudyId, TrialId, TrialStatus } from './ids';
 
-/** 2: snapshots and patches carry the early-stopping check (`rungCheck`). */
-export const DASHBOARD_PROTOCOL_VERSION = 2;
+/** 2: snapshots and patches carry the early-stopping check (`rungCheck`); 3: rows carry `runMs`/`runningSince`. */
+export const DASHBOARD_PROTOCOL_VERSION = 3;
 
 /** A parameter value as shown: absent from `TrialRow.params` when the parameter was inactive (conditional). */
 export type CellValue = number | string | boolean;
