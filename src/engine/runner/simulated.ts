@@ -4,7 +4,7 @@
  * scheduler, metric parser and JSONL store) over thousands of trials in seconds of wall time.
  *
  * A launch reads what a real script would: RUNG_PARAMS (the config, JSON), RUNG_BUDGET (epochs to
- * reach; 1 when absent), RUNG_TRIAL_ID (the trial number) and RUNG_RESUME=1 (continue from the last epoch this trial
+ * reach), RUNG_TRIAL_ID (the trial number) and RUNG_RESUME=1 (continue from the last epoch this trial
  * reached in an earlier launch, like a script restoring its checkpoint). It then prints one line per
  * epoch, `epoch=k val_loss=<curve(config, k, number)>`, at virtual time launch + startup + k·epochSeconds,
  * and exits 0 just after the last one (a separate event at the same instant, so the runner has reacted to
@@ -386,9 +386,8 @@ function parseLaunch(spec: LaunchSpec): { config: Config; budget: number; number
     return { error: `RUNG_PARAMS is not JSON: ${(e as Error).message}` };
   }
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return { error: 'RUNG_PARAMS is missing or not a JSON object' };
-  // No RUNG_BUDGET (a study without a budget): one epoch, as a script falls back to its own length.
-  const budget = Number(env['RUNG_BUDGET'] ?? 1);
-  if (!Number.isFinite(budget) || budget < 0) {
+  const budget = Number(env['RUNG_BUDGET']);
+  if (env['RUNG_BUDGET'] === undefined || !Number.isFinite(budget) || budget < 0) {
     return { error: `RUNG_BUDGET must be a non-negative number, got ${JSON.stringify(env['RUNG_BUDGET'] ?? null)}` };
   }
   const number = Number(env['RUNG_TRIAL_ID'] ?? spec.trialId);

@@ -218,7 +218,7 @@ describe('simulated launcher', () => {
     const seen: Seen[] = [];
     const modes = ['nan', 'missing', 'crash', 'inf', 'bogus'];
     const handles = await Promise.all(modes.map((mode) => launcher.launch(specFor(mode, { mode }, 3))));
-    const bad = await launcher.launch({ ...specFor('bad', {}, 3), env: { RUNG_PARAMS: '{"x": 1}', RUNG_BUDGET: 'ten' } });
+    const bad = await launcher.launch({ ...specFor('bad', {}, 3), env: { RUNG_PARAMS: '{"x": 1}' } });
     const done = Promise.all([...handles.map((h, i) => consume(clock, modes[i] ?? '', h, seen)), consume(clock, 'bad', bad, seen)]);
     await clock.run({ until: done });
     const exits = await done;
