@@ -49,17 +49,29 @@ const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Numb
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isMode = (v: unknown): v is 'stopping' | 'promotion' => v === 'stopping' || v === 'promotion';
 
+/** The schedulers that build a successive-halving ladder of rungs (their factories below call `ladderOf`). */
+export const LADDER_SCHEDULERS: readonly string[] = ['sha', 'hyperband', 'asha'];
+
+/**
+ * A ladder scheduler's budgets (min_budget defaulted), or why they make no ladder: no max_budget, or
+ * `ladderProblem`. Also called by the study file's parser, so `rung validate` and the editor say what
+ * `rung run` would.
+ */
+export function ladderBudgets(type: string, minBudget: number | undefined, maxBudget: number | undefined, eta: number): Result<{ minBudget: number; maxBudget: number }, string> {
+  const min = minBudget ?? DEFAULT_MIN_BUDGET;
+  if (maxBudget === undefined) {
+    return err(`scheduler ${type} needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:), above min_budget (${min})`);
+  }
+  const problem = ladderProblem(type, min, maxBudget, eta);
+  return problem !== undefined ? err(problem) : ok({ minBudget: min, maxBudget });
+}
+
 /** The budgets and eta every successive-halving scheduler needs, checked together. */
 function ladderOf(settings: SchedulerSettings): Result<{ minBudget: number; maxBudget: number; eta: number }, string> {
   const eta = option(settings, 'eta', 'eta', DEFAULT_ETA, isEta, 'a number greater than 1');
   if (!eta.ok) return eta;
-  if (settings.maxBudget === undefined) {
-    return err(`scheduler ${settings.type} needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:)`);
-  }
-  const minBudget = settings.minBudget ?? DEFAULT_MIN_BUDGET;
-  const problem = ladderProblem(settings.type, minBudget, settings.maxBudget, eta.value);
-  if (problem !== undefined) return err(problem);
-  return ok({ minBudget, maxBudget: settings.maxBudget, eta: eta.value });
+  const budgets = ladderBudgets(settings.type, settings.minBudget, settings.maxBudget, eta.value);
+  return budgets.ok ? ok({ ...budgets.value, eta: eta.value }) : budgets;
 }
 
 const schedulerFactories: Readonly<Record<string, Factory>> = {

@@ -10,8 +10,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { compileMetricPattern } from '../metrics/formats/regex';
 import { MULTI_FIDELITY_SCHEDULERS } from '../samplers/auto';
-import { DEFAULT_ETA, DEFAULT_MIN_BUDGET } from '../schedulers/registry';
-import { ladderProblem } from '../schedulers/rungs';
+import { DEFAULT_ETA, LADDER_SCHEDULERS, ladderBudgets } from '../schedulers/registry';
 import { createGrid } from '../space/grid';
 import { stepCount, stepValue } from '../space/encode';
 import type { MetricFormat } from '../metrics/metricParser';
@@ -28,9 +27,6 @@ export { formatSpecIssue, type SpecIssue } from './specIssue';
 
 /** Budget used when neither `budget` nor `scheduler.max_budget` is given and the command does not use {budget}. */
 const DEFAULT_MAX_BUDGET = 1;
-
-/** Schedulers that build a ladder of rungs from min_budget, max_budget and eta (schedulers/registry.ts). */
-const LADDER_SCHEDULERS: readonly string[] = ['sha', 'hyperband', 'asha'];
 
 /** The parsed spec (when there are no errors) and every issue, warnings included. */
 export interface StudySpecCheck {
@@ -474,12 +470,9 @@ class SpecBuilder {
     // A successive-halving ladder needs rungs below a full budget: checked here as `rung run` checks it when
     // it builds the scheduler, so `rung validate` (and the editor) say so instead of passing the file.
     if (LADDER_SCHEDULERS.includes(scheduler.type)) {
-      const problem =
-        maxBudget === undefined
-          ? `scheduler ${scheduler.type} needs max_budget: the full training length in epochs or steps (scheduler.max_budget or budget:), above min_budget (${minBudget ?? DEFAULT_MIN_BUDGET})`
-          : ladderProblem(scheduler.type, minBudget ?? DEFAULT_MIN_BUDGET, maxBudget, num(scheduler.options['eta']) ?? DEFAULT_ETA);
-      if (problem !== undefined) {
-        this.at(minBudget !== undefined && maxBudget !== undefined ? 'scheduler.min_budget' : 'scheduler', problem);
+      const ladder = ladderBudgets(scheduler.type, minBudget, maxBudget, num(scheduler.options['eta']) ?? DEFAULT_ETA);
+      if (!ladder.ok) {
+        this.at(minBudget !== undefined && maxBudget !== undefined ? 'scheduler.min_budget' : 'scheduler', ladder.error);
         return undefined;
       }
     }
