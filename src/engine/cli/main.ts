@@ -406,15 +406,14 @@ async function lsCommand(args: readonly string[], io: CliIo): Promise<number> {
   for (const name of names) {
     const lock = await readLock(root, name);
     // The index is a cache that only a running study writes: a study missing from it (index lost or set
-    // aside as corrupt, a study folder copied in from another machine) is summarised from its own log.
-    let s = summaries.get(name) ?? (await summaryFromLog(root, name));
+    // aside as corrupt, a study folder copied in from another machine) is summarised from its own log, and so
+    // is one whose process died while the index said running (kill -9, a crash): the index holds what it last
+    // wrote, at most once a second — 0 trials for one killed before its first trial ended.
+    const indexed = summaries.get(name);
+    const deadWriter = indexed?.status === 'running' && !lock?.alive;
+    const s = indexed !== undefined && !deadWriter ? indexed : ((await summaryFromLog(root, name)) ?? indexed);
     let status: string = s?.status ?? '?';
-    if (status === 'running' && !lock?.alive) {
-      // Its process died (kill -9, a crash): the index holds what it last wrote, at most once a second and
-      // only when a trial ended — 0 trials for one killed before its first trial ended. The log has it all.
-      s = (await summaryFromLog(root, name)) ?? s;
-      status = 'crashed';
-    }
+    if (status === 'running' && !lock?.alive) status = 'crashed';
     rows.push([
       name,
       status,
@@ -625,8 +624,9 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
   const params = [...study.spec.space.params.keys()];
   const trials = [...study.snapshot.trials].sort((a, b) => a.number - b.number);
   // The time each trial's command ran (summed over launches), not endedAt − startedAt: see trialRunMs.
+  const now = Date.now();
   const runSeconds = (t: TrialSnapshot): number | undefined => {
-    const ms = t.endedAt !== undefined ? trialRunMs(t, Date.now(), study.isRunning) : undefined;
+    const ms = t.endedAt !== undefined ? trialRunMs(t, now, study.isRunning) : undefined;
     return ms === undefined ? undefined : ms / 1000;
   };
   let text: string;
