@@ -3,7 +3,7 @@
  * missing keys, types, enums, ranges, patterns. Produces plain values for the semantic checks, with
  * INVALID in place of anything already reported (so later checks skip it instead of repeating it).
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { closestMatch, didYouMean, synonymFromOtherTools } from './didYouMean';
 import { parseDuration } from './duration';
 import type { IssueSink } from './specIssue';
@@ -225,10 +225,10 @@ export class StructureChecker {
         ? undefined
         : node.items
             .map((p) => this.resolve(p.key))
-            .find((k): k is Node => isScalar(k) && !known.has(String(k.value)) && closestMatch(String(k.value), ['type']) === 'type');
+            .find((k): k is Scalar => isScalar(k) && !known.has(String(k.value)) && closestMatch(String(k.value), ['type']) === 'type');
       const hint = foreign?.synonym
         ? ` (Rung's word for ${foreign.synonym.origin} is "type")`
-        : misspelt && isScalar(misspelt)
+        : misspelt
           ? ` (did you mean "type" for "${String(misspelt.value)}"?)`
           : '';
       this.sink.atNode(misspelt ?? anchor ?? node, path, `missing required key "type" in ${label}; allowed types: ${names.join(', ')}${hint}`);
