@@ -126,6 +126,14 @@ export class StudyProjection {
     this.snapshot = emptySnapshot(study);
   }
 
+  /** Adds the launch under way (if any) to the trial's run time, as having ended at `end`. */
+  private endRun(t: TrialSnapshot, end: number): void {
+    if (t.runningSince === undefined) return;
+    t.runMs = (t.runMs ?? 0) + Math.max(0, end - t.runningSince);
+    delete t.runningSince;
+    delete t.lastSignAt;
+  }
+
   trial(id: TrialId): TrialSnapshot | undefined {
     return this.byId.get(id);
   }
@@ -204,7 +212,7 @@ export class StudyProjection {
         t.status = 'running';
         t.startedAt ??= e.at;
         // A launch whose end was never logged (the study process was killed) ran until its last sign of life.
-        if (t.runningSince !== undefined) t.runMs = (t.runMs ?? 0) + Math.max(0, (t.lastSignAt ?? t.runningSince) - t.runningSince);
+        this.endRun(t, t.lastSignAt ?? t.runningSince ?? e.at);
         t.runningSince = e.at;
         t.lastSignAt = e.at;
         // A relaunch of an unfinished trial starts a fresh run unless the script resumes from a checkpoint;
@@ -256,13 +264,8 @@ export class StudyProjection {
       case 'trial.ended': {
         const t = this.byId.get(e.trialId);
         if (!t) return;
-        if (t.runningSince !== undefined) {
-          // A `lost` end is written by the next run, which found the trial gone: it ran until its last sign.
-          const end = e.status === 'lost' ? (t.lastSignAt ?? t.runningSince) : e.at;
-          t.runMs = (t.runMs ?? 0) + Math.max(0, end - t.runningSince);
-          delete t.runningSince;
-          delete t.lastSignAt;
-        }
+        // A `lost` end is written by the next run, which found the trial gone: it ran until its last sign.
+        this.endRun(t, e.status === 'lost' ? (t.lastSignAt ?? t.runningSince ?? e.at) : e.at);
         t.status = e.status;
         t.endedAt = e.at;
         t.exit = e.exit;
