@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAPER_NAME } from '../../src/engine/runner/processTree';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, grandchildPids, isAlive, repoRoot, tempDir, waitFor } from '../helpers/studyFixture';
-import { cli, ensureCliBuilt, rung } from '../helpers/cliProcess';
+import { cli, ensureCliBuilt, rung, twoTrialsReporting } from '../helpers/cliProcess';
 
 const debianPython = '/usr/bin/python3';
 
@@ -86,21 +86,6 @@ function reaperOf(parent: number): number {
     }
   }
   return -1;
-}
-
-async function twoTrialsReporting(store: string, study: string): Promise<void> {
-  await waitFor(
-    () => {
-      try {
-        const text = readFileSync(path.join(store, study, 'events.jsonl'), 'utf8');
-        return (text.match(/"trial.reported"/g) ?? []).length >= 2;
-      } catch {
-        return false;
-      }
-    },
-    15_000,
-    'two trials reporting',
-  );
 }
 
 describe('rung CLI', () => {

@@ -4,12 +4,12 @@
  * "stopping" and no end. Built dist/cli.js, real processes (trials that ignore SIGTERM), real signals.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents, trialDir } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, grandchildPids, isAlive, tempDir, waitFor } from '../helpers/studyFixture';
-import { cli, ensureCliBuilt } from '../helpers/cliProcess';
+import { cli, ensureCliBuilt, twoTrialsReporting } from '../helpers/cliProcess';
 
 beforeAll(ensureCliBuilt);
 
@@ -58,17 +58,7 @@ describe('a second Ctrl-C', () => {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(
-      () => {
-        try {
-          return (readFileSync(path.join(store, 'forced', 'events.jsonl'), 'utf8').match(/"trial.reported"/g) ?? []).length >= 2;
-        } catch {
-          return false;
-        }
-      },
-      15_000,
-      'two trials reporting',
-    );
+    await twoTrialsReporting(store, 'forced');
     launchedPids = await trialPids(store, 'forced');
     child.kill('SIGINT');
     await waitFor(() => /stopping the study/.test(output), 15_000, 'the graceful stop');

@@ -4,12 +4,12 @@
  * real processes, a real SIGKILL.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
 import { fakeTrainer, isAlive, tempDir, waitFor } from '../helpers/studyFixture';
-import { cli, ensureCliBuilt } from '../helpers/cliProcess';
+import { cli, ensureCliBuilt, twoTrialsReporting } from '../helpers/cliProcess';
 
 beforeAll(ensureCliBuilt);
 
@@ -43,17 +43,7 @@ describe('rung ls', () => {
     const store = path.join(dir, '.rung');
     const child = spawn(process.execPath, [cli, 'run', file], { cwd: dir, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(
-      () => {
-        try {
-          return (readFileSync(path.join(store, 'killed', 'events.jsonl'), 'utf8').match(/"trial.reported"/g) ?? []).length >= 2;
-        } catch {
-          return false;
-        }
-      },
-      15_000,
-      'two trials reporting',
-    );
+    await twoTrialsReporting(store, 'killed');
     const { events } = await readStudyEvents(store, 'killed');
     trialPids = events.flatMap(({ event }) => (event.type === 'trial.launched' && event.external.kind === 'pid' ? [event.external.pid] : []));
     child.kill('SIGKILL');

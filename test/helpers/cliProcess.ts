@@ -3,9 +3,9 @@
  * (a lone test file run before `npm run build`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './studyFixture';
+import { repoRoot, waitFor } from './studyFixture';
 
 export const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -24,4 +24,20 @@ export function rung(args: readonly string[], cwd: string, env: Readonly<Record<
   ensureCliBuilt();
   const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Resolves once the event log of `study` under `store` holds two reports (a study under way with trials reporting). */
+export async function twoTrialsReporting(store: string, study: string): Promise<void> {
+  await waitFor(
+    () => {
+      try {
+        const text = readFileSync(path.join(store, study, 'events.jsonl'), 'utf8');
+        return (text.match(/"trial.reported"/g) ?? []).length >= 2;
+      } catch {
+        return false;
+      }
+    },
+    15_000,
+    'two trials reporting',
+  );
 }
