@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { commandIds, viewIds } from './commands/ids';
+import { commandIds, internalCommandIds, viewIds } from './commands/ids';
 import { resumeStudyCommand, startStudyCommand, startStudyFile } from './commands/startStudy';
 import { registerImportSweep } from './commands/importSweep';
 import { registerTuneThisScript } from './commands/tuneThisScript';
@@ -121,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): RungServices {
   register(commandIds.stopStudy, (arg) => stopStudyCommand(services, arg));
   register(commandIds.resumeStudy, (arg) => resumeStudyCommand(services, arg));
   register(commandIds.showTrialOutput, (arg) => showTrialOutputCommand(services, arg));
+  register(internalCommandIds.showSelectedTrialOutput, () => showTrialOutputCommand(services, selectedTrial(treeView)));
   register(commandIds.stopTrial, (arg) => stopTrialCommand(services, arg));
   register(commandIds.copyTrialCommand, (arg) => copyTrialCommandCommand(services, arg));
   register(commandIds.rerunBestTrial, (arg) => rerunBestTrialCommand(services, arg));
@@ -184,6 +185,12 @@ export function activate(context: vscode.ExtensionContext): RungServices {
     }),
   );
   return services;
+}
+
+/** The trial row a click selected (the tree's single selected trial), else undefined (a picker asks). */
+function selectedTrial(treeView: vscode.TreeView<RungNode>): RungNode | undefined {
+  const selection = treeView.selection;
+  return selection.length === 1 && selection[0]?.kind === 'trial' ? selection[0] : undefined;
 }
 
 async function showNotification(s: RungServices, n: StudyNotification): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Stopping from the tree: "Stop Trial" on a running trial ends its process (and only its), the row shows
- * it stopped and the other trial runs on; then "Stop Study" on the study row ends everything.
+ * it stopped and the other trial runs on; a click on a trial row shows that trial's output; then "Stop Study"
+ * on the study row ends everything.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,6 +92,20 @@ describe('Stop Trial and Stop Study from the tree', () => {
     expect(await row1.locator('.codicon-loading').count()).toBe(1);
     expect(trialPids(s.workspace, '1').length).toBeGreaterThan(0);
     await s.snap('trial-stopped');
+  });
+
+  it('a click on a trial row shows that trial\'s output, also on a row that refreshes as it reports', async () => {
+    onTestFailed(() => {
+      failed = true;
+    });
+    // Trial #1 reports every second, so its row is refreshed again and again; the row's click command reads
+    // the selection (no per-render command id that a refresh could retire). Each click must open the row
+    // clicked, not the previously selected one.
+    for (const id of ['1', '0', '1']) {
+      await vsc.treeItem(s.page, `#${id}`).click();
+      await until(`the terminal of trial #${id} to be the active one`, async () => (await s.probe()).activeTerminal?.startsWith(`#${id} `) === true, { timeoutMs: 15_000 });
+    }
+    expect((await s.probe()).terminals.filter((n) => n.startsWith('#1 '))).toHaveLength(1);
   });
 
   it('Stop Study ends the remaining trial and the study', async () => {

@@ -18,6 +18,17 @@ export const commandIds = {
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 
+/**
+ * Commands registered but not contributed (so not in the palette): what a click on a tree row runs.
+ * A row's command carries no arguments on purpose: VS Code keeps a command with arguments under an id
+ * that dies when the row is refreshed (every 250 ms while trials report), so a click landing between a
+ * refresh and the next render would run nothing ("Actual command not found"). The handler reads the
+ * tree's selection instead, which the click has set just before.
+ */
+export const internalCommandIds = {
+  showSelectedTrialOutput: 'rung.showSelectedTrialOutput',
+} as const;
+
 export const viewIds = {
   container: 'rung',
   studies: 'rung.studies',

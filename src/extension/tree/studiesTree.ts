@@ -5,6 +5,7 @@
  * handful of redraws a second.
  */
 import * as vscode from 'vscode';
+import { internalCommandIds } from '../commands/ids';
 import type { StudyRegistry } from '../studies/studyRegistry';
 import { createKeyedThrottle, type KeyedThrottle } from '../util/throttle';
 import type { RungNode, StudyNode, TrialNode } from './nodes';
@@ -100,8 +101,9 @@ export class StudiesTree implements vscode.TreeDataProvider<RungNode>, vscode.Di
     const trial = entry.snapshot.trials.find((t) => t.id === element.trialId);
     if (!trial) return new vscode.TreeItem(`#${element.trialId}`);
     const item = toTreeItem(trialItem(input, trial), vscode.TreeItemCollapsibleState.None);
-    // A click shows the output, the most common thing to want from a trial row.
-    if (trial.trialDir !== undefined) item.command = { command: 'rung.showTrialOutput', title: 'Show Trial Output', arguments: [element] };
+    // A click shows the output, the most common thing to want from a trial row. No arguments: the
+    // command reads the selection (why: internalCommandIds in commands/ids.ts).
+    if (trial.trialDir !== undefined) item.command = { command: internalCommandIds.showSelectedTrialOutput, title: 'Show Trial Output' };
     return item;
   }
 

@@ -369,7 +369,8 @@ export async function runCommand(page: Page, title: string, { timeoutMs = 30_000
     await page.keyboard.press(attempt % 2 === 0 ? 'F1' : 'Control+Shift+P');
     try {
       await input.waitFor({ state: 'visible', timeout: 3000 });
-      await input.fill(`>${title}`);
+      // Short: something taking focus (a terminal a click just opened) closes the palette; reopen it then.
+      await input.fill(`>${title}`, { timeout: 3000 });
       await row.waitFor({ state: 'visible', timeout: 2000 });
       break;
     } catch (e) {
