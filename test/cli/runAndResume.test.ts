@@ -8,7 +8,7 @@
  * - `validate` and `run` print a valid file's warnings, including what only the disk shows (a script
  *   that is not there, a missing cwd).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
@@ -127,5 +127,34 @@ describe('warnings of a valid study file', () => {
     const noCwd = rung(['validate', file], dir);
     expect(noCwd.code).toBe(0);
     expect(noCwd.stderr).toContain(`typo.rung.yaml:2:1: warning: the trials' folder ${path.join(dir, 'nowhere')} does not exist`);
+  });
+
+  it('validate warns when this machine has fewer GPUs than gpus_per_trial asks for (nvidia-smi on PATH says how many)', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.py'), 'print("loss=1")\n');
+    const file = path.join(dir, 'gpu.rung.yaml');
+    const study = (perTrial: number): string =>
+      ['name: gpu', 'command: python3 train.py {args}', 'metric: loss', 'parameters:', '  x: {type: float, low: 0, high: 1}', `resources: {gpus_per_trial: ${perTrial}}`, ''].join('\n');
+    // A stand-in nvidia-smi first on PATH: two GPUs, then one that fails as on a machine without a driver.
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    const smi = path.join(bin, 'nvidia-smi');
+    const withFakeSmi = { PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}` };
+    writeFileSync(smi, '#!/bin/sh\nprintf "0\\n1\\n"\n', { mode: 0o755 });
+
+    writeFileSync(file, study(2));
+    const enough = rung(['validate', file], dir, withFakeSmi);
+    expect(enough.code, enough.stderr).toBe(0);
+    expect(enough.stderr).not.toMatch(/gpus_per_trial/);
+
+    writeFileSync(file, study(4));
+    const tooFew = rung(['validate', file], dir, withFakeSmi);
+    expect(tooFew.code, tooFew.stderr).toBe(0);
+    expect(tooFew.stderr).toContain('gpu.rung.yaml:6:13: warning: resources.gpus_per_trial is 4 but only 2 GPU(s) were found on this machine (nvidia-smi): rung run would refuse to start here');
+
+    writeFileSync(smi, '#!/bin/sh\necho "NVIDIA-SMI has failed" >&2\nexit 9\n', { mode: 0o755 });
+    const none = rung(['validate', file], dir, withFakeSmi);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/warning: resources\.gpus_per_trial is 4 but no NVIDIA GPU was found on this machine \(nvidia-smi\)/);
   });
 });

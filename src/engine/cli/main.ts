@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { finalStatuses } from '../../shared/ids';
 import { askTellCommand, askTellUsage } from '../askTell/askTellCommand';
-import { fileIssues } from '../spec/checkFiles';
+import { fileIssues, gpuIssue } from '../spec/checkFiles';
 import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { closestMatch } from '../spec/didYouMean';
 import { studyFileJsonSchema } from '../spec/schema';
@@ -17,6 +17,7 @@ import { withTrialBudget, type StudySpec } from '../spec/studySpec';
 import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../store/jsonlStore';
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
+import { detectGpus } from '../runner/gpus';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
@@ -91,7 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       case 'resume':
         return await runCommand(rest, io, true);
       case 'validate':
-        return validateCommand(rest, io);
+        return await validateCommand(rest, io);
       case 'ls':
         return await lsCommand(rest, io);
       case 'show':
@@ -344,12 +345,18 @@ function configText(t: TrialSnapshot): string {
     .join(' ');
 }
 
-function validateCommand(args: readonly string[], io: CliIo): number {
+async function validateCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { positionals } = parse(args, {});
   if (positionals.length === 0) throw new UsageError('validate needs a study file');
   let bad = 0;
+  let gpus: number[] | undefined;
   for (const file of positionals) {
     const loaded = readSpec(file, io);
+    if (loaded && loaded.spec.resources.gpusPerTrial > 0) {
+      gpus ??= await detectGpus();
+      const issue = gpuIssue(loaded.spec, loaded.text, path.resolve(file), gpus);
+      if (issue) io.stderr(`${formatSpecIssue(issue)}\n`);
+    }
     if (loaded) io.stdout(`${file}: ok (${loaded.spec.space.params.size} parameter${loaded.spec.space.params.size === 1 ? '' : 's'}, sampler ${loaded.spec.sampler.type}, scheduler ${loaded.spec.scheduler.type})\n`);
     else bad++;
   }
