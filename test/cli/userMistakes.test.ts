@@ -115,6 +115,28 @@ describe('rung export --out to a place that cannot take the file', () => {
   });
 });
 
+describe('asking for one command\'s help', () => {
+  it('`rung show --help`, `rung help export` and `rung import -h` print that command\'s usage on stdout and exit 0', () => {
+    const dir = tempDir();
+    const show = rung(['show', '--help'], dir);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('  rung show <study> [--store DIR] [--top N]');
+    expect(show.stdout).not.toContain('rung ls');
+    expect(show.stderr).toBe('');
+    const exportHelp = rung(['help', 'export'], dir);
+    expect(exportHelp.code).toBe(0);
+    expect(exportHelp.stdout).toContain('(--out never replaces an existing FILE; --force does)');
+    // Even after other arguments, and before anything is read or run.
+    const run = rung(['run', 'missing.rung.yaml', '-h'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  rung run <study.rung.yaml>');
+    // import keeps its longer help.
+    const importHelp = rung(['import', '-h'], dir);
+    expect(importHelp.code).toBe(0);
+    expect(importHelp.stdout).toContain("Turns another tool's sweep definition into a Rung study file");
+  });
+});
+
 describe('a mistyped command line', () => {
   it('names the mistyped option or command and the one meant, and shows only that command\'s usage', () => {
     const dir = tempDir();

@@ -83,8 +83,19 @@ export function commandUsage(command: string | undefined): string {
   return picked.length > 0 ? `Usage:\n${picked.join('\n')}\n(rung --help lists every command)` : usage;
 }
 
+/** The commands, for did-you-mean and per-command help. */
+const commands = ['run', 'resume', 'validate', 'ls', 'show', 'export', 'stop', 'ask-tell', 'propose', 'import', 'schema'];
+
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
+  // `rung show --help`, `rung help show`: that command's usage, on stdout, as a request (exit 0). `import`
+  // has a longer help of its own.
+  const helpFor = command === 'help' ? rest[0] : rest.some((a) => a === '--help' || a === '-h') ? command : undefined;
+  if (helpFor === 'import') return importCommand(['--help'], io);
+  if (helpFor !== undefined && commands.includes(helpFor)) {
+    io.stdout(`${commandUsage(helpFor)}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'run':
@@ -117,7 +128,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         io.stdout(`${usage}\n`);
         return command === undefined ? 2 : 0;
       default: {
-        const guess = closestMatch(command, ['run', 'resume', 'validate', 'ls', 'show', 'export', 'stop', 'ask-tell', 'propose', 'import', 'schema']);
+        const guess = closestMatch(command, commands);
         throw new UsageError(`unknown command "${command}"${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`);
       }
     }
