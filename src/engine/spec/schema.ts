@@ -119,6 +119,7 @@ export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
       magic_clip_exponent: { type: { kind: 'number', minimum: 0 }, description: 'Kernel widths are at least 1 / min(100, m + 1)^exponent of the range for m observations (1 = Optuna\'s magic clip).', default: 2 },
       weighting: { type: { kind: 'enum', values: ['ei', 'uniform'] }, description: 'Weights of the good trials\' kernels: ei (by how far each lies below the split, Watanabe 2023) or uniform (Optuna).', default: 'ei' },
       optuna_model_when_pruned: { type: { kind: 'boolean' }, description: 'Once trials get pruned (a stopping scheduler), model them with Optuna 3.1\'s settings (univariate, plain magic clip, uniform weights): the sharper defaults were validated on fully evaluated trials only.', default: true },
+      conditional_split: { type: { kind: 'enum', values: ['group', 'global'] }, description: 'Good/bad split of a conditional parameter group: group (the best gamma of the trials where it was active, so a branch no top trial took still learns its own best values) or global (the best gamma of all trials, Optuna 3.1).', default: 'group' },
     },
   },
   gp: {

@@ -45,6 +45,7 @@ describe('options', () => {
       magicClipExponent: 1,
       weighting: 'uniform',
       optuna_model_when_pruned: false,
+      conditional_split: 'global',
     });
     expect(r).toEqual({
       ok: true,
@@ -61,6 +62,7 @@ describe('options', () => {
         magicClipExponent: 1,
         weighting: 'uniform',
         optunaModelWhenPruned: false,
+        conditionalSplit: 'global',
       },
     });
   });
@@ -68,10 +70,10 @@ describe('options', () => {
     expect(defaultTpeSamplerOptions).toMatchObject({ multivariate: true, bandwidth: 'neighbour', minBandwidth: 0.03, magicClipExponent: 2, weighting: 'ei', nEiCandidates: 24, gamma: 0.1, gammaMax: 25, nStartupTrials: 10 });
   });
   it('rejects invalid values with a message naming the option (a Result from the registry)', () => {
-    const r = parseTpeSamplerOptions({ gamma: 0, n_ei_candidates: 2.5, multivariate: 'yes', bandwidth: 'silverman', min_bandwidth: 2, magic_clip_exponent: -1, weighting: 'rank' });
+    const r = parseTpeSamplerOptions({ gamma: 0, n_ei_candidates: 2.5, multivariate: 'yes', bandwidth: 'silverman', min_bandwidth: 2, magic_clip_exponent: -1, weighting: 'rank', conditional_split: 'trial' });
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      for (const name of ['gamma', 'n_ei_candidates', 'multivariate', 'bandwidth', 'min_bandwidth', 'magic_clip_exponent', 'weighting']) expect(r.error).toContain(name);
+      for (const name of ['gamma', 'n_ei_candidates', 'multivariate', 'bandwidth', 'min_bandwidth', 'magic_clip_exponent', 'weighting', 'conditional_split']) expect(r.error).toContain(name);
     }
     const created = createSampler('tpe', quadratic2d.space, { prior_weight: -1 }, 1);
     expect(created.ok).toBe(false);
@@ -175,6 +177,40 @@ describe('tpe sampler', () => {
       expect(sgd.length).toBeGreaterThanOrEqual(12);
       const m = median(sgd.map((c) => Math.abs((c['momentum'] as number) - 0.9)));
       expect(m).toBeLessThan(0.15);
+    }
+  });
+
+  it('splits a conditional group among the trials where it was active: a branch no top trial took still learns its best child value', () => {
+    // Branch a holds every globally good trial; branch b's trials are all worse, the best of them at x_b = 0.8.
+    // Globally split (Optuna 3.1), x_b's good density is the prior alone and the asks avoid every b trial seen,
+    // 0.8 included; split among b's own trials, its good density sits on 0.8. (Running trials in branch a, as
+    // liars, make the asks take branch b: otherwise TPE would hardly ever leave branch a here.)
+    const space = createSearchSpace([
+      ['branch', { kind: 'categorical', choices: ['a', 'b'] }],
+      ['x_a', { kind: 'float', low: 0, high: 1, when: { branch: ['a'] } }],
+      ['x_b', { kind: 'float', low: 0, high: 1, when: { branch: ['b'] } }],
+    ]);
+    const distancesToBest = (conditionalSplit: string, multivariate: boolean): number[] => {
+      const tpe = createTpeSampler(space, { n_startup_trials: 0, conditional_split: conditionalSplit, multivariate }, 5);
+      let n = 0;
+      for (let i = 0; i < 10; i++) tpe.tell(completed(n++, { branch: 'a', x_a: i / 10 }, i / 10));
+      const others = [0.02, 0.12, 0.22, 0.32, 0.42, 0.52, 0.62, 0.95, 0.99];
+      tpe.tell(completed(n++, { branch: 'b', x_b: 0.8 }, 5));
+      others.forEach((x, i) => tpe.tell(completed(n++, { branch: 'b', x_b: x }, 6 + i)));
+      const running = Array.from({ length: 40 }, (_, i) => ({ branch: 'a', x_a: i / 40 }));
+      const xs: number[] = [];
+      for (let i = 0; i < 400 && xs.length < 40; i++) {
+        const c = suggested(tpe.ask(requestFor(7, n + i, running)));
+        if (c['branch'] === 'b') xs.push(Math.abs((c['x_b'] as number) - 0.8));
+      }
+      expect(xs.length).toBeGreaterThanOrEqual(20);
+      return xs;
+    };
+    for (const multivariate of [true, false]) {
+      const group = median(distancesToBest('group', multivariate));
+      const global = median(distancesToBest('global', multivariate));
+      expect(group).toBeLessThan(0.05);
+      expect(global).toBeGreaterThan(2 * group);
     }
   });
 
