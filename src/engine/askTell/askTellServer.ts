@@ -21,6 +21,7 @@
  * - Every request gets exactly one reply. A malformed request or a request out of order gets
  *   `{"error": "..."}` (the harness then aborts that run, as PROTOCOL.md says) and the server keeps going.
  */
+import { chooseAutoSampler } from '../samplers/auto';
 import { gridForSampler } from '../samplers/grid';
 import { createSampler } from '../samplers/registry';
 import type { Observation, Sampler } from '../samplers/sampler';
@@ -363,6 +364,15 @@ function buildRun(
   const maxTrials = request.maxTrials ?? study.trials;
 
   let samplerOptions: Readonly<Record<string, unknown>> = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
+  if (samplerChoice.type === 'auto') {
+    // What a study file's parser gives `auto` (its choice depends on them): the trial budget (init.max_trials
+    // here) and the scheduler that will run, unless the options already say.
+    samplerOptions = {
+      ...(maxTrials !== undefined && maxTrials > 0 ? { trials: maxTrials } : {}),
+      ...(fidelity ? { scheduler: schedulerChoice.type } : {}),
+      ...samplerOptions,
+    };
+  }
   let sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
   if (!sampler.ok && samplerChoice.type === 'grid') {
     const fallback = gridFallbackOptions(space, samplerOptions, maxTrials);
@@ -374,6 +384,9 @@ function buildRun(
     }
   }
   if (!sampler.ok) return err(sampler.error);
+  // `auto` says what it chose (in a study that is trial 0's note, which this protocol has no place for).
+  const autoChoice = samplerChoice.type === 'auto' ? chooseAutoSampler(space, samplerOptions) : undefined;
+  if (autoChoice) log(autoChoice.reason);
 
   let scheduler: Scheduler | undefined;
   let schedulerUsed: SchedulerChoice = schedulerChoice;
@@ -412,6 +425,7 @@ function buildRun(
     name: 'rung',
     version: options.engineVersion ?? 'dev',
     sampler: samplerChoice.type,
+    ...(autoChoice ? { auto_choice: autoChoice.type } : {}),
     sampler_options: samplerOptions,
     scheduler: scheduler ? scheduler.name : null,
     scheduler_mode: scheduler ? scheduler.mode : null,

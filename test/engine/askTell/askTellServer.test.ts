@@ -165,6 +165,27 @@ describe('ask-tell server, single-fidelity', () => {
     expect(limited({ op: 'ask' })).toEqual({ done: true });
   });
 
+  it('gives auto the trial budget (init.max_trials) and the scheduler, as a study file does, so it can pick gp', () => {
+    const space = { params: [{ name: 'a', type: 'float', low: 0, high: 1 }, { name: 'b', type: 'float', low: -1, high: 1 }] };
+    const picks = (maxTrials: number): string => {
+      const logs: string[] = [];
+      const send = driver({ log: (m) => logs.push(m) });
+      const reply = send(init({ method: 'auto', max_trials: maxTrials }, { space }));
+      expect(reply).toMatchObject({ ok: true, engine: { sampler: 'auto', sampler_options: { trials: maxTrials } } });
+      logs.push(`chose ${String((reply['engine'] as Json)['auto_choice'])}`);
+      expect(send({ op: 'ask' })).toHaveProperty('params');
+      return logs.join('\n');
+    };
+    expect(picks(50)).toMatch(/auto: gp \(2 float parameters, 50 trials\)[^]*chose gp/);
+    expect(picks(500)).toMatch(/auto: tpe[^]*chose tpe/);
+    // Multi-fidelity with a ladder scheduler: the per-budget model.
+    const logs: string[] = [];
+    const send = driver({ log: (m) => logs.push(m) });
+    expect(send(mfInit('auto_asha', { max_trials: 30 }))).toMatchObject({ ok: true, engine: { auto_choice: 'bohb', sampler_options: { trials: 30, scheduler: 'asha' } } });
+    send({ op: 'ask' });
+    expect(logs.join('\n')).toMatch(/auto: bohb \(asha scheduler/);
+  });
+
   it('takes the space, sampler, seed and goal from --space options when init carries none', () => {
     const space = spaceFromProtocol(mixedSpace);
     if (!space.ok) throw new Error('space');
