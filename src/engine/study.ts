@@ -18,6 +18,7 @@ import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import { OtherMetricKeys } from './metrics/otherKeys';
 import { isProgressBarLine } from './metrics/progressBar';
+import { TableReader } from './metrics/formats/table';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
@@ -341,6 +342,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let heldRedraw: StudyEvent | undefined;
     /** What the script printed instead, for the failure of a trial that never reports the objective. */
     const otherKeys = new OtherMetricKeys();
+    /** fastai's table (a header line, then a line of numbers per epoch): lines no other auto form read. */
+    const table = spec.metric.format.kind === 'auto' ? new TableReader() : undefined;
     let lastReported: { step: number; value: number } | undefined;
     const flushRedraw = (): void => {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
@@ -349,7 +352,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
-      const record = parser.parse(line.text);
+      const record = parser.parse(line.text) ?? table?.read(line.text);
       if (!record) continue;
       const value = metricValue(record, spec.metric.name);
       if (value === undefined) {

@@ -220,6 +220,34 @@ for (let e = 0; e < 3; e++) {
     expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
   });
 
+  it("reads fastai's table (a header, then a row per epoch) with the step from its epoch column", async () => {
+    const dir = tempDir();
+    // fastprogress' console output: the bar is redrawn with \r, the table's header once, then one row per epoch.
+    writeFileSync(
+      path.join(dir, 'fastai.mjs'),
+      `
+const out = (s) => process.stdout.write(s + '\\n');
+out('epoch     train_loss  valid_loss  accuracy  time    ');
+for (let e = 0; e < 3; e++) {
+  process.stdout.write('\\r |█████---------------| 25.00% [' + e + '/3 00:01<00:02]');
+  process.stdout.write('\\r');
+  out(String(e).padEnd(10) + (0.9 / (e + 1)).toFixed(6).padEnd(12) + (0.8 / (e + 1)).toFixed(6).padEnd(12) + (0.5 + e / 10).toFixed(6).padEnd(10) + '00:02');
+}
+`,
+    );
+    const written = writeSpec(dir, 'fastai', ['name: fastai', `command: [${node}, fastai.mjs, "--x={x}"]`, 'metric: valid_loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['valid_loss'], e.event.values['accuracy']]] : []));
+    expect(reported).toEqual([
+      [0, 0.8, 0.5],
+      [1, 0.4, 0.6],
+      [2, 0.266667, 0.7],
+    ]);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.266667, valueStep: 2 });
+  });
+
   it('gives a line without a step the last step a line printed (not the count of reports)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'mixed.mjs'), MIXED_STEPS);
