@@ -22,6 +22,10 @@
  *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
  *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
  *   every redraw would count each redraw as a step. `Iteration 1 of 10`, `Epoch 3|x` stay unread.
+ *   Also step prefixes: a step key, one space and `[3/10]` or `[3]` followed by a blank, `,`, `:` or the
+ *   line's end (the PyTorch tutorials' `Epoch [1/10], Step [100/600], Loss: 0.2345`), a step key, `:` or
+ *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
+ *   the integer (`[epoch 3] val_loss: 0.25`).
  *   A step key, one space and an integer followed by one space and a pair also give the step
  *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`) when the step key opens the message: at the line's
  *   start or after something that is not a word (`INFO:root:epoch 3 …`, `… - INFO - epoch 3 …`, after a
@@ -56,6 +60,8 @@
  * - A data-split word (`train`, `training`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and
  *   one space before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
  *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
+ *   The key as printed never replaces a value the line gave under that key alone: `loss: 0.5 - val loss: 0.4`
+ *   has `loss` 0.5.
  * - Without a separator, a split word, one space, a key, one space and a number give the joined key only:
  *   `step 100: train loss 2.3456, val loss 2.4567` (nanoGPT) has `train_loss` and `val_loss`, and
  *   `epoch 3 | val loss 0.234 | val acc 91.2%` has `val_loss` and `val_acc`. As the number ends no
@@ -216,6 +222,18 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
               if (builder.full) break;
             }
           }
+        } else if (after === CH_BRACKET && isDigitClass(line.charCodeAt(keyEnd + 2))) {
+          // `Epoch [3/10], Loss: 0.23` (the PyTorch tutorials' print), `Step [100/600]`: a step prefix.
+          const end = bracketedStepEnd(line, keyEnd + 2, n);
+          if (end >= 0) {
+            const key = internKey(line, keyStart, keyEnd, hash);
+            if (stepKeyRank(key) >= 0) {
+              builder ??= new RecordBuilder();
+              builder.add(key, digitsValue, true);
+              i = end;
+              prefixEnd = end;
+            }
+          }
         }
       } else if (next === CH_APOSTROPHE && line.charCodeAt(keyEnd + 1) === CH_LOWER_S && line.charCodeAt(keyEnd + 2) === CH_SPACE) {
         ownerStart = keyStart;
@@ -232,6 +250,20 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     let end = numberEnd;
     if (end < n && line.charCodeAt(end) === CH_PERCENT) end++;
     if (!endsToken(line, end, n)) {
+      if (line.charCodeAt(end) === CH_SLASH && end === numberEnd) {
+        // `Epoch: 3/10 | Train loss: 0.51`: a step key and its count out of the total are a step prefix.
+        const stepEnd = fractionStepEnd(line, j, end, n);
+        if (stepEnd >= 0) {
+          const key = internKey(line, keyStart, keyEnd, hash);
+          if (stepKeyRank(key) >= 0) {
+            builder ??= new RecordBuilder();
+            builder.add(key, digitsValue, true);
+            i = stepEnd;
+            prefixEnd = stepEnd;
+            continue;
+          }
+        }
+      }
       // xgb.cv's `test-rmse:0.2345+0.0045`: the mean, then its standard deviation (not a value of its own).
       if (!roundLine || line.charCodeAt(end) !== CH_PLUS || (end = deviationEnd(line, end + 1, n)) < 0) continue;
     }
@@ -250,16 +282,25 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
 
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
-      builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+      const key = internKey(line, keyStart, keyEnd, hash);
       if (before === CH_SPACE && keyStart > 1) {
         if (keyStart === ownedKeyAt) {
           // `valid_0's auc: 0.9` (LightGBM): also `valid_0_auc`, so each validation set's metric has a name.
+          builder.add(key, value, true);
           builder.add(internJoinedKey(line, ownerStart, keyStart - 3, keyStart, keyEnd, false), value, true);
         } else {
-          // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ.
+          // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ; the
+          // bare `Loss` never replaces a value the line printed under that key alone (`loss: 0.5 - val loss: 0.4`).
           const wordStart = (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0 ? splitWordBefore(line, keyStart, boundaryAt) : -1;
-          if (wordStart >= 0) builder.add(internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true), value, true);
+          if (wordStart >= 0) {
+            builder.addQualified(key, value);
+            builder.add(internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true), value, true);
+          } else {
+            builder.add(key, value, true);
+          }
         }
+      } else {
+        builder.add(key, value, true);
       }
     }
     pairs++;
@@ -508,6 +549,8 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
   const c = k < n ? line.charCodeAt(k) : -1;
   if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
   if (c === CH_COMMA && isBlank(line.charCodeAt(k + 1))) return k + 1;
+  // `[epoch 3] val_loss: 0.25`, `[Epoch 3]` before a table-like print.
+  if (c === CH_CLOSE_BRACKET && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
   if (c === CH_SPACE) {
     // `Epoch 5 - loss: 0.5` (Keras-like), `epoch 3 | train loss 0.5` (a table-like print, fairseq's summaries).
     const mark = line.charCodeAt(k + 1);
@@ -526,6 +569,44 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     return end;
   }
   return -1;
+}
+
+/**
+ * The end of `[3/10]` or `[3]` whose first digit is at `at` (after the `[`), the step in `digitsValue`, when a
+ * blank, `,`, `:` or the line's end follows the `]`; -1 otherwise.
+ */
+function bracketedStepEnd(line: string, at: number, n: number): number {
+  const k = digitsEnd(line, at, n);
+  if (k < 0) return -1;
+  const step = digitsValue;
+  let end = k;
+  if (line.charCodeAt(end) === CH_SLASH) {
+    end++;
+    const start = end;
+    while (end < n && isDigitClass(line.charCodeAt(end))) end++;
+    if (end === start) return -1;
+  }
+  if (line.charCodeAt(end) !== CH_CLOSE_BRACKET) return -1;
+  end++;
+  const c = end < n ? line.charCodeAt(end) : -1;
+  if (c !== -1 && !isBlank(c) && c !== CH_COMMA && c !== CH_COLON) return -1;
+  digitsValue = step;
+  return end;
+}
+
+/**
+ * For a value `3` at `start..slashAt` followed by `/10`: the end of `3/10` when the value is 1 to 15 digits and
+ * the total is digits not followed by a word character (`Epoch: 3/10 |`), the step in `digitsValue`; -1
+ * otherwise (`date: 2024/01/02`, `epoch: 3/10x`).
+ */
+function fractionStepEnd(line: string, start: number, slashAt: number, n: number): number {
+  if (digitsEnd(line, start, n) !== slashAt) return -1;
+  const step = digitsValue;
+  let end = slashAt + 1;
+  while (end < n && isDigitClass(line.charCodeAt(end))) end++;
+  if (end === slashAt + 1 || (end < n && (classOf(line.charCodeAt(end)) & JOINER) !== 0) || !endsToken(line, end, n)) return -1;
+  digitsValue = step;
+  return end;
 }
 
 /** Set by {@link stepPrefixEnd}: the prefix was `epoch 3 ` and a pair follows it (`epoch 3 val_loss=0.25`). */
