@@ -91,7 +91,7 @@ type Category =
   | { readonly kind: 'length' }
   | { readonly kind: 'setting'; readonly why: string }
   | { readonly kind: 'lr' | 'decay' | 'reg' | 'eps' | 'inverse' }
-  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'sample' | 'dropout' | 'momentum' }
+  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'sample' | 'dropout' | 'momentum' | 'mix' }
   | { readonly kind: 'other' };
 
 const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
@@ -146,6 +146,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (norm === 'wd' || /weight_?decay/.test(norm) || (has('decay') && !has('rate', 'gamma'))) return { kind: 'decay' };
   if (has('eps', 'epsilon')) return { kind: 'eps' };
   if (norm === 'c' && arg.type === 'float') return { kind: 'inverse' };
+  // Elastic net's l1_ratio (scikit-learn's ElasticNet, SGD, LogisticRegression): the L1 share, in [0, 1].
+  if (has('l1', 'l2') && has('ratio', 'mix', 'mixing', 'share', 'fraction', 'frac')) return { kind: 'mix' };
   if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
   if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
   // layer_sizes / layer_width: the width of each layer, not how many.
@@ -183,7 +185,7 @@ function wordsOf(norm: string): Set<string> {
 }
 
 /** The order categorize tries the categories in: when an argument's names disagree, the earliest wins. */
-const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'inverse', 'reg', 'batch', 'layers', 'hidden', 'sample', 'dropout', 'momentum', 'other'];
+const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'inverse', 'mix', 'reg', 'batch', 'layers', 'hidden', 'sample', 'dropout', 'momentum', 'other'];
 
 /** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
 function categorizeArgument(arg: ScriptArgument): Category {
@@ -268,6 +270,8 @@ function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readon
       }
       return { low: 0, high: 0.5, log: false, why: `${defaultPart}; a rate: a common range` };
     }
+    case 'mix':
+      return { low: 0, high: 1, log: false, why: `${defaultPart}; a mixing weight in [0, 1] (elastic net's L1 share)` };
     case 'momentum': {
       if (d !== undefined && d > 0 && d < 1) {
         // Symmetric in 1 - x: 0.9 → [0, 0.99], 0.999 → [0.99, 0.9999].
@@ -414,7 +418,7 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const who = label(arg);
 
   // A required option Rung tunes (`--lr` with no default, required=True) is passed by {args}: no placeholder.
-  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'inverse', 'hidden', 'layers', 'batch', 'sample', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
+  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'inverse', 'mix', 'hidden', 'layers', 'batch', 'sample', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
   const untunedRequired = arg.required && !arg.hasDefault && !(tunable && !arg.flag && arg.nargs === null);
   if (arg.argvIndex !== undefined && untunedRequired) {
     // A word the script always reads: a placeholder in its place, said in the notes.

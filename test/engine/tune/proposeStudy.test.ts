@@ -334,6 +334,25 @@ describe('proposal heuristics', () => {
     expect(param(spec, 'bs')).toMatchObject({ kind: 'categorical', choices: [32, 64, 100, 128, 256, 512] });
   });
 
+  it("tunes elastic net's l1_ratio in [0, 1], not as a regularisation strength on a log scale", () => {
+    const { spec } = checked(
+      inspection([
+        argument({ dest: 'alpha', type: 'float', default: 1e-3 }),
+        argument({ dest: 'l1_ratio', type: 'float', default: 0.5 }),
+        argument({ dest: 'l1-ratio', flags: ['--l1-ratio'], type: 'float', default: 0.15 }),
+        argument({ dest: 'l2', type: 'float', default: 1e-4 }),
+      ], ['val_mse']),
+      'train.py',
+    );
+    expect(param(spec, 'alpha')).toMatchObject({ kind: 'float', low: 3.3e-5, high: 0.03, log: true });
+    // Before: 0.017 to 15 on a log scale, so most trials gave scikit-learn an invalid l1_ratio (it must be in [0, 1]).
+    expect(param(spec, 'l1_ratio')).toMatchObject({ kind: 'float', low: 0, high: 1 });
+    expect(param(spec, 'l1_ratio')).not.toHaveProperty('log', true);
+    expect(param(spec, 'l1-ratio')).toMatchObject({ kind: 'float', low: 0, high: 1 });
+    expect(param(spec, 'l1_ratio')).not.toHaveProperty('log', true);
+    expect(param(spec, 'l2')).toMatchObject({ kind: 'float', log: true });
+  });
+
   it('uses common ranges when there is no default', () => {
     const { spec } = checked(
       inspection([
