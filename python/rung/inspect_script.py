@@ -183,6 +183,21 @@ def json_safe(value):
     raise Unknown()
 
 
+def dict_literal_keys(node, json_nesting, prefix="", depth=0):
+    """The keys of a dict literal as Rung's parser names them: a nested dict's keys joined by dots in a JSON line
+    (`json.dumps({"val": {"loss": v}})` prints `val.loss`), or as they are in a printed repr (`loss`)."""
+    out = []
+    for key, value in zip(node.keys, node.values):
+        k = const_str(key) if key is not None else None
+        if not k:
+            continue
+        if isinstance(value, ast.Dict) and depth < 8:
+            out.extend(dict_literal_keys(value, json_nesting, prefix + k + "." if json_nesting else "", depth + 1))
+        else:
+            out.append(prefix + k)
+    return out
+
+
 def dotted(node):
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts = []
@@ -1324,10 +1339,8 @@ class Inspector:
                     unprinted.extend(k for k in keys if k and k not in unprinted)
                 for a in node.args[1:] if fn == "log" else node.args:
                     if isinstance(a, ast.Dict):
-                        for key in a.keys:
-                            k = const_str(key) if key is not None else None
-                            if k:
-                                self.add_metric(k, node, self.text(node))
+                        for k in dict_literal_keys(a, fn == "dumps"):
+                            self.add_metric(k, node, self.text(node))
                     elif isinstance(a, ast.Name) and fn in ("dumps", "print"):
                         # metrics = {"val_loss": v}; metrics["val_acc"] = a; print(json.dumps(metrics))
                         for k in dict_keys.get(a.id, []):

@@ -15,7 +15,7 @@ import {
   type ScriptArgument,
   type ScriptInspection,
 } from '../../../src/engine/tune/inspectScript';
-import { metricValue } from '../../../src/engine/metrics/createMetricParser';
+import { metricValue, parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
 import { parseKeyValueLine } from '../../../src/engine/metrics/formats/keyValue';
 import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
@@ -925,6 +925,25 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['val_loss', 6],
       ['val_acc', 6],
     ]);
+  });
+
+  it("names a nested dict's keys as the engine reads them: dotted in a JSON line, as they are in a printed repr", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import json',
+        'v = 0.5',
+        'print(json.dumps({"step": 1, "train": {"loss": v}, "val": {"loss": v, "top1": v}}))',
+        'print({"eval": {"f1": v}})',
+        '',
+      ].join('\n'),
+    });
+    // Before: step, train, val and eval, none of which the engine reads (and so no metric could be chosen).
+    expect(r.metrics.map((m) => m.name)).toEqual(['step', 'train.loss', 'val.loss', 'val.top1', 'f1']);
+    // What the reader names is what the engine reads from the printed lines.
+    const json = parseAutoLine(JSON.stringify({ step: 1, train: { loss: 0.5 }, val: { loss: 0.5, top1: 0.5 } }));
+    for (const name of ['train.loss', 'val.loss', 'val.top1']) expect(json && metricValue(json, name)).toBe(0.5);
+    const repr = parseAutoLine("{'eval': {'f1': 0.5}}");
+    expect(repr && metricValue(repr, 'f1')).toBe(0.5);
   });
 
   it('says clearly when the interpreter cannot be started', async () => {
