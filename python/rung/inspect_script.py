@@ -54,7 +54,8 @@ What is read:
   (also through a variable: ``m = {...}; m["k"] = v; print(json.dumps(m))``),
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
   validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``); Lightning's
-  ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar.
+  ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar; fastai's ``learn.fit_one_cycle(...)``
+  (and ``fit``, ``fine_tune``) prints a table of ``train_loss``, ``valid_loss`` and the learner's ``metrics=``.
 - dataclass CLIs: the fields of the ``@dataclass`` classes given to ``HfArgumentParser((...))`` (with the
   usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
   ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
@@ -181,6 +182,9 @@ def json_safe(value):
     if isinstance(value, (list, tuple)):
         return [json_safe(v) for v in value]
     raise Unknown()
+
+
+FASTAI_FITS = ("fit", "fit_one_cycle", "fine_tune", "fit_flat_cos", "fit_sgdr")
 
 
 def dict_literal_keys(node, json_nesting, prefix="", depth=0):
@@ -1364,6 +1368,7 @@ class Inspector:
         self.keras_fit_metrics()
         self.boosting_metrics()
         self.hf_trainer_metrics()
+        self.fastai_metrics()
         if unprinted and not self.metrics:  # said only when it explains why no metric was found
             self.warn(
                 "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
@@ -1392,6 +1397,39 @@ class Inspector:
             for name in ["loss"] + compiled:
                 self.add_metric(name, node, self.text(node))
                 self.add_metric("val_" + name, node, self.text(node))
+
+    def fastai_metrics(self):
+        """fastai's learn.fit/fit_one_cycle/fine_tune print a table: `epoch train_loss valid_loss <metrics> time`."""
+        if not any(i == "fastai" or i.startswith("fastai.") for i in self.imports):
+            return
+        learners = []
+        fits = []
+        for node in self.all_nodes():
+            if not isinstance(node, ast.Call):
+                continue
+            name = last_name(node.func)
+            if name in FASTAI_FITS and isinstance(node.func, ast.Attribute):
+                fits.append(node)
+            elif name and (name == "Learner" or name.endswith("_learner")):
+                learners.append(node)
+        if not fits:
+            return
+        names = []
+        for node in learners:
+            for k in node.keywords:
+                if k.arg != "metrics":
+                    continue
+                items = k.value.elts if isinstance(k.value, (ast.List, ast.Tuple)) else [k.value]
+                for item in items:
+                    # accuracy, error_rate (functions: their name); F1Score(), RocAuc() (classes: snake case).
+                    target = item.func if isinstance(item, ast.Call) else item
+                    label = last_name(target)
+                    if label and isinstance(item, ast.Call):
+                        label = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label).lower()
+                    if label and label not in names:
+                        names.append(label)
+        for name in ["valid_loss"] + names + ["train_loss"]:
+            self.add_metric(name, fits[0], self.text(fits[0]))
 
     # ------------------------------------------------------------------ dataclass CLIs (HfArgumentParser, simple_parsing, tyro)
 

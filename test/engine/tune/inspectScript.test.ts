@@ -17,6 +17,7 @@ import {
 } from '../../../src/engine/tune/inspectScript';
 import { metricValue, parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
 import { parseKeyValueLine } from '../../../src/engine/metrics/formats/keyValue';
+import { TableReader } from '../../../src/engine/metrics/formats/table';
 import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
@@ -944,6 +945,29 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     for (const name of ['train.loss', 'val.loss', 'val.top1']) expect(json && metricValue(json, name)).toBe(0.5);
     const repr = parseAutoLine("{'eval': {'f1': 0.5}}");
     expect(repr && metricValue(repr, 'f1')).toBe(0.5);
+  });
+
+  it("finds the columns of fastai's table: valid_loss, the learner's metrics= (a class in snake case), train_loss", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'from fastai.vision.all import *',
+        'dls = ImageDataLoaders.from_folder(".")',
+        'learn = vision_learner(dls, resnet34, metrics=[error_rate, F1Score()])',
+        'learn.fine_tune(4, 1e-3)',
+        '',
+      ].join('\n'),
+    });
+    // Before: no metric at all, so the proposal fell back to a placeholder val_loss that fastai never prints.
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['valid_loss', 4],
+      ['error_rate', 4],
+      ['f1_score', 4],
+      ['train_loss', 4],
+    ]);
+    const table = new TableReader();
+    table.read('epoch     train_loss  valid_loss  error_rate  f1_score  time    ');
+    const row = table.read('0         0.512345    0.432100    0.149000    0.851000  00:02     ');
+    for (const m of r.metrics) expect(row && metricValue(row, m.name), m.name).toBeDefined();
   });
 
   it('says clearly when the interpreter cannot be started', async () => {
