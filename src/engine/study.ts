@@ -17,7 +17,7 @@ import type { TrialId, TrialStatus } from '../shared/ids';
 import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import { OtherMetricKeys } from './metrics/otherKeys';
-import { isProgressBarLine } from './metrics/progressBar';
+import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './metrics/progressBar';
 import { TableReader } from './metrics/formats/table';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
@@ -343,7 +343,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     /** What the script printed instead, for the failure of a trial that never reports the objective. */
     const otherKeys = new OtherMetricKeys();
     /** fastai's table (a header line, then a line of numbers per epoch): lines no other auto form read. */
-    const table = spec.metric.format.kind === 'auto' ? new TableReader() : undefined;
+    const autoFormat = spec.metric.format.kind === 'auto';
+    const table = autoFormat ? new TableReader() : undefined;
     let lastReported: { step: number; value: number } | undefined;
     const flushRedraw = (): void => {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
@@ -353,9 +354,19 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
       const record = parser.parse(line.text) ?? table?.read(line.text);
-      if (!record) continue;
+      if (!record) {
+        // Keras' `Epoch 3/10` before the epoch's bar: the step of the bar's lines, which print none.
+        const epoch = autoFormat ? kerasEpochHeader(line.text) : undefined;
+        if (epoch !== undefined) lastExplicitStep = epoch;
+        continue;
+      }
       const value = metricValue(record, spec.metric.name);
       if (value === undefined) {
+        if (reports === 0) otherKeys.add(record);
+        continue;
+      }
+      // A Keras bar mid-epoch: running values of the batches so far, not a report of the epoch.
+      if (autoFormat && isUnfinishedKerasBar(line.text)) {
         if (reports === 0) otherKeys.add(record);
         continue;
       }

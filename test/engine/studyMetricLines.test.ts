@@ -248,6 +248,45 @@ for (let e = 0; e < 3; e++) {
     expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.266667, valueStep: 2 });
   });
 
+  it("reads tf.keras' fit: the step from `Epoch N/M`, the epoch's values from its last bar, not from every batch's redraw", async () => {
+    const dir = tempDir();
+    // tf.keras' Progbar on Linux redraws after every batch with backspaces and `\r`, also into a pipe; the
+    // `Epoch N/M` line comes before the bar and the bar's lines print no epoch.
+    writeFileSync(
+      path.join(dir, 'keras.mjs'),
+      `
+const out = (s) => process.stdout.write(s);
+let prev = 0;
+for (let e = 1; e <= 3; e++) {
+  out('Epoch ' + e + '/3\\n');
+  for (let b = 1; b <= 8; b++) {
+    const loss = (1 / e + (8 - b) / 100).toFixed(4);
+    const text = String(b).padStart(1) + '/8 [' + '='.repeat(b * 3) + (b < 8 ? '>' : '') + '.'.repeat(24 - b * 3) + ']' + (b < 8 ? ' - ETA: 0s - loss: ' + loss : ' - 0s 2ms/step - loss: ' + loss + ' - val_loss: ' + (1.1 / e).toFixed(4));
+    out('\\b'.repeat(prev) + '\\r' + text);
+    prev = text.length;
+  }
+  out('\\n');
+  prev = 0;
+}
+out('8/8 [========================] - 0s 1ms/step - loss: 0.9000\\n');
+`,
+    );
+    const written = writeSpec(dir, 'keras', ['name: keras', `command: [${node}, keras.mjs, "--x={x}"]`, 'metric: loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['loss'], e.event.values['val_loss']]] : []));
+    // Before: 25 reports at steps 1 … 25, one per batch, each a running average of the epoch so far.
+    expect(reported).toEqual([
+      [1, 1, 1.1],
+      [2, 0.5, 0.55],
+      [3, 0.3333, 0.3667],
+      // model.evaluate after fit: a finished bar too; as always, the last line with the metric gives the value.
+      [3, 0.9, undefined],
+    ]);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.9, valueStep: 3 });
+  });
+
   it('gives a line without a step the last step a line printed (not the count of reports)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'mixed.mjs'), MIXED_STEPS);
