@@ -331,6 +331,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let lastStep = 0;
     /** The last step a report printed itself (epoch=, step=, the helper's step): lines without one reuse it. */
     let lastExplicitStep: number | undefined;
+    /** lastExplicitStep came from Keras' `Epoch N/M` line: the reports under it also get `epoch: N`. */
+    let stepFromEpochLine = false;
     /**
      * A progress bar (Lightning, tqdm's postfix) redraws the last validation value many times a second, at the
      * same step and, while the next epoch trains, under the next epoch's `Epoch N:`. The first line of such a
@@ -357,7 +359,10 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (!record) {
         // Keras' `Epoch 3/10` before the epoch's bar: the step of the bar's lines, which print none.
         const epoch = autoFormat ? kerasEpochHeader(line.text) : undefined;
-        if (epoch !== undefined) lastExplicitStep = epoch;
+        if (epoch !== undefined) {
+          lastExplicitStep = epoch;
+          stepFromEpochLine = true;
+        }
         continue;
       }
       const value = metricValue(record, spec.metric.name);
@@ -373,8 +378,13 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       // Step from epoch/step/iteration when printed; a line without one (a script that mixes the helper's
       // report(step=…) with plain prints) belongs to the last printed step; with none ever printed, the count
       // of objective reports.
-      if (record.step !== undefined) lastExplicitStep = record.step;
+      if (record.step !== undefined) {
+        lastExplicitStep = record.step;
+        stepFromEpochLine = false;
+      }
       const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
+      // The step key goes with the values, as `Epoch 3:` gives `Epoch`: the curve and decisions say "epoch".
+      if (stepFromEpochLine && record.step === undefined && lastExplicitStep !== undefined) stored['epoch'] = lastExplicitStep;
       for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
       // A redraw of the last report (Object.is: a repeated NaN is one too): the same value at the same
       // printed step, or a progress bar repeating the last value whatever step it shows. A bar's postfix

@@ -285,6 +285,8 @@ out('8/8 [========================] - 0s 1ms/step - loss: 0.9000\\n');
       [3, 0.9, undefined],
     ]);
     expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.9, valueStep: 3 });
+    // The step is an epoch, as decisions and charts say ("stopped at rung 0 (epoch 1)").
+    expect(snapshot.stepUnit).toBe('epoch');
   });
 
   it('gives a line without a step the last step a line printed (not the count of reports)', async () => {
