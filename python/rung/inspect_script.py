@@ -103,6 +103,15 @@ STEP_PREFIX = re.compile(
     r"(?::(?=[ \t]|$)|,(?=[ \t])| [-|](?=[ \t])|/(?:" + HOLE + r"|[0-9]+)(?![A-Za-z0-9_]))",
     re.I,
 )
+# TensorFlow's tutorials' "Epoch {e} Loss {l:.4f} Accuracy {a:.4f}": after a step prefix that opens the message,
+# only words each followed by a value to the end (as the engine reads them; "Epoch {e} of {n}" is no pair).
+SPACED_PAIRS = re.compile(
+    r"(?:^|[^A-Za-z0-9_ \t])[ \t]*(?:epoch|step|iteration|iter) (?:" + HOLE + r"|[0-9]+) +"
+    r"((?:[A-Za-z_][A-Za-z0-9_./-]* +" + HOLE + r"%?[,;|]?(?: +|$))+)$",
+    re.I,
+)
+SPACED_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*) +" + HOLE)
+SPACED_STOP_WORDS = {"of", "in", "to", "at", "for", "from", "with", "on", "by", "after", "took", "is", "was", "and", "or", "out"}
 BARE_METRIC = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*) " + HOLE + SPACED_VALUE_END)
 
 PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
@@ -1278,6 +1287,11 @@ class Inspector:
                 before = template[prefix.end() : start].rstrip(" \t")
                 if template[start - 1] == "\t" or before == "" or before[-1] in ",;|":
                     found.append((start, match.group(1)))
+        pairs = SPACED_PAIRS.search(template.rstrip())
+        if pairs:
+            names = [(pairs.start(1) + m.start(), m.group(1)) for m in SPACED_PAIR.finditer(pairs.group(1))]
+            if not any(name.lower() in SPACED_STOP_WORDS for _, name in names):
+                found.extend(f for f in names if f not in found)
         text = self.text(node) or template.replace(HOLE, "{}")
         for _, name in sorted(found, key=lambda f: f[0]):
             self.add_metric(name, node, text)

@@ -75,6 +75,18 @@ describe('parseKeyValueLine', () => {
     ['Epoch [3a] loss=0.5', rec({ loss: 0.5 })],
     ['Epoch [3/10]x loss=0.5', rec({ loss: 0.5 })],
     ['[epoch 3]x loss=0.5', rec({ loss: 0.5 })],
+    // TensorFlow's tutorials: `Epoch 1 Loss 0.4523 Accuracy 0.8811`, then `Time taken for 1 epoch: 12.34 secs`
+    ['Epoch 1 Loss 0.4523 Accuracy 0.8811', rec({ Epoch: 1, Loss: 0.4523, Accuracy: 0.8811 }, 1)],
+    ['Epoch 1 Batch 100 Loss 0.5 Accuracy 0.9', rec({ Epoch: 1, Batch: 100, Loss: 0.5, Accuracy: 0.9 }, 1)],
+    ['INFO:root:Epoch 2 loss 0.5, acc 93% ', rec({ Epoch: 2, loss: 0.5, acc: 93 }, 2)],
+    ['Epoch 3 of 10', undefined],
+    ['Step 5 in 2 loss 3', undefined],
+    ['Epoch 1 took 5 seconds', undefined],
+    ['Epoch 2 loss 0.5 acc', undefined],
+    ['Epoch 2 loss 0.5x acc 1', undefined],
+    ['best epoch 3 loss 1', undefined],
+    ['Epoch 3 step: 100 loss=1', rec({ Epoch: 3, step: 100, loss: 1 }, 3)],
+    ['trial 2 epoch: 3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
     // a data-split word before the key (`Val Loss:`): also the joined key, so train and validation differ
     [
       'Epoch 3 | Train Loss: 0.5123 | Val Loss: 0.4567 | Val Acc: 91.2%',
@@ -283,7 +295,7 @@ describe('parseKeyValueLine', () => {
     ['iter 100: loss=2.3, lr 0.001', rec({ iter: 100, loss: 2.3, lr: 0.001 }, 100)],
     ['iter 100:\tloss 2.3\tmfu 5.1', rec({ iter: 100, loss: 2.3, mfu: 5.1 }, 100)],
     ['iter 100: time 20.31ms', undefined],
-    ['iter 100 loss 2.3', undefined],
+    ['iter 100 loss 2.3', rec({ iter: 100, loss: 2.3 }, 100)], // only words and numbers after the prefix (TensorFlow's tutorials' form)
     ['loss 2.3456, mfu 5.12%', undefined],
     ['Epoch 3: saw 5 files', undefined],
     ['Step 3: download 5 files', undefined],

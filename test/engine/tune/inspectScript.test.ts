@@ -970,6 +970,23 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     for (const m of r.metrics) expect(row && metricValue(row, m.name), m.name).toBeDefined();
   });
 
+  it("reads TensorFlow's tutorials' `Epoch {e} Loss {l} Accuracy {a}` as the engine does, and not `Epoch {e} of {n}`", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'e, l, a, n = 1, 0.5, 0.9, 10',
+        "print(f'Epoch {e + 1} Batch {n} Loss {l:.4f} Accuracy {a:.4f}')",
+        "print(f'Epoch {e} of {n} done')",
+        "print('Epoch {} Val_loss {:.4f}, val_auc {:.2f}%'.format(e, l, a))",
+        "print(f'best epoch {e} score {a}')",
+        "print(f'Time taken for 1 epoch: {l:.2f} secs')",
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => m.name)).toEqual(['Batch', 'Loss', 'Accuracy', 'Val_loss', 'val_auc', 'epoch']);
+    const record = parseAutoLine('Epoch 2 Val_loss 0.5000, val_auc 93.00%');
+    expect(record).toEqual({ values: { Epoch: 2, Val_loss: 0.5, val_auc: 93 }, step: 2 });
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);

@@ -22,6 +22,9 @@
  *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
  *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
  *   every redraw would count each redraw as a step. `Iteration 1 of 10`, `Epoch 3|x` stay unread.
+ *   A step key, one space and an integer opening the message, then only words each followed by a number (and
+ *   a `,` `;` or `|`) to the line's end, give the step and those pairs: TensorFlow's tutorials' `Epoch 1 Loss
+ *   0.4523 Accuracy 0.8811` (`Epoch 3 of 10`, `Epoch 1 took 5 seconds` give nothing: `of` and the like are no keys).
  *   Also step prefixes: a step key, one space and `[3/10]` or `[3]` followed by a blank, `,`, `:` or the
  *   line's end (the PyTorch tutorials' `Epoch [1/10], Step [100/600], Loss: 0.2345`), a step key, `:` or
  *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
@@ -217,6 +220,11 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
             i = end;
             if (spaced.isStepPrefix) {
               if (spaced.opensList) prefixEnd = end;
+              if (spacedPairs) {
+                // `Epoch 1 Loss 0.4523 Accuracy 0.8811`: the rest of the line is words and numbers, checked whole.
+                pairs += addSpacedPairs(line, end, n, builder);
+                break;
+              }
             } else {
               pairs++;
               if (builder.full) break;
@@ -326,7 +334,7 @@ function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: nu
   if (isDigitClass(line.charCodeAt(keyEnd + 1)) && (length === 4 || length === 5 || length === 9)) {
     // The lengths of `step`/`iter`, `epoch` and `iteration`: a cheap filter before looking the key up.
     const end = stepPrefixEnd(line, keyEnd + 1, n);
-    if (end >= 0 && (!pairFollows || opensMessage(line, keyStart, boundaryAt))) {
+    if (end >= 0 && ((!pairFollows && !spacedPairs) || opensMessage(line, keyStart, boundaryAt))) {
       const key = internKey(line, keyStart, keyEnd, hash);
       if (stepKeyRank(key) >= 0) {
         spaced.key = key;
@@ -337,6 +345,7 @@ function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: nu
       }
     }
   }
+  spacedPairs = false;
   if (length > MAX_KEY_LENGTH) return -1;
   const wordStart =
     keyStart >= 2 && line.charCodeAt(keyStart - 1) === CH_SPACE && (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0
@@ -544,6 +553,7 @@ function deviationEnd(line: string, at: number, n: number): number {
  */
 function stepPrefixEnd(line: string, at: number, n: number): number {
   pairFollows = false;
+  spacedPairs = false;
   const k = digitsEnd(line, at, n);
   if (k < 0) return -1;
   const c = k < n ? line.charCodeAt(k) : -1;
@@ -558,6 +568,11 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     // `epoch 3 val_loss=0.25`: a pair right after the number (the caller checks where the step key stands).
     if ((classOf(mark) & KEY_START) !== 0 && pairStartsAt(line, k + 1, n)) {
       pairFollows = true;
+      return k + 1;
+    }
+    // `Epoch 1 Loss 0.4523 Accuracy 0.8811` (TensorFlow's tutorials): only words and numbers to the line's end.
+    if ((classOf(mark) & KEY_START) !== 0 && addSpacedPairs(line, k + 1, n, undefined) > 0) {
+      spacedPairs = true;
       return k + 1;
     }
     return -1;
@@ -607,6 +622,44 @@ function fractionStepEnd(line: string, start: number, slashAt: number, n: number
   if (end === slashAt + 1 || (end < n && (classOf(line.charCodeAt(end)) & JOINER) !== 0) || !endsToken(line, end, n)) return -1;
   digitsValue = step;
   return end;
+}
+
+/** Set by {@link stepPrefixEnd}: the prefix was `Epoch 1 ` and the rest of the line is `Loss 0.45 Accuracy 0.88`. */
+let spacedPairs = false;
+
+/** Words that a number may follow in a sentence (`Epoch 3 of 10`, `Step 5 in 2`): never keys of spaced pairs. */
+const SPACED_STOP_WORDS: ReadonlySet<string> = new Set(['of', 'in', 'to', 'at', 'for', 'from', 'with', 'on', 'by', 'after', 'took', 'is', 'was', 'and', 'or', 'out']);
+
+/**
+ * The rest of a line after a step prefix as space-separated key and number pairs, `Loss 0.4523 Accuracy 0.8811`:
+ * every word a key (not a word of {@link SPACED_STOP_WORDS}) followed by blanks and a number (a `%` allowed, then
+ * a `,`, `;` or `|`), up to the line's end. Returns how many pairs there are (0 when the rest is anything else, as `took 5 seconds`
+ * or `of 10 done`); adds them to `builder` when one is given. Linear: one pass over the rest.
+ */
+function addSpacedPairs(line: string, at: number, n: number, builder: RecordBuilder | undefined): number {
+  let count = 0;
+  let k = at;
+  while (k < n) {
+    const keyStart = k;
+    if ((classOf(line.charCodeAt(k)) & KEY_START) === 0) return 0;
+    let hash = 0;
+    while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) hash = hashStep(hash, line.charCodeAt(k++));
+    const keyEnd = k;
+    if (keyEnd - keyStart > MAX_KEY_LENGTH || !isBlank(line.charCodeAt(k))) return 0;
+    while (k < n && isBlank(line.charCodeAt(k))) k++;
+    const numberEnd = scanNumberToken(line, k, n);
+    if (numberEnd < 0) return 0;
+    const value = scanned.value;
+    k = numberEnd < n && line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd;
+    const c = line.charCodeAt(k);
+    if (c === CH_COMMA || c === CH_SEMICOLON || c === CH_PIPE) k++; // `Loss 0.45, Accuracy 0.88`
+    if (k < n && !isBlank(line.charCodeAt(k))) return 0;
+    if (keyEnd - keyStart <= 4 && SPACED_STOP_WORDS.has(line.slice(keyStart, keyEnd).toLowerCase())) return 0;
+    if (builder !== undefined && !builder.full) builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+    count++;
+    while (k < n && isBlank(line.charCodeAt(k))) k++;
+  }
+  return count;
 }
 
 /** Set by {@link stepPrefixEnd}: the prefix was `epoch 3 ` and a pair follows it (`epoch 3 val_loss=0.25`). */
