@@ -40,7 +40,7 @@ describe('TableReader', () => {
     ]);
   });
 
-  it('reads nothing without a header that names a step column, or from rows that do not fit it', () => {
+  it('reads nothing without a header whose first column is a step, or from rows that do not fit it', () => {
     expect(
       readAll([
         '0         0.512345    0.432100',
@@ -49,6 +49,8 @@ describe('TableReader', () => {
         'Training until validation scores improve',
         'Saving model at step',
         '3 0.5 0.25',
+        'loss epoch valid_loss',
+        '1 0.5 0.4',
         'epoch train_loss valid_loss',
         '1 0.5',
         '1 0.5 0.4 0.3 0.2',
@@ -56,6 +58,6 @@ describe('TableReader', () => {
         '1 00:01 00:02',
         'Epoch 3: val_loss=0.5 acc=0.9',
       ]),
-    ).toEqual(Array(12).fill(undefined));
+    ).toEqual(Array(14).fill(undefined));
   });
 });

@@ -8,15 +8,16 @@
  *
  * Rules:
  * - A header is a line of at least three whitespace-separated words (a letter or `_` first, then letters,
- *   digits, `_`, `-`, `.`), one of them a step key (`epoch`, `step`, `iteration`, `iter`, any case). The step
- *   key keeps prose (`Training until validation scores improve`) from ever being taken for a header.
+ *   digits, `_`, `-`, `.`), the first a step key (`epoch`, `step`, `iteration`, `iter`, any case), as fastai
+ *   prints it. The step key first keeps prose (`Training until validation scores improve`) from ever being
+ *   taken for a header, and makes the test cheap.
  * - A row has as many tokens as the header (or one more, the first an integer: a DataFrame's index, skipped),
  *   and its step column is a finite number. Each column whose token is a number (as the key=value form
  *   reads one, `93%` as 93, `nan`/`inf` too) gives the header word's value; other tokens (`00:02`, fastai's
  *   `#na#`) give nothing. The step is the step column's value; the step key stays in the values.
  * - The header holds until the next header; any other line is ignored (a progress bar between rows).
- * - Cost: a line is rejected by its first character unless a header is held (a digit, sign or `.` first) or
- *   it has a step word in it, so the plain lines of a log pay one or two scans.
+ * - Cost: a line is rejected by its first character and first word unless a header is held and it starts with
+ *   a digit, sign or `.`, so the plain lines of a log pay a few character reads.
  */
 import type { MetricRecord } from '../metricParser';
 import { MAX_KEY_LENGTH, stepKeyRank } from '../recordBuilder';
@@ -25,7 +26,6 @@ import { isSpace, parseNumericString } from '../numberToken';
 /** At most this many columns: a wider line is no metric table. */
 const MAX_COLUMNS = 64;
 
-const STEP_WORD_RE = /epoch|step|iter/i;
 
 function isWordStart(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
@@ -52,23 +52,19 @@ function tokens(line: string): string[] | undefined {
 }
 
 /** The header's words and the index of its step column, or undefined when `line` is no header. */
-function readHeader(line: string): { names: string[]; stepColumn: number } | undefined {
-  if (!STEP_WORD_RE.test(line)) return undefined;
+function readHeader(line: string, start: number): { names: string[]; stepColumn: number } | undefined {
+  let end = start;
+  while (end < line.length && isWordChar(line.charCodeAt(end))) end++;
+  // The first word is a step key (5, 4 or 9 letters: epoch, step/iter, iteration), then a blank.
+  const length = end - start;
+  if ((length !== 5 && length !== 4 && length !== 9) || !isSpace(line.charCodeAt(end)) || stepKeyRank(line.slice(start, end)) < 0) return undefined;
   const words = tokens(line);
   if (!words || words.length < 3) return undefined;
-  let stepColumn = -1;
-  let bestRank = Number.POSITIVE_INFINITY;
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w] as string;
+  for (const word of words) {
     if (word.length > MAX_KEY_LENGTH || !isWordStart(word.charCodeAt(0))) return undefined;
     for (let k = 1; k < word.length; k++) if (!isWordChar(word.charCodeAt(k))) return undefined;
-    const rank = stepKeyRank(word);
-    if (rank >= 0 && rank < bestRank) {
-      bestRank = rank;
-      stepColumn = w;
-    }
   }
-  return stepColumn < 0 ? undefined : { names: words, stepColumn };
+  return { names: words, stepColumn: 0 };
 }
 
 function isRowStart(c: number): boolean {
@@ -86,8 +82,10 @@ export class TableReader {
     if (i === line.length) return undefined;
     const first = line.charCodeAt(i);
     if (this.names !== undefined && isRowStart(first)) return this.readRow(line);
-    if (!isWordStart(first)) return undefined;
-    const header = readHeader(line);
+    // epoch, step, iter, iteration: e, s, i in either case.
+    const lower = first | 0x20;
+    if (lower !== 0x65 && lower !== 0x73 && lower !== 0x69) return undefined;
+    const header = readHeader(line, i);
     if (header) {
       this.names = header.names;
       this.stepColumn = header.stepColumn;
