@@ -25,8 +25,9 @@
  *   A step key, one space and an integer opening the message, then only words each followed by a number (and
  *   a `,` `;` or `|`) to the line's end, give the step and those pairs: TensorFlow's tutorials' `Epoch 1 Loss
  *   0.4523 Accuracy 0.8811` (`Epoch 3 of 10`, `Epoch 1 took 5 seconds` give nothing: `of` and the like are no keys).
- *   Also step prefixes: a step key, one space and `[3/10]` or `[3]` followed by a blank, `,`, `:` or the
- *   line's end (the PyTorch tutorials' `Epoch [1/10], Step [100/600], Loss: 0.2345`), a step key, `:` or
+ *   Also step prefixes: a step key, one space or none and `[3/10]` or `[3]` followed by a blank, `,`, `:` or the
+ *   line's end (the PyTorch tutorials' `Epoch [1/10], Step [100/600], Loss: 0.2345`, PyTorch Ignite's
+ *   `Epoch[1] Iteration[100/469] Loss: 0.30`), a step key, `:` or
  *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
  *   the integer (`[epoch 3] val_loss: 0.25`).
  *   A step key, one space and an integer followed by one space and a pair also give the step
@@ -246,6 +247,18 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
       } else if (next === CH_APOSTROPHE && line.charCodeAt(keyEnd + 1) === CH_LOWER_S && line.charCodeAt(keyEnd + 2) === CH_SPACE) {
         ownerStart = keyStart;
         ownedKeyAt = keyEnd + 3;
+      } else if (next === CH_BRACKET && isDigitClass(line.charCodeAt(keyEnd + 1))) {
+        // PyTorch Ignite's `Epoch[1] Iteration[100/469] Loss: 0.30`: a step prefix glued to its key.
+        const end = bracketedStepEnd(line, keyEnd + 1, n);
+        if (end >= 0) {
+          const key = internKey(line, keyStart, keyEnd, hash);
+          if (stepKeyRank(key) >= 0) {
+            builder ??= new RecordBuilder();
+            builder.add(key, digitsValue, true);
+            i = end;
+            prefixEnd = end;
+          }
+        }
       }
       continue;
     }
