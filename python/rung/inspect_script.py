@@ -60,7 +60,8 @@ What is read:
   usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
   ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
 - without a parser: ``x = float(sys.argv[1])`` (source ``sys.argv``) and ``X = int(os.environ.get("X", "8"))``
-  (source ``env``).
+  (source ``env``); Rung's helper, ``p = params(); lr = float(p.get("lr", 1e-3))`` or ``params()["lr"]`` (source
+  ``rung``: passed in RUNG_PARAMS, not on the command line).
 - XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
   ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
 - not read, but named in ``warnings``: absl flags, Hydra and jsonargparse.
@@ -1744,6 +1745,67 @@ class Inspector:
             for arg in env.values():
                 self.add_argument(arg)
 
+    def rung_params_arguments(self):
+        """`p = params(); lr = float(p.get("lr", 1e-3))` (Rung's helper, `from rung import params`): the names
+        read from it, passed by Rung in RUNG_PARAMS, not on the command line."""
+        if self.arguments:
+            return
+        names = set()
+        for node in self.all_nodes():
+            if isinstance(node, ast.ImportFrom) and node.module == "rung":
+                names.update(a.asname or a.name for a in node.names if a.name == "params")
+
+        def is_params_call(n):
+            return isinstance(n, ast.Call) and not n.args and ((isinstance(n.func, ast.Name) and n.func.id in names) or dotted(n.func) == "rung.params")
+
+        holders = set()
+        for node in self.all_nodes():
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and is_params_call(node.value):
+                holders.add(node.targets[0].id)
+        if not names and not holders:
+            return
+
+        def read(n):
+            """(name, default node or None) for p.get("name", d), p["name"], params().get(...), params()["name"]."""
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+                owner = n.func.value
+            elif isinstance(n, ast.Subscript):
+                owner = n.value
+            else:
+                return None
+            if not (is_params_call(owner) or (isinstance(owner, ast.Name) and owner.id in holders)):
+                return None
+            if isinstance(n, ast.Call):
+                name = const_str(n.args[0])
+                return (name, n.args[1] if len(n.args) > 1 else None) if name else None
+            inner = n.slice
+            if type(inner).__name__ == "Index":  # Python 3.8
+                inner = inner.value  # type: ignore[attr-defined]
+            return (const_str(inner), None) if const_str(inner) else None
+
+        found = {}
+        for node in self.all_nodes():
+            inner, type_name = self.conversion(node)
+            got = read(inner) if type_name is not None else read(node)
+            if got is None:
+                continue
+            name, default = got
+            arg = found.get(name)
+            if arg is None:
+                arg = new_argument("rung", [], name, getattr(node, "lineno", 0), False)
+                found[name] = arg
+            if type_name is not None and arg["type"] is None:
+                arg["type"] = type_name
+            if default is not None and not arg["hasDefault"]:
+                self.apply_default(arg, default)
+        if found:
+            self.add_framework("rung")
+            for arg in found.values():
+                # Never required: Rung passes every tuned one; a read without a default is the script's to handle.
+                self.infer_type(arg)
+                convert_text_default(arg)
+                self.add_argument(arg)
+
     # ------------------------------------------------------------------ what libraries print
 
     def dict_value(self, node, key):
@@ -1885,6 +1947,7 @@ class Inspector:
         self.dataclass_arguments()
         self.fire_arguments()
         self.positional_and_env_arguments()
+        self.rung_params_arguments()
         if imported:
             self.tree.body = own_body
             self.nodes = None
