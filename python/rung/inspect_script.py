@@ -111,6 +111,8 @@ SPACED_PAIRS = re.compile(
     r"((?:[A-Za-z_][A-Za-z0-9_./-]* +" + HOLE + r"%?[,;|]?(?: +|$))+)$",
     re.I,
 )
+LINE_SPLIT_WORD = re.compile(r"\s*(" + SPLIT_WORDS + r")(?: (?:set|results|result|metrics|stats|summary|scores|phase|epoch))?[ \t]*[:-](?=[ \t]|$)", re.I)
+SPLIT_WORD_SET = {"train", "training", "val", "valid", "validation", "test", "eval", "dev"}
 SPACED_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*) +" + HOLE)
 SPACED_STOP_WORDS = {"of", "in", "to", "at", "for", "from", "with", "on", "by", "after", "took", "is", "was", "and", "or", "out"}
 BARE_METRIC = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*) " + HOLE + SPACED_VALUE_END)
@@ -1288,6 +1290,15 @@ class Inspector:
                 before = template[prefix.end() : start].rstrip(" \t")
                 if template[start - 1] == "\t" or before == "" or before[-1] in ",;|":
                     found.append((start, match.group(1)))
+        heading = LINE_SPLIT_WORD.match(template)
+        if heading:
+            # "Test set: Average loss: {l}" (PyTorch's MNIST example): a split word heading the line names its
+            # metrics too, as the engine reads them (test_loss).
+            split = heading.group(1).lower()
+            found = [
+                (at, name if name.lower() == split or name.lower() in ("epoch", "step", "iteration", "iter") or name.lower().split("_")[0] in SPLIT_WORD_SET else f"{split}_{name.lower()}")
+                for at, name in found
+            ]
         pairs = SPACED_PAIRS.search(template.rstrip())
         if pairs:
             names = [(pairs.start(1) + m.start(), m.group(1)) for m in SPACED_PAIR.finditer(pairs.group(1))]

@@ -987,6 +987,28 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(record).toEqual({ values: { Epoch: 2, Val_loss: 0.5, val_auc: 93 }, step: 2 });
   });
 
+  it("names the metrics of a line headed by a data-split word as the engine does (PyTorch's MNIST example: test_loss)", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'epoch, b, l, c = 1, 0, 0.5, 9',
+        "print('Train Epoch: {} [{}/{}]\\tLoss: {:.6f}'.format(epoch, b, 60000, l))",
+        "print('\\nTest set: Average loss: {:.4f}, Accuracy: {}/{}\\n'.format(l, c, 10000))",
+        "print(f'Validation Results - Epoch[{epoch}] Avg accuracy: {l:.2f} Avg loss: {l:.2f}')",
+        '',
+      ].join('\n'),
+    });
+    // Before: Loss (training) and loss (the test set's), told apart by case only.
+    expect(r.metrics.map((m) => m.name)).toEqual(['train_epoch', 'train_loss', 'test_loss', 'test_accuracy', 'validation_accuracy', 'validation_loss']);
+    for (const [line, name] of [
+      ['Train Epoch: 1 [0/60000]\tLoss: 0.500000', 'train_loss'],
+      ['Test set: Average loss: 0.5000, Accuracy: 9/10000', 'test_loss'],
+      ['Validation Results - Epoch[1] Avg accuracy: 0.50 Avg loss: 0.50', 'validation_loss'],
+    ] as const) {
+      const record = parseAutoLine(line);
+      expect(record && metricValue(record, name), line).toBe(0.5);
+    }
+  });
+
   it('says clearly when the interpreter cannot be started', async () => {
     const failure = await inspectScript(fixture('argparse_full.py'), { python: '/nonexistent/python3', readerPath }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScriptInspectionError);

@@ -65,7 +65,11 @@
  *   one space before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
  *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
  *   The key as printed never replaces a value the line gave under that key alone: `loss: 0.5 - val loss: 0.4`
- *   has `loss` 0.5.
+ *   has `loss` 0.5. A split word that starts the line, optionally with `set`, `results`, `metrics` (and the
+ *   like) after it, then `:` or `-`, names every metric of the line: `Test set: Average loss: 0.05` (PyTorch's
+ *   MNIST example) has `test_loss`, `Validation Results - Epoch[1] Avg accuracy: 0.9` (Ignite)
+ *   `validation_accuracy`, `Train Epoch: 1 […]<TAB>Loss: 2.3` `train_loss` (not the step keys, not keys that
+ *   name a split already).
  * - Without a separator, a split word, one space, a key, one space and a number give the joined key only:
  *   `step 100: train loss 2.3456, val loss 2.4567` (nanoGPT) has `train_loss` and `val_loss`, and
  *   `epoch 3 | val loss 0.234 | val acc 91.2%` has `val_loss` and `val_acc`. As the number ends no
@@ -81,7 +85,7 @@
  */
 import type { MetricRecord } from '../metricParser';
 import { scanNumberToken, scanned } from '../numberToken';
-import { MAX_KEY_LENGTH, RecordBuilder, stepKeyRank } from '../recordBuilder';
+import { MAX_KEY_LENGTH, MAX_VALUES_PER_LINE, RecordBuilder, stepKeyRank } from '../recordBuilder';
 import { hashStep, internJoinedKey, internKey } from '../keyCache';
 
 /** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
@@ -138,6 +142,16 @@ const CH_DOT = 0x2e;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
+  const record = readPairs(line);
+  if (record === undefined) return undefined;
+  // `Test set: Average loss: 0.05` (PyTorch's MNIST example), `Validation Results - Epoch[1] Avg accuracy: 0.9`
+  // (PyTorch Ignite): a data-split word heading the line also names its metrics (`test_loss`).
+  const split = lineSplitWord(line, line.length);
+  return split === undefined ? record : qualifyAll(record, split);
+}
+
+/** The pairs of one line (see {@link parseKeyValueLine}). */
+function readPairs(line: string): MetricRecord | undefined {
   let builder: RecordBuilder | undefined;
   /** Pairs read (a step prefix such as `Epoch 3:` alone makes no record). */
   let pairs = 0;
@@ -329,6 +343,66 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     i = end;
   }
   return pairs > 0 ? builder?.build() : undefined;
+}
+
+/**
+ * Adds `<split>_<key>` (the key in lower case) to `record` for each key but the step keys, the split word
+ * itself and keys that already name a split: a line headed by a data-split word (`Test set: Average loss:
+ * 0.05`) measures every metric on it on that data. Kept out of the scanner: only such lines pay for it.
+ */
+function qualifyAll(record: MetricRecord, split: string): MetricRecord {
+  const values = record.values as Record<string, number>;
+  let count = 0;
+  for (const key in values) if (Object.hasOwn(values, key)) count++;
+  for (const key of Object.keys(values)) {
+    if (count >= MAX_VALUES_PER_LINE) break;
+    const lower = key.toLowerCase();
+    if (lower === split || stepKeyRank(key) >= 0 || startsWithQualifier(lower)) continue;
+    const joined = `${split}_${lower}`;
+    if (joined.length > MAX_KEY_LENGTH || Object.hasOwn(values, joined) || joined === '__proto__') continue;
+    values[joined] = values[key] as number;
+    count++;
+  }
+  return record;
+}
+
+/** Nouns that may follow a line's heading split word: `Test set:`, `Validation Results -`, `eval metrics:`. */
+const HEADING_NOUNS: ReadonlySet<string> = new Set(['set', 'results', 'result', 'metrics', 'stats', 'summary', 'scores', 'phase', 'epoch']);
+
+/**
+ * The data-split word (lower case) that starts the line: a word of QUALIFIERS, optionally one space and a word
+ * of {@link HEADING_NOUNS}, then blanks and `:` or `-` followed by a blank (or the line's end); undefined
+ * otherwise (`val_loss: 0.3`, `Validation loss: 0.3`, `test 3 models`). Most lines are turned down by their
+ * first letter or by what follows their first word.
+ */
+function lineSplitWord(line: string, n: number): string | undefined {
+  // train/training, test, val/valid/validation, eval, dev, by their first two letters in either case (so
+  // `epoch=3 …` is turned down at its `p`).
+  const head = line.charCodeAt(0) | 0x20;
+  const second = line.charCodeAt(1) | 0x20;
+  const maybe =
+    head === 0x74 ? second === 0x72 || second === 0x65 : head === 0x76 ? second === 0x61 : head === 0x65 ? second === 0x76 : head === 0x64 && second === 0x65;
+  if (!maybe) return undefined;
+  let k = 2;
+  while (k < n && isLetter(line.charCodeAt(k))) k++;
+  const after = line.charCodeAt(k);
+  if ((after !== CH_COLON && after !== CH_SPACE && after !== CH_TAB) || k < SHORTEST_QUALIFIER || k > LONGEST_QUALIFIER || !isQualifier(line, 0, k)) return undefined;
+  const split = line.slice(0, k).toLowerCase();
+  if (line.charCodeAt(k) === CH_SPACE && isLetter(line.charCodeAt(k + 1))) {
+    let w = k + 1;
+    while (w < n && isLetter(line.charCodeAt(w))) w++;
+    if (w - k - 1 <= 7 && HEADING_NOUNS.has(line.slice(k + 1, w).toLowerCase())) k = w;
+  }
+  while (k < n && isBlank(line.charCodeAt(k))) k++;
+  const c = line.charCodeAt(k);
+  if (c !== CH_COLON && c !== CH_MINUS) return undefined;
+  return k + 1 >= n || isBlank(line.charCodeAt(k + 1)) ? split : undefined;
+}
+
+/** Whether a (lower-case) key already names a split: `val_loss`, `test_acc`. */
+function startsWithQualifier(key: string): boolean {
+  const underscore = key.indexOf('_');
+  return underscore > 0 && QUALIFIERS.has(key.slice(0, underscore));
 }
 
 /** What {@link readSpacedForm} read (a shared slot: no allocation). */
