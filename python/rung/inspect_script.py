@@ -54,12 +54,14 @@ What is read:
   (also through a variable: ``m = {...}; m["k"] = v; print(json.dumps(m))``),
   and keyword names of ``rung.report(...)`` and tqdm's ``set_postfix(...)``; Keras' ``model.fit(...,
   validation_data=...)`` prints ``loss``, ``val_loss`` and the compiled metrics (``val_accuracy``); Lightning's
-  ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar.
+  ``self.log(name, v, prog_bar=True)`` shows ``name=v`` in its progress bar; fastai's ``learn.fit_one_cycle(...)``
+  (and ``fit``, ``fine_tune``) prints a table of ``train_loss``, ``valid_loss`` and the learner's ``metrics=``.
 - dataclass CLIs: the fields of the ``@dataclass`` classes given to ``HfArgumentParser((...))`` (with the
   usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
   ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
 - without a parser: ``x = float(sys.argv[1])`` (source ``sys.argv``) and ``X = int(os.environ.get("X", "8"))``
-  (source ``env``).
+  (source ``env``); Rung's helper, ``p = params(); lr = float(p.get("lr", 1e-3))`` or ``params()["lr"]`` (source
+  ``rung``: passed in RUNG_PARAMS, not on the command line).
 - XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
   ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
 - not read, but named in ``warnings``: absl flags, Hydra and jsonargparse.
@@ -102,6 +104,17 @@ STEP_PREFIX = re.compile(
     r"(?::(?=[ \t]|$)|,(?=[ \t])| [-|](?=[ \t])|/(?:" + HOLE + r"|[0-9]+)(?![A-Za-z0-9_]))",
     re.I,
 )
+# TensorFlow's tutorials' "Epoch {e} Loss {l:.4f} Accuracy {a:.4f}": after a step prefix that opens the message,
+# only words each followed by a value to the end (as the engine reads them; "Epoch {e} of {n}" is no pair).
+SPACED_PAIRS = re.compile(
+    r"(?:^|[^A-Za-z0-9_ \t])[ \t]*(?:epoch|step|iteration|iter) (?:" + HOLE + r"|[0-9]+) +"
+    r"((?:[A-Za-z_][A-Za-z0-9_./-]* +" + HOLE + r"%?[,;|]?(?: +|$))+)$",
+    re.I,
+)
+LINE_SPLIT_WORD = re.compile(r"\s*(" + SPLIT_WORDS + r")(?: (?:set|results|result|metrics|stats|summary|scores|phase|epoch))?[ \t]*[:-](?=[ \t]|$)", re.I)
+SPLIT_WORD_SET = {"train", "training", "val", "valid", "validation", "test", "eval", "dev"}
+SPACED_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*) +" + HOLE)
+SPACED_STOP_WORDS = {"of", "in", "to", "at", "for", "from", "with", "on", "by", "after", "took", "is", "was", "and", "or", "out"}
 BARE_METRIC = re.compile(r"(?<![A-Za-z0-9_./@])([A-Za-z_][A-Za-z0-9_./-]*) " + HOLE + SPACED_VALUE_END)
 
 PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
@@ -181,6 +194,24 @@ def json_safe(value):
     if isinstance(value, (list, tuple)):
         return [json_safe(v) for v in value]
     raise Unknown()
+
+
+FASTAI_FITS = ("fit", "fit_one_cycle", "fine_tune", "fit_flat_cos", "fit_sgdr")
+
+
+def dict_literal_keys(node, json_nesting, prefix="", depth=0):
+    """The keys of a dict literal as Rung's parser names them: a nested dict's keys joined by dots in a JSON line
+    (`json.dumps({"val": {"loss": v}})` prints `val.loss`), or as they are in a printed repr (`loss`)."""
+    out = []
+    for key, value in zip(node.keys, node.values):
+        k = const_str(key) if key is not None else None
+        if not k:
+            continue
+        if isinstance(value, ast.Dict) and depth < 8:
+            out.extend(dict_literal_keys(value, json_nesting, prefix + k + "." if json_nesting else "", depth + 1))
+        else:
+            out.append(prefix + k)
+    return out
 
 
 def dotted(node):
@@ -1259,6 +1290,20 @@ class Inspector:
                 before = template[prefix.end() : start].rstrip(" \t")
                 if template[start - 1] == "\t" or before == "" or before[-1] in ",;|":
                     found.append((start, match.group(1)))
+        heading = LINE_SPLIT_WORD.match(template)
+        if heading:
+            # "Test set: Average loss: {l}" (PyTorch's MNIST example): a split word heading the line names its
+            # metrics too, as the engine reads them (test_loss).
+            split = heading.group(1).lower()
+            found = [
+                (at, name if name.lower() == split or name.lower() in ("epoch", "step", "iteration", "iter") or name.lower().split("_")[0] in SPLIT_WORD_SET else f"{split}_{name.lower()}")
+                for at, name in found
+            ]
+        pairs = SPACED_PAIRS.search(template.rstrip())
+        if pairs:
+            names = [(pairs.start(1) + m.start(), m.group(1)) for m in SPACED_PAIR.finditer(pairs.group(1))]
+            if not any(name.lower() in SPACED_STOP_WORDS for _, name in names):
+                found.extend(f for f in names if f not in found)
         text = self.text(node) or template.replace(HOLE, "{}")
         for _, name in sorted(found, key=lambda f: f[0]):
             self.add_metric(name, node, text)
@@ -1324,10 +1369,8 @@ class Inspector:
                     unprinted.extend(k for k in keys if k and k not in unprinted)
                 for a in node.args[1:] if fn == "log" else node.args:
                     if isinstance(a, ast.Dict):
-                        for key in a.keys:
-                            k = const_str(key) if key is not None else None
-                            if k:
-                                self.add_metric(k, node, self.text(node))
+                        for k in dict_literal_keys(a, fn == "dumps"):
+                            self.add_metric(k, node, self.text(node))
                     elif isinstance(a, ast.Name) and fn in ("dumps", "print"):
                         # metrics = {"val_loss": v}; metrics["val_acc"] = a; print(json.dumps(metrics))
                         for k in dict_keys.get(a.id, []):
@@ -1351,6 +1394,7 @@ class Inspector:
         self.keras_fit_metrics()
         self.boosting_metrics()
         self.hf_trainer_metrics()
+        self.fastai_metrics()
         if unprinted and not self.metrics:  # said only when it explains why no metric was found
             self.warn(
                 "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
@@ -1379,6 +1423,39 @@ class Inspector:
             for name in ["loss"] + compiled:
                 self.add_metric(name, node, self.text(node))
                 self.add_metric("val_" + name, node, self.text(node))
+
+    def fastai_metrics(self):
+        """fastai's learn.fit/fit_one_cycle/fine_tune print a table: `epoch train_loss valid_loss <metrics> time`."""
+        if not any(i == "fastai" or i.startswith("fastai.") for i in self.imports):
+            return
+        learners = []
+        fits = []
+        for node in self.all_nodes():
+            if not isinstance(node, ast.Call):
+                continue
+            name = last_name(node.func)
+            if name in FASTAI_FITS and isinstance(node.func, ast.Attribute):
+                fits.append(node)
+            elif name and (name == "Learner" or name.endswith("_learner")):
+                learners.append(node)
+        if not fits:
+            return
+        names = []
+        for node in learners:
+            for k in node.keywords:
+                if k.arg != "metrics":
+                    continue
+                items = k.value.elts if isinstance(k.value, (ast.List, ast.Tuple)) else [k.value]
+                for item in items:
+                    # accuracy, error_rate (functions: their name); F1Score(), RocAuc() (classes: snake case).
+                    target = item.func if isinstance(item, ast.Call) else item
+                    label = last_name(target)
+                    if label and isinstance(item, ast.Call):
+                        label = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label).lower()
+                    if label and label not in names:
+                        names.append(label)
+        for name in ["valid_loss"] + names + ["train_loss"]:
+            self.add_metric(name, fits[0], self.text(fits[0]))
 
     # ------------------------------------------------------------------ dataclass CLIs (HfArgumentParser, simple_parsing, tyro)
 
@@ -1679,6 +1756,67 @@ class Inspector:
             for arg in env.values():
                 self.add_argument(arg)
 
+    def rung_params_arguments(self):
+        """`p = params(); lr = float(p.get("lr", 1e-3))` (Rung's helper, `from rung import params`): the names
+        read from it, passed by Rung in RUNG_PARAMS, not on the command line."""
+        if self.arguments:
+            return
+        names = set()
+        for node in self.all_nodes():
+            if isinstance(node, ast.ImportFrom) and node.module == "rung":
+                names.update(a.asname or a.name for a in node.names if a.name == "params")
+
+        def is_params_call(n):
+            return isinstance(n, ast.Call) and not n.args and ((isinstance(n.func, ast.Name) and n.func.id in names) or dotted(n.func) == "rung.params")
+
+        holders = set()
+        for node in self.all_nodes():
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and is_params_call(node.value):
+                holders.add(node.targets[0].id)
+        if not names and not holders:
+            return
+
+        def read(n):
+            """(name, default node or None) for p.get("name", d), p["name"], params().get(...), params()["name"]."""
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+                owner = n.func.value
+            elif isinstance(n, ast.Subscript):
+                owner = n.value
+            else:
+                return None
+            if not (is_params_call(owner) or (isinstance(owner, ast.Name) and owner.id in holders)):
+                return None
+            if isinstance(n, ast.Call):
+                name = const_str(n.args[0])
+                return (name, n.args[1] if len(n.args) > 1 else None) if name else None
+            inner = n.slice
+            if type(inner).__name__ == "Index":  # Python 3.8
+                inner = inner.value  # type: ignore[attr-defined]
+            return (const_str(inner), None) if const_str(inner) else None
+
+        found = {}
+        for node in self.all_nodes():
+            inner, type_name = self.conversion(node)
+            got = read(inner) if type_name is not None else read(node)
+            if got is None:
+                continue
+            name, default = got
+            arg = found.get(name)
+            if arg is None:
+                arg = new_argument("rung", [], name, getattr(node, "lineno", 0), False)
+                found[name] = arg
+            if type_name is not None and arg["type"] is None:
+                arg["type"] = type_name
+            if default is not None and not arg["hasDefault"]:
+                self.apply_default(arg, default)
+        if found:
+            self.add_framework("rung")
+            for arg in found.values():
+                # Never required: Rung passes every tuned one; a read without a default is the script's to handle.
+                self.infer_type(arg)
+                convert_text_default(arg)
+                self.add_argument(arg)
+
     # ------------------------------------------------------------------ what libraries print
 
     def dict_value(self, node, key):
@@ -1820,6 +1958,7 @@ class Inspector:
         self.dataclass_arguments()
         self.fire_arguments()
         self.positional_and_env_arguments()
+        self.rung_params_arguments()
         if imported:
             self.tree.body = own_body
             self.nodes = None

@@ -17,6 +17,8 @@ import type { TrialId, TrialStatus } from '../shared/ids';
 import { createMetricParser, metricValue } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import { OtherMetricKeys } from './metrics/otherKeys';
+import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './metrics/progressBar';
+import { TableReader } from './metrics/formats/table';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
@@ -329,16 +331,22 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     let lastStep = 0;
     /** The last step a report printed itself (epoch=, step=, the helper's step): lines without one reuse it. */
     let lastExplicitStep: number | undefined;
+    /** lastExplicitStep came from Keras' `Epoch N/M` line: the reports under it also get `epoch: N`. */
+    let stepFromEpochLine = false;
     /**
-     * A progress bar (Lightning, tqdm's postfix) redraws the last validation value many times a second at the
-     * same step. The first line of such a run is logged and judged; later ones would only grow the log (tens
-     * of thousands of events per trial-hour), so the latest of them is held back and logged once, when the
-     * step or the value changes or the trial ends — the other values it carries (a running train_loss) are
-     * kept as of the run's end.
+     * A progress bar (Lightning, tqdm's postfix) redraws the last validation value many times a second, at the
+     * same step and, while the next epoch trains, under the next epoch's `Epoch N:`. The first line of such a
+     * run is logged and judged; later ones would only grow the log (tens of thousands of events per
+     * trial-hour), so the latest of them is held back and logged once, at the step of the report it repeats,
+     * when the value changes or the trial ends — the other values it carries (a running train_loss) are kept
+     * as of the run's end.
      */
     let heldRedraw: StudyEvent | undefined;
     /** What the script printed instead, for the failure of a trial that never reports the objective. */
     const otherKeys = new OtherMetricKeys();
+    /** fastai's table (a header line, then a line of numbers per epoch): lines no other auto form read. */
+    const autoFormat = spec.metric.format.kind === 'auto';
+    const table = autoFormat ? new TableReader() : undefined;
     let lastReported: { step: number; value: number } | undefined;
     const flushRedraw = (): void => {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
@@ -347,29 +355,56 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
-      const record = parser.parse(line.text);
-      if (!record) continue;
+      const record = parser.parse(line.text) ?? table?.read(line.text);
+      if (!record) {
+        // Keras' `Epoch 3/10` before the epoch's bar: the step of the bar's lines, which print none.
+        const epoch = autoFormat ? kerasEpochHeader(line.text) : undefined;
+        if (epoch !== undefined) {
+          lastExplicitStep = epoch;
+          stepFromEpochLine = true;
+        }
+        continue;
+      }
       const value = metricValue(record, spec.metric.name);
       if (value === undefined) {
         if (reports === 0) otherKeys.add(record);
         continue;
       }
-      reports++;
+      // A Keras bar mid-epoch: running values of the batches so far, not a report of the epoch.
+      if (autoFormat && isUnfinishedKerasBar(line.text)) {
+        if (reports === 0) otherKeys.add(record);
+        continue;
+      }
       // Step from epoch/step/iteration when printed; a line without one (a script that mixes the helper's
       // report(step=…) with plain prints) belongs to the last printed step; with none ever printed, the count
       // of objective reports.
-      if (record.step !== undefined) lastExplicitStep = record.step;
+      if (record.step !== undefined) {
+        lastExplicitStep = record.step;
+        stepFromEpochLine = false;
+      }
+      const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
+      // The step key goes with the values, as `Epoch 3:` gives `Epoch`: the curve and decisions say "epoch".
+      if (stepFromEpochLine && record.step === undefined && lastExplicitStep !== undefined) stored['epoch'] = lastExplicitStep;
+      for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
+      // A redraw of the last report (Object.is: a repeated NaN is one too): the same value at the same
+      // printed step, or a progress bar repeating the last value whatever step it shows. A bar's postfix
+      // keeps the last validation value while the next epoch trains (Lightning's `Epoch 1: 40%|…|
+      // val_loss=<epoch 0's>`, tqdm's `set_postfix` over epochs), so that value is still the last report's,
+      // at the last report's step: it is neither judged at the new epoch nor counted as a new step. (A value
+      // that is really the same after the next epoch is then judged at the epoch after, one step late.)
+      if (
+        lastReported &&
+        Object.is(lastReported.value, value) &&
+        ((lastExplicitStep !== undefined && lastReported.step === (record.step ?? lastExplicitStep)) || isProgressBarLine(line.text))
+      ) {
+        heldRedraw = { type: 'trial.reported', at: line.at, trialId, step: lastReported.step, values: stored };
+        continue;
+      }
+      reports++;
       const step = record.step ?? lastExplicitStep ?? reports;
       lastValue = value;
       lastStep = step;
-      const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
-      for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
       const report: StudyEvent = { type: 'trial.reported', at: line.at, trialId, step, values: stored };
-      // Object.is: a repeated NaN is a redraw too.
-      if (lastExplicitStep !== undefined && lastReported && lastReported.step === step && Object.is(lastReported.value, value)) {
-        heldRedraw = report;
-        continue;
-      }
       flushRedraw();
       lastReported = { step, value };
       const events: StudyEvent[] = [report];

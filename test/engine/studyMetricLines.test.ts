@@ -110,6 +110,49 @@ describe('metric lines from real scripts', () => {
     for (const t of completed) expect(t.valueStep).toBe(8);
     // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
     expect(snapshot.stepUnit).toBe('epoch');
+    // Every report is the value of the epoch it is logged at: the bar's redraws during epoch N, which still
+    // show epoch N-1's val_loss, are never reported (and judged) as epoch N's.
+    const lrOf = new Map(snapshot.trials.map((t) => [t.id, Number(t.config?.['lr'])]));
+    const reports = events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event] : []));
+    for (const r of reports) {
+      const lr = lrOf.get(r.trialId) ?? Number.NaN;
+      expect(r.values['val_loss'], `trial ${r.trialId} step ${r.step}`).toBeCloseTo(Math.abs(Math.log10(lr) + 2) + 1 / (r.step + 1), 3);
+    }
+  });
+
+  it('does not count the redraws of a tqdm bar over epochs as steps when no step is printed', async () => {
+    const dir = tempDir();
+    // `for epoch in tqdm(range(4), desc="Training")` with `pbar.set_postfix(val_loss=…)` after each epoch:
+    // the bar is redrawn when the next epoch starts (with the last postfix), then with the new value.
+    writeFileSync(
+      path.join(dir, 'tq.mjs'),
+      `
+let post = '';
+for (let e = 0; e < 4; e++) {
+  process.stderr.write('\\rTraining: ' + e * 25 + '%|##   | ' + e + '/4 [00:00<00:01,  3.00it/s' + post + ']');
+  process.stderr.write('\\rTraining: ' + e * 25 + '%|##   | ' + e + '/4 [00:00<00:01,  3.00it/s' + post + ']');
+  post = ', train_loss=0.9, val_loss=' + (1 / (e + 1)).toFixed(3);
+  process.stderr.write('\\rTraining: ' + (e + 1) * 25 + '%|##   | ' + (e + 1) + '/4 [00:00<00:01,  3.00it/s' + post + ']');
+}
+process.stderr.write('\\n');
+`,
+    );
+    const written = writeSpec(dir, 'tq', ['name: tq', `command: [${node}, tq.mjs, "--x={x}"]`, 'metric: val_loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['val_loss']]] : []));
+    // One step per new value (before: 1 … 10, the redraws counted too); a held redraw is logged at its report's step.
+    expect(reported).toEqual([
+      [1, 1],
+      [1, 1],
+      [2, 0.5],
+      [2, 0.5],
+      [3, 0.333],
+      [3, 0.333],
+      [4, 0.25],
+    ]);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.25, valueStep: 4 });
   });
 
   it("takes LightGBM's reprinted best round after early stopping as the trial's value, at that round's step", async () => {
@@ -160,21 +203,90 @@ for (let e = 0; e < 3; e++) {
     await runner.start();
     const snapshot = await runner.done;
     const reported = (await readStudyEvents(storeRoot, 'redraws')).events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event] : []));
-    // Epoch 0: the bar's final line (first val_loss). Epochs 1 and 2: the first redraw showing the previous
-    // val_loss, the last such redraw (held back, logged when the value changed), then the epoch's own value.
+    // Epoch 0: the bar's final line (first val_loss). Epochs 1 and 2: the bar's redraws still show the previous
+    // epoch's val_loss, so they are redraws of that epoch's report: the last of them is held back and logged
+    // at that epoch when the value changes (never at the new epoch, where a scheduler would judge a trial by
+    // the epoch before), then the epoch's own value.
     expect(reported.map((r) => [r.step, r.values['val_loss']])).toEqual([
       [0, 0.5],
-      [1, 0.5],
-      [1, 0.5],
+      [0, 0.5],
       [1, 0.25],
-      [2, 0.25],
-      [2, 0.25],
+      [1, 0.25],
       [2, 0.1667],
     ]);
     // The held-back line keeps the values of the last redraw (the running train_loss as of then).
-    expect(reported[2]?.values['train_loss']).toBeCloseTo(1 / 400, 6);
+    expect(reported[1]?.values['train_loss']).toBeCloseTo(1 / 400, 6);
     expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 2 });
     expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
+  });
+
+  it("reads fastai's table (a header, then a row per epoch) with the step from its epoch column", async () => {
+    const dir = tempDir();
+    // fastprogress' console output: the bar is redrawn with \r, the table's header once, then one row per epoch.
+    writeFileSync(
+      path.join(dir, 'fastai.mjs'),
+      `
+const out = (s) => process.stdout.write(s + '\\n');
+out('epoch     train_loss  valid_loss  accuracy  time    ');
+for (let e = 0; e < 3; e++) {
+  process.stdout.write('\\r |█████---------------| 25.00% [' + e + '/3 00:01<00:02]');
+  process.stdout.write('\\r');
+  out(String(e).padEnd(10) + (0.9 / (e + 1)).toFixed(6).padEnd(12) + (0.8 / (e + 1)).toFixed(6).padEnd(12) + (0.5 + e / 10).toFixed(6).padEnd(10) + '00:02');
+}
+`,
+    );
+    const written = writeSpec(dir, 'fastai', ['name: fastai', `command: [${node}, fastai.mjs, "--x={x}"]`, 'metric: valid_loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['valid_loss'], e.event.values['accuracy']]] : []));
+    expect(reported).toEqual([
+      [0, 0.8, 0.5],
+      [1, 0.4, 0.6],
+      [2, 0.266667, 0.7],
+    ]);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.266667, valueStep: 2 });
+  });
+
+  it("reads tf.keras' fit: the step from `Epoch N/M`, the epoch's values from its last bar, not from every batch's redraw", async () => {
+    const dir = tempDir();
+    // tf.keras' Progbar on Linux redraws after every batch with backspaces and `\r`, also into a pipe; the
+    // `Epoch N/M` line comes before the bar and the bar's lines print no epoch.
+    writeFileSync(
+      path.join(dir, 'keras.mjs'),
+      `
+const out = (s) => process.stdout.write(s);
+let prev = 0;
+for (let e = 1; e <= 3; e++) {
+  out('Epoch ' + e + '/3\\n');
+  for (let b = 1; b <= 8; b++) {
+    const loss = (1 / e + (8 - b) / 100).toFixed(4);
+    const text = String(b).padStart(1) + '/8 [' + '='.repeat(b * 3) + (b < 8 ? '>' : '') + '.'.repeat(24 - b * 3) + ']' + (b < 8 ? ' - ETA: 0s - loss: ' + loss : ' - 0s 2ms/step - loss: ' + loss + ' - val_loss: ' + (1.1 / e).toFixed(4));
+    out('\\b'.repeat(prev) + '\\r' + text);
+    prev = text.length;
+  }
+  out('\\n');
+  prev = 0;
+}
+out('8/8 [========================] - 0s 1ms/step - loss: 0.9000\\n');
+`,
+    );
+    const written = writeSpec(dir, 'keras', ['name: keras', `command: [${node}, keras.mjs, "--x={x}"]`, 'metric: loss', 'parameters:', '  x: {type: int, low: 1, high: 1}', 'trials: 1'].join('\n'));
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['loss'], e.event.values['val_loss']]] : []));
+    // Before: 25 reports at steps 1 … 25, one per batch, each a running average of the epoch so far.
+    expect(reported).toEqual([
+      [1, 1, 1.1],
+      [2, 0.5, 0.55],
+      [3, 0.3333, 0.3667],
+      // model.evaluate after fit: a finished bar too; as always, the last line with the metric gives the value.
+      [3, 0.9, undefined],
+    ]);
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.9, valueStep: 3 });
+    // The step is an epoch, as decisions and charts say ("stopped at rung 0 (epoch 1)").
+    expect(snapshot.stepUnit).toBe('epoch');
   });
 
   it('gives a line without a step the last step a line printed (not the count of reports)', async () => {

@@ -86,6 +86,28 @@ export class RecordBuilder {
   }
 
   /**
+   * Adds the key of a qualified pair as printed (`Loss` of `Val Loss: 0.4`, besides `val_loss`): like
+   * {@link add}, but never over a value the line gave that key itself (`loss: 0.5 - val loss: 0.4` keeps
+   * `loss` 0.5); over another qualified pair's (`Train Loss: 0.5 | Val Loss: 0.4`), the last one wins.
+   */
+  addQualified(key: string, value: number): void {
+    if (Object.hasOwn(this.values, key)) {
+      const at = this.qualifiedKeys?.indexOf(key) ?? -1;
+      // Set by a plain pair, or by one after the last qualified one (`Val Loss: 0.4, loss: 0.5`).
+      if (at < 0 || !Object.is(this.values[key], this.qualifiedValues?.[at])) return;
+      (this.qualifiedValues as number[])[at] = value;
+    } else {
+      (this.qualifiedKeys ??= []).push(key);
+      (this.qualifiedValues ??= []).push(value);
+    }
+    this.add(key, value, true);
+  }
+
+  /** The keys {@link addQualified} set and the values it set them to (few per line: arrays, made on demand). */
+  private qualifiedKeys: string[] | undefined;
+  private qualifiedValues: number[] | undefined;
+
+  /**
    * A step printed without a key: the `[10]` before XGBoost's and LightGBM's metrics, the `10:` before
    * CatBoost's. It ranks below every {@link STEP_KEYS} entry, and adds no value.
    */

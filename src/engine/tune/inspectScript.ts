@@ -19,13 +19,16 @@ export type ScriptValue = string | number | boolean | null;
 export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
 
 /** Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read. */
-export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'sys.argv' | 'env';
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'sys.argv' | 'env' | 'rung';
 
-const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'sys.argv', 'env'];
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'sys.argv', 'env', 'rung'];
 
 /** One command-line argument of the script. */
 export interface ScriptArgument {
-  /** The library that declares it; `sys.argv` and `env` are reads of `sys.argv[i]` and `os.environ` in a script without a parser. */
+  /**
+   * The library that declares it; `sys.argv` and `env` are reads of `sys.argv[i]` and `os.environ` in a script
+   * without a parser, `rung` reads of Rung's helper (`from rung import params`: `params().get("lr", 1e-3)`).
+   */
   readonly source: ScriptArgumentSource;
   /** Option strings (`--lr`, `-l`, `--no-amp`); empty for a positional argument. */
   readonly flags: readonly string[];

@@ -91,7 +91,7 @@ type Category =
   | { readonly kind: 'length' }
   | { readonly kind: 'setting'; readonly why: string }
   | { readonly kind: 'lr' | 'decay' | 'reg' | 'eps' | 'inverse' }
-  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'sample' | 'dropout' | 'momentum' }
+  | { readonly kind: 'hidden' | 'layers' | 'batch' | 'sample' | 'dropout' | 'momentum' | 'mix' }
   | { readonly kind: 'other' };
 
 const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
@@ -146,6 +146,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (norm === 'wd' || /weight_?decay/.test(norm) || (has('decay') && !has('rate', 'gamma'))) return { kind: 'decay' };
   if (has('eps', 'epsilon')) return { kind: 'eps' };
   if (norm === 'c' && arg.type === 'float') return { kind: 'inverse' };
+  // Elastic net's l1_ratio (scikit-learn's ElasticNet, SGD, LogisticRegression): the L1 share, in [0, 1].
+  if (has('l1', 'l2') && has('ratio', 'mix', 'mixing', 'share', 'fraction', 'frac')) return { kind: 'mix' };
   if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
   if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
   // layer_sizes / layer_width: the width of each layer, not how many.
@@ -183,7 +185,7 @@ function wordsOf(norm: string): Set<string> {
 }
 
 /** The order categorize tries the categories in: when an argument's names disagree, the earliest wins. */
-const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'inverse', 'reg', 'batch', 'layers', 'hidden', 'sample', 'dropout', 'momentum', 'other'];
+const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length', 'setting', 'lr', 'decay', 'eps', 'inverse', 'mix', 'reg', 'batch', 'layers', 'hidden', 'sample', 'dropout', 'momentum', 'other'];
 
 /** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
 function categorizeArgument(arg: ScriptArgument): Category {
@@ -268,6 +270,8 @@ function rangeFor(kind: Category['kind'], arg: ScriptArgument): Range | { readon
       }
       return { low: 0, high: 0.5, log: false, why: `${defaultPart}; a rate: a common range` };
     }
+    case 'mix':
+      return { low: 0, high: 1, log: false, why: `${defaultPart}; a mixing weight in [0, 1] (elastic net's L1 share)` };
     case 'momentum': {
       if (d !== undefined && d > 0 && d < 1) {
         // Symmetric in 1 - x: 0.9 → [0, 0.99], 0.999 → [0.99, 0.9999].
@@ -336,6 +340,7 @@ function fitRange(range: Range, arg: ScriptArgument, integer: boolean): Range | 
 /** How a tuned parameter reaches the script: an option (the default), an environment variable, a word of sys.argv, or one value of a list option. */
 type Render =
   | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'rung' }
   | { readonly kind: 'positional'; readonly index: number }
   | { readonly kind: 'list'; readonly dest: string; readonly append: boolean };
 
@@ -360,10 +365,13 @@ interface Context {
   /** Words of sys.argv the script reads that are not tuned: a default to pass on, or a placeholder. */
   readonly argv: { readonly index: number; readonly word: string; readonly needed: boolean }[];
   readonly suggestions: ProposedParameter[];
+  /** An epochs-like setting read from Rung's params(), which cannot carry the budget. */
+  rungBudget?: string;
 }
 
 /** `--lr` (the option a user would type) for notes; `$LR` for an environment variable, `sys.argv[1] (lr)` for a word. */
 function label(arg: ScriptArgument): string {
+  if (arg.source === 'rung') return `params()["${arg.dest}"]`;
   if (arg.env !== undefined) return `$${arg.env}`;
   if (arg.argvIndex !== undefined) return `sys.argv[${arg.argvIndex}] (${arg.dest})`;
   return arg.flags.find((f) => f.startsWith('--')) ?? arg.flags[0] ?? arg.dest;
@@ -414,7 +422,7 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   const who = label(arg);
 
   // A required option Rung tunes (`--lr` with no default, required=True) is passed by {args}: no placeholder.
-  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'inverse', 'hidden', 'layers', 'batch', 'sample', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
+  const tunable = ['budget', 'lr', 'decay', 'reg', 'eps', 'inverse', 'mix', 'hidden', 'layers', 'batch', 'sample', 'dropout', 'momentum'].includes(category.kind) || (arg.choices?.length ?? 0) >= 2;
   const untunedRequired = arg.required && !arg.hasDefault && !(tunable && !arg.flag && arg.nargs === null);
   if (arg.argvIndex !== undefined && untunedRequired) {
     // A word the script always reads: a placeholder in its place, said in the notes.
@@ -699,13 +707,22 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     const outcome = classify(arg, ctx);
     if (outcome.kind === 'tuned') {
       const render: Render | undefined =
-        arg.env !== undefined ? { kind: 'env', variable: arg.env } : arg.argvIndex !== undefined ? { kind: 'positional', index: arg.argvIndex } : undefined;
+        arg.source === 'rung'
+          ? { kind: 'rung' }
+          : arg.env !== undefined
+            ? { kind: 'env', variable: arg.env }
+            : arg.argvIndex !== undefined
+              ? { kind: 'positional', index: arg.argvIndex }
+              : undefined;
       tuned.push({ param: outcome.param, flag: outcome.flag, ...(render !== undefined ? { render } : {}) });
     }
     if (outcome.kind === 'tunedList') {
       for (const param of outcome.params) tuned.push({ param, flag: outcome.flag, render: { kind: 'list', dest: arg.dest, append: outcome.append } });
     }
-    if (outcome.kind === 'budget' && budgetArg === undefined) budgetArg = arg;
+    if (outcome.kind === 'budget' && arg.source === 'rung') {
+      // RUNG_PARAMS holds parameters only: the budget reaches a script as RUNG_BUDGET (`from rung import budget`).
+      ctx.rungBudget = label(arg);
+    } else if (outcome.kind === 'budget' && budgetArg === undefined) budgetArg = arg;
     else if (arg.argvIndex !== undefined && outcome.kind !== 'tuned' && !ctx.argv.some((a) => a.index === arg.argvIndex)) {
       // An untuned word with a default: passed as the default when a later word is passed.
       const d = arg.default;
@@ -757,8 +774,15 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     budget = { flag: budgetFlag, maxBudget };
     if (maxBudget >= 3) scheduler = 'asha';
     else notes.push(`${budgetFlag} defaults to ${maxBudget}: too few epochs for early stopping, so every trial runs to the end (scheduler fifo).`);
+  } else if (ctx.rungBudget !== undefined) {
+    notes.push(
+      `${ctx.rungBudget} looks like the number of epochs, but Rung passes only parameters in params(), so there is no early stopping (scheduler fifo). To stop trials early, read the epochs with \`from rung import budget\` (budget(), or $RUNG_BUDGET) and set a scheduler with max_budget.`,
+    );
   } else {
     notes.push('No epochs argument found, so there is no early stopping (scheduler fifo): every trial runs to the end. If the script trains in epochs, add an --epochs option and pass it {budget}.');
+  }
+  if (parameters.some((p) => renderOf.get(p.name)?.kind === 'rung')) {
+    notes.push('The script reads its settings with `from rung import params`: Rung passes each trial\'s values in RUNG_PARAMS, so the command passes none.');
   }
 
   // ---- command
@@ -781,7 +805,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
         if (levelOf(byDest.get(p.dest)) !== level) continue;
         const render = renderOf.get(p.name);
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
-        if (render?.kind === 'env' || render?.kind === 'positional') continue;
+        if (render?.kind === 'env' || render?.kind === 'positional' || render?.kind === 'rung') continue;
         if (render?.kind === 'list') {
           // All values of one list option together: `--sizes {sizes_1} {sizes_2}` (nargs) or `--x {x_1} --x {x_2}` (append).
           if (listed.has(render.dest)) continue;
@@ -880,6 +904,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     scheduler,
     explicit,
     example,
+    viaParams: parameters.every((p) => renderOf.get(p.name)?.kind === 'rung'),
     gpuLibrary,
   });
   return {
@@ -909,6 +934,8 @@ interface RenderInput {
   readonly explicit: boolean;
   /** `lr` is only an example: the command passes no parameters. */
   readonly example: boolean;
+  /** Every parameter is read with Rung's `params()`: the command passes none. */
+  readonly viaParams: boolean;
   readonly gpuLibrary: string | undefined;
 }
 
@@ -936,7 +963,9 @@ function render(input: RenderInput): string {
   rows.push([`metric: {name: ${yamlScalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
   const passed = input.example
     ? 'the command passes none: the script reads them from RUNG_PARAMS (see the notes above)'
-    : input.explicit
+    : input.viaParams
+      ? "the command passes none: the script reads them with Rung's params() (RUNG_PARAMS)"
+      : input.explicit
       ? 'each one is passed by its own word in command'
       : 'passed to the script as --name=value by {args}';
   rows.push(['parameters:', passed]);

@@ -15,8 +15,9 @@ import {
   type ScriptArgument,
   type ScriptInspection,
 } from '../../../src/engine/tune/inspectScript';
-import { metricValue } from '../../../src/engine/metrics/createMetricParser';
+import { metricValue, parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
 import { parseKeyValueLine } from '../../../src/engine/metrics/formats/keyValue';
+import { TableReader } from '../../../src/engine/metrics/formats/table';
 import { findPython } from '../../helpers/python';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
@@ -925,6 +926,87 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['val_loss', 6],
       ['val_acc', 6],
     ]);
+  });
+
+  it("names a nested dict's keys as the engine reads them: dotted in a JSON line, as they are in a printed repr", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import json',
+        'v = 0.5',
+        'print(json.dumps({"step": 1, "train": {"loss": v}, "val": {"loss": v, "top1": v}}))',
+        'print({"eval": {"f1": v}})',
+        '',
+      ].join('\n'),
+    });
+    // Before: step, train, val and eval, none of which the engine reads (and so no metric could be chosen).
+    expect(r.metrics.map((m) => m.name)).toEqual(['step', 'train.loss', 'val.loss', 'val.top1', 'f1']);
+    // What the reader names is what the engine reads from the printed lines.
+    const json = parseAutoLine(JSON.stringify({ step: 1, train: { loss: 0.5 }, val: { loss: 0.5, top1: 0.5 } }));
+    for (const name of ['train.loss', 'val.loss', 'val.top1']) expect(json && metricValue(json, name)).toBe(0.5);
+    const repr = parseAutoLine("{'eval': {'f1': 0.5}}");
+    expect(repr && metricValue(repr, 'f1')).toBe(0.5);
+  });
+
+  it("finds the columns of fastai's table: valid_loss, the learner's metrics= (a class in snake case), train_loss", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'from fastai.vision.all import *',
+        'dls = ImageDataLoaders.from_folder(".")',
+        'learn = vision_learner(dls, resnet34, metrics=[error_rate, F1Score()])',
+        'learn.fine_tune(4, 1e-3)',
+        '',
+      ].join('\n'),
+    });
+    // Before: no metric at all, so the proposal fell back to a placeholder val_loss that fastai never prints.
+    expect(r.metrics.map((m) => [m.name, m.line])).toEqual([
+      ['valid_loss', 4],
+      ['error_rate', 4],
+      ['f1_score', 4],
+      ['train_loss', 4],
+    ]);
+    const table = new TableReader();
+    table.read('epoch     train_loss  valid_loss  error_rate  f1_score  time    ');
+    const row = table.read('0         0.512345    0.432100    0.149000    0.851000  00:02     ');
+    for (const m of r.metrics) expect(row && metricValue(row, m.name), m.name).toBeDefined();
+  });
+
+  it("reads TensorFlow's tutorials' `Epoch {e} Loss {l} Accuracy {a}` as the engine does, and not `Epoch {e} of {n}`", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'e, l, a, n = 1, 0.5, 0.9, 10',
+        "print(f'Epoch {e + 1} Batch {n} Loss {l:.4f} Accuracy {a:.4f}')",
+        "print(f'Epoch {e} of {n} done')",
+        "print('Epoch {} Val_loss {:.4f}, val_auc {:.2f}%'.format(e, l, a))",
+        "print(f'best epoch {e} score {a}')",
+        "print(f'Time taken for 1 epoch: {l:.2f} secs')",
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => m.name)).toEqual(['Batch', 'Loss', 'Accuracy', 'Val_loss', 'val_auc', 'epoch']);
+    const record = parseAutoLine('Epoch 2 Val_loss 0.5000, val_auc 93.00%');
+    expect(record).toEqual({ values: { Epoch: 2, Val_loss: 0.5, val_auc: 93 }, step: 2 });
+  });
+
+  it("names the metrics of a line headed by a data-split word as the engine does (PyTorch's MNIST example: test_loss)", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'epoch, b, l, c = 1, 0, 0.5, 9',
+        "print('Train Epoch: {} [{}/{}]\\tLoss: {:.6f}'.format(epoch, b, 60000, l))",
+        "print('\\nTest set: Average loss: {:.4f}, Accuracy: {}/{}\\n'.format(l, c, 10000))",
+        "print(f'Validation Results - Epoch[{epoch}] Avg accuracy: {l:.2f} Avg loss: {l:.2f}')",
+        '',
+      ].join('\n'),
+    });
+    // Before: Loss (training) and loss (the test set's), told apart by case only.
+    expect(r.metrics.map((m) => m.name)).toEqual(['train_epoch', 'train_loss', 'test_loss', 'test_accuracy', 'validation_accuracy', 'validation_loss']);
+    for (const [line, name] of [
+      ['Train Epoch: 1 [0/60000]\tLoss: 0.500000', 'train_loss'],
+      ['Test set: Average loss: 0.5000, Accuracy: 9/10000', 'test_loss'],
+      ['Validation Results - Epoch[1] Avg accuracy: 0.50 Avg loss: 0.50', 'validation_loss'],
+    ] as const) {
+      const record = parseAutoLine(line);
+      expect(record && metricValue(record, name), line).toBe(0.5);
+    }
   });
 
   it('says clearly when the interpreter cannot be started', async () => {

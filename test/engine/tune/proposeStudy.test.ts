@@ -175,19 +175,56 @@ describe.skipIf(python === undefined)('proposals from real scripts', () => {
 });
 
 /** Proposes for a script written to a temp folder, renders the command for `config` and runs it there for real. */
-async function proposeAndRun(fileName: string, source: string, config: Record<string, unknown>, budget?: number): Promise<{ proposal: StudyProposal; spec: StudySpec; argv: string[]; stdout: string; stderr: string; status: number | null }> {
+async function proposeAndRun(fileName: string, source: string, config: Record<string, unknown>, budget?: number): Promise<{ proposal: StudyProposal; spec: StudySpec; argv: string[]; stdout: string; stderr: string; status: number | null; dir: string }> {
   const dir = tempDir('rung-propose-');
   const file = path.join(dir, fileName);
   writeFileSync(file, source);
   const { proposal, spec } = checked(await inspectScript(file, { python: python ?? 'python3', readerPath }), fileName);
   const argv = renderCommand(spec.command, { config: config as never, space: spec.space, trialId: '1', trialDir: dir, ...(budget !== undefined ? { budget } : {}) });
   const ran = spawnSync(python ?? 'python3', argv.slice(1), { cwd: dir, encoding: 'utf8', timeout: 20_000 });
-  return { proposal, spec, argv, stdout: ran.stdout, stderr: ran.stderr, status: ran.status };
+  return { proposal, spec, argv, stdout: ran.stdout, stderr: ran.stderr, status: ran.status, dir };
 }
 
 const hasClick = python !== undefined && spawnSync(python, ['-c', 'import click']).status === 0;
 
 describe.skipIf(python === undefined)('proposed commands run the script for real', () => {
+  it("a script that reads Rung's params(): those names are the parameters, the command passes none, epochs is no budget", async () => {
+    const source = [
+      'import math',
+      'import rung',
+      'from rung import report, params as hp',
+      'p = hp()',
+      'lr = float(p.get("lr", 0.01))',
+      'hidden = int(p["hidden"]) if "hidden" in p else 64',
+      'dropout = hp().get("dropout", 0.1)',
+      'epochs = int(rung.params().get("epochs", 5))',
+      'report(epoch=epochs, val_loss=lr + dropout)',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('train.py', source, { lr: 0.1, hidden: 32, dropout: 0.3 });
+    // Before: "No command-line arguments found" and an example `lr` that the script did not read under that name.
+    expect([...r.spec.space.params.keys()].sort()).toEqual(['dropout', 'hidden', 'lr']);
+    expect(param(r.spec, 'lr')).toMatchObject({ kind: 'float', low: 3.3e-4, high: 0.3, log: true });
+    expect(param(r.spec, 'dropout')).toMatchObject({ kind: 'float', low: 0 });
+    expect(param(r.spec, 'hidden')).toMatchObject({ kind: 'int' });
+    expect(r.spec.command).toEqual(['python3', 'train.py']);
+    expect(r.spec.scheduler).toMatchObject({ type: 'fifo' });
+    expect(r.spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('params()["epochs"] looks like the number of epochs');
+    expect(notes).toContain('`from rung import params`');
+    expect(notes).not.toContain('No command-line arguments found');
+    expect(r.proposal.text).toMatch(/^parameters: +# the command passes none: the script reads them with Rung's params\(\)/m);
+    // As a trial runs it: the values in RUNG_PARAMS, the helper on PYTHONPATH.
+    const ran = spawnSync(python ?? 'python3', r.argv.slice(1), {
+      cwd: r.dir,
+      env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'python'), RUNG_PARAMS: JSON.stringify({ lr: 0.1, hidden: 32, dropout: 0.3 }) },
+      encoding: 'utf8',
+    });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('"val_loss": 0.4');
+  });
+
   it('argparse sub-commands: the main options before the name, the sub-command\'s after it, the training one chosen', async () => {
     const source = [
       'import argparse',
@@ -332,6 +369,25 @@ describe('proposal heuristics', () => {
     expect(param(spec, 'units')).toMatchObject({ kind: 'int', low: 1, high: 12 });
     // 100 is not a power of two: kept among the powers around it.
     expect(param(spec, 'bs')).toMatchObject({ kind: 'categorical', choices: [32, 64, 100, 128, 256, 512] });
+  });
+
+  it("tunes elastic net's l1_ratio in [0, 1], not as a regularisation strength on a log scale", () => {
+    const { spec } = checked(
+      inspection([
+        argument({ dest: 'alpha', type: 'float', default: 1e-3 }),
+        argument({ dest: 'l1_ratio', type: 'float', default: 0.5 }),
+        argument({ dest: 'l1-ratio', flags: ['--l1-ratio'], type: 'float', default: 0.15 }),
+        argument({ dest: 'l2', type: 'float', default: 1e-4 }),
+      ], ['val_mse']),
+      'train.py',
+    );
+    expect(param(spec, 'alpha')).toMatchObject({ kind: 'float', low: 3.3e-5, high: 0.03, log: true });
+    // Before: 0.017 to 15 on a log scale, so most trials gave scikit-learn an invalid l1_ratio (it must be in [0, 1]).
+    expect(param(spec, 'l1_ratio')).toMatchObject({ kind: 'float', low: 0, high: 1 });
+    expect(param(spec, 'l1_ratio')).not.toHaveProperty('log', true);
+    expect(param(spec, 'l1-ratio')).toMatchObject({ kind: 'float', low: 0, high: 1 });
+    expect(param(spec, 'l1_ratio')).not.toHaveProperty('log', true);
+    expect(param(spec, 'l2')).toMatchObject({ kind: 'float', log: true });
   });
 
   it('uses common ranges when there is no default', () => {

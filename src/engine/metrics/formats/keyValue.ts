@@ -22,6 +22,14 @@
  *   (`Epoch 3/10` and `Step 3: download the data` alone give nothing), and is kept in the values under the
  *   key as printed (`Epoch`), like `epoch=3`. Without it a progress bar that repeats the last `val_loss` on
  *   every redraw would count each redraw as a step. `Iteration 1 of 10`, `Epoch 3|x` stay unread.
+ *   A step key, one space and an integer opening the message, then only words each followed by a number (and
+ *   a `,` `;` or `|`) to the line's end, give the step and those pairs: TensorFlow's tutorials' `Epoch 1 Loss
+ *   0.4523 Accuracy 0.8811` (`Epoch 3 of 10`, `Epoch 1 took 5 seconds` give nothing: `of` and the like are no keys).
+ *   Also step prefixes: a step key, one space or none and `[3/10]` or `[3]` followed by a blank, `,`, `:` or the
+ *   line's end (the PyTorch tutorials' `Epoch [1/10], Step [100/600], Loss: 0.2345`, PyTorch Ignite's
+ *   `Epoch[1] Iteration[100/469] Loss: 0.30`), a step key, `:` or
+ *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
+ *   the integer (`[epoch 3] val_loss: 0.25`).
  *   A step key, one space and an integer followed by one space and a pair also give the step
  *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`) when the step key opens the message: at the line's
  *   start or after something that is not a word (`INFO:root:epoch 3 …`, `… - INFO - epoch 3 …`, after a
@@ -56,6 +64,12 @@
  * - A data-split word (`train`, `training`, `val`, `valid`, `validation`, `test`, `eval`, `dev`, any case) and
  *   one space before a key also give the joined key in lower case: `Train Loss: 0.5 | Val Loss: 0.4` has `train_loss`
  *   and `val_loss` besides `Loss` (which keeps the last), so a tutorial-style print can be tuned on val_loss.
+ *   The key as printed never replaces a value the line gave under that key alone: `loss: 0.5 - val loss: 0.4`
+ *   has `loss` 0.5. A split word that starts the line, optionally with `set`, `results`, `metrics` (and the
+ *   like) after it, then `:` or `-`, names every metric of the line: `Test set: Average loss: 0.05` (PyTorch's
+ *   MNIST example) has `test_loss`, `Validation Results - Epoch[1] Avg accuracy: 0.9` (Ignite)
+ *   `validation_accuracy`, `Train Epoch: 1 […]<TAB>Loss: 2.3` `train_loss` (not the step keys, not keys that
+ *   name a split already).
  * - Without a separator, a split word, one space, a key, one space and a number give the joined key only:
  *   `step 100: train loss 2.3456, val loss 2.4567` (nanoGPT) has `train_loss` and `val_loss`, and
  *   `epoch 3 | val loss 0.234 | val acc 91.2%` has `val_loss` and `val_acc`. As the number ends no
@@ -71,7 +85,7 @@
  */
 import type { MetricRecord } from '../metricParser';
 import { scanNumberToken, scanned } from '../numberToken';
-import { MAX_KEY_LENGTH, RecordBuilder, stepKeyRank } from '../recordBuilder';
+import { MAX_KEY_LENGTH, MAX_VALUES_PER_LINE, RecordBuilder, stepKeyRank } from '../recordBuilder';
 import { hashStep, internJoinedKey, internKey } from '../keyCache';
 
 /** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
@@ -128,6 +142,16 @@ const CH_DOT = 0x2e;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
+  const record = readPairs(line);
+  if (record === undefined) return undefined;
+  // `Test set: Average loss: 0.05` (PyTorch's MNIST example), `Validation Results - Epoch[1] Avg accuracy: 0.9`
+  // (PyTorch Ignite): a data-split word heading the line also names its metrics (`test_loss`).
+  const split = lineSplitWord(line, line.length);
+  return split === undefined ? record : qualifyAll(record, split);
+}
+
+/** The pairs of one line (see {@link parseKeyValueLine}). */
+function readPairs(line: string): MetricRecord | undefined {
   let builder: RecordBuilder | undefined;
   /** Pairs read (a step prefix such as `Epoch 3:` alone makes no record). */
   let pairs = 0;
@@ -211,15 +235,44 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
             i = end;
             if (spaced.isStepPrefix) {
               if (spaced.opensList) prefixEnd = end;
+              if (spacedPairs) {
+                // `Epoch 1 Loss 0.4523 Accuracy 0.8811`: the rest of the line is words and numbers, checked whole.
+                pairs += addSpacedPairs(line, end, n, builder);
+                break;
+              }
             } else {
               pairs++;
               if (builder.full) break;
+            }
+          }
+        } else if (after === CH_BRACKET && isDigitClass(line.charCodeAt(keyEnd + 2))) {
+          // `Epoch [3/10], Loss: 0.23` (the PyTorch tutorials' print), `Step [100/600]`: a step prefix.
+          const end = bracketedStepEnd(line, keyEnd + 2, n);
+          if (end >= 0) {
+            const key = internKey(line, keyStart, keyEnd, hash);
+            if (stepKeyRank(key) >= 0) {
+              builder ??= new RecordBuilder();
+              builder.add(key, digitsValue, true);
+              i = end;
+              prefixEnd = end;
             }
           }
         }
       } else if (next === CH_APOSTROPHE && line.charCodeAt(keyEnd + 1) === CH_LOWER_S && line.charCodeAt(keyEnd + 2) === CH_SPACE) {
         ownerStart = keyStart;
         ownedKeyAt = keyEnd + 3;
+      } else if (next === CH_BRACKET && isDigitClass(line.charCodeAt(keyEnd + 1))) {
+        // PyTorch Ignite's `Epoch[1] Iteration[100/469] Loss: 0.30`: a step prefix glued to its key.
+        const end = bracketedStepEnd(line, keyEnd + 1, n);
+        if (end >= 0) {
+          const key = internKey(line, keyStart, keyEnd, hash);
+          if (stepKeyRank(key) >= 0) {
+            builder ??= new RecordBuilder();
+            builder.add(key, digitsValue, true);
+            i = end;
+            prefixEnd = end;
+          }
+        }
       }
       continue;
     }
@@ -232,6 +285,20 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     let end = numberEnd;
     if (end < n && line.charCodeAt(end) === CH_PERCENT) end++;
     if (!endsToken(line, end, n)) {
+      if (line.charCodeAt(end) === CH_SLASH && end === numberEnd) {
+        // `Epoch: 3/10 | Train loss: 0.51`: a step key and its count out of the total are a step prefix.
+        const stepEnd = fractionStepEnd(line, j, end, n);
+        if (stepEnd >= 0) {
+          const key = internKey(line, keyStart, keyEnd, hash);
+          if (stepKeyRank(key) >= 0) {
+            builder ??= new RecordBuilder();
+            builder.add(key, digitsValue, true);
+            i = stepEnd;
+            prefixEnd = stepEnd;
+            continue;
+          }
+        }
+      }
       // xgb.cv's `test-rmse:0.2345+0.0045`: the mean, then its standard deviation (not a value of its own).
       if (!roundLine || line.charCodeAt(end) !== CH_PLUS || (end = deviationEnd(line, end + 1, n)) < 0) continue;
     }
@@ -250,16 +317,25 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
 
     builder ??= new RecordBuilder();
     if (keyEnd - keyStart <= MAX_KEY_LENGTH) {
-      builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+      const key = internKey(line, keyStart, keyEnd, hash);
       if (before === CH_SPACE && keyStart > 1) {
         if (keyStart === ownedKeyAt) {
           // `valid_0's auc: 0.9` (LightGBM): also `valid_0_auc`, so each validation set's metric has a name.
+          builder.add(key, value, true);
           builder.add(internJoinedKey(line, ownerStart, keyStart - 3, keyStart, keyEnd, false), value, true);
         } else {
-          // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ.
+          // `Val Loss: 0.3` (a split word, then the key): also `val_loss`, so train and validation differ; the
+          // bare `Loss` never replaces a value the line printed under that key alone (`loss: 0.5 - val loss: 0.4`).
           const wordStart = (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0 ? splitWordBefore(line, keyStart, boundaryAt) : -1;
-          if (wordStart >= 0) builder.add(internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true), value, true);
+          if (wordStart >= 0) {
+            builder.addQualified(key, value);
+            builder.add(internJoinedKey(line, wordStart, keyStart - 1, keyStart, keyEnd, true), value, true);
+          } else {
+            builder.add(key, value, true);
+          }
         }
+      } else {
+        builder.add(key, value, true);
       }
     }
     pairs++;
@@ -267,6 +343,66 @@ export function parseKeyValueLine(line: string): MetricRecord | undefined {
     i = end;
   }
   return pairs > 0 ? builder?.build() : undefined;
+}
+
+/**
+ * Adds `<split>_<key>` (the key in lower case) to `record` for each key but the step keys, the split word
+ * itself and keys that already name a split: a line headed by a data-split word (`Test set: Average loss:
+ * 0.05`) measures every metric on it on that data. Kept out of the scanner: only such lines pay for it.
+ */
+function qualifyAll(record: MetricRecord, split: string): MetricRecord {
+  const values = record.values as Record<string, number>;
+  let count = 0;
+  for (const key in values) if (Object.hasOwn(values, key)) count++;
+  for (const key of Object.keys(values)) {
+    if (count >= MAX_VALUES_PER_LINE) break;
+    const lower = key.toLowerCase();
+    if (lower === split || stepKeyRank(key) >= 0 || startsWithQualifier(lower)) continue;
+    const joined = `${split}_${lower}`;
+    if (joined.length > MAX_KEY_LENGTH || Object.hasOwn(values, joined) || joined === '__proto__') continue;
+    values[joined] = values[key] as number;
+    count++;
+  }
+  return record;
+}
+
+/** Nouns that may follow a line's heading split word: `Test set:`, `Validation Results -`, `eval metrics:`. */
+const HEADING_NOUNS: ReadonlySet<string> = new Set(['set', 'results', 'result', 'metrics', 'stats', 'summary', 'scores', 'phase', 'epoch']);
+
+/**
+ * The data-split word (lower case) that starts the line: a word of QUALIFIERS, optionally one space and a word
+ * of {@link HEADING_NOUNS}, then blanks and `:` or `-` followed by a blank (or the line's end); undefined
+ * otherwise (`val_loss: 0.3`, `Validation loss: 0.3`, `test 3 models`). Most lines are turned down by their
+ * first letter or by what follows their first word.
+ */
+function lineSplitWord(line: string, n: number): string | undefined {
+  // train/training, test, val/valid/validation, eval, dev, by their first two letters in either case (so
+  // `epoch=3 …` is turned down at its `p`).
+  const head = line.charCodeAt(0) | 0x20;
+  const second = line.charCodeAt(1) | 0x20;
+  const maybe =
+    head === 0x74 ? second === 0x72 || second === 0x65 : head === 0x76 ? second === 0x61 : head === 0x65 ? second === 0x76 : head === 0x64 && second === 0x65;
+  if (!maybe) return undefined;
+  let k = 2;
+  while (k < n && isLetter(line.charCodeAt(k))) k++;
+  const after = line.charCodeAt(k);
+  if ((after !== CH_COLON && after !== CH_SPACE && after !== CH_TAB) || k < SHORTEST_QUALIFIER || k > LONGEST_QUALIFIER || !isQualifier(line, 0, k)) return undefined;
+  const split = line.slice(0, k).toLowerCase();
+  if (line.charCodeAt(k) === CH_SPACE && isLetter(line.charCodeAt(k + 1))) {
+    let w = k + 1;
+    while (w < n && isLetter(line.charCodeAt(w))) w++;
+    if (w - k - 1 <= 7 && HEADING_NOUNS.has(line.slice(k + 1, w).toLowerCase())) k = w;
+  }
+  while (k < n && isBlank(line.charCodeAt(k))) k++;
+  const c = line.charCodeAt(k);
+  if (c !== CH_COLON && c !== CH_MINUS) return undefined;
+  return k + 1 >= n || isBlank(line.charCodeAt(k + 1)) ? split : undefined;
+}
+
+/** Whether a (lower-case) key already names a split: `val_loss`, `test_acc`. */
+function startsWithQualifier(key: string): boolean {
+  const underscore = key.indexOf('_');
+  return underscore > 0 && QUALIFIERS.has(key.slice(0, underscore));
 }
 
 /** What {@link readSpacedForm} read (a shared slot: no allocation). */
@@ -285,7 +421,7 @@ function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: nu
   if (isDigitClass(line.charCodeAt(keyEnd + 1)) && (length === 4 || length === 5 || length === 9)) {
     // The lengths of `step`/`iter`, `epoch` and `iteration`: a cheap filter before looking the key up.
     const end = stepPrefixEnd(line, keyEnd + 1, n);
-    if (end >= 0 && (!pairFollows || opensMessage(line, keyStart, boundaryAt))) {
+    if (end >= 0 && ((!pairFollows && !spacedPairs) || opensMessage(line, keyStart, boundaryAt))) {
       const key = internKey(line, keyStart, keyEnd, hash);
       if (stepKeyRank(key) >= 0) {
         spaced.key = key;
@@ -296,6 +432,7 @@ function readSpacedForm(line: string, keyStart: number, keyEnd: number, hash: nu
       }
     }
   }
+  spacedPairs = false;
   if (length > MAX_KEY_LENGTH) return -1;
   const wordStart =
     keyStart >= 2 && line.charCodeAt(keyStart - 1) === CH_SPACE && (classOf(line.charCodeAt(keyStart - 2)) & QUALIFIER_END) !== 0
@@ -503,11 +640,14 @@ function deviationEnd(line: string, at: number, n: number): number {
  */
 function stepPrefixEnd(line: string, at: number, n: number): number {
   pairFollows = false;
+  spacedPairs = false;
   const k = digitsEnd(line, at, n);
   if (k < 0) return -1;
   const c = k < n ? line.charCodeAt(k) : -1;
   if (c === CH_COLON && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
   if (c === CH_COMMA && isBlank(line.charCodeAt(k + 1))) return k + 1;
+  // `[epoch 3] val_loss: 0.25`, `[Epoch 3]` before a table-like print.
+  if (c === CH_CLOSE_BRACKET && (k + 1 >= n || isBlank(line.charCodeAt(k + 1)))) return k + 1;
   if (c === CH_SPACE) {
     // `Epoch 5 - loss: 0.5` (Keras-like), `epoch 3 | train loss 0.5` (a table-like print, fairseq's summaries).
     const mark = line.charCodeAt(k + 1);
@@ -515,6 +655,11 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     // `epoch 3 val_loss=0.25`: a pair right after the number (the caller checks where the step key stands).
     if ((classOf(mark) & KEY_START) !== 0 && pairStartsAt(line, k + 1, n)) {
       pairFollows = true;
+      return k + 1;
+    }
+    // `Epoch 1 Loss 0.4523 Accuracy 0.8811` (TensorFlow's tutorials): only words and numbers to the line's end.
+    if ((classOf(mark) & KEY_START) !== 0 && addSpacedPairs(line, k + 1, n, undefined) > 0) {
+      spacedPairs = true;
       return k + 1;
     }
     return -1;
@@ -526,6 +671,82 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     return end;
   }
   return -1;
+}
+
+/**
+ * The end of `[3/10]` or `[3]` whose first digit is at `at` (after the `[`), the step in `digitsValue`, when a
+ * blank, `,`, `:` or the line's end follows the `]`; -1 otherwise.
+ */
+function bracketedStepEnd(line: string, at: number, n: number): number {
+  const k = digitsEnd(line, at, n);
+  if (k < 0) return -1;
+  const step = digitsValue;
+  let end = k;
+  if (line.charCodeAt(end) === CH_SLASH) {
+    end++;
+    const start = end;
+    while (end < n && isDigitClass(line.charCodeAt(end))) end++;
+    if (end === start) return -1;
+  }
+  if (line.charCodeAt(end) !== CH_CLOSE_BRACKET) return -1;
+  end++;
+  const c = end < n ? line.charCodeAt(end) : -1;
+  if (c !== -1 && !isBlank(c) && c !== CH_COMMA && c !== CH_COLON) return -1;
+  digitsValue = step;
+  return end;
+}
+
+/**
+ * For a value `3` at `start..slashAt` followed by `/10`: the end of `3/10` when the value is 1 to 15 digits and
+ * the total is digits not followed by a word character (`Epoch: 3/10 |`), the step in `digitsValue`; -1
+ * otherwise (`date: 2024/01/02`, `epoch: 3/10x`).
+ */
+function fractionStepEnd(line: string, start: number, slashAt: number, n: number): number {
+  if (digitsEnd(line, start, n) !== slashAt) return -1;
+  const step = digitsValue;
+  let end = slashAt + 1;
+  while (end < n && isDigitClass(line.charCodeAt(end))) end++;
+  if (end === slashAt + 1 || (end < n && (classOf(line.charCodeAt(end)) & JOINER) !== 0) || !endsToken(line, end, n)) return -1;
+  digitsValue = step;
+  return end;
+}
+
+/** Set by {@link stepPrefixEnd}: the prefix was `Epoch 1 ` and the rest of the line is `Loss 0.45 Accuracy 0.88`. */
+let spacedPairs = false;
+
+/** Words that a number may follow in a sentence (`Epoch 3 of 10`, `Step 5 in 2`): never keys of spaced pairs. */
+const SPACED_STOP_WORDS: ReadonlySet<string> = new Set(['of', 'in', 'to', 'at', 'for', 'from', 'with', 'on', 'by', 'after', 'took', 'is', 'was', 'and', 'or', 'out']);
+
+/**
+ * The rest of a line after a step prefix as space-separated key and number pairs, `Loss 0.4523 Accuracy 0.8811`:
+ * every word a key (not a word of {@link SPACED_STOP_WORDS}) followed by blanks and a number (a `%` allowed, then
+ * a `,`, `;` or `|`), up to the line's end. Returns how many pairs there are (0 when the rest is anything else, as `took 5 seconds`
+ * or `of 10 done`); adds them to `builder` when one is given. Linear: one pass over the rest.
+ */
+function addSpacedPairs(line: string, at: number, n: number, builder: RecordBuilder | undefined): number {
+  let count = 0;
+  let k = at;
+  while (k < n) {
+    const keyStart = k;
+    if ((classOf(line.charCodeAt(k)) & KEY_START) === 0) return 0;
+    let hash = 0;
+    while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) hash = hashStep(hash, line.charCodeAt(k++));
+    const keyEnd = k;
+    if (keyEnd - keyStart > MAX_KEY_LENGTH || !isBlank(line.charCodeAt(k))) return 0;
+    while (k < n && isBlank(line.charCodeAt(k))) k++;
+    const numberEnd = scanNumberToken(line, k, n);
+    if (numberEnd < 0) return 0;
+    const value = scanned.value;
+    k = numberEnd < n && line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd;
+    const c = line.charCodeAt(k);
+    if (c === CH_COMMA || c === CH_SEMICOLON || c === CH_PIPE) k++; // `Loss 0.45, Accuracy 0.88`
+    if (k < n && !isBlank(line.charCodeAt(k))) return 0;
+    if (keyEnd - keyStart <= 4 && SPACED_STOP_WORDS.has(line.slice(keyStart, keyEnd).toLowerCase())) return 0;
+    if (builder !== undefined && !builder.full) builder.add(internKey(line, keyStart, keyEnd, hash), value, true);
+    count++;
+    while (k < n && isBlank(line.charCodeAt(k))) k++;
+  }
+  return count;
 }
 
 /** Set by {@link stepPrefixEnd}: the prefix was `epoch 3 ` and a pair follows it (`epoch 3 val_loss=0.25`). */
