@@ -14,11 +14,10 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TrialId, TrialStatus } from '../shared/ids';
-import { createMetricParser, metricValue } from './metrics/createMetricParser';
+import { createMetricParser } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
-import { OtherMetricKeys } from './metrics/otherKeys';
-import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './metrics/progressBar';
-import { TableReader } from './metrics/formats/table';
+import type { OtherMetricKeys } from './metrics/otherKeys';
+import { TrialReportReader } from './metrics/trialReports';
 import { renderCommand } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
@@ -326,28 +325,13 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     indexUpdateThrottled(); // `rung ls` counts the trials running, not only those that ended
 
     const tail: string[] = [];
-    let reports = 0;
-    let lastValue: number | undefined;
-    let lastStep = 0;
-    /** The last step a report printed itself (epoch=, step=, the helper's step): lines without one reuse it. */
-    let lastExplicitStep: number | undefined;
-    /** lastExplicitStep came from Keras' `Epoch N/M` line: the reports under it also get `epoch: N`. */
-    let stepFromEpochLine = false;
+    const reader = new TrialReportReader(parser, spec.metric.name, spec.metric.format.kind === 'auto');
     /**
-     * A progress bar (Lightning, tqdm's postfix) redraws the last validation value many times a second, at the
-     * same step and, while the next epoch trains, under the next epoch's `Epoch N:`. The first line of such a
-     * run is logged and judged; later ones would only grow the log (tens of thousands of events per
-     * trial-hour), so the latest of them is held back and logged once, at the step of the report it repeats,
-     * when the value changes or the trial ends — the other values it carries (a running train_loss) are kept
-     * as of the run's end.
+     * A progress bar's redraws of the last report (see TrialReportReader) would only grow the log (tens of
+     * thousands of events per trial-hour): the latest of them is held back and logged once, when the next
+     * report comes or the trial ends — the other values it carries (a running train_loss) are kept as of then.
      */
     let heldRedraw: StudyEvent | undefined;
-    /** What the script printed instead, for the failure of a trial that never reports the objective. */
-    const otherKeys = new OtherMetricKeys();
-    /** fastai's table (a header line, then a line of numbers per epoch): lines no other auto form read. */
-    const autoFormat = spec.metric.format.kind === 'auto';
-    const table = autoFormat ? new TableReader() : undefined;
-    let lastReported: { step: number; value: number } | undefined;
     const flushRedraw = (): void => {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
       heldRedraw = undefined;
@@ -355,58 +339,17 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
-      const record = parser.parse(line.text) ?? table?.read(line.text);
-      if (!record) {
-        // Keras' `Epoch 3/10` before the epoch's bar: the step of the bar's lines, which print none.
-        const epoch = autoFormat ? kerasEpochHeader(line.text) : undefined;
-        if (epoch !== undefined) {
-          lastExplicitStep = epoch;
-          stepFromEpochLine = true;
-        }
+      const read = reader.read(line.text);
+      if (!read) continue;
+      const values: Record<string, ReturnType<typeof toStoredNumber>> = {};
+      for (const [k, v] of Object.entries(read.values)) values[k] = toStoredNumber(v);
+      const report: StudyEvent = { type: 'trial.reported', at: line.at, trialId, step: read.step, values };
+      if (read.kind === 'redraw') {
+        heldRedraw = report;
         continue;
       }
-      const value = metricValue(record, spec.metric.name);
-      if (value === undefined) {
-        if (reports === 0) otherKeys.add(record);
-        continue;
-      }
-      // A Keras bar mid-epoch: running values of the batches so far, not a report of the epoch.
-      if (autoFormat && isUnfinishedKerasBar(line.text)) {
-        if (reports === 0) otherKeys.add(record);
-        continue;
-      }
-      // Step from epoch/step/iteration when printed; a line without one (a script that mixes the helper's
-      // report(step=…) with plain prints) belongs to the last printed step; with none ever printed, the count
-      // of objective reports.
-      if (record.step !== undefined) {
-        lastExplicitStep = record.step;
-        stepFromEpochLine = false;
-      }
-      const stored: Record<string, ReturnType<typeof toStoredNumber>> = {};
-      // The step key goes with the values, as `Epoch 3:` gives `Epoch`: the curve and decisions say "epoch".
-      if (stepFromEpochLine && record.step === undefined && lastExplicitStep !== undefined) stored['epoch'] = lastExplicitStep;
-      for (const [k, v] of Object.entries(record.values)) stored[k] = toStoredNumber(v);
-      // A redraw of the last report (Object.is: a repeated NaN is one too): the same value at the same
-      // printed step, or a progress bar repeating the last value whatever step it shows. A bar's postfix
-      // keeps the last validation value while the next epoch trains (Lightning's `Epoch 1: 40%|…|
-      // val_loss=<epoch 0's>`, tqdm's `set_postfix` over epochs), so that value is still the last report's,
-      // at the last report's step: it is neither judged at the new epoch nor counted as a new step. (A value
-      // that is really the same after the next epoch is then judged at the epoch after, one step late.)
-      if (
-        lastReported &&
-        Object.is(lastReported.value, value) &&
-        ((lastExplicitStep !== undefined && lastReported.step === (record.step ?? lastExplicitStep)) || isProgressBarLine(line.text))
-      ) {
-        heldRedraw = { type: 'trial.reported', at: line.at, trialId, step: lastReported.step, values: stored };
-        continue;
-      }
-      reports++;
-      const step = record.step ?? lastExplicitStep ?? reports;
-      lastValue = value;
-      lastStep = step;
-      const report: StudyEvent = { type: 'trial.reported', at: line.at, trialId, step, values: stored };
       flushRedraw();
-      lastReported = { step, value };
+      const { step, value } = read;
       const events: StudyEvent[] = [report];
       if (!entry.stopBy) {
         const decision = scheduler.onReport({ trialId, resource: step, loss: sign * value });
@@ -425,7 +368,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     flushRedraw();
     const exit = await handle.exited;
 
-    const classified = classify(exit, entry, reports, lastValue, lastStep, tail, otherKeys);
+    const { reports, lastValue, lastStep } = reader;
+    const classified = classify(exit, entry, reports, lastValue, lastStep, tail, reader.otherKeys);
     // Promotion mode: a trial that reached a rung below the top budget waits there to be promoted.
     const ended =
       scheduler.mode === 'promotion' && classified.status === 'completed' && budget < spec.scheduler.maxBudget
