@@ -249,10 +249,9 @@ function readPairs(line: string): MetricRecord | undefined {
           // `Epoch [3/10], Loss: 0.23` (the PyTorch tutorials' print), `Step [100/600]`: a step prefix.
           const end = bracketedStepEnd(line, keyEnd + 2, n);
           if (end >= 0) {
-            const key = internKey(line, keyStart, keyEnd, hash);
-            if (stepKeyRank(key) >= 0) {
-              builder ??= new RecordBuilder();
-              builder.add(key, digitsValue, true);
+            const withStep = withStepPrefix(builder, internKey(line, keyStart, keyEnd, hash));
+            if (withStep) {
+              builder = withStep;
               i = end;
               prefixEnd = end;
             }
@@ -265,10 +264,9 @@ function readPairs(line: string): MetricRecord | undefined {
         // PyTorch Ignite's `Epoch[1] Iteration[100/469] Loss: 0.30`: a step prefix glued to its key.
         const end = bracketedStepEnd(line, keyEnd + 1, n);
         if (end >= 0) {
-          const key = internKey(line, keyStart, keyEnd, hash);
-          if (stepKeyRank(key) >= 0) {
-            builder ??= new RecordBuilder();
-            builder.add(key, digitsValue, true);
+          const withStep = withStepPrefix(builder, internKey(line, keyStart, keyEnd, hash));
+          if (withStep) {
+            builder = withStep;
             i = end;
             prefixEnd = end;
           }
@@ -289,10 +287,9 @@ function readPairs(line: string): MetricRecord | undefined {
         // `Epoch: 3/10 | Train loss: 0.51`: a step key and its count out of the total are a step prefix.
         const stepEnd = fractionStepEnd(line, j, end, n);
         if (stepEnd >= 0) {
-          const key = internKey(line, keyStart, keyEnd, hash);
-          if (stepKeyRank(key) >= 0) {
-            builder ??= new RecordBuilder();
-            builder.add(key, digitsValue, true);
+          const withStep = withStepPrefix(builder, internKey(line, keyStart, keyEnd, hash));
+          if (withStep) {
+            builder = withStep;
             i = stepEnd;
             prefixEnd = stepEnd;
             continue;
@@ -671,6 +668,17 @@ function stepPrefixEnd(line: string, at: number, n: number): number {
     return end;
   }
   return -1;
+}
+
+/**
+ * A step prefix just scanned (`Epoch [3/10]`, `Epoch[1]`, `Epoch: 3/10`, the step in `digitsValue`): `builder`
+ * (made when absent) with step `key` added, or undefined when `key` is no step key.
+ */
+function withStepPrefix(builder: RecordBuilder | undefined, key: string): RecordBuilder | undefined {
+  if (stepKeyRank(key) < 0) return undefined;
+  const b = builder ?? new RecordBuilder();
+  b.add(key, digitsValue, true);
+  return b;
 }
 
 /**
