@@ -134,6 +134,10 @@ describe('asking for one command\'s help', () => {
     const importHelp = rung(['import', '-h'], dir);
     expect(importHelp.code).toBe(0);
     expect(importHelp.stdout).toContain("Turns another tool's sweep definition into a Rung study file");
+    // Help for a command that does not exist is a usage error, with the one meant.
+    const unknown = rung(['help', 'exprot'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^rung: unknown command "exprot" \(did you mean "export"\?\)\n/);
   });
 });
 

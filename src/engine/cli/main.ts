@@ -96,6 +96,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.stdout(`${commandUsage(helpFor)}\n`);
     return 0;
   }
+  if (command === 'help' && helpFor !== undefined) {
+    io.stderr(`rung: ${unknownCommand(helpFor)}\n\n${usage}\n`);
+    return 2;
+  }
   try {
     switch (command) {
       case 'run':
@@ -128,8 +132,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         io.stdout(`${usage}\n`);
         return command === undefined ? 2 : 0;
       default: {
-        const guess = closestMatch(command, commands);
-        throw new UsageError(`unknown command "${command}"${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`);
+        throw new UsageError(unknownCommand(command));
       }
     }
   } catch (error) {
@@ -141,6 +144,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
     return 1;
   }
+}
+
+function unknownCommand(command: string): string {
+  const guess = closestMatch(command, commands);
+  return `unknown command "${command}"${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`;
 }
 
 /** ` (did you mean "quadratic"?)`, or the studies that are there, for a study name that is not in the store. */
