@@ -71,22 +71,21 @@ def cat(name, choices, **cond):
     return dict({'name': name, 'type': 'categorical', 'choices': list(choices)}, **_cond(cond))
 
 
-def flt(name, low, high, log=False, step=None, **cond):
-    p = {'name': name, 'type': 'float', 'low': low, 'high': high}
+def _numeric(kind, name, low, high, log, step, cond):
+    p = {'name': name, 'type': kind, 'low': low, 'high': high}
     if log:
         p['log'] = True
     if step is not None:
         p['step'] = step
     return dict(p, **_cond(cond))
+
+
+def flt(name, low, high, log=False, step=None, **cond):
+    return _numeric('float', name, low, high, log, step, cond)
 
 
 def integer(name, low, high, log=False, step=None, **cond):
-    p = {'name': name, 'type': 'int', 'low': low, 'high': high}
-    if log:
-        p['log'] = True
-    if step is not None:
-        p['step'] = step
-    return dict(p, **_cond(cond))
+    return _numeric('int', name, low, high, log, step, cond)
 
 
 def _cond(cond):
