@@ -303,7 +303,8 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
   const sharpGroups = tpeGroups(space, opts.multivariate);
   const sharpDims = dimsOf(sharpGroups);
   /** Per sharp group: whether its parameters are conditional (a group's members share their activation condition). */
-  const conditionalGroups = sharpGroups.map((g) => space.params.get((models[g[0] ?? -1] as ParamModel | undefined)?.name ?? '')?.when !== undefined);
+  const specs = [...space.params.values()];
+  const conditionalGroups = sharpGroups.map((g) => specs[g[0] ?? -1]?.when !== undefined);
   const optunaGroups = tpeGroups(space, false);
   const optunaDims = dimsOf(optunaGroups);
   /** Optuna 3.1's TPESampler defaults: used for asks whose good group holds pruned trials (see the file comment). */
@@ -361,6 +362,9 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
     return undefined;
   };
 
+  /** How many of `rankable` ranked trials form the good group: the best gamma of them, at most gamma_max. */
+  const goodCount = (rankable: number): number => Math.min(Math.ceil(opts.gamma * rankable), opts.gammaMax, rankable);
+
   const tpeAsk = (
     rng: Rng,
     table: TpeTableView,
@@ -369,7 +373,7 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
     taken: (row: Float64Array) => boolean,
   ): AskResult => {
     const n = table.rankable;
-    const nBelow = Math.min(Math.ceil(opts.gamma * n), opts.gammaMax, n);
+    const nBelow = goodCount(n);
     const optunaModel = opts.optunaModelWhenPruned && table.ranked.some((e) => e.tier === 1);
     const groups = optunaModel ? optunaGroups : sharpGroups;
     const groupDims = optunaModel ? optunaDims : sharpDims;
@@ -421,7 +425,7 @@ export function createTpeSamplerWithSource(space: SearchSpace, opts: TpeSamplerO
       if (splitPerGroup && conditionalGroups[g] === true) {
         const active = table.ranked.filter((e) => activeIn(e.row));
         const nActive = active.reduce((count, e) => count + (e.tier !== 2 ? 1 : 0), 0);
-        const k = Math.min(Math.ceil(opts.gamma * nActive), opts.gammaMax, nActive);
+        const k = goodCount(nActive);
         const good = new Set(active.slice(0, k));
         isGood = (entry) => good.has(entry);
         weightOf = eiWeightsFor(active, k);
