@@ -131,9 +131,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       case 'help':
         io.stdout(`${usage}\n`);
         return command === undefined ? 2 : 0;
-      default: {
+      default:
         throw new UsageError(unknownCommand(command));
-      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
