@@ -51,8 +51,8 @@ function tokens(line: string): string[] | undefined {
   return out;
 }
 
-/** The header's words and the index of its step column, or undefined when `line` is no header. */
-function readHeader(line: string, start: number): { names: string[]; stepColumn: number } | undefined {
+/** The header's words (the first is the step column), or undefined when `line` is no header. */
+function readHeader(line: string, start: number): string[] | undefined {
   let end = start;
   while (end < line.length && isWordChar(line.charCodeAt(end))) end++;
   // The first word is a step key (5, 4 or 9 letters: epoch, step/iter, iteration), then a blank.
@@ -64,7 +64,7 @@ function readHeader(line: string, start: number): { names: string[]; stepColumn:
     if (word.length > MAX_KEY_LENGTH || !isWordStart(word.charCodeAt(0))) return undefined;
     for (let k = 1; k < word.length; k++) if (!isWordChar(word.charCodeAt(k))) return undefined;
   }
-  return { names: words, stepColumn: 0 };
+  return words;
 }
 
 function isRowStart(c: number): boolean {
@@ -72,8 +72,8 @@ function isRowStart(c: number): boolean {
 }
 
 export class TableReader {
+  /** The held header's words; the first names the step column. */
   private names: string[] | undefined;
-  private stepColumn = 0;
 
   /** The record of a table row, or undefined (also for a header, which only sets the columns). */
   read(line: string): MetricRecord | undefined {
@@ -86,10 +86,7 @@ export class TableReader {
     const lower = first | 0x20;
     if (lower !== 0x65 && lower !== 0x73 && lower !== 0x69) return undefined;
     const header = readHeader(line, i);
-    if (header) {
-      this.names = header.names;
-      this.stepColumn = header.stepColumn;
-    }
+    if (header) this.names = header;
     return undefined;
   }
 
@@ -101,7 +98,7 @@ export class TableReader {
     if (cells.length === names.length) offset = 0;
     else if (cells.length === names.length + 1 && /^\d+$/.test(cells[0] as string)) offset = 1;
     else return undefined;
-    const step = parseNumericString(cells[offset + this.stepColumn] as string);
+    const step = parseNumericString(cells[offset] as string);
     if (step === undefined || !Number.isFinite(step)) return undefined;
     const values: Record<string, number> = {};
     let count = 0;
