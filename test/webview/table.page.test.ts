@@ -99,6 +99,21 @@ describe('trials table at 10,000 trials', () => {
     await expect.poll(async () => (await shownRows(dash))[0]?.id).toBe('0');
   });
 
+  it('puts Duration before the parameter columns, so it is on screen without scrolling', async () => {
+    const keys = await dash.page.locator('#table .th[data-key]').evaluateAll((els) =>
+      els.map((e) => (e as unknown as { dataset: { key: string } }).dataset.key),
+    );
+    const firstParam = keys.findIndex((k) => k.startsWith('param:'));
+    expect(firstParam).toBeGreaterThan(0);
+    expect(keys.indexOf('duration')).toBeGreaterThan(keys.indexOf('rung'));
+    expect(keys.indexOf('duration')).toBeLessThan(firstParam);
+    const [durationRight, viewRight] = await Promise.all([
+      dash.page.locator('#table .th[data-key="duration"]').evaluate((e) => (e as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right),
+      dash.page.locator('#table .table-scroll').evaluate((e) => (e as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right),
+    ]);
+    expect(durationRight).toBeLessThanOrEqual(viewRight);
+  });
+
   it('shows the header (study, state, counts, trials) and the best trial card', async () => {
     const header = dash.page.locator('#header');
     await expect.poll(() => header.locator('.study-name').textContent()).toBe('generated');

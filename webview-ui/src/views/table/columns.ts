@@ -1,6 +1,7 @@
 /**
  * The trials table's columns: the fixed ones (#, status, value, best, step, rung, duration, reason) with one
- * column per search-space parameter between rung and duration. A column knows how to read its value
+ * column per search-space parameter between duration and reason (duration first, so a study with a few
+ * parameters does not push it off-screen). A column knows how to read its value
  * from a row (the store's column keys, so table filters and PCP brushes share keys), how to show it,
  * how to sort it and which kind of filter it takes.
  */
@@ -73,7 +74,6 @@ export function buildColumns(header: StudyHeader | null): Column[] {
     plain('bestValue', 'Best', '88px'),
     plain('step', header?.stepUnit ? capitalise(header.stepUnit) : 'Step', '64px'),
     plain('rung', 'Rung', '60px'),
-    ...params,
     {
       key: 'duration',
       label: 'Duration',
@@ -83,6 +83,7 @@ export function buildColumns(header: StudyHeader | null): Column[] {
       sortValue: (t) => columnValue(t, 'duration') as number | undefined,
       text: (t) => formatDuration((columnValue(t, 'duration') as number | undefined) ?? null),
     },
+    ...params,
     {
       key: 'reason',
       label: 'Reason',
