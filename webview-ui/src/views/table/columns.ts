@@ -77,7 +77,7 @@ export function buildColumns(header: StudyHeader | null): Column[] {
     {
       key: 'duration',
       label: 'Duration',
-      width: '76px',
+      width: '84px',
       numeric: true,
       filter: 'range',
       sortValue: (t) => columnValue(t, 'duration') as number | undefined,
