@@ -18,7 +18,7 @@ export { describeDecision, type MetricView } from './store/decisionText';
 export { describeSchedule, type ScheduleDescription } from './schedulers/describeSchedule';
 export type { StudyEvent, SequencedEvent } from './store/events';
 export type { StudySummary } from './store/studyIndex';
-export { renderCommand } from './runner/commandTemplate';
+export { renderCommand, splitEnvAssignments } from './runner/commandTemplate';
 export type { Config, ParamValue } from './space/searchSpace';
 // The CLI's `rung show` wording and formatting, reused so the extension says exactly what the CLI says.
 export { reproduceCommand } from './cli/main';

@@ -18,7 +18,7 @@ import { createMetricParser } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import type { OtherMetricKeys } from './metrics/otherKeys';
 import { TrialReportReader } from './metrics/trialReports';
-import { renderCommand } from './runner/commandTemplate';
+import { renderCommand, splitEnvAssignments } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
@@ -278,11 +278,16 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     const { id: trialId, config, budget } = entry.trial;
     const dir = trialDirOf(options.storeRoot, spec.name, trialId);
     mkdirSync(dir, { recursive: true });
-    const argv = renderCommand(spec.command, { config, space: spec.space, budget, trialId, trialDir: dir });
+    const words = renderCommand(spec.command, { config, space: spec.space, budget, trialId, trialDir: dir });
+    // `OMP_NUM_THREADS=1 python3 train.py …`: leading assignments are the trial's environment, as in a shell.
+    const { env: commandEnv, argv } = splitEnvAssignments(words);
     if (python && (argv[0] === 'python' || argv[0] === 'python3')) argv[0] = python;
+    // Logged as a shell would run it (`rung show` reproduces it): the assignments, then the program's argv.
+    const loggedArgv = [...Object.entries(commandEnv).map(([name, value]) => `${name}=${value}`), ...argv];
     const env: Record<string, string> = {
       PYTHONUNBUFFERED: '1',
       ...spec.launcher.env,
+      ...commandEnv,
       RUNG_STUDY: spec.name,
       RUNG_TRIAL_ID: trialId,
       RUNG_TRIAL_DIR: dir,
@@ -291,7 +296,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     env['RUNG_BUDGET'] = String(budget);
     if (isResume) env['RUNG_RESUME'] = '1';
     if (options.pythonHelperDir) {
-      const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
+      const inherited = commandEnv['PYTHONPATH'] ?? spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
       env['PYTHONPATH'] = inherited ? `${options.pythonHelperDir}${path.delimiter}${inherited}` : options.pythonHelperDir;
     }
     if (entry.gpus) env['CUDA_VISIBLE_DEVICES'] = entry.gpus.join(',');
@@ -314,7 +319,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         type: 'trial.launched',
         at: clock.now(),
         trialId,
-        argv,
+        argv: loggedArgv,
         cwd: spec.cwd,
         trialDir: dir,
         budget,

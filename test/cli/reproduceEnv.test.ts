@@ -13,19 +13,24 @@ import { ensureCliBuilt, rung } from '../helpers/cliProcess';
 
 beforeAll(ensureCliBuilt);
 
-describe('reproducing a trial whose command starts with env', () => {
-  it.skipIf(spawnSync('python3', ['--version']).status !== 0)("keeps Rung's PYTHONPATH, so the script's `from rung import report` works from a plain shell", () => {
+describe('reproducing a trial whose command sets environment variables', () => {
+  // `LR={lr} python3 …` is what `rung propose` writes for a script that reads os.environ; `env LR={lr} …` what it
+  // wrote before. Rung applies the assignments itself (no shell runs a trial) and the reproduce line keeps them.
+  it.skipIf(spawnSync('python3', ['--version']).status !== 0).each([
+    ['LR={lr} python3 train.py', / PYTHONPATH=.* LR=[\d.]+ python3 train\.py$/],
+    ['env LR={lr} python3 train.py', / PYTHONPATH=.* LR=[\d.]+ python3 train\.py$/],
+  ])("%s: keeps Rung's PYTHONPATH, so the script's `from rung import report` works from a plain shell", (studyCommand, reproduced) => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'train.py'), ['import os', 'from rung import report', 'report(epoch=1, val_loss=float(os.environ["LR"]) * 2)'].join('\n'));
     writeFileSync(
       path.join(dir, 'envstudy.rung.yaml'),
-      ['name: envstudy', 'command: env LR={lr} python3 train.py', 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.1, high: 1}', 'trials: 2', 'seed: 1'].join('\n'),
+      ['name: envstudy', `command: ${studyCommand}`, 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.1, high: 1}', 'trials: 2', 'seed: 1'].join('\n'),
     );
     const run = rung(['run', 'envstudy.rung.yaml'], dir);
     expect(run.code, run.stderr).toBe(0);
     const show = rung(['show', 'envstudy'], dir);
     const command = show.stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
-    expect(command).toMatch(/ PYTHONPATH=.* env LR=[\d.]+ python3 train\.py$/);
+    expect(command).toMatch(reproduced);
     const stored = JSON.parse(rung(['export', 'envstudy', '--format', 'json'], dir).stdout) as { best: { value: number } };
     // A user's shell, without the PYTHONPATH Rung gave the trial.
     const env: Record<string, string> = { ...process.env } as Record<string, string>;
@@ -34,6 +39,35 @@ describe('reproducing a trial whose command starts with env', () => {
     expect(replay.status, `${command}\n${replay.stderr}`).toBe(0);
     expect(Number(/"val_loss": ([^\s}]+)/.exec(replay.stdout)?.[1])).toBeCloseTo(stored.best.value, 10);
   });
+
+  it.skipIf(spawnSync('python3', ['--version']).status !== 0)(
+    'runs the program after the assignments with them in its environment, --python replacing the python3 there',
+    () => {
+      const dir = tempDir();
+      // The script fails unless it runs under the --python wrapper with both variables set.
+      writeFileSync(
+        path.join(dir, 'train.py'),
+        ['import os', 'assert os.environ.get("WRAPPED") == "1", "not run by --python"', 'assert os.environ["OMP_NUM_THREADS"] == "3"', 'print(f"val_loss={float(os.environ[\'LR\'])}")'].join('\n'),
+      );
+      const wrapper = path.join(dir, 'python-wrapper');
+      writeFileSync(wrapper, '#!/bin/sh\nWRAPPED=1 exec python3 "$@"\n', { mode: 0o755 });
+      writeFileSync(
+        path.join(dir, 'assign.rung.yaml'),
+        ['name: assign', 'command: OMP_NUM_THREADS=3 LR={lr} python3 train.py', 'metric: val_loss', 'parameters:', '  lr: {type: float, low: 0.1, high: 1}', 'trials: 2', 'seed: 1'].join('\n'),
+      );
+      const run = rung(['run', 'assign.rung.yaml', '--python', wrapper], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const stored = JSON.parse(rung(['export', 'assign', '--format', 'json'], dir).stdout) as {
+        best: { value: number; trialId: string };
+        trials: { id: string; status: string; params: { lr: number } }[];
+      };
+      expect(stored.trials.map((t) => t.status)).toEqual(['completed', 'completed']);
+      const lr = stored.trials.find((t) => t.id === stored.best.trialId)?.params.lr;
+      expect(stored.best.value).toBeCloseTo(lr ?? NaN, 10);
+      const command = rung(['show', 'assign'], dir).stdout.split('reproduce it:\n')[1]?.split('\n')[0]?.trim() ?? '';
+      expect(command).toContain(` OMP_NUM_THREADS=3 LR=${String(lr)} ${wrapper} train.py`);
+    },
+  );
 
   it('gives a script that writes into its trial folder a fresh one, and never writes over the stored trial', () => {
     const dir = tempDir();

@@ -18,6 +18,7 @@ import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../stor
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { detectGpus } from '../runner/gpus';
+import { programIndex } from '../runner/commandTemplate';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
@@ -603,13 +604,20 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
     env.push(`PYTHONPATH=${shellQuote(inherited)}`);
   }
   const trialDir = t.trialDir;
-  if (trialDir === undefined || trialDir === '') {
-    return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${(t.argv ?? []).map(shellQuote).join(' ')}`;
-  }
+  // The command's own leading NAME=value words stay assignments: only their values are quoted.
+  const words = t.argv ?? [];
+  const programAt = programIndex(words);
+  const quote = (arg: string): string =>
+    trialDir === undefined || trialDir === '' || !arg.includes(trialDir)
+      ? shellQuote(arg)
+      : arg.split(trialDir).map((part) => (part === '' ? '' : shellQuote(part))).join('"$RUNG_TRIAL_DIR"');
+  const assignments = words.slice(0, programAt).map((word) => {
+    const eq = word.indexOf('=');
+    return `${word.slice(0, eq + 1)}${word.length > eq + 1 ? quote(word.slice(eq + 1)) : ''}`;
+  });
+  const argv = [...assignments, ...words.slice(programAt).map(quote)].join(' ');
+  if (trialDir === undefined || trialDir === '') return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
   env.push(`RUNG_TRIAL_ID=${shellQuote(t.id)}`, 'RUNG_TRIAL_DIR="$RUNG_TRIAL_DIR"');
-  const argv = (t.argv ?? [])
-    .map((arg) => (arg.includes(trialDir) ? arg.split(trialDir).map((part) => (part === '' ? '' : shellQuote(part))).join('"$RUNG_TRIAL_DIR"') : shellQuote(arg)))
-    .join(' ');
   return `cd ${shellQuote(t.cwd ?? '.')} && RUNG_TRIAL_DIR="$(mktemp -d)" && ${env.join(' ')} ${argv}`;
 }
 
@@ -618,9 +626,9 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
  * directly; also behind `env NAME=value …` (what `rung propose` writes for a script that reads os.environ).
  */
 function isPythonCommand(argv: readonly string[]): boolean {
-  let i = 0;
-  if (path.basename(argv[0] ?? '') === 'env') {
-    i = 1;
+  let i = programIndex(argv);
+  if (path.basename(argv[i] ?? '') === 'env') {
+    i++;
     while (i < argv.length && ((argv[i] ?? '').includes('=') || (argv[i] ?? '').startsWith('-'))) i++;
   }
   const program = path.basename(argv[i] ?? '');

@@ -86,6 +86,45 @@ export function splitCommand(command: string): Result<string[], string> {
   return ok(words);
 }
 
+/** `NAME=value`: a word a shell reads as an environment assignment when it comes before the program. */
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Whether `word` has the shape of an environment assignment (`OMP_NUM_THREADS=1`, `LR={lr}`). */
+export function isEnvAssignment(word: string): boolean {
+  return ENV_ASSIGNMENT.test(word);
+}
+
+/**
+ * The environment assignments a command starts with, read as a shell reads them: `OMP_NUM_THREADS=1 python3
+ * train.py` runs python3 with OMP_NUM_THREADS=1 in its environment; so does `env OMP_NUM_THREADS=1 python3 …`
+ * (what `rung propose` writes for a script that reads os.environ). No shell runs a trial, so Rung applies them
+ * itself: `env` is not needed (nor present on Windows), and the program after them is still the `python3`
+ * that `--python` replaces. Index of the program in `words`; 0 when the command has no such prefix, and
+ * `words.length` when it is nothing but assignments (no program: the parser rejects that).
+ */
+export function programIndex(words: readonly string[]): number {
+  let i = 0;
+  if (words[0] !== undefined && (words[0] === 'env' || words[0].endsWith('/env')) && isEnvAssignment(words[1] ?? '')) i = 1;
+  while (i < words.length && isEnvAssignment(words[i] ?? '')) i++;
+  return i;
+}
+
+/**
+ * A rendered command split into its leading environment assignments and the program's argv. Throws when no
+ * program follows them: the study-file validator rejects that, so a throw here is a programming error.
+ */
+export function splitEnvAssignments(words: readonly string[]): { readonly env: Record<string, string>; readonly argv: [string, ...string[]] } {
+  const start = programIndex(words);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, start)) {
+    const eq = word.indexOf('=');
+    if (eq > 0) env[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  const [program, ...args] = words.slice(start);
+  if (program === undefined) throw new Error('the rendered command has no program after its environment assignments');
+  return { env, argv: [program, ...args] };
+}
+
 /** One piece of a template token: literal text or a `{name}` placeholder. */
 export type TemplatePart =
   | { readonly kind: 'text'; readonly text: string }

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseTemplateToken } from '../runner/commandTemplate';
+import { isEnvAssignment, parseTemplateToken } from '../runner/commandTemplate';
 import { didYouMean } from './didYouMean';
 import type { SpecIssue } from './specIssue';
 import type { StudySpec } from './studySpec';
@@ -23,7 +23,7 @@ export function fileIssues(spec: StudySpec, text: string, file: string): SpecIss
   }
   const issues: SpecIssue[] = [];
   spec.command.forEach((token, index) => {
-    if (token.startsWith('-') || !SCRIPT_FILE.test(token)) return;
+    if (token.startsWith('-') || isEnvAssignment(token) || !SCRIPT_FILE.test(token)) return;
     const parts = parseTemplateToken(token);
     if (!parts.ok || parts.value.some((p) => p.kind === 'placeholder')) return;
     const script = path.resolve(spec.cwd, token);

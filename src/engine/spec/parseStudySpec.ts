@@ -14,7 +14,7 @@ import { DEFAULT_ETA, LADDER_SCHEDULERS, ladderBudgets } from '../schedulers/reg
 import { createGrid } from '../space/grid';
 import { stepCount, stepValue } from '../space/encode';
 import type { MetricFormat } from '../metrics/metricParser';
-import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, formatParamValue, placeholdersIn, splitCommand } from '../runner/commandTemplate';
+import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS, formatParamValue, placeholdersIn, programIndex, splitCommand } from '../runner/commandTemplate';
 import { createSearchSpace, type Condition, type ParamSpec, type ParamValue, type SearchSpace } from '../space/searchSpace';
 import { err, ok, type Result } from '../util/result';
 import { INVALID, StructureChecker, type CheckedMap, type CheckedObject } from './checkStructure';
@@ -88,12 +88,12 @@ class SpecBuilder {
    * Issue on the first occurrence of `needle` in the source text of the value at `issuePath` (e.g. one
    * placeholder inside a command string), or on the whole value when the needle is not found verbatim.
    */
-  private atText(issuePath: string, needle: string, message: string): void {
+  private atText(issuePath: string, needle: string, message: string, severity: SpecIssue['severity'] = 'error'): void {
     const node = this.checker.valueNodes.get(issuePath) ?? null;
     const range = node?.range;
     const index = range ? this.sink.sourceText.slice(range[0], range[1]).indexOf(needle) : -1;
-    if (range && index >= 0) this.sink.atOffsets(range[0] + index, range[0] + index + needle.length, issuePath, message);
-    else this.sink.atNode(node, issuePath, message);
+    if (range && index >= 0) this.sink.atOffsets(range[0] + index, range[0] + index + needle.length, issuePath, message, severity);
+    else this.sink.atNode(node, issuePath, message, severity);
   }
 
   /** Issue on the key at `issuePath` (falling back to its value). */
@@ -405,9 +405,16 @@ class SpecBuilder {
     } else {
       return undefined;
     }
-    const [program, ...rest] = tokens;
-    if (program === undefined || program === '') {
-      this.at(typeof raw === 'string' ? 'command' : 'command[0]', 'the command needs a program to run first, e.g. python3 train.py {args}');
+    const [first, ...rest] = tokens;
+    // Leading NAME=value words are the trial's environment, as in a shell (see programIndex): the program follows.
+    const programAt = programIndex(tokens);
+    const program = tokens[programAt];
+    if (first === undefined || program === undefined || program === '') {
+      const message =
+        programAt > 0
+          ? 'the command sets environment variables but names no program after them, e.g. OMP_NUM_THREADS=1 python3 train.py {args}'
+          : 'the command needs a program to run first, e.g. python3 train.py {args}';
+      this.at(typeof raw === 'string' ? 'command' : `command[${Math.min(programAt, tokens.length - 1)}]`, message);
       return undefined;
     }
     const paramNames = params ? [...params.keys()] : [];
@@ -423,13 +430,17 @@ class SpecBuilder {
           `unknown placeholder "{${ref.name}}" in command; allowed: ${allowed.map((a) => `{${a}}`).join(', ')}${didYouMean(ref.name, allowed)}`,
         );
         ok = false;
-      } else if (ref.tokenIndex === 0 && (ref.name === 'args' || space?.params.get(ref.name)?.when !== undefined)) {
-        this.atText(tokenPath(0), program, `the program (first word of the command) cannot contain {${ref.name}}: it may expand to nothing or to several words`);
+      } else if (ref.tokenIndex === programAt && (ref.name === 'args' || space?.params.get(ref.name)?.when !== undefined)) {
+        this.atText(tokenPath(programAt), program, `the program (first word of the command) cannot contain {${ref.name}}: it may expand to nothing or to several words`);
         ok = false;
       }
     }
     if (!ok) return undefined;
-    return { tokens: [program, ...rest], usesBudget: refs.some((r) => r.name === 'budget') };
+    tokens.forEach((token, i) => {
+      const why = shellOnlyWord(token);
+      if (why !== undefined) this.atText(tokenPath(i), why.needle, why.message, 'warning');
+    });
+    return { tokens: [first, ...rest], usesBudget: refs.some((r) => r.name === 'budget') };
   }
 
   /** Sampler / scheduler: a name or {type, ...options}; options in camelCase with the table's defaults. */
@@ -576,4 +587,33 @@ function invalidIn(o: CheckedObject): boolean {
 
 function show(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : String(v);
+}
+
+/** Words a shell would act on, which a trial's command (run without one) passes to the program as they are. */
+const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '&', '>', '>>', '<', '<<', '2>', '2>>', '&>', '2>&1', '|&']);
+const SHELL_VARIABLE = /\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/;
+
+/**
+ * Why `token` of a command probably means what it would in a shell (a redirection, a pipe, a variable, `~`),
+ * for a warning: no shell runs a trial, so the program gets the word itself. A warning, not an error: a script
+ * may take such a word on purpose.
+ */
+function shellOnlyWord(token: string): { readonly needle: string; readonly message: string } | undefined {
+  if (SHELL_OPERATORS.has(token) || /^(2|&)?>>?[^>]/.test(token)) {
+    return {
+      needle: token,
+      message: `"${token}" reaches the program as an argument: a trial's command runs without a shell (its output is kept in the trial's output.log anyway); for a pipeline or a redirection, write a script and run that`,
+    };
+  }
+  const variable = SHELL_VARIABLE.exec(token)?.[0];
+  if (variable !== undefined) {
+    return {
+      needle: variable,
+      message: `${variable} reaches the program as written: a trial's command runs without a shell, so variables are not expanded; write the value, or set it for every trial in launcher.env and read it in the script`,
+    };
+  }
+  if (token === '~' || token.startsWith('~/') || /^--?[A-Za-z0-9_.-]+=~\//.test(token)) {
+    return { needle: '~', message: `"~" is not expanded: a trial's command runs without a shell; write the full path` };
+  }
+  return undefined;
 }

@@ -834,10 +834,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const lastNeeded = Math.max(0, ...[...argvWords].filter(([, w]) => w.needed).map(([i]) => i));
   const positional: string[] = [];
   for (let i = 1; i <= lastNeeded; i++) positional.push(argvWords.get(i)?.word ?? 'VALUE');
-  // Environment variables are set with env(1) before the interpreter: the trial's own environment.
+  // Environment variables as NAME=value words before the interpreter: Rung sets them in the trial's environment.
   const envWords = example ? [] : parameters.flatMap((p) => { const r = renderOf.get(p.name); return r?.kind === 'env' ? [`${r.variable}={${p.name}}`] : []; });
   if (budgetArg?.env !== undefined) envWords.push(`${budgetArg.env}={budget}`);
-  const words: string[] = [...(envWords.length > 0 ? ['env', ...envWords] : []), options.program ?? 'python3', commandWord(options.scriptFile), ...positional];
+  const words: string[] = [...envWords, options.program ?? 'python3', commandWord(options.scriptFile), ...positional];
   path.forEach((word, level) => words.push(...commandPart(level), commandWord(word)));
   words.push(...commandPart(path.length));
   const command = words.join(' ');
@@ -855,7 +855,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   }
   if (envWords.length > 0) {
     notes.push(
-      'The script reads its settings from environment variables, so the command sets them with env (POSIX; on Windows, make the script read them from `from rung import params` instead). A command that starts with env runs the python3 on PATH, not the interpreter Rung is set to use: write the full path of your Python after env if they differ.',
+      'The script reads its settings from environment variables, so the command sets them before the interpreter (NAME={name} python3 …, as in a shell): Rung puts them in each trial\'s environment.',
     );
   }
 
@@ -955,7 +955,7 @@ function render(input: RenderInput): string {
   rows.push([`name: ${yamlScalar(options.studyName)}`, '']);
   rows.push([
     `command: ${yamlString(input.command)}`,
-    `${(options.program === undefined || options.program === 'python3') && !input.command.startsWith('env ') ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
+    `${options.program === undefined || options.program === 'python3' ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
   ]);
   if (options.cwd !== undefined) rows.push([`cwd: ${yamlScalar(options.cwd)}`, "trials' working folder, relative to this file"]);
   const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readLock, renderCommand, reproduceCommand, type TrialSnapshot } from '../../engine/index';
+import { readLock, renderCommand, reproduceCommand, splitEnvAssignments, type TrialSnapshot } from '../../engine/index';
 import type { RungServices } from '../services';
 import { isLocalHost, type StudyEntry } from '../studies/studyRegistry';
 import { isLiveStatus, trialLabel } from '../tree/studyTreeModel';
@@ -131,12 +131,14 @@ export async function rerunTrial(s: RungServices, entry: StudyEntry, best: Trial
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join(entry.root, entry.name, 'reruns', `${best.id}-${stamp}`);
   mkdirSync(dir, { recursive: true });
-  const argv = renderCommand(spec.command, { config: best.config, space: spec.space, budget, trialId: best.id, trialDir: dir });
+  const words = renderCommand(spec.command, { config: best.config, space: spec.space, budget, trialId: best.id, trialDir: dir });
+  const { env: commandEnv, argv } = splitEnvAssignments(words);
   const resource = spec.file !== undefined ? vscode.Uri.file(spec.file) : undefined;
   if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = await s.pythonFor(resource);
   const env: Record<string, string> = {
     PYTHONUNBUFFERED: '1',
     ...spec.launcher.env,
+    ...commandEnv,
     RUNG_STUDY: spec.name,
     RUNG_TRIAL_ID: best.id,
     RUNG_TRIAL_DIR: dir,
@@ -144,7 +146,7 @@ export async function rerunTrial(s: RungServices, entry: StudyEntry, best: Trial
     RUNG_BUDGET: String(budget),
   };
   if (s.pythonHelperDir !== undefined) {
-    const inherited = spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
+    const inherited = commandEnv['PYTHONPATH'] ?? spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
     env['PYTHONPATH'] = inherited ? `${s.pythonHelperDir}${path.delimiter}${inherited}` : s.pythonHelperDir;
   }
   // A Pseudoterminal that runs the command (no shell) and stays open after it exits: with shellPath the

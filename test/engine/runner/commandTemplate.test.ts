@@ -3,8 +3,10 @@ import {
   formatParamValue,
   parseTemplateToken,
   placeholdersIn,
+  programIndex,
   renderCommand,
   splitCommand,
+  splitEnvAssignments,
   type RenderContext,
 } from '../../../src/engine/runner/commandTemplate';
 import { createSearchSpace, type Config, type SearchSpace } from '../../../src/engine/space/searchSpace';
@@ -105,6 +107,32 @@ describe('formatParamValue', () => {
     ['adam', 'adam'],
   ] as const)('%j -> %s', (value, text) => {
     expect(formatParamValue(value)).toBe(text);
+  });
+});
+
+describe('leading environment assignments (programIndex / splitEnvAssignments)', () => {
+  it.each([
+    [['python3', 'train.py', 'A=1'], 0, {}],
+    [['OMP_NUM_THREADS=1', 'python3', 'train.py'], 1, { OMP_NUM_THREADS: '1' }],
+    [['A=1', 'B=x=y', 'C=', 'python3'], 3, { A: '1', B: 'x=y', C: '' }],
+    [['env', 'LR=0.1', 'python3', 'train.py'], 2, { LR: '0.1' }],
+    [['/usr/bin/env', 'LR=0.1', 'python3'], 2, { LR: '0.1' }],
+    // env with options, or with no assignment, is a program like any other.
+    [['env', '-i', 'A=1', 'python3'], 0, {}],
+    [['env', 'python3'], 0, {}],
+    // Not assignments: an option, a word starting with a digit or holding a space before `=`.
+    [['--lr=1', 'python3'], 0, {}],
+    [['1A=2', 'python3'], 0, {}],
+  ] as const)('%j: the program at %i, environment %j', (words, index, env) => {
+    expect(programIndex(words)).toBe(index);
+    const split = splitEnvAssignments(words);
+    expect(split.env).toEqual(env);
+    expect(split.argv).toEqual(words.slice(index));
+  });
+
+  it('throws when nothing follows the assignments (the parser rejects such a command)', () => {
+    expect(programIndex(['A=1', 'B=2'])).toBe(2);
+    expect(() => splitEnvAssignments(['A=1', 'B=2'])).toThrow(/no program/);
   });
 });
 

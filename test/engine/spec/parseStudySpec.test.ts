@@ -189,6 +189,8 @@ describe('parseStudySpec: one problem at a time', () => {
     ['command bad brace in list item', `name: t\ncommand: [run, "{x"]\nmetric: loss\n${P}`, 2, 17, /unmatched "\{" in "\{x"; write \{\{ for a literal brace/],
     ['unknown placeholder in a list item', `name: t\ncommand: [run, "--y={y}"]\nmetric: loss\n${P}`, 2, 21, /unknown placeholder "\{y\}" in command; allowed: \{x\}, \{args\}, \{budget\}, \{trial_id\}, \{trial_dir\} \(did you mean "x"\?\)$/],
     ['{args} as the program', `name: t\ncommand: "{args} run"\nmetric: loss\n${P}`, 2, 11, /the program \(first word of the command\) cannot contain \{args\}/],
+    ['command of only environment assignments', `name: t\ncommand: OMP_NUM_THREADS=1 X=2\nmetric: loss\n${P}`, 2, 10, /sets environment variables but names no program after them/],
+    ['{args} as the program after assignments', `name: t\ncommand: "A=1 {args} run"\nmetric: loss\n${P}`, 2, 15, /the program \(first word of the command\) cannot contain \{args\}/],
     ['sampler unknown', `${HEAD}${P}sampler: tpee\n`, 6, 10, /unknown sampler "tpee"; allowed: random, grid, sobol/],
     ['sampler option of another sampler', `${HEAD}${P}sampler: {type: random, shuffle: true}\n`, 6, 25, /unknown key "shuffle" in sampler "random"; allowed: type$/],
     // Without `type:` a sampler mapping means the default sampler (random), whose keys are checked.
@@ -441,6 +443,22 @@ describe('checkStudySpec warnings and formatSpecIssue', () => {
     expect(rows(checked.issues)).toEqual([[5, 34, 5, 35, 'parameters.x.high', 'low equals high (1): parameter "x" can take only one value']]);
     expect(checked.issues[0]?.severity).toBe('warning');
     expect(parseStudySpec(text, FILE).ok).toBe(true);
+  });
+
+  it('warns, on the word, about shell syntax in the command: no shell runs a trial, so the program gets it as it is', () => {
+    const text = `name: t\ncommand: python3 train.py --data $DATA_DIR --out=~/runs {args} > log.txt\nmetric: loss\n${P}`;
+    const checked = checkStudySpec(text, FILE);
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message.split(':')[0]])).toEqual([
+      [2, 34, 'warning', '$DATA_DIR reaches the program as written'],
+      [2, 50, 'warning', '"~" is not expanded'],
+      [2, 64, 'warning', '">" reaches the program as an argument'],
+    ]);
+    // The list form is checked as well; ${...} in a quoted word, `a|b` inside a word and `->` are not shell syntax Rung warns about.
+    const list = checkStudySpec(`name: t\ncommand: [python3, train.py, "$HOME/data", "--sep=a|b", "->", "{args}"]\nmetric: loss\n${P}`, FILE);
+    expect(list.issues.map((i) => [i.line, i.column, i.message.split(' ')[0]])).toEqual([[2, 31, '$HOME']]);
+    // Leading NAME=value words set the environment: no warning, and the program after them is checked as the program.
+    expect(checkStudySpec(`name: t\ncommand: OMP_NUM_THREADS=1 LR={x} python3 train.py {args}\nmetric: loss\n${P}`, FILE).issues).toEqual([]);
   });
 
   it('formats file:line:col: severity: message, optionally relative', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
 import type { StudySpec } from '../../../src/engine/spec/studySpec';
-import { renderCommand } from '../../../src/engine/runner/commandTemplate';
+import { renderCommand, splitEnvAssignments } from '../../../src/engine/runner/commandTemplate';
 import { parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
 import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
@@ -666,8 +666,10 @@ describe.skipIf(python === undefined)('rung propose', () => {
 async function runFixture(name: string, config: Record<string, unknown>, budget?: number, replace: Record<string, string> = {}): Promise<{ proposal: StudyProposal; spec: StudySpec; argv: string[]; stdout: string; status: number | null; stderr: string }> {
   const { proposal, spec } = await proposeFor(`test/fixtures/scripts/propose/${name}`);
   const rendered = renderCommand(spec.command, { config: config as never, space: spec.space, trialId: '1', trialDir: tempDir('rung-trial-'), ...(budget !== undefined ? { budget } : {}) });
-  const argv = rendered.map((w) => replace[w] ?? (w === 'python3' ? (python ?? 'python3') : w));
-  const ran = spawnSync(argv[0] as string, argv.slice(1), { cwd: path.join(repoRoot, 'test/fixtures/scripts/propose'), encoding: 'utf8', timeout: 60_000 });
+  // As the study runs it: leading NAME=value words are the environment, then the program.
+  const { env, argv: words } = splitEnvAssignments(rendered);
+  const argv = words.map((w) => replace[w] ?? (w === 'python3' ? (python ?? 'python3') : w));
+  const ran = spawnSync(argv[0] as string, argv.slice(1), { cwd: path.join(repoRoot, 'test/fixtures/scripts/propose'), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { proposal, spec, argv, stdout: ran.stdout, stderr: ran.stderr, status: ran.status };
 }
 
@@ -808,15 +810,16 @@ describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', 
     expect(r.stdout).toMatch(/^cv accuracy: 0\.\d+$/m);
   });
 
-  it('environment variables: tuned ones set with env before the interpreter', async () => {
+  it('environment variables: tuned ones set as NAME=value words before the interpreter', async () => {
     const r = await runFixture('env_vars.py', { n_estimators: 20, max_depth: 4, min_samples_leaf: 2 });
-    expect(r.spec.command).toEqual(['env', 'N_ESTIMATORS={n_estimators}', 'MAX_DEPTH={max_depth}', 'MIN_SAMPLES_LEAF={min_samples_leaf}', 'python3', 'env_vars.py']);
+    expect(r.spec.command).toEqual(['N_ESTIMATORS={n_estimators}', 'MAX_DEPTH={max_depth}', 'MIN_SAMPLES_LEAF={min_samples_leaf}', 'python3', 'env_vars.py']);
     expect(param(r.spec, 'n_estimators')).toMatchObject({ kind: 'int', log: true, low: 25, high: 400 });
     expect(r.spec.metric).toMatchObject({ name: 'cv_accuracy', goal: 'maximize' });
     const notes = r.proposal.notes.join('\n');
     expect(notes).toContain('$SEED (a random seed)');
-    expect(notes).toMatch(/sets them with env/);
-    expect(r.proposal.text).not.toMatch(/python3 = the interpreter/);
+    expect(notes).toMatch(/sets them before the interpreter/);
+    // The python3 after the assignments is still the one Rung's --python replaces.
+    expect(r.proposal.text).toMatch(/python3 = the interpreter/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^cv_accuracy=0\.\d+ cv_std=/m);
   });
