@@ -409,7 +409,7 @@ export const STUDY_FILE: Fields = {
       kind: 'anyOf',
       variants: [{ kind: 'string', minLength: 1 }, { kind: 'list', items: { kind: 'string' }, minItems: 1 }],
     },
-    description: `The trial's command, run without a shell: a string split like shell words, or a list of arguments. Placeholders: {parameter}, ${RESERVED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {{ and }} are literal braces.`,
+    description: `The trial's command, run without a shell: a string split like shell words, or a list of arguments. Placeholders: {parameter}, ${RESERVED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {{ and }} are literal braces. Leading NAME=value words set the trial's environment.`,
     required: true,
   },
   cwd: { type: { kind: 'string', minLength: 1 }, description: "Working directory of trials, relative to this file's folder.", default: '.' },
