@@ -78,7 +78,66 @@ out('Early stopping, best iteration is:');
 out("[42]\\tvalid_0's auc: 0.93");
 `;
 
+/**
+ * A per-batch print, `epoch=E batch=B loss=…` five times an epoch: `steady` at 0.5, `mid` at 0.6, `late`
+ * falling from 0.9 to 0.3 within every epoch (its first report of an epoch is its worst).
+ */
+const PER_BATCH = `
+const mode = process.argv[2];
+const epochs = Number(process.argv[3]);
+for (let e = 1; e <= epochs; e++) {
+  for (let b = 1; b <= 5; b++) {
+    const loss = mode === 'late' ? 0.9 - (b - 1) * 0.15 : mode === 'mid' ? 0.6 : 0.5;
+    console.log('epoch=' + e + ' batch=' + b + ' loss=' + loss.toFixed(2));
+  }
+}
+`;
+
 describe('metric lines from real scripts', () => {
+  it("judges a step printed once per batch on the step's last report, live and when a resume replays the log", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'batches.mjs'), PER_BATCH);
+    const spec = (trials: number): ReturnType<typeof writeSpec> =>
+      writeSpec(
+        dir,
+        'batches',
+        [
+          'name: batches',
+          `command: [${node}, batches.mjs, "{mode}", "{budget}"]`,
+          'metric: loss',
+          'parameters:',
+          '  mode: {type: categorical, choices: [steady, late, mid]}',
+          'sampler: grid',
+          'scheduler: {type: asha, eta: 2, min_budget: 1, max_budget: 4}',
+          'parallel: 1',
+          `trials: ${trials}`,
+        ].join('\n'),
+      );
+    const first = startStudy(dir, spec(2));
+    await first.runner.start();
+    const before = await first.runner.done;
+    // Judged on its first report of epoch 1 (0.9 against steady's 0.5), `late` would be stopped at rung 0;
+    // judged on epoch 1's last (0.3), it leads.
+    expect(before.trials.map((t) => [t.config?.['mode'], t.status, t.value])).toEqual([
+      ['steady', 'completed', 0.5],
+      ['late', 'completed', 0.3],
+    ]);
+    expect(before.decisionLog).toEqual([]);
+    const late = first.events.flatMap((e) => (e.event.type === 'trial.reported' && e.event.trialId === before.trials[1]?.id ? [e.event] : []));
+    expect(late.length).toBe(20);
+    expect(late.every((r) => r.provisional === true)).toBe(true);
+
+    // The resume rebuilds rung 0 from the log as it was judged ({0.5, 0.3}, not late's first 0.9): `mid` (0.6)
+    // ranks 3rd of 3 and is stopped against the cutoff 0.5 (against {0.5, 0.9} it would go on).
+    const second = startStudy(dir, spec(3));
+    await second.runner.start();
+    const after = await second.runner.done;
+    const mid = after.trials.find((t) => t.config?.['mode'] === 'mid');
+    expect(mid?.status).toBe('pruned');
+    expect(mid?.reason).toMatch(/loss 0\.6 > cutoff 0\.5, rank 3 of 3$/);
+  });
+
+
   it("takes the step of a Lightning-style progress bar from its `Epoch N:`, not from the count of redraws", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'train.mjs'), LIGHTNING_LIKE);

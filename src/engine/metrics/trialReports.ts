@@ -11,6 +11,17 @@
  *   at the same step and, while the next epoch trains, under the next epoch's `Epoch N:`. Such a line is a
  *   `redraw` of the last report, at that report's step: it is neither judged at the new epoch nor counted as a
  *   new step. (A value really the same after the next epoch is then judged at the epoch after, one step late.)
+ * - several reports at one step (a per-batch `epoch=2 batch=10 loss=0.53`, a tqdm bar's `Epoch 2: 40%|…| loss=0.53`):
+ *   a scheduler judges a step on one report, and it should be the step's final value, not a mid-epoch one. A
+ *   trial that reports once per step is judged at each report, at once (no decision waits). Once a trial has
+ *   shown two reports at one step, or a line that shows itself mid-step (a progress bar under 100%, a `batch`
+ *   counter beside the step), its reports are `provisional`: {@link StepJudge} holds the last one and judges
+ *   its step when the next report comes at another step, or when the process exits by itself with code 0 (a
+ *   crash or a stop judges nothing more). So the first step of a script that repeats it with no such sign is
+ *   judged on its first report (nothing tells yet that more will come); every later step on its last. A
+ *   non-finite value is never provisional: a diverged trial is stopped at once. The trial's value stays its
+ *   last report, whatever was judged. The study logs `provisional` (and `redraw`) on the report events, so a
+ *   resume replays the same judgements with a StepJudge of its own.
  * - the metrics printed instead of the objective, for the failure of a trial that never reports it.
  */
 import { metricValue } from './createMetricParser';
@@ -23,6 +34,8 @@ import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './pro
 export interface TrialReport {
   readonly kind: 'report' | 'redraw';
   readonly step: number;
+  /** The step may get more reports: judge it on its last one (see {@link StepJudge}); false for a redraw. */
+  readonly provisional: boolean;
   /** The objective as printed (NaN and infinities included). */
   readonly value: number;
   /** Every value the line carried (NaN and infinities included). */
@@ -41,6 +54,8 @@ export class TrialReportReader {
   #lastExplicitStep: number | undefined;
   /** #lastExplicitStep came from Keras' `Epoch N/M` line: the reports under it also get `epoch: N`. */
   #stepFromEpochLine = false;
+  /** The trial reports several times per step: its reports are provisional. */
+  #severalPerStep = false;
   readonly #table: TableReader | undefined;
 
   constructor(
@@ -86,11 +101,69 @@ export class TrialReportReader {
       Object.is(this.lastValue, value) &&
       ((this.#lastExplicitStep !== undefined && this.lastStep === (record.step ?? this.#lastExplicitStep)) || isProgressBarLine(text))
     ) {
-      return { kind: 'redraw', step: this.lastStep, value, values };
+      return { kind: 'redraw', step: this.lastStep, provisional: false, value, values };
+    }
+    const step = record.step ?? this.#lastExplicitStep ?? this.reports + 1;
+    if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && isMidStep(text, record.values)))) {
+      this.#severalPerStep = true;
     }
     this.reports++;
     this.lastValue = value;
-    this.lastStep = record.step ?? this.#lastExplicitStep ?? this.reports;
-    return { kind: 'report', step: this.lastStep, value, values };
+    this.lastStep = step;
+    return { kind: 'report', step, provisional: this.#severalPerStep && Number.isFinite(value), value, values };
+  }
+}
+
+// tqdm's `40%|`: a bar under 100% (two digits at most) is mid-step.
+const BAR_UNDER_100_RE = /(?:^|[^\d])\d{1,2}%\|/;
+
+/** A line that shows itself mid-step: a progress bar under 100%, or a `batch` counter beside the step. */
+function isMidStep(text: string, values: Readonly<Record<string, number>>): boolean {
+  return BAR_UNDER_100_RE.test(text) || Object.hasOwn(values, 'batch') || Object.hasOwn(values, 'Batch');
+}
+
+/** A step to judge, with its final value. */
+export interface Judgement {
+  readonly step: number;
+  readonly value: number;
+}
+
+const NONE: readonly Judgement[] = [];
+
+/**
+ * When a trial's reports are judged (the header above): a report that is not provisional at once; a provisional
+ * one, the last of its step, when a report at another step comes ({@link report}) or the trial ends by itself
+ * ({@link end}). A step is judged once. The study loop feeds it its reader's reports; a resume feeds it the
+ * logged ones (redraws left out), so both make the same scheduler calls.
+ */
+export class StepJudge {
+  #pending: Judgement | undefined;
+  #judgedStep: number | undefined;
+
+  /** The judgements due now, in order: the step before (its final value), then this report if not provisional. */
+  report(step: number, value: number, provisional: boolean): readonly Judgement[] {
+    let due = NONE;
+    const pending = this.#pending;
+    if (pending !== undefined && (pending.step !== step || !provisional)) {
+      this.#pending = undefined;
+      // At the same step, a non-finite value judged at once replaces it: a step is judged once.
+      if (pending.step !== step) {
+        this.#judgedStep = pending.step;
+        due = [pending];
+      }
+    }
+    if (!provisional) {
+      this.#judgedStep = step;
+      return due === NONE ? [{ step, value }] : [...due, { step, value }];
+    }
+    if (step !== this.#judgedStep) this.#pending = { step, value };
+    return due;
+  }
+
+  /** The last step's judgement, when it is still due (the trial exited by itself, code 0). */
+  end(): Judgement | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    return pending;
   }
 }

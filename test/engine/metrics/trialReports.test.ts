@@ -1,11 +1,12 @@
 /**
  * TrialReportReader: a trial's lines in order → its reports of the objective, with the state that needs the lines
- * before (steps carried over, Keras' epoch line, fastai's table, redraws). The study loop's use of it, with real
- * processes, is in test/engine/studyMetricLines.test.ts.
+ * before (steps carried over, Keras' epoch line, fastai's table, redraws, several reports per step), and StepJudge:
+ * which reports a scheduler judges. The study loop's use of them, with real processes, is in
+ * test/engine/studyMetricLines.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { createMetricParser } from '../../../src/engine/metrics/createMetricParser';
-import { TrialReportReader } from '../../../src/engine/metrics/trialReports';
+import { type Judgement, StepJudge, TrialReportReader } from '../../../src/engine/metrics/trialReports';
 
 function readAll(lines: readonly string[], metric = 'val_loss'): { reader: TrialReportReader; out: Array<[string, number, number]> } {
   const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), metric, true);
@@ -59,5 +60,41 @@ describe('TrialReportReader', () => {
     expect(out).toEqual([]);
     expect(reader.reports).toBe(0);
     expect(reader.otherKeys.describe('val_loss')).toContain('val_los');
+  });
+
+  it('marks reports provisional once a step got two, or a line shows itself mid-step; a non-finite value never', () => {
+    const provisional = (lines: readonly string[], metric = 'loss'): boolean[] => {
+      const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), metric, true);
+      return lines.flatMap((l) => {
+        const r = reader.read(l);
+        return r ? [r.provisional] : [];
+      });
+    };
+    // Once per step: judged at once, every one.
+    expect(provisional(['epoch=1 loss=0.5', 'epoch=2 loss=0.4', 'epoch=3 loss=0.3'])).toEqual([false, false, false]);
+    expect(provisional(['loss=0.5', 'loss=0.4'])).toEqual([false, false]);
+    // A second report at step 1: from there on provisional (the first was judged already).
+    expect(provisional(['epoch=1 loss=0.5', 'epoch=1 loss=0.4', 'epoch=2 loss=0.3'])).toEqual([false, true, true]);
+    // A batch counter, a tqdm bar under 100%: provisional from the first report.
+    expect(provisional(['epoch=1 batch=10 loss=0.5', 'epoch=1 batch=20 loss=0.4'])).toEqual([true, true]);
+    expect(provisional(['Epoch 1:  40%|████      | 20/50 [00:10<00:15, loss=0.53]'])).toEqual([true]);
+    expect(provisional(['Epoch 1: 100%|██████████| 50/50 [00:10<00:00, loss=0.53]'])).toEqual([false]);
+    expect(provisional(['epoch=1 batch=10 loss=0.5', 'epoch=1 batch=20 loss=nan'])).toEqual([true, false]);
+  });
+
+  it('StepJudge: judges a provisional step on its last report when another step comes or the trial ends', () => {
+    const judge = new StepJudge();
+    const seen: Judgement[][] = [];
+    const feed = (step: number, value: number, provisional: boolean): void => void seen.push([...judge.report(step, value, provisional)]);
+    feed(1, 0.5, false); // once per step so far: at once
+    feed(1, 0.45, true); // step 1 was judged: not again
+    feed(2, 0.4, true);
+    feed(2, 0.35, true);
+    feed(3, 0.3, true); // closes step 2 on its last value
+    feed(3, Number.NaN, false); // non-finite: at once, and step 3 is not judged again
+    feed(4, 0.2, true);
+    expect(seen).toEqual([[{ step: 1, value: 0.5 }], [], [], [], [{ step: 2, value: 0.35 }], [{ step: 3, value: Number.NaN }], []]);
+    expect(judge.end()).toEqual({ step: 4, value: 0.2 });
+    expect(judge.end()).toBeUndefined();
   });
 });
