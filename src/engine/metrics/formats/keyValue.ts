@@ -31,7 +31,7 @@
  *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
  *   the integer (`[epoch 3] val_loss: 0.25`).
  *   A step key, one space and an integer followed by one space and a pair also give the step
- *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`) when the step key opens the message: at the line's
+ *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`, `Epoch 2 val loss 0.5`) when the step key opens the message: at the line's
  *   start or after something that is not a word (`INFO:root:epoch 3 …`, `… - INFO - epoch 3 …`, after a
  *   logger's location). `best epoch 3 loss=1` (a word before) and `epoch 3 of 10 loss=1` give no step. No bare
  *   `key number` is read after this form.
@@ -797,7 +797,8 @@ let pairFollows = false;
 
 /**
  * Whether a `key=` / `key:` pair starts at `at` (a key start): a key, or a data-split word, one space and a
- * key (`Val Loss: 0.4`), then blanks and `=` or `:`, blanks and a number's first character. Reads one or two
+ * key (`Val Loss: 0.4`), then blanks and `=` or `:`, blanks and a number's first character; or a split word,
+ * a key and a number with one space between (`val loss 0.5`, read as the main loop reads it). Reads one or two
  * words; the main loop reads them again as the pair.
  */
 function pairStartsAt(line: string, at: number, n: number): boolean {
@@ -806,6 +807,11 @@ function pairStartsAt(line: string, at: number, n: number): boolean {
   if (line.charCodeAt(k) === CH_SPACE && isQualifier(line, at, k) && (classOf(line.charCodeAt(k + 1)) & KEY_START) !== 0) {
     k++;
     while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) k++;
+    // `Epoch 2 val loss 0.5`: the split word's form without a separator, its number ending as that form's does.
+    if (line.charCodeAt(k) === CH_SPACE) {
+      const numberEnd = scanNumberToken(line, k + 1, n);
+      if (numberEnd >= 0) return endsSpacedValue(line, line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd, n);
+    }
   }
   while (k < n && isBlank(line.charCodeAt(k))) k++;
   const sep = line.charCodeAt(k);
