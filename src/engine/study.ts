@@ -134,6 +134,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   let parallel = 1;
   let gpuPool: GpuPool | undefined;
   let nextNumber = 0;
+  /** Trials whose epochs count from 0 (TrialReportReader): their relaunches read steps the same way. */
+  const epochsFromZero = new Set<TrialId>();
   let samplerExhausted: string | undefined;
   let stopping: 'userStopped' | 'timeout' | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
@@ -325,7 +327,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     indexUpdateThrottled(); // `rung ls` counts the trials running, not only those that ended
 
     const tail: string[] = [];
-    const reader = new TrialReportReader(parser, spec.metric.name, spec.metric.format.kind === 'auto');
+    const reader = new TrialReportReader(parser, spec.metric.name, spec.metric.format.kind === 'auto', epochsFromZero.has(trialId));
     /**
      * A progress bar's redraws of the last report (see TrialReportReader) would only grow the log (tens of
      * thousands of events per trial-hour): the latest of them is held back and logged once, when the next
@@ -360,8 +362,19 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         continue;
       }
       flushRedraw();
+      // A trial whose epochs count from 0 says so once, so that its relaunches (and a resume) keep it.
+      const fromZeroNow = reader.countsFromZero && !epochsFromZero.has(trialId);
+      if (fromZeroNow) epochsFromZero.add(trialId);
       const events: StudyEvent[] = [
-        { type: 'trial.reported', at: line.at, trialId, step: read.step, values, ...(read.provisional ? { provisional: true as const } : {}) },
+        {
+          type: 'trial.reported',
+          at: line.at,
+          trialId,
+          step: read.step,
+          values,
+          ...(read.provisional ? { provisional: true as const } : {}),
+          ...(fromZeroNow ? { epochsFromZero: true as const } : {}),
+        },
       ];
       for (const due of judge.report(read.step, read.value, read.provisional)) decide(due, events, true);
       // Reports are written in call order without waiting for each other (the reader must keep up with the
@@ -550,6 +563,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
           scheduler.plan(e.trialId, studyRng.fork(`trial:${e.number}`));
           break;
         case 'trial.reported': {
+          if (e.epochsFromZero) epochsFromZero.add(e.trialId);
           const raw = e.values[spec.metric.name];
           const judge = judges.get(e.trialId);
           // No judge: the trial's stop was decided. A log written before the marks replays as it ran then: every

@@ -22,6 +22,14 @@
  *   non-finite value is never provisional: a diverged trial is stopped at once. The trial's value stays its
  *   last report, whatever was judged. The study logs `provisional` (and `redraw`) on the report events, so a
  *   resume replays the same judgements with a StepJudge of its own.
+ * - epochs counted from 0: PyTorch Lightning's bar says `Epoch 0:` while it trains the first epoch (rich's
+ *   `Epoch 0/9`), and a tqdm `desc=f"Epoch {epoch}"` over `range(n)` does the same, so with `--max_epochs
+ *   {budget}` the value at `Epoch 2` is after 3 epochs and a rung at step 2 would judge 3 epochs. When a trial's
+ *   first report that prints a step is such a bar (a progress bar, `Epoch`/`epoch` 0 as its step) its epochs
+ *   count from 0: every printed step gets 1 added (the values keep `Epoch` as printed), so a step is the epochs
+ *   done, as `{budget}` counts them. A relaunch of the trial (promotion, resume) keeps it, as it may resume at
+ *   `Epoch 3`. Only a bar decides: `epoch=0 val_loss=2.3` before `epoch=1 …` (an evaluation before training)
+ *   stays at step 0. Other counters from 0 (fastai's table, XGBoost's `[0]`, CatBoost's `0:`) are read as printed.
  * - the metrics printed instead of the objective, for the failure of a trial that never reports it.
  */
 import { metricValue } from './createMetricParser';
@@ -56,6 +64,8 @@ export class TrialReportReader {
   #stepFromEpochLine = false;
   /** The trial reports several times per step: its reports are provisional. */
   #severalPerStep = false;
+  /** Its epochs count from 0 (a bar named `Epoch 0` first): a printed step is one less than the step. */
+  #fromZero: boolean | undefined;
   readonly #table: TableReader | undefined;
 
   constructor(
@@ -63,8 +73,16 @@ export class TrialReportReader {
     private readonly metric: string,
     /** The metric format is `auto` (not a user's regex): the forms above that guess apply. */
     private readonly autoFormat: boolean,
+    /** An earlier launch of this trial counted its epochs from 0 (a relaunch may resume at `Epoch 3`). */
+    fromZero = false,
   ) {
     this.#table = autoFormat ? new TableReader() : undefined;
+    if (fromZero) this.#fromZero = true;
+  }
+
+  /** The trial's epochs count from 0: its steps are the printed epochs + 1. */
+  get countsFromZero(): boolean {
+    return this.#fromZero === true;
   }
 
   /** The report `text` makes, if any. */
@@ -85,13 +103,17 @@ export class TrialReportReader {
       if (this.reports === 0) this.otherKeys.add(record);
       return undefined;
     }
-    if (record.step !== undefined) {
-      this.#lastExplicitStep = record.step;
+    let printed = record.step;
+    if (printed !== undefined) {
+      // Decided at the first report that prints a step, and kept (see the header).
+      this.#fromZero ??= this.autoFormat && printed === 0 && isEpochBar(text, record.values);
+      if (this.#fromZero) printed++;
+      this.#lastExplicitStep = printed;
       this.#stepFromEpochLine = false;
     }
     // The step key goes with the values, as `Epoch 3:` gives `Epoch`: the curve and decisions say "epoch".
     const values =
-      this.#stepFromEpochLine && record.step === undefined && this.#lastExplicitStep !== undefined
+      this.#stepFromEpochLine && printed === undefined && this.#lastExplicitStep !== undefined
         ? { epoch: this.#lastExplicitStep, ...record.values }
         : record.values;
     // A redraw (Object.is: a repeated NaN is one too): the same value at the same printed step, or a progress
@@ -99,11 +121,11 @@ export class TrialReportReader {
     if (
       this.reports > 0 &&
       Object.is(this.lastValue, value) &&
-      ((this.#lastExplicitStep !== undefined && this.lastStep === (record.step ?? this.#lastExplicitStep)) || isProgressBarLine(text))
+      ((this.#lastExplicitStep !== undefined && this.lastStep === (printed ?? this.#lastExplicitStep)) || isProgressBarLine(text))
     ) {
       return { kind: 'redraw', step: this.lastStep, provisional: false, value, values };
     }
-    const step = record.step ?? this.#lastExplicitStep ?? this.reports + 1;
+    const step = printed ?? this.#lastExplicitStep ?? this.reports + 1;
     if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && isMidStep(text, record.values)))) {
       this.#severalPerStep = true;
     }
@@ -116,6 +138,11 @@ export class TrialReportReader {
 
 // tqdm's `40%|`: a bar under 100% (two digits at most) is mid-step.
 const BAR_UNDER_100_RE = /(?:^|[^\d])\d{1,2}%\|/;
+
+/** A progress bar named `Epoch 0` (Lightning's, a tqdm `desc`): the epoch it trains, counted from 0. */
+function isEpochBar(text: string, values: Readonly<Record<string, number>>): boolean {
+  return (values['Epoch'] === 0 || values['epoch'] === 0) && isProgressBarLine(text);
+}
 
 /** A line that shows itself mid-step: a progress bar under 100%, or a `batch` counter beside the step. */
 function isMidStep(text: string, values: Readonly<Record<string, number>>): boolean {

@@ -58,6 +58,8 @@ export type StudyEvent =
       readonly provisional?: true;
       /** A progress bar's redraw of the last report, never judged. */
       readonly redraw?: true;
+      /** The trial's epochs count from 0 (trialReports.ts): set on its first report read so; its relaunches keep it. */
+      readonly epochsFromZero?: true;
     }
   | { readonly type: 'trial.decided'; readonly at: number; readonly trialId: TrialId; readonly decision: Exclude<Decision, { kind: 'continue' }> }
   | { readonly type: 'trial.stopRequested'; readonly at: number; readonly trialId: TrialId; readonly by: 'user' | 'scheduler' | 'shutdown' | 'timeout' }

@@ -39,12 +39,34 @@ describe('TrialReportReader', () => {
       'Epoch 1:  40%|██  | 20/50 [00:00<00:01, val_loss=0.876]',
       'Epoch 1: 100%|████| 50/50 [00:01<00:00, val_loss=0.512]',
     ]);
+    // Lightning's epochs count from 0: the value at `Epoch 0` is after one epoch, step 1.
     expect(out).toEqual([
-      ['report', 0, 0.876],
-      ['redraw', 0, 0.876],
-      ['report', 1, 0.512],
+      ['report', 1, 0.876],
+      ['redraw', 1, 0.876],
+      ['report', 2, 0.512],
     ]);
     expect(reader.reports).toBe(2);
+  });
+
+  it('counts epochs from 0 when the first report with a step is a bar at `Epoch 0`, not an evaluation before training', () => {
+    const steps = (lines: readonly string[], fromZero = false): number[] => {
+      const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), 'val_loss', true, fromZero);
+      return lines.flatMap((l) => {
+        const r = reader.read(l);
+        return r?.kind === 'report' ? [r.step] : [];
+      });
+    };
+    // Lightning's tqdm bar and its rich bar (`Epoch 0/2`): steps are epochs done; the values keep `Epoch` as printed.
+    expect(steps(['Epoch 0: 100%|████| 50/50 [00:01<00:00, val_loss=0.9]', 'Epoch 1: 100%|████| 50/50 [00:01<00:00, val_loss=0.8]', 'val_loss=0.7'])).toEqual([1, 2, 2]);
+    expect(steps(['Epoch 0/2 ━━━━━━━━━━ 50/50 0:00:01 • 0:00:00 40.00it/s v_num: 0 val_loss: 0.9'])).toEqual([1]);
+    const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), 'val_loss', true);
+    expect(reader.read('Epoch 0: 100%|████| 50/50 [00:01<00:00, val_loss=0.9]')).toMatchObject({ step: 1, values: { Epoch: 0, val_loss: 0.9 } });
+    expect(reader.countsFromZero).toBe(true);
+    // An evaluation before training, a bar counted from 1, a bar first seen at a later epoch: as printed.
+    expect(steps(['epoch=0 val_loss=2.3', 'Epoch 1: 100%|████| 50/50 [00:01<00:00, val_loss=0.8]'])).toEqual([0, 1]);
+    expect(steps(['Epoch 1: 100%|████| 50/50 [00:01<00:00, val_loss=0.8]', 'Epoch 2: 100%|████| 50/50 [00:01<00:00, val_loss=0.7]'])).toEqual([1, 2]);
+    // A relaunch of a trial that counted from 0 resumes at `Epoch 3`: still counted from 0.
+    expect(steps(['Epoch 3: 100%|████| 50/50 [00:01<00:00, val_loss=0.5]'], true)).toEqual([4]);
   });
 
   it("Keras: the Epoch N/M line gives the bar's step, a bar mid-epoch is no report, and the report says epoch", () => {
