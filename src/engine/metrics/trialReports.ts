@@ -14,14 +14,15 @@
  * - several reports at one step (a per-batch `epoch=2 batch=10 loss=0.53`, a tqdm bar's `Epoch 2: 40%|…| loss=0.53`):
  *   a scheduler judges a step on one report, and it should be the step's final value, not a mid-epoch one. A
  *   trial that reports once per step is judged at each report, at once (no decision waits). Once a trial has
- *   shown two reports at one step, or a line that shows itself mid-step (a progress bar under 100%, a `batch`
- *   counter beside the step), its reports are `provisional`: {@link StepJudge} holds the last one and judges
- *   its step when the next report comes at another step, or when the process exits by itself with code 0 (a
- *   crash or a stop judges nothing more). So the first step of a script that repeats it with no such sign is
- *   judged on its first report (nothing tells yet that more will come); every later step on its last. A
- *   non-finite value is never provisional: a diverged trial is stopped at once. The trial's value stays its
- *   last report, whatever was judged. The study logs `provisional` (and `redraw`) on the report events, so a
- *   resume replays the same judgements with a StepJudge of its own.
+ *   shown two reports at one step, or a line that prints its step and shows itself mid-step (a bar under 100%,
+ *   `Epoch 2: 40%|`, but not a bar over the epochs themselves; a `batch` counter), its reports are
+ *   `provisional`: {@link StepJudge} holds the last one and judges its step when the next report comes at
+ *   another step, or when the process exits by itself with code 0 (a crash or a stop judges nothing more). So
+ *   the first step of a script that repeats it with no such sign is judged on its first report (nothing tells
+ *   yet that more will come); every later step on its last. A non-finite value is never provisional: a
+ *   diverged trial is stopped at once. The trial's value stays its last report, whatever was judged. The study
+ *   logs `provisional` (and `redraw`) on the report events, so a resume replays the same judgements with a
+ *   StepJudge of its own.
  * - epochs counted from 0: PyTorch Lightning's bar says `Epoch 0:` while it trains the first epoch (rich's
  *   `Epoch 0/9`), and a tqdm `desc=f"Epoch {epoch}"` over `range(n)` does the same, so with `--max_epochs
  *   {budget}` the value at `Epoch 2` is after 3 epochs and a rung at step 2 would judge 3 epochs. When a trial's
@@ -126,7 +127,7 @@ export class TrialReportReader {
       return { kind: 'redraw', step: this.lastStep, provisional: false, value, values };
     }
     const step = printed ?? this.#lastExplicitStep ?? this.reports + 1;
-    if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && isMidStep(text, record.values)))) {
+    if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && printed !== undefined && isMidStep(text, record.values)))) {
       this.#severalPerStep = true;
     }
     this.reports++;
@@ -136,17 +137,26 @@ export class TrialReportReader {
   }
 }
 
-// tqdm's `40%|`: a bar under 100% (two digits at most) is mid-step.
-const BAR_UNDER_100_RE = /(?:^|[^\d])\d{1,2}%\|/;
 
 /** A progress bar named `Epoch 0` (Lightning's, a tqdm `desc`): the epoch it trains, counted from 0. */
 function isEpochBar(text: string, values: Readonly<Record<string, number>>): boolean {
   return (values['Epoch'] === 0 || values['epoch'] === 0) && isProgressBarLine(text);
 }
 
-/** A line that shows itself mid-step: a progress bar under 100%, or a `batch` counter beside the step. */
+/**
+ * A line that prints its step and shows itself mid-step: a progress bar under 100% (tqdm's `40%|`: one or two
+ * digits before `%|`; a bar with no step, over the epochs themselves, is not), or a `batch` counter. Asked of
+ * every report that prints a step until the trial shows several per step.
+ */
 function isMidStep(text: string, values: Readonly<Record<string, number>>): boolean {
-  return BAR_UNDER_100_RE.test(text) || Object.hasOwn(values, 'batch') || Object.hasOwn(values, 'Batch');
+  if (Object.hasOwn(values, 'batch') || Object.hasOwn(values, 'Batch')) return true;
+  const bar = text.indexOf('%|');
+  if (bar < 1 || !isDigit(text.charCodeAt(bar - 1))) return false;
+  return !isDigit(text.charCodeAt(bar - 2)) || !isDigit(text.charCodeAt(bar - 3)); // NaN before the line: no digit
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** A step to judge, with its final value. */

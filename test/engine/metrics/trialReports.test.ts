@@ -101,6 +101,10 @@ describe('TrialReportReader', () => {
     expect(provisional(['epoch=1 batch=10 loss=0.5', 'epoch=1 batch=20 loss=0.4'])).toEqual([true, true]);
     expect(provisional(['Epoch 1:  40%|████      | 20/50 [00:10<00:15, loss=0.53]'])).toEqual([true]);
     expect(provisional(['Epoch 1: 100%|██████████| 50/50 [00:10<00:00, loss=0.53]'])).toEqual([false]);
+    expect(provisional(['Epoch 3: 5%|█         | 2/50 [00:10<00:15, loss=0.53]'])).toEqual([true]);
+    // A bar over the epochs themselves (no step printed: each value is an epoch's) is judged at once.
+    expect(provisional(['Training:  25%|##   | 1/4 [00:00<00:01, loss=0.5]', 'Training:  50%|##   | 2/4 [00:00<00:01, loss=0.4]'])).toEqual([false, false]);
+    expect(provisional(['45%|████      | 20/50 [00:10<00:15, loss=0.53]'])).toEqual([false]);
     expect(provisional(['epoch=1 batch=10 loss=0.5', 'epoch=1 batch=20 loss=nan'])).toEqual([true, false]);
   });
 
