@@ -196,12 +196,12 @@ describe('metric lines from real scripts', () => {
       if (e.event.type !== 'trial.decided') return [];
       const id = e.event.trialId;
       const before = events.slice(0, k).reverse().find((p) => p.event.type === 'trial.reported' && p.event.trialId === id)?.event;
-      return before?.type === 'trial.reported' ? [[before.step, before.values['Epoch']]] : [];
+      return before?.type === 'trial.reported' ? [{ step: before.step, epoch: before.values['Epoch'] }] : [];
     });
     expect(decidedAfter.length).toBeGreaterThan(0);
-    for (const [step, epoch] of decidedAfter) {
+    for (const { step, epoch } of decidedAfter) {
       expect([1, 3]).toContain(step);
-      expect(epoch).toBe((step ?? 0) - 1);
+      expect(epoch).toBe(step - 1);
     }
     // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
     expect(snapshot.stepUnit).toBe('epoch');
