@@ -2,7 +2,7 @@
  * The study loop: it ties sampler, scheduler, launcher, metric parser and store together.
  *
  *   free slot → scheduler.plan → sampler.ask → render argv → launcher.launch
- *   each output line → metric parser → trial.reported → scheduler.onReport → stop?
+ *   each output line → metric parser → trial.reported → scheduler.onReport (a step on its last report) → stop?
  *   exit → status → trial.ended (fsync) → sampler.tell → next trial in that slot
  *
  * Every fact goes through the event log first; listeners see an event only once it is written (and a
@@ -17,7 +17,7 @@ import type { TrialId, TrialStatus } from '../shared/ids';
 import { createMetricParser } from './metrics/createMetricParser';
 import type { MetricParser } from './metrics/metricParser';
 import type { OtherMetricKeys } from './metrics/otherKeys';
-import { TrialReportReader } from './metrics/trialReports';
+import { type Judgement, StepJudge, TrialReportReader } from './metrics/trialReports';
 import { renderCommand, splitEnvAssignments } from './runner/commandTemplate';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
@@ -134,6 +134,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   let parallel = 1;
   let gpuPool: GpuPool | undefined;
   let nextNumber = 0;
+  /** Trials whose epochs count from 0 (TrialReportReader): their relaunches read steps the same way. */
+  const epochsFromZero = new Set<TrialId>();
   let samplerExhausted: string | undefined;
   let stopping: 'userStopped' | 'timeout' | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
@@ -330,7 +332,7 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     indexUpdateThrottled(); // `rung ls` counts the trials running, not only those that ended
 
     const tail: string[] = [];
-    const reader = new TrialReportReader(parser, spec.metric.name, spec.metric.format.kind === 'auto');
+    const reader = new TrialReportReader(parser, spec.metric.name, spec.metric.format.kind === 'auto', epochsFromZero.has(trialId));
     /**
      * A progress bar's redraws of the last report (see TrialReportReader) would only grow the log (tens of
      * thousands of events per trial-hour): the latest of them is held back and logged once, when the next
@@ -341,6 +343,18 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (heldRedraw) void append([heldRedraw]).catch(fail);
       heldRedraw = undefined;
     };
+    // The scheduler judges each step on its final report (StepJudge); a stop it decides ends the trial.
+    const judge = new StepJudge();
+    const decide = ({ step, value }: Judgement, events: StudyEvent[], running: boolean): void => {
+      if (entry.stopBy) return;
+      const decision = scheduler.onReport({ trialId, resource: step, loss: sign * value });
+      if (decision.kind !== 'stop') return;
+      entry.decision = decision;
+      entry.stopBy = 'scheduler';
+      events.push({ type: 'trial.decided', at: clock.now(), trialId, decision });
+      events.push({ type: 'trial.stopRequested', at: clock.now(), trialId, by: 'scheduler' });
+      if (running) void handle.stop();
+    };
     for await (const line of handle.lines) {
       tail.push(line.text);
       if (tail.length > tailLines) tail.shift();
@@ -348,30 +362,39 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
       if (!read) continue;
       const values: Record<string, ReturnType<typeof toStoredNumber>> = {};
       for (const [k, v] of Object.entries(read.values)) values[k] = toStoredNumber(v);
-      const report: StudyEvent = { type: 'trial.reported', at: line.at, trialId, step: read.step, values };
       if (read.kind === 'redraw') {
-        heldRedraw = report;
+        heldRedraw = { type: 'trial.reported', at: line.at, trialId, step: read.step, values, redraw: true };
         continue;
       }
       flushRedraw();
-      const { step, value } = read;
-      const events: StudyEvent[] = [report];
-      if (!entry.stopBy) {
-        const decision = scheduler.onReport({ trialId, resource: step, loss: sign * value });
-        if (decision.kind === 'stop') {
-          entry.decision = decision;
-          entry.stopBy = 'scheduler';
-          events.push({ type: 'trial.decided', at: clock.now(), trialId, decision });
-          events.push({ type: 'trial.stopRequested', at: clock.now(), trialId, by: 'scheduler' });
-          void handle.stop();
-        }
-      }
+      // A trial whose epochs count from 0 says so once, so that its relaunches (and a resume) keep it.
+      const fromZeroNow = reader.countsFromZero && !epochsFromZero.has(trialId);
+      if (fromZeroNow) epochsFromZero.add(trialId);
+      const events: StudyEvent[] = [
+        {
+          type: 'trial.reported',
+          at: line.at,
+          trialId,
+          step: read.step,
+          values,
+          ...(read.provisional ? { provisional: true as const } : {}),
+          ...(fromZeroNow ? { epochsFromZero: true as const } : {}),
+        },
+      ];
+      for (const due of judge.report(read.step, read.value, read.provisional)) decide(due, events, true);
       // Reports are written in call order without waiting for each other (the reader must keep up with the
       // script); the trial's end is appended after them, so the log order is right without awaiting here.
       void append(events).catch(fail);
     }
     flushRedraw();
     const exit = await handle.exited;
+    // The last step of a trial that reported several times per step, judged once the script ended by itself.
+    const lastDue = exit.cause === 'exited' && exit.code === 0 ? judge.end() : undefined;
+    if (lastDue) {
+      const events: StudyEvent[] = [];
+      decide(lastDue, events, false);
+      if (events.length > 0) void append(events).catch(fail);
+    }
 
     const { reports, lastValue, lastStep } = reader;
     const classified = classify(exit, entry, reports, lastValue, lastStep, tail, reader.otherKeys);
@@ -516,6 +539,17 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     const stopRequested = new Set<TrialId>();
     /** Each trial's last launch: a Slurm job id is not in the projection. */
     const lastExternal = new Map<TrialId, ExternalRef>();
+    /** Each running trial's judge, fed as the live loop fed its own; dropped once nothing more is judged. */
+    const judges = new Map<TrialId, StepJudge>();
+    const judged = (trialId: TrialId, { step, value }: Judgement): void => {
+      if (scheduler.onReport({ trialId, resource: step, loss: sign * value }).kind === 'stop') judges.delete(trialId);
+    };
+    /** The live loop's judgement at a clean end: logged before its stop decision, if any, else before the end. */
+    const judgeEnd = (trialId: TrialId): void => {
+      const due = judges.get(trialId)?.end();
+      judges.delete(trialId);
+      if (due) judged(trialId, due);
+    };
     for (const sequenced of events) {
       projection.apply(sequenced);
       const e = sequenced.event;
@@ -523,23 +557,33 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         case 'trial.launched':
           stopRequested.delete(e.trialId);
           lastExternal.set(e.trialId, e.external);
+          judges.set(e.trialId, new StepJudge());
           break;
         case 'trial.stopRequested':
           stopRequested.add(e.trialId);
+          judges.delete(e.trialId);
           break;
         case 'trial.planned':
           nextNumber = Math.max(nextNumber, e.number + 1);
           scheduler.plan(e.trialId, studyRng.fork(`trial:${e.number}`));
           break;
         case 'trial.reported': {
+          if (e.epochsFromZero) epochsFromZero.add(e.trialId);
           const raw = e.values[spec.metric.name];
-          if (raw !== undefined && !stopRequested.has(e.trialId)) scheduler.onReport({ trialId: e.trialId, resource: e.step, loss: sign * fromStoredNumber(raw) });
+          const judge = judges.get(e.trialId);
+          // No judge: the trial's stop was decided. A log written before the marks replays as it ran then: every
+          // report judged at once (redraws too, as that replay did).
+          if (raw === undefined || e.redraw || !judge || stopRequested.has(e.trialId)) break;
+          for (const due of judge.report(e.step, fromStoredNumber(raw), e.provisional === true)) judged(e.trialId, due);
           break;
         }
         case 'trial.decided':
           if (e.decision.kind === 'promote') scheduler.replayPromotion?.(e.trialId, e.decision.rung, e.decision.budget);
+          else judgeEnd(e.trialId);
           break;
         case 'trial.ended': {
+          if (e.exit.cause === 'exited' && e.exit.code === 0) judgeEnd(e.trialId);
+          judges.delete(e.trialId);
           const t = projection.trial(e.trialId);
           if (t?.config && toldStatuses.has(e.status)) sampler.tell(observationOf(t.id, t.number, t.config, e.status, e.value, e.step));
           const lastLoss = t?.lastValue ?? null;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SequencedEvent } from '../../src/engine/store/events';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
 import { findPython } from '../helpers/python';
-import { repoRoot, startStudy, tempDir, writeSpec } from '../helpers/studyFixture';
+import { repoRoot, startStudy, tempDir, waitFor, writeSpec } from '../helpers/studyFixture';
 
 const node = JSON.stringify(process.execPath);
 const python = findPython();
@@ -64,6 +64,26 @@ for (let e = 0; e < epochs; e++) {
 `;
 
 /**
+ * Lightning's bar (epochs from 0) in a script that saves a checkpoint after each epoch in its trial folder and,
+ * relaunched with RUNG_RESUME=1, goes on from it: its first bar is then `Epoch 1` or later.
+ */
+const LIGHTNING_RESUMABLE = `
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+const arg = (name) => Number(process.argv[process.argv.indexOf(name) + 1]);
+const epochs = arg('--max_epochs');
+const ckpt = path.join(process.env.RUNG_TRIAL_DIR, 'ckpt.json');
+const start = process.env.RUNG_RESUME === '1' && existsSync(ckpt) ? JSON.parse(readFileSync(ckpt, 'utf8')).done : 0;
+for (let e = start; e < epochs; e++) {
+  process.stderr.write('\\rEpoch ' + e + ':  50%|##   | 10/20 [00:00<00:00, v_num=0]');
+  await new Promise((r) => setTimeout(r, arg('--delay')));
+  writeFileSync(ckpt, JSON.stringify({ done: e + 1 }));
+  const val = arg('--q') + 1 / (e + 1);
+  process.stderr.write('\\rEpoch ' + e + ': 100%|#####| 20/20 [00:00<00:00, v_num=0, val_loss=' + val.toFixed(4) + ']\\n');
+}
+`;
+
+/**
  * LightGBM with `early_stopping(10)` and `log_evaluation(10)`: its own log lines, a round every 10, then the
  * best round reprinted after `Early stopping, best iteration is:`, so the last step goes back (50, then 42).
  */
@@ -78,7 +98,66 @@ out('Early stopping, best iteration is:');
 out("[42]\\tvalid_0's auc: 0.93");
 `;
 
+/**
+ * A per-batch print, `epoch=E batch=B loss=…` five times an epoch: `steady` at 0.5, `mid` at 0.6, `late`
+ * falling from 0.9 to 0.3 within every epoch (its first report of an epoch is its worst).
+ */
+const PER_BATCH = `
+const mode = process.argv[2];
+const epochs = Number(process.argv[3]);
+for (let e = 1; e <= epochs; e++) {
+  for (let b = 1; b <= 5; b++) {
+    const loss = mode === 'late' ? 0.9 - (b - 1) * 0.15 : mode === 'mid' ? 0.6 : 0.5;
+    console.log('epoch=' + e + ' batch=' + b + ' loss=' + loss.toFixed(2));
+  }
+}
+`;
+
 describe('metric lines from real scripts', () => {
+  it("judges a step printed once per batch on the step's last report, live and when a resume replays the log", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'batches.mjs'), PER_BATCH);
+    const spec = (trials: number): ReturnType<typeof writeSpec> =>
+      writeSpec(
+        dir,
+        'batches',
+        [
+          'name: batches',
+          `command: [${node}, batches.mjs, "{mode}", "{budget}"]`,
+          'metric: loss',
+          'parameters:',
+          '  mode: {type: categorical, choices: [steady, late, mid]}',
+          'sampler: grid',
+          'scheduler: {type: asha, eta: 2, min_budget: 1, max_budget: 4}',
+          'parallel: 1',
+          `trials: ${trials}`,
+        ].join('\n'),
+      );
+    const first = startStudy(dir, spec(2));
+    await first.runner.start();
+    const before = await first.runner.done;
+    // Judged on its first report of epoch 1 (0.9 against steady's 0.5), `late` would be stopped at rung 0;
+    // judged on epoch 1's last (0.3), it leads.
+    expect(before.trials.map((t) => [t.config?.['mode'], t.status, t.value])).toEqual([
+      ['steady', 'completed', 0.5],
+      ['late', 'completed', 0.3],
+    ]);
+    expect(before.decisionLog).toEqual([]);
+    const late = first.events.flatMap((e) => (e.event.type === 'trial.reported' && e.event.trialId === before.trials[1]?.id ? [e.event] : []));
+    expect(late.length).toBe(20);
+    expect(late.every((r) => r.provisional === true)).toBe(true);
+
+    // The resume rebuilds rung 0 from the log as it was judged ({0.5, 0.3}, not late's first 0.9): `mid` (0.6)
+    // ranks 3rd of 3 and is stopped against the cutoff 0.5 (against {0.5, 0.9} it would go on).
+    const second = startStudy(dir, spec(3));
+    await second.runner.start();
+    const after = await second.runner.done;
+    const mid = after.trials.find((t) => t.config?.['mode'] === 'mid');
+    expect(mid?.status).toBe('pruned');
+    expect(mid?.reason).toMatch(/loss 0\.6 > cutoff 0\.5, rank 3 of 3$/);
+  });
+
+
   it("takes the step of a Lightning-style progress bar from its `Epoch N:`, not from the count of redraws", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'train.mjs'), LIGHTNING_LIKE);
@@ -103,11 +182,27 @@ describe('metric lines from real scripts', () => {
 
     const reportedSteps = events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event.step] : []));
     expect(reportedSteps.length).toBeGreaterThan(0);
-    // Every step is an epoch the bar named (0 … 8), never a count of redraws (which reaches 49).
-    expect(Math.max(...reportedSteps)).toBeLessThanOrEqual(8);
+    // Every step is an epoch the bar named (0 … 8, counted from 0: steps 1 … 9), never a count of redraws (which
+    // reaches 49).
+    expect(Math.min(...reportedSteps)).toBe(1);
+    expect(Math.max(...reportedSteps)).toBeLessThanOrEqual(9);
     const completed = snapshot.trials.filter((t) => t.status === 'completed');
     expect(completed.length).toBeGreaterThan(0);
-    for (const t of completed) expect(t.valueStep).toBe(8);
+    // The step is the epochs done, as `--max_epochs {budget}` counts them.
+    for (const t of completed) expect(t.valueStep).toBe(9);
+    // A trial stopped at rung 0 (epoch 1) was judged after one epoch (its bar's `Epoch 0`), not two: the report
+    // logged just before each stop is at the rung's epoch.
+    const decidedAfter = events.flatMap((e, k) => {
+      if (e.event.type !== 'trial.decided') return [];
+      const id = e.event.trialId;
+      const before = events.slice(0, k).reverse().find((p) => p.event.type === 'trial.reported' && p.event.trialId === id)?.event;
+      return before?.type === 'trial.reported' ? [{ step: before.step, epoch: before.values['Epoch'] }] : [];
+    });
+    expect(decidedAfter.length).toBeGreaterThan(0);
+    for (const { step, epoch } of decidedAfter) {
+      expect([1, 3]).toContain(step);
+      expect(epoch).toBe(step - 1);
+    }
     // Decisions name the unit the bar printed: "stopped at rung 0 (epoch 1)".
     expect(snapshot.stepUnit).toBe('epoch');
     // Every report is the value of the epoch it is logged at: the bar's redraws during epoch N, which still
@@ -116,8 +211,60 @@ describe('metric lines from real scripts', () => {
     const reports = events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event] : []));
     for (const r of reports) {
       const lr = lrOf.get(r.trialId) ?? Number.NaN;
-      expect(r.values['val_loss'], `trial ${r.trialId} step ${r.step}`).toBeCloseTo(Math.abs(Math.log10(lr) + 2) + 1 / (r.step + 1), 3);
+      expect(r.values['val_loss'], `trial ${r.trialId} step ${r.step}`).toBeCloseTo(Math.abs(Math.log10(lr) + 2) + 1 / r.step, 3);
     }
+  });
+
+  it("keeps a trial's epochs counted from 0 when it is promoted and resumes from its checkpoint at `Epoch 1`", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.mjs'), LIGHTNING_RESUMABLE);
+    const written = writeSpec(
+      dir,
+      'promoted',
+      [
+        'name: promoted',
+        `command: [${node}, train.mjs, "--q", "{q}", "--max_epochs", "{budget}", "--delay", "0"]`,
+        'metric: val_loss',
+        'parameters:',
+        '  q: {type: categorical, choices: [0.1, 0.5]}',
+        'sampler: grid',
+        'scheduler: {type: sha, eta: 2, min_budget: 1, max_budget: 2}',
+        'parallel: 1',
+      ].join('\n'),
+    );
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const winner = snapshot.trials.find((t) => t.status === 'completed');
+    const reported = events.flatMap((e) => (e.event.type === 'trial.reported' && e.event.trialId === winner?.id ? [[e.event.step, e.event.values['Epoch']]] : []));
+    // Budget 1: `Epoch 0`, one epoch done (step 1). Promoted to 2, it resumes at `Epoch 1`: two epochs done, step 2.
+    expect(reported).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
+    expect(winner).toMatchObject({ valueStep: 2, launches: 2 });
+  });
+
+  it('keeps epochs counted from 0 for a trial relaunched when a stopped study resumes', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.mjs'), LIGHTNING_RESUMABLE);
+    const written = writeSpec(
+      dir,
+      'resumed',
+      ['name: resumed', `command: [${node}, train.mjs, "--q", "{q}", "--max_epochs", "3", "--delay", "300"]`, 'metric: val_loss', 'parameters:', '  q: {type: float, low: 0.1, high: 0.1}', 'trials: 1'].join('\n'),
+    );
+    const first = startStudy(dir, written);
+    await first.runner.start();
+    await waitFor(() => (first.runner.snapshot().trials[0]?.curve.length ?? 0) > 0, 10_000, 'a first report');
+    await first.runner.stop();
+    await first.runner.done;
+    const second = startStudy(dir, written);
+    await second.runner.start();
+    const snapshot = await second.runner.done;
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 3, launches: 2 });
+    // The relaunch goes on at `Epoch 1` (or 2): steps 2 and 3 as in the first launch, not 1 and 2 again.
+    const steps = (await readStudyEvents(path.join(dir, '.rung'), 'resumed')).events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event.step] : []));
+    expect(steps).toEqual([1, 2, 3]);
   });
 
   it('does not count the redraws of a tqdm bar over epochs as steps when no step is printed', async () => {
@@ -207,16 +354,17 @@ for (let e = 0; e < 3; e++) {
     // epoch's val_loss, so they are redraws of that epoch's report: the last of them is held back and logged
     // at that epoch when the value changes (never at the new epoch, where a scheduler would judge a trial by
     // the epoch before), then the epoch's own value.
+    // (The bar counts epochs from 0: `Epoch 0` is step 1.)
     expect(reported.map((r) => [r.step, r.values['val_loss']])).toEqual([
-      [0, 0.5],
-      [0, 0.5],
-      [1, 0.25],
-      [1, 0.25],
-      [2, 0.1667],
+      [1, 0.5],
+      [1, 0.5],
+      [2, 0.25],
+      [2, 0.25],
+      [3, 0.1667],
     ]);
     // The held-back line keeps the values of the last redraw (the running train_loss as of then).
     expect(reported[1]?.values['train_loss']).toBeCloseTo(1 / 400, 6);
-    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 2 });
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 3 });
     expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
   });
 

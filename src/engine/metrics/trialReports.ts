@@ -11,6 +11,26 @@
  *   at the same step and, while the next epoch trains, under the next epoch's `Epoch N:`. Such a line is a
  *   `redraw` of the last report, at that report's step: it is neither judged at the new epoch nor counted as a
  *   new step. (A value really the same after the next epoch is then judged at the epoch after, one step late.)
+ * - several reports at one step (a per-batch `epoch=2 batch=10 loss=0.53`, a tqdm bar's `Epoch 2: 40%|…| loss=0.53`):
+ *   a scheduler judges a step on one report, and it should be the step's final value, not a mid-epoch one. A
+ *   trial that reports once per step is judged at each report, at once (no decision waits). Once a trial has
+ *   shown two reports at one step, or a line that prints its step and shows itself mid-step (a bar under 100%,
+ *   `Epoch 2: 40%|`, but not a bar over the epochs themselves; a `batch` counter), its reports are
+ *   `provisional`: {@link StepJudge} holds the last one and judges its step when the next report comes at
+ *   another step, or when the process exits by itself with code 0 (a crash or a stop judges nothing more). So
+ *   the first step of a script that repeats it with no such sign is judged on its first report (nothing tells
+ *   yet that more will come); every later step on its last. A non-finite value is never provisional: a
+ *   diverged trial is stopped at once. The trial's value stays its last report, whatever was judged. The study
+ *   logs `provisional` (and `redraw`) on the report events, so a resume replays the same judgements with a
+ *   StepJudge of its own.
+ * - epochs counted from 0: PyTorch Lightning's bar says `Epoch 0:` while it trains the first epoch (rich's
+ *   `Epoch 0/9`), and a tqdm `desc=f"Epoch {epoch}"` over `range(n)` does the same, so with `--max_epochs
+ *   {budget}` the value at `Epoch 2` is after 3 epochs and a rung at step 2 would judge 3 epochs. When a trial's
+ *   first report that prints a step is such a bar (a progress bar, `Epoch`/`epoch` 0 as its step) its epochs
+ *   count from 0: every printed step gets 1 added (the values keep `Epoch` as printed), so a step is the epochs
+ *   done, as `{budget}` counts them. A relaunch of the trial (promotion, resume) keeps it, as it may resume at
+ *   `Epoch 3`. Only a bar decides: `epoch=0 val_loss=2.3` before `epoch=1 …` (an evaluation before training)
+ *   stays at step 0. Other counters from 0 (fastai's table, XGBoost's `[0]`, CatBoost's `0:`) are read as printed.
  * - the metrics printed instead of the objective, for the failure of a trial that never reports it.
  */
 import { metricValue } from './createMetricParser';
@@ -23,6 +43,8 @@ import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './pro
 export interface TrialReport {
   readonly kind: 'report' | 'redraw';
   readonly step: number;
+  /** The step may get more reports: judge it on its last one (see {@link StepJudge}); false for a redraw. */
+  readonly provisional: boolean;
   /** The objective as printed (NaN and infinities included). */
   readonly value: number;
   /** Every value the line carried (NaN and infinities included). */
@@ -41,6 +63,10 @@ export class TrialReportReader {
   #lastExplicitStep: number | undefined;
   /** #lastExplicitStep came from Keras' `Epoch N/M` line: the reports under it also get `epoch: N`. */
   #stepFromEpochLine = false;
+  /** The trial reports several times per step: its reports are provisional. */
+  #severalPerStep = false;
+  /** Its epochs count from 0 (a bar named `Epoch 0` first): a printed step is one less than the step. */
+  #fromZero: boolean | undefined;
   readonly #table: TableReader | undefined;
 
   constructor(
@@ -48,8 +74,16 @@ export class TrialReportReader {
     private readonly metric: string,
     /** The metric format is `auto` (not a user's regex): the forms above that guess apply. */
     private readonly autoFormat: boolean,
+    /** An earlier launch of this trial counted its epochs from 0 (a relaunch may resume at `Epoch 3`). */
+    fromZero = false,
   ) {
     this.#table = autoFormat ? new TableReader() : undefined;
+    if (fromZero) this.#fromZero = true;
+  }
+
+  /** The trial's epochs count from 0: its steps are the printed epochs + 1. */
+  get countsFromZero(): boolean {
+    return this.#fromZero === true;
   }
 
   /** The report `text` makes, if any. */
@@ -70,13 +104,17 @@ export class TrialReportReader {
       if (this.reports === 0) this.otherKeys.add(record);
       return undefined;
     }
-    if (record.step !== undefined) {
-      this.#lastExplicitStep = record.step;
+    let printed = record.step;
+    if (printed !== undefined) {
+      // Decided at the first report that prints a step, and kept (see the header).
+      this.#fromZero ??= this.autoFormat && printed === 0 && isEpochBar(text, record.values);
+      if (this.#fromZero) printed++;
+      this.#lastExplicitStep = printed;
       this.#stepFromEpochLine = false;
     }
     // The step key goes with the values, as `Epoch 3:` gives `Epoch`: the curve and decisions say "epoch".
     const values =
-      this.#stepFromEpochLine && record.step === undefined && this.#lastExplicitStep !== undefined
+      this.#stepFromEpochLine && printed === undefined && this.#lastExplicitStep !== undefined
         ? { epoch: this.#lastExplicitStep, ...record.values }
         : record.values;
     // A redraw (Object.is: a repeated NaN is one too): the same value at the same printed step, or a progress
@@ -84,13 +122,85 @@ export class TrialReportReader {
     if (
       this.reports > 0 &&
       Object.is(this.lastValue, value) &&
-      ((this.#lastExplicitStep !== undefined && this.lastStep === (record.step ?? this.#lastExplicitStep)) || isProgressBarLine(text))
+      ((this.#lastExplicitStep !== undefined && this.lastStep === (printed ?? this.#lastExplicitStep)) || isProgressBarLine(text))
     ) {
-      return { kind: 'redraw', step: this.lastStep, value, values };
+      return { kind: 'redraw', step: this.lastStep, provisional: false, value, values };
+    }
+    const step = printed ?? this.#lastExplicitStep ?? this.reports + 1;
+    if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && printed !== undefined && isMidStep(text, record.values)))) {
+      this.#severalPerStep = true;
     }
     this.reports++;
     this.lastValue = value;
-    this.lastStep = record.step ?? this.#lastExplicitStep ?? this.reports;
-    return { kind: 'report', step: this.lastStep, value, values };
+    this.lastStep = step;
+    return { kind: 'report', step, provisional: this.#severalPerStep && Number.isFinite(value), value, values };
+  }
+}
+
+
+/** A progress bar named `Epoch 0` (Lightning's, a tqdm `desc`): the epoch it trains, counted from 0. */
+function isEpochBar(text: string, values: Readonly<Record<string, number>>): boolean {
+  return (values['Epoch'] === 0 || values['epoch'] === 0) && isProgressBarLine(text);
+}
+
+/**
+ * A line that prints its step and shows itself mid-step: a progress bar under 100% (tqdm's `40%|`: one or two
+ * digits before `%|`; a bar with no step, over the epochs themselves, is not), or a `batch` counter. Asked of
+ * every report that prints a step until the trial shows several per step.
+ */
+function isMidStep(text: string, values: Readonly<Record<string, number>>): boolean {
+  if (Object.hasOwn(values, 'batch') || Object.hasOwn(values, 'Batch')) return true;
+  const bar = text.indexOf('%|');
+  if (bar < 1 || !isDigit(text.charCodeAt(bar - 1))) return false;
+  return !isDigit(text.charCodeAt(bar - 2)) || !isDigit(text.charCodeAt(bar - 3)); // NaN before the line: no digit
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** A step to judge, with its final value. */
+export interface Judgement {
+  readonly step: number;
+  readonly value: number;
+}
+
+const NONE: readonly Judgement[] = [];
+
+/**
+ * When a trial's reports are judged (the header above): a report that is not provisional at once; a provisional
+ * one, the last of its step, when a report at another step comes ({@link report}) or the trial ends by itself
+ * ({@link end}). A step is judged once. The study loop feeds it its reader's reports; a resume feeds it the
+ * logged ones (redraws left out), so both make the same scheduler calls.
+ */
+export class StepJudge {
+  #pending: Judgement | undefined;
+  #judgedStep: number | undefined;
+
+  /** The judgements due now, in order: the step before (its final value), then this report if not provisional. */
+  report(step: number, value: number, provisional: boolean): readonly Judgement[] {
+    let due = NONE;
+    const pending = this.#pending;
+    if (pending !== undefined && (pending.step !== step || !provisional)) {
+      this.#pending = undefined;
+      // At the same step, a non-finite value judged at once replaces it: a step is judged once.
+      if (pending.step !== step) {
+        this.#judgedStep = pending.step;
+        due = [pending];
+      }
+    }
+    if (!provisional) {
+      this.#judgedStep = step;
+      return due === NONE ? [{ step, value }] : [...due, { step, value }];
+    }
+    if (step !== this.#judgedStep) this.#pending = { step, value };
+    return due;
+  }
+
+  /** The last step's judgement, when it is still due (the trial exited by itself, code 0). */
+  end(): Judgement | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    return pending;
   }
 }

@@ -46,7 +46,14 @@ export function rungReliability(trials: readonly TrialSnapshot[], rungs: readonl
     const xs: number[] = [];
     const ys: number[] = [];
     for (const t of finished) {
-      const atRung = t.curve.find(([step, value]) => step >= budget && value !== null);
+      // The value judged there: the last one of the first step at or past the rung (a step printed several
+      // times, once per batch, is judged on its last report: trialReports.ts).
+      let atRung: readonly [number, number | null] | undefined;
+      for (const point of t.curve) {
+        if (point[0] < budget || point[1] === null) continue;
+        if (atRung !== undefined && point[0] !== atRung[0]) break;
+        atRung = point;
+      }
       if (!atRung || atRung[1] === null || t.value === null) continue;
       xs.push(atRung[1]);
       ys.push(t.value);

@@ -48,7 +48,19 @@ export type StudyEvent =
       readonly resume: boolean;
       readonly external: ExternalRef;
     }
-  | { readonly type: 'trial.reported'; readonly at: number; readonly trialId: TrialId; readonly step: number; readonly values: Readonly<Record<string, StoredNumber>> }
+  | {
+      readonly type: 'trial.reported';
+      readonly at: number;
+      readonly trialId: TrialId;
+      readonly step: number;
+      readonly values: Readonly<Record<string, StoredNumber>>;
+      /** Not judged when logged: the scheduler judged the step on its last report (trialReports.ts, StepJudge). */
+      readonly provisional?: true;
+      /** A progress bar's redraw of the last report, never judged. */
+      readonly redraw?: true;
+      /** The trial's epochs count from 0 (trialReports.ts): set on its first report read so; its relaunches keep it. */
+      readonly epochsFromZero?: true;
+    }
   | { readonly type: 'trial.decided'; readonly at: number; readonly trialId: TrialId; readonly decision: Exclude<Decision, { kind: 'continue' }> }
   | { readonly type: 'trial.stopRequested'; readonly at: number; readonly trialId: TrialId; readonly by: 'user' | 'scheduler' | 'shutdown' | 'timeout' }
   | {

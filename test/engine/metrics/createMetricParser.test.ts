@@ -57,6 +57,11 @@ describe('auto format', () => {
     ],
     // nanoGPT's eval line, and a tutorial's
     ['step 100: train loss 2.3456, val loss 2.4567', rec({ step: 100, train_loss: 2.3456, val_loss: 2.4567 }, 100)],
+    // a step key and its number before the split word's form also give the step
+    ['Epoch 2 val loss 0.5', rec({ Epoch: 2, val_loss: 0.5 }, 2)],
+    ['epoch 2 val loss 0.5, val acc 91.2%', rec({ epoch: 2, val_loss: 0.5, val_acc: 91.2 }, 2)],
+    ['Epoch 2 val loss 5 times', undefined],
+    ['best epoch 2 val loss 0.5', rec({ val_loss: 0.5 })],
     ['epoch 3 | train loss 0.123 | val loss 0.234 | val acc 91.2%', rec({ epoch: 3, train_loss: 0.123, val_loss: 0.234, val_acc: 91.2 }, 3)],
     // and text near those forms
     ['[INFO] 2024-01-02 12:30:45 Starting', undefined],
@@ -124,6 +129,10 @@ describe('robustness', () => {
     ['split value then blanks', 'val loss 1' + ' '.repeat(MB)],
     ['split value then commas', 'val loss 1' + ', '.repeat(MB / 2)],
     ['owners', "a's ".repeat(MB / 4)],
+    ['ratios', 'a: 1/2 ('.repeat(MB / 8)],
+    ['ratio total digits', 'a: 1/' + '2'.repeat(MB)],
+    ['step then split pairs', 'epoch 1 val loss 1'.repeat(MB / 18)],
+    ['step, split value then blanks', 'epoch 1 val loss 1' + ' '.repeat(MB)],
   ];
 
   for (const [format, parser] of parsers) {

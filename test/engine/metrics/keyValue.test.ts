@@ -99,12 +99,19 @@ describe('parseKeyValueLine', () => {
     ['validation accuracy=0.9 test loss=0.3', rec({ accuracy: 0.9, validation_accuracy: 0.9, loss: 0.3, test_loss: 0.3 })],
     ['best val loss: 0.3', rec({ loss: 0.3, val_loss: 0.3 })],
     // a data-split word heading the line names every metric on it (PyTorch's MNIST example, Ignite, timm)
-    ['Test set: Average loss: 0.0527, Accuracy: 9832/10000 (98%)', rec({ loss: 0.0527, test_loss: 0.0527 })],
+    // a count out of a total with its percentage is the fraction (not the rounded 98); without it, nothing
+    ['Test set: Average loss: 0.0527, Accuracy: 9832/10000 (98%)', rec({ loss: 0.0527, test_loss: 0.0527, Accuracy: 0.9832, test_accuracy: 0.9832 })],
+    ['acc: 1/4 (25.0%), loss=1', rec({ acc: 0.25, loss: 1 })],
+    ['acc: 3/10 loss=1', rec({ loss: 1 })],
+    ['acc: 3/10 (x) loss=1', rec({ loss: 1 })],
+    ['acc: 3/0 (0%) loss=1', rec({ loss: 1 })],
+    ['acc: 3/10 (30%)x loss=1', rec({ loss: 1 })],
     [
       'Validation Results - Epoch[1] Avg accuracy: 0.91 Avg loss: 0.29',
       rec({ Epoch: 1, accuracy: 0.91, loss: 0.29, validation_accuracy: 0.91, validation_loss: 0.29 }, 1),
     ],
     ['Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.302585', rec({ Epoch: 1, train_epoch: 1, Loss: 2.302585, train_loss: 2.302585 }, 1)],
+    // timm: the batch's value, then the running average in parentheses: the first is read
     ['Train: 3 [ 100/1251 (  8%)]  Loss: 3.456 (3.512)', rec({ Train: 3, Loss: 3.456, train_loss: 3.456 })],
     ['val: loss=0.3 acc=0.9', rec({ loss: 0.3, acc: 0.9, val_loss: 0.3, val_acc: 0.9 })],
     ['eval - loss=0.2', rec({ loss: 0.2, eval_loss: 0.2 })],

@@ -61,6 +61,18 @@ describe('rungReliability', () => {
       { budget: 3, tau: 1, n: 2 },
     ]);
   });
+
+  it("takes a step's last report when a trial printed it several times (per batch), as the scheduler judged it", () => {
+    const batches = (id: number, points: Array<[number, number]>): TrialSnapshot => ({
+      ...trial(id, [0]),
+      curve: points,
+      value: points.at(-1)?.[1] ?? null,
+      valueStep: points.at(-1)?.[0] ?? null,
+    });
+    // Epoch 1 of trial 0 starts worse (0.9) and ends better (0.3) than trial 1's 0.5: the rung ranks them as they end.
+    const r = rungReliability([batches(0, [[1, 0.9], [1, 0.6], [1, 0.3], [2, 0.1]]), batches(1, [[1, 0.5], [2, 0.2]])], [1, 2], 2);
+    expect(r).toEqual([{ budget: 1, tau: 1, n: 2 }]);
+  });
 });
 
 describe('suggestFirstRung', () => {

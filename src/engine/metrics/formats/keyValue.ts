@@ -31,7 +31,7 @@
  *   `=` and `3/10` (`Epoch: 3/10 | Train loss: 0.51`; `date: 2024/01/02` is no step key), and `3]` closing
  *   the integer (`[epoch 3] val_loss: 0.25`).
  *   A step key, one space and an integer followed by one space and a pair also give the step
- *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`) when the step key opens the message: at the line's
+ *   (`epoch 3 val_loss=0.25`, `Step 3 Val Loss: 0.4`, `Epoch 2 val loss 0.5`) when the step key opens the message: at the line's
  *   start or after something that is not a word (`INFO:root:epoch 3 …`, `… - INFO - epoch 3 …`, after a
  *   logger's location). `best epoch 3 loss=1` (a word before) and `epoch 3 of 10 loss=1` give no step. No bare
  *   `key number` is read after this form.
@@ -58,6 +58,11 @@
  *   `WARNING`, `WARN`, `ERROR`, `CRITICAL`) as a whole word before it: `INFO:root:[10]<TAB>…`,
  *   `2024-05-01 12:00:00,123 INFO [10]<TAB>…`; `[LightGBM] [Info] …`, ` [10]<TAB>`, `x[10]<TAB>`,
  *   `Note: [10]<TAB>` give no step. Checked at the line's first `]<TAB>` only, so the line stays linear.
+ * - A count out of a total followed by its percentage in parentheses is read as the fraction:
+ *   `Accuracy: 9832/10000 (98%)` (PyTorch's MNIST example) gives `Accuracy` 0.9832, not the rounded 98. Without
+ *   the percentage (`n: 3/10`) it stays unread, as any `3/10`.
+ * - `Loss: 3.4 (3.5)` (timm, the ImageNet examples: the batch's value, then the running average) gives the
+ *   first number, as printed first; the parenthesized one is no value.
  * - On a line with such a round, a value may be followed by `+` and a decimal (xgb.cv's
  *   `test-rmse:0.2345+0.0045`, the mean and its standard deviation): the mean is the value, the deviation
  *   is no value of its own. Elsewhere `1+2` stays unread.
@@ -294,6 +299,16 @@ function readPairs(line: string): MetricRecord | undefined {
             prefixEnd = stepEnd;
             continue;
           }
+        }
+        // `Accuracy: 9832/10000 (98%)` (PyTorch's MNIST example): the fraction, 0.9832, not the rounded percent.
+        const ratio = ratioEnd(line, j, end, n);
+        if (ratio >= 0) {
+          builder ??= new RecordBuilder();
+          if (keyEnd - keyStart <= MAX_KEY_LENGTH) builder.add(internKey(line, keyStart, keyEnd, hash), ratioValue, true);
+          pairs++;
+          if (builder.full) break;
+          i = ratio;
+          continue;
         }
       }
       // xgb.cv's `test-rmse:0.2345+0.0045`: the mean, then its standard deviation (not a value of its own).
@@ -719,6 +734,26 @@ function fractionStepEnd(line: string, start: number, slashAt: number, n: number
   return end;
 }
 
+/** The value of the ratio most recently read by {@link ratioEnd} (a shared slot: no allocation). */
+let ratioValue = 0;
+
+/**
+ * For a value at `start..slashAt` followed by `/`: the end of `9832/10000 (98%)` (a count out of a total, then its
+ * percentage in parentheses, as PyTorch's MNIST example prints its accuracy), the count over the total in
+ * `ratioValue`; -1 otherwise. The percentage is what says the two are a ratio: `n: 3/10`, `3/10 (x)` give nothing.
+ */
+function ratioEnd(line: string, start: number, slashAt: number, n: number): number {
+  if (digitsEnd(line, start, n) !== slashAt) return -1;
+  const count = digitsValue;
+  const totalEnd = digitsEnd(line, slashAt + 1, n);
+  if (totalEnd < 0 || digitsValue === 0 || line.charCodeAt(totalEnd) !== CH_SPACE || line.charCodeAt(totalEnd + 1) !== 0x28) return -1; // `(`
+  const percentEnd = scanNumberToken(line, totalEnd + 2, n);
+  if (percentEnd < 0 || line.charCodeAt(percentEnd) !== CH_PERCENT || line.charCodeAt(percentEnd + 1) !== 0x29) return -1; // `%)`
+  if (!endsToken(line, percentEnd + 2, n)) return -1;
+  ratioValue = count / digitsValue;
+  return percentEnd + 2;
+}
+
 /** Set by {@link stepPrefixEnd}: the prefix was `Epoch 1 ` and the rest of the line is `Loss 0.45 Accuracy 0.88`. */
 let spacedPairs = false;
 
@@ -762,7 +797,8 @@ let pairFollows = false;
 
 /**
  * Whether a `key=` / `key:` pair starts at `at` (a key start): a key, or a data-split word, one space and a
- * key (`Val Loss: 0.4`), then blanks and `=` or `:`, blanks and a number's first character. Reads one or two
+ * key (`Val Loss: 0.4`), then blanks and `=` or `:`, blanks and a number's first character; or a split word,
+ * a key and a number with one space between (`val loss 0.5`, read as the main loop reads it). Reads one or two
  * words; the main loop reads them again as the pair.
  */
 function pairStartsAt(line: string, at: number, n: number): boolean {
@@ -771,6 +807,11 @@ function pairStartsAt(line: string, at: number, n: number): boolean {
   if (line.charCodeAt(k) === CH_SPACE && isQualifier(line, at, k) && (classOf(line.charCodeAt(k + 1)) & KEY_START) !== 0) {
     k++;
     while (k < n && (classOf(line.charCodeAt(k)) & KEY_CHAR) !== 0) k++;
+    // `Epoch 2 val loss 0.5`: the split word's form without a separator, its number ending as that form's does.
+    if (line.charCodeAt(k) === CH_SPACE) {
+      const numberEnd = scanNumberToken(line, k + 1, n);
+      if (numberEnd >= 0) return endsSpacedValue(line, line.charCodeAt(numberEnd) === CH_PERCENT ? numberEnd + 1 : numberEnd, n);
+    }
   }
   while (k < n && isBlank(line.charCodeAt(k))) k++;
   const sep = line.charCodeAt(k);
