@@ -19,6 +19,10 @@
  * - on/off flags (store_true, is_flag): categorical [false, true] with `flag: true` (`--name` when true, nothing
  *   when false); flags on by default (store_false, `--x/--no-x`) are not tuned;
  * - anything else numeric: listed commented out with a guessed range, for the user to opt in.
+ *
+ * A Hydra script's config values (read by hydraConfig.ts) go through the same rules, named by their dotted paths
+ * and passed as Hydra overrides (`optimizer.lr={optimizer.lr}`); a config group with several options is a
+ * categorical, and its default option's values are conditional on it (see hydraArguments).
  */
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
 import type { HydraConfig, HydraGroup, HydraLeaf } from './hydraConfig';
