@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readHydraConfig, type HydraMain } from './hydraConfig';
+import { readHydraConfig, type HydraConfig, type HydraMain } from './hydraConfig';
 
 /** A literal value read from the script (defaults, choices). */
 export type ScriptValue = string | number | boolean | null;
@@ -178,7 +178,14 @@ export async function inspectScript(scriptPath: string, options: InspectScriptOp
   const inspection = parseInspectorOutput(stdout, path.basename(scriptPath));
   // Hydra's config is YAML, which the zero-dependency reader does not parse: read here, relative to the script.
   if (inspection.hydra === undefined) return inspection;
-  return { ...inspection, hydra: { ...inspection.hydra, config: readHydraConfig(path.dirname(path.resolve(scriptPath)), inspection.hydra) } };
+  let config: HydraConfig;
+  try {
+    config = readHydraConfig(path.dirname(path.resolve(scriptPath)), inspection.hydra);
+  } catch (error) {
+    // An odd config is a note in the proposal, never a failure to read the script.
+    config = { leaves: [], groups: [], untuned: [], notes: [`the config could not be read (${(error as Error).message})`] };
+  }
+  return { ...inspection, hydra: { ...inspection.hydra, config } };
 }
 
 function run(python: string, argv: readonly string[], options: InspectScriptOptions): Promise<string> {
