@@ -157,6 +157,9 @@ describe('proposals for Hydra scripts', () => {
     const legacy = await propose(project({ 'train.py': SCRIPT('@hydra.main(config_name="config")'), 'config.yaml': 'lr: 0.1\nepochs: 5\n' }));
     expect(legacy.spec.command).toEqual(['python3', 'train.py', 'lr={lr}', 'epochs={budget}', "hydra.run.dir='{trial_dir}'"]);
 
+    const pkg = await propose(project({ 'train.py': SCRIPT('@hydra.main(config_path="pkg://my_app.conf", config_name="config", version_base=None)') }));
+    expect(pkg.proposal.notes.join('\n')).toContain('names a Python package, which Rung does not read');
+
     const noName = await propose(project({ 'train.py': SCRIPT('@hydra.main(config_path="conf", version_base=None)') }));
     expect(noName.proposal.notes.join('\n')).toContain('has no config_name');
 
