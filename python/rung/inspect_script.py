@@ -64,7 +64,11 @@ What is read:
   ``rung``: passed in RUNG_PARAMS, not on the command line).
 - XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
   ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
-- not read, but named in ``warnings``: absl flags, Hydra and jsonargparse.
+- Hydra: the ``@hydra.main(config_path=..., config_name=..., version_base=...)`` decorator (also ``from hydra import
+  main``, under any alias), as ``hydra``: ``{"configPath", "configName", "versionBase", "line"}``, each key only when
+  the decorator gives it (null for ``None``), and ``unknown`` naming those given as something other than a literal.
+  The config files are YAML, which this reader does not parse (zero dependencies): Rung's TypeScript side reads them.
+- not read, but named in ``warnings``: absl flags, Hydra's compose API (no ``@hydra.main``) and jsonargparse.
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
 constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``int(...)``/``float(...)`` of those, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
@@ -272,6 +276,7 @@ class Inspector:
         self.lines = None
         self.unroller = None  # see loop_unroller
         self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
+        self.hydra = None  # the @hydra.main(...) decorator's arguments, see hydra_main
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
@@ -1200,7 +1205,7 @@ class Inspector:
         """Says when options come from a library the reader does not understand (so "no arguments" is explained)."""
         found = []
         for module, what in UNREAD_OPTION_MODULES:
-            if module in self.imports:
+            if module in self.imports and not (module == "hydra" and self.hydra is not None):
                 found.append(what)
         for module, what in PARTLY_READ_OPTION_MODULES:
             if module in self.imports and not any(a["source"] in (module, "fire", "tyro", "simple_parsing") for a in self.arguments):
@@ -1228,6 +1233,62 @@ class Inspector:
                     "the script parses its arguments (line %d) but declares none in this file: its parser is built in %s"
                     % (parses[0].lineno, "%s, where none were found" % where if where else "an imported module, which is not read")
                 )
+
+    # ------------------------------------------------------------------ Hydra
+
+    def hydra_main(self):
+        """The arguments of ``@hydra.main(...)``: where the config is. Only the decorator is read (its YAML is not)."""
+        modules, functions = set(), set()  # names bound to the hydra module, and to hydra.main itself
+        for node in self.all_nodes():
+            if getattr(node, ORIGIN, None) is not None:
+                continue
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "hydra":
+                        modules.add(alias.asname or "hydra")
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in ("hydra", "hydra.main"):
+                for alias in node.names:
+                    if alias.name == "main":
+                        functions.add(alias.asname or "main")
+        if not modules and not functions:
+            return
+        for node in self.all_nodes():
+            if getattr(node, ORIGIN, None) is not None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for deco in node.decorator_list:
+                call = deco if isinstance(deco, ast.Call) else None
+                func = call.func if call is not None else deco
+                is_main = (isinstance(func, ast.Attribute) and func.attr == "main" and isinstance(func.value, ast.Name) and func.value.id in modules) or (
+                    isinstance(func, ast.Name) and func.id in functions
+                )
+                if not is_main:
+                    continue
+                # hydra.main(config_path, config_name, version_base): positional or by keyword.
+                given = {}
+                if call is not None:
+                    for name, arg in zip(("config_path", "config_name", "version_base"), call.args):
+                        given[name] = arg
+                    for kw in call.keywords:
+                        if kw.arg in ("config_path", "config_name", "version_base"):
+                            given[kw.arg] = kw.value
+                info = {"line": deco.lineno}
+                unknown = []
+                for name, key in (("config_path", "configPath"), ("config_name", "configName"), ("version_base", "versionBase")):
+                    if name not in given:
+                        continue
+                    try:
+                        value = self.value(given[name])
+                    except Unknown:
+                        value = Unknown
+                    if value is None or isinstance(value, str):
+                        info[key] = value
+                    else:
+                        unknown.append(name)
+                if unknown:
+                    info["unknown"] = unknown
+                self.hydra = info
+                self.add_framework("hydra")
+                return
 
     # ------------------------------------------------------------------ metrics
 
@@ -1959,6 +2020,7 @@ class Inspector:
         self.fire_arguments()
         self.positional_and_env_arguments()
         self.rung_params_arguments()
+        self.hydra_main()
         if imported:
             self.tree.body = own_body
             self.nodes = None
@@ -1978,6 +2040,7 @@ class Inspector:
             **({"subcommand": self.subcommand} if self.subcommand else {}),
             **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
+            **({"hydra": self.hydra} if self.hydra is not None else {}),
         }
 
 

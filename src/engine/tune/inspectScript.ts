@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readHydraConfig, type HydraConfig, type HydraMain } from './hydraConfig';
 
 /** A literal value read from the script (defaults, choices). */
 export type ScriptValue = string | number | boolean | null;
@@ -18,10 +19,13 @@ export type ScriptValue = string | number | boolean | null;
 /** The value type of an argument, as far as the reader could tell. `path`: a file or folder. */
 export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
 
-/** Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read. */
-export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'sys.argv' | 'env' | 'rung';
+/**
+ * Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read.
+ * `hydra`: a value of a Hydra config (the reader names the framework; proposeStudy makes the arguments from the YAML).
+ */
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'sys.argv' | 'env' | 'rung' | 'hydra';
 
-const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'sys.argv', 'env', 'rung'];
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'sys.argv', 'env', 'rung', 'hydra'];
 
 /** One command-line argument of the script. */
 export interface ScriptArgument {
@@ -105,6 +109,8 @@ export interface ScriptInspection {
   readonly subcommandPath?: readonly string[];
   /** The script scores by cross-validation (cross_val_score, GridSearchCV...): what it prints is a validation score. */
   readonly crossValidation?: boolean;
+  /** `@hydra.main(...)`: where its config is; inspectScript adds what it read of the YAML as `hydra.config`. */
+  readonly hydra?: HydraMain;
 }
 
 /** Why a script could not be inspected. */
@@ -169,7 +175,17 @@ export async function inspectScript(scriptPath: string, options: InspectScriptOp
   if (reader === undefined) throw new ScriptInspectionError('internal', 'the script reader (python/rung/inspect_script.py) is missing from this installation');
   const argv = ['-I', '-B', reader, ...(options.source !== undefined ? ['--stdin'] : []), scriptPath];
   const stdout = await run(options.python, argv, options);
-  return parseInspectorOutput(stdout, path.basename(scriptPath));
+  const inspection = parseInspectorOutput(stdout, path.basename(scriptPath));
+  // Hydra's config is YAML, which the zero-dependency reader does not parse: read here, relative to the script.
+  if (inspection.hydra === undefined) return inspection;
+  let config: HydraConfig;
+  try {
+    config = readHydraConfig(path.dirname(path.resolve(scriptPath)), inspection.hydra);
+  } catch (error) {
+    // An odd config is a note in the proposal, never a failure to read the script.
+    config = { leaves: [], groups: [], untuned: [], notes: [`the config could not be read (${(error as Error).message})`] };
+  }
+  return { ...inspection, hydra: { ...inspection.hydra, config } };
 }
 
 function run(python: string, argv: readonly string[], options: InspectScriptOptions): Promise<string> {
@@ -264,7 +280,20 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
     ...(subcommand !== undefined && subcommandPath.length > 1 && subcommandPath.join(' ') === subcommand ? { subcommandPath } : {}),
     ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
+    ...hydraMain(root['hydra']),
   };
+}
+
+/** The reader's `hydra` object (`@hydra.main(...)`): each argument a string, null (None) or absent (not given). */
+function hydraMain(raw: unknown): { hydra?: HydraMain } {
+  const h = record(raw);
+  if (h === undefined) return {};
+  const optional = (key: string): { [k: string]: string | null } => {
+    const v = h[key];
+    return typeof v === 'string' || v === null ? { [key]: v } : {};
+  };
+  const unknown = Array.isArray(h['unknown']) ? h['unknown'].filter((u): u is string => typeof u === 'string') : [];
+  return { hydra: { line: int(h['line']) ?? 0, ...optional('configPath'), ...optional('configName'), ...optional('versionBase'), unknown } };
 }
 
 const VALUE_TYPES: readonly ScriptValueType[] = ['int', 'float', 'str', 'bool', 'path'];

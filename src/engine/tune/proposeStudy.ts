@@ -19,8 +19,13 @@
  * - on/off flags (store_true, is_flag): categorical [false, true] with `flag: true` (`--name` when true, nothing
  *   when false); flags on by default (store_false, `--x/--no-x`) are not tuned;
  * - anything else numeric: listed commented out with a guessed range, for the user to opt in.
+ *
+ * A Hydra script's config values (read by hydraConfig.ts) go through the same rules, named by their dotted paths
+ * and passed as Hydra overrides (`optimizer.lr={optimizer.lr}`); a config group with several options is a
+ * categorical, and its default option's values are conditional on it (see hydraArguments).
  */
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
+import type { HydraConfig, HydraGroup, HydraLeaf } from './hydraConfig';
 import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
 import { commandWord as quotedCommandWord, oneLine, templateText, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
@@ -176,6 +181,12 @@ function normalise(name: string): string {
  * what the user chose to show. One-letter options (`-l`) say nothing; `--no-x` is the off form of another name.
  */
 function namesOf(arg: ScriptArgument): string[] {
+  // A Hydra value goes by its own key and by that key with its parent's (`trainer.max_epochs`: max_epochs, the
+  // budget; `eval.batch_size`: eval_batch_size, not tuned). Not by the whole path: `net.block.dropout` is no depth.
+  if (arg.source === 'hydra') {
+    const parts = arg.dest.split('.');
+    return [...new Set([normalise(parts.slice(-1).join('_')), normalise(parts.slice(-2).join('_'))])];
+  }
   const options = arg.flags.filter((f) => !f.startsWith('--no-')).map((f) => normalise(f.replace(/^-+/, '')));
   return [...new Set([normalise(arg.dest), ...options])].filter((n) => n.length >= 2 || n === normalise(arg.dest));
 }
@@ -189,6 +200,13 @@ const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length',
 
 /** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
 function categorizeArgument(arg: ScriptArgument): Category {
+  if (arg.source === 'hydra') {
+    // By the key itself; its parent's name only to leave it out (`eval.batch_size`, `dataset.seed`).
+    const [own, withParent] = namesOf(arg);
+    const category = categorize(arg, own ?? '', wordsOf(own ?? ''));
+    const context = withParent !== undefined ? categorize(arg, withParent, wordsOf(withParent)) : undefined;
+    return context !== undefined && (context.kind === 'seed' || context.kind === 'setting') ? context : category;
+  }
   let best: Category = { kind: 'other' };
   for (const norm of namesOf(arg)) {
     const category = categorize(arg, norm, wordsOf(norm));
@@ -340,6 +358,7 @@ function fitRange(range: Range, arg: ScriptArgument, integer: boolean): Range | 
 /** How a tuned parameter reaches the script: an option (the default), an environment variable, a word of sys.argv, or one value of a list option. */
 type Render =
   | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'hydra'; readonly key: string }
   | { readonly kind: 'rung' }
   | { readonly kind: 'positional'; readonly index: number }
   | { readonly kind: 'list'; readonly dest: string; readonly append: boolean };
@@ -694,6 +713,86 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// ---------------------------------------------------------------------------------------------- Hydra
+
+/** How a Hydra value is overridden: its key; for a config group, the group; for a value of a group's option, that option. */
+interface HydraMeta {
+  readonly key: string;
+  readonly file: string;
+  readonly group?: HydraGroup;
+  readonly when?: { readonly group: string; readonly option: string };
+}
+
+/**
+ * A Hydra config's numeric and true/false values as script arguments (named by their dotted paths), so that the
+ * same name and default heuristics as for argparse options apply; a config group as an argument with its options
+ * as choices. `???` values come back apart: the command must give them.
+ */
+function hydraArguments(config: HydraConfig): { args: ScriptArgument[]; meta: Map<ScriptArgument, HydraMeta>; missing: (HydraLeaf & { arg: ScriptArgument })[] } {
+  const args: ScriptArgument[] = [];
+  const meta = new Map<ScriptArgument, HydraMeta>();
+  const missing: (HydraLeaf & { arg: ScriptArgument })[] = [];
+  const add = (leaf: HydraLeaf, when?: HydraMeta['when']): void => {
+    const arg = hydraArgument(leaf.key, leaf.type === 'missing' ? null : leaf.type, leaf.value, leaf.text, leaf.line);
+    if (leaf.type === 'missing') {
+      missing.push({ ...leaf, arg });
+      return;
+    }
+    args.push(arg);
+    meta.set(arg, { key: leaf.key, file: leaf.file, ...(when !== undefined ? { when } : {}) });
+  };
+  for (const leaf of config.leaves) add(leaf);
+  for (const group of config.groups) {
+    const arg = { ...hydraArgument(group.name, 'str', group.selected, group.selected, 0), choices: group.options };
+    args.push(arg);
+    meta.set(arg, { key: group.name, file: group.folder, group });
+    for (const leaf of group.leaves) add(leaf, group.selected !== null && group.options.length >= 2 ? { group: group.name, option: group.selected } : undefined);
+  }
+  return { args, meta, missing };
+}
+
+function hydraArgument(key: string, type: ScriptArgument['type'], value: ScriptValue, text: string | null, line: number): ScriptArgument {
+  return {
+    source: 'hydra', flags: [], dest: key, positional: false, type, typeText: null, action: 'store', flag: false, hasDefault: true,
+    default: value, defaultText: text, choices: null, help: null, nargs: null, required: false, line,
+  };
+}
+
+/** A config group with two options or more: a categorical parameter over its option files. */
+function hydraGroupParameter(group: HydraGroup, ctx: Context): ProposedParameter | undefined {
+  if (group.options.length < 2) {
+    ctx.settings.push(
+      group.options.length === 1 ? `${group.name} (a config group with one option, ${group.options[0] ?? ''})` : `${group.name} (a config group whose folder ${group.folder} has no .yaml file)`,
+    );
+    return undefined;
+  }
+  const selected = group.selected !== null ? `default ${group.selected}` : 'no default (???): each trial chooses one';
+  return { name: group.name, dest: group.name, type: 'categorical', choices: [...group.options], reason: `config group ${group.folder}/: ${group.options.length} options, ${selected}` };
+}
+
+/** What was read of a Hydra config, and what was not, for the file's header. */
+function hydraNotes(config: HydraConfig, line: number, tunedGroups: ReadonlySet<string>): string[] {
+  const notes: string[] = [];
+  if (config.primary !== undefined) {
+    const groups = config.groups.map((g) => `${g.name} (${g.folder}/)`);
+    notes.push(
+      `The script uses Hydra (@hydra.main, line ${line}): read its config ${config.primary}${groups.length > 0 ? ` and the config group${groups.length === 1 ? '' : 's'} ${groups.join(', ')}` : ''}; each parameter is passed as a Hydra override, key=value.`,
+    );
+  }
+  for (const note of config.notes) notes.push(`Hydra: ${note}.`);
+  const conditional = config.groups.filter((g) => tunedGroups.has(g.name) && g.selected !== null && g.leaves.length > 0);
+  if (conditional.length > 0) {
+    notes.push(
+      `Only the default option's values of a config group are tuned, and only when it is chosen (when: ${conditional.map((g) => `{${g.name}: ${g.selected ?? ''}}`).join(', ')}): Hydra rejects an override of a key the chosen option lacks. To tune another option's values, add them with their own when:.`,
+    );
+  }
+  if (config.untuned.length > 0) {
+    const shown = config.untuned.slice(0, 8).join(', ');
+    notes.push(`Text values, lists and interpolations of the config are not tuned: ${shown}${config.untuned.length > 8 ? `, and ${config.untuned.length - 8} more` : ''}.`);
+  }
+  return notes;
+}
+
 // ---------------------------------------------------------------------------------------------- proposal
 
 const GPU_LIBRARIES = ['torch', 'tensorflow', 'jax', 'keras', 'cupy', 'lightning', 'pytorch_lightning', 'transformers'];
@@ -703,9 +802,30 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const ctx: Context = { settings: [], flags: [], strings: [], unknown: [], lists: [], lengths: [], noRange: [], required: [], argv: [], suggestions: [] };
   const tuned: { param: ProposedParameter; flag: string | undefined; render?: Render }[] = [];
   let budgetArg: ScriptArgument | undefined;
-  for (const arg of inspection.arguments) {
+  const hydraConfig = inspection.hydra?.config;
+  const hydra = hydraConfig !== undefined ? hydraArguments(hydraConfig) : undefined;
+  const allArguments = [...inspection.arguments, ...(hydra?.args ?? [])];
+  /** Hydra groups with a categorical parameter: their default option's values are tuned only when it is chosen. */
+  const tunedGroups = new Set<string>();
+  for (const arg of allArguments) {
+    const meta = hydra?.meta.get(arg);
+    if (meta?.group !== undefined) {
+      const param = hydraGroupParameter(meta.group, ctx);
+      if (param !== undefined) {
+        tunedGroups.add(meta.group.name);
+        tuned.push({ param, flag: undefined, render: { kind: 'hydra', key: meta.key } });
+      }
+      continue;
+    }
     const outcome = classify(arg, ctx);
-    if (outcome.kind === 'tuned') {
+    if (outcome.kind === 'tuned' && meta !== undefined) {
+      const when = meta.when !== undefined && tunedGroups.has(meta.when.group) ? meta.when : undefined;
+      const param: ProposedParameter =
+        when === undefined
+          ? outcome.param
+          : { ...outcome.param, when: { [when.group]: when.option }, reason: `${outcome.param.reason}; only with ${when.group}=${when.option} (${meta.file})` };
+      tuned.push({ param, flag: undefined, render: { kind: 'hydra', key: meta.key } });
+    } else if (outcome.kind === 'tuned') {
       const render: Render | undefined =
         arg.source === 'rung'
           ? { kind: 'rung' }
@@ -729,7 +849,11 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
       if (arg.hasDefault && (typeof d === 'number' || typeof d === 'string' || typeof d === 'boolean')) ctx.argv.push({ index: arg.argvIndex, word: String(d), needed: false });
     }
   }
-  const byDest = new Map(inspection.arguments.map((a) => [a.dest, a]));
+  const byDest = new Map(allArguments.map((a) => [a.dest, a]));
+  for (const leaf of hydra?.missing ?? []) {
+    // `???` in the config: Hydra fails when the script reads it, so the command must give it.
+    ctx.required.push({ tokens: [`${leaf.key}=${metavarOf({ dest: leaf.key } as ScriptArgument)}`], label: `${leaf.key} (??? in ${leaf.file})`, arg: leaf.arg });
+  }
   const used = new Set<string>();
   const uniqueTuned = tuned.map(({ param, flag, render }) => {
     // `--budget` or `--trial_dir` cannot be a parameter's name ({budget} is a placeholder): renamed, it is passed by its own word.
@@ -746,7 +870,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const renderOf = new Map(uniqueTuned.map((t) => [t.param.name, t.render]));
 
   const notes: string[] = [];
-  if (inspection.arguments.length === 0) {
+  if (hydraConfig !== undefined) notes.push(...hydraNotes(hydraConfig, inspection.hydra?.line ?? 0, tunedGroups));
+  if (hydraConfig !== undefined) {
+    if (hydra?.args.length === 0 && hydraConfig.primary !== undefined) notes.push(`No numeric or true/false values found in the Hydra config ${hydraConfig.primary}.`);
+  } else if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
         ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, sys.argv[i] and os.environ reads).'
@@ -758,7 +885,9 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     example = true;
     parameters = [{ name: 'lr', dest: 'lr', type: 'float', low: 1e-5, high: 0.1, log: true, reason: 'an example: rename it to a setting of your script' }];
     notes.push(
-      'Nothing to tune was found, so `lr` is an example parameter and the command passes no parameters. The script can read the values with `from rung import params` (params()["lr"]) or from $RUNG_PARAMS (JSON); or add argparse arguments and put {args} in the command.',
+      hydraConfig !== undefined
+        ? 'Nothing to tune was found, so `lr` is an example parameter and the command passes no parameters. Rename it to a key of the Hydra config (`optimizer.lr`) and add that key\'s override to command (`optimizer.lr={optimizer.lr}`).'
+        : 'Nothing to tune was found, so `lr` is an example parameter and the command passes no parameters. The script can read the values with `from rung import params` (params()["lr"]) or from $RUNG_PARAMS (JSON); or add argparse arguments and put {args} in the command.',
     );
   }
 
@@ -779,7 +908,11 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
       `${ctx.rungBudget} looks like the number of epochs, but Rung passes only parameters in params(), so there is no early stopping (scheduler fifo). To stop trials early, read the epochs with \`from rung import budget\` (budget(), or $RUNG_BUDGET) and set a scheduler with max_budget.`,
     );
   } else {
-    notes.push('No epochs argument found, so there is no early stopping (scheduler fifo): every trial runs to the end. If the script trains in epochs, add an --epochs option and pass it {budget}.');
+    notes.push(
+      hydraConfig !== undefined
+        ? 'No epochs value found in the Hydra config, so there is no early stopping (scheduler fifo): every trial runs to the end. If the script trains in epochs, give the config an `epochs` value and pass it `epochs={budget}` in command.'
+        : 'No epochs argument found, so there is no early stopping (scheduler fifo): every trial runs to the end. If the script trains in epochs, add an --epochs option and pass it {budget}.',
+    );
   }
   if (parameters.some((p) => renderOf.get(p.name)?.kind === 'rung')) {
     notes.push('The script reads its settings with `from rung import params`: Rung passes each trial\'s values in RUNG_PARAMS, so the command passes none.');
@@ -796,6 +929,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const explicit = !example && (parameters.some((p) => flagOf.get(p.name) !== `--${p.name}` || renderOf.get(p.name) !== undefined) || sides.size > 1);
   // An environment variable or a sys.argv word as the budget: set there, not as an option.
   const budgetVia = budgetArg?.env !== undefined || budgetArg?.argvIndex !== undefined;
+  const budgetMeta = budgetArg !== undefined ? hydra?.meta.get(budgetArg) : undefined;
+  // A Hydra value: one override word. `++` (set or add) when it comes from a group's default option, which
+  // another option may lack: the budget is passed whichever option a trial runs.
+  const budgetWords = budgetMeta !== undefined ? [`${budgetMeta.when !== undefined && tunedGroups.has(budgetMeta.when.group) ? '++' : ''}${budgetMeta.key}={budget}`] : [commandWord(budgetFlag ?? ''), '{budget}'];
   const commandPart = (level: number): string[] => {
     const part: string[] = [];
     for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
@@ -806,6 +943,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
         const render = renderOf.get(p.name);
         const flag = flagOf.get(p.name) ?? `--${p.name}`;
         if (render?.kind === 'env' || render?.kind === 'positional' || render?.kind === 'rung') continue;
+        if (render?.kind === 'hydra') {
+          part.push(`${render.key}={${p.name}}`); // Hydra's override grammar: key=value, no dashes
+          continue;
+        }
         if (render?.kind === 'list') {
           // All values of one list option together: `--sizes {sizes_1} {sizes_2}` (nargs) or `--x {x_1} --x {x_2}` (append).
           if (listed.has(render.dest)) continue;
@@ -821,7 +962,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     } else if (!example && sides.has(level)) {
       part.push('{args}');
     }
-    if (budgetFlag !== undefined && !budgetVia && levelOf(budgetArg) === level) part.push(commandWord(budgetFlag), '{budget}');
+    if (budgetFlag !== undefined && !budgetVia && levelOf(budgetArg) === level) part.push(...budgetWords);
     return part;
   };
   // sys.argv words in order, up to the last one that must be given (tuned, the budget, or without a default).
@@ -840,6 +981,13 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const words: string[] = [...envWords, options.program ?? 'python3', commandWord(options.scriptFile), ...positional];
   path.forEach((word, level) => words.push(...commandPart(level), commandWord(word)));
   words.push(...commandPart(path.length));
+  if (inspection.hydra !== undefined) {
+    // Each trial writes Hydra's outputs (.hydra/, the job's log) in its own folder, not in a shared timestamped
+    // outputs/ one where parallel trials would collide. Quoted for Hydra, so any path (spaces, commas, non-ASCII
+    // letters) is one value; double quotes keep the single ones in the word Rung splits.
+    words.push(`"hydra.run.dir='{trial_dir}'"`);
+    notes.push("hydra.run.dir is given {trial_dir}, each trial's own folder: Hydra writes its outputs there (.hydra/ with the composed config, the job's log), not in a shared timestamped outputs/ folder.");
+  }
   const command = words.join(' ');
   const placeholders = ctx.required.filter((r) => r.trialDir !== true);
   if (placeholders.length > 0) {
@@ -861,7 +1009,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
 
   // ---- metric
   // A printed option value (`learning_rate=...`) is no metric, whichever of its names it is printed under.
-  const argumentNames = new Set(inspection.arguments.flatMap(namesOf));
+  const argumentNames = new Set(allArguments.flatMap(namesOf));
   const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true);
   notes.push(...metric.notes);
 
@@ -876,7 +1024,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     notes.push(`Text options without a list of choices are not tuned: ${ctx.strings.join(', ')}. Add choices=[...] in the script, or a categorical parameter here.`);
   }
   if (ctx.unknown.length > 0) {
-    notes.push(`Not recognised as hyperparameters, so left at their defaults: ${ctx.unknown.join(', ')}. Suggested ranges are in the file, commented out.`);
+    const first = ctx.suggestions.find((p) => renderOf.get(p.name) === undefined && hydra?.args.some((a) => a.dest === p.dest));
+    // A Hydra value is passed by its own override word, which an uncommented suggestion does not add by itself.
+    const howTo = hydraConfig !== undefined && first !== undefined ? ` To tune one, uncomment it and add its override to command (\`${first.dest}={${first.name}}\`).` : '';
+    notes.push(`Not recognised as hyperparameters, so left at their defaults: ${ctx.unknown.join(', ')}. Suggested ranges are in the file, commented out.${howTo}`);
   }
   if (ctx.noRange.length > 0) notes.push(`No range could be guessed for ${ctx.noRange.join(', ')}: not tuned.`);
   if (ctx.lists.length > 0) notes.push(`Options that take several values are not tuned: ${ctx.lists.join(', ')}.`);

@@ -638,8 +638,10 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(hf.warnings).toEqual([expect.stringMatching(/ModelArguments come from a class that is not defined in this file/), expect.stringMatching(/HfArgumentParser .*does not read/)]);
     const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nflags.DEFINE_float("learning_rate", 0.01, "lr")\n' });
     expect(absl.warnings).toEqual([expect.stringMatching(/absl flags.*does not read/)]);
-    const hydra = await inspect('no_args.py', { source: 'import hydra\n@hydra.main(config_path="conf")\ndef main(cfg):\n    pass\n' });
+    // Hydra's compose API (no @hydra.main, whose config Rung reads: see proposeHydra.test.ts).
+    const hydra = await inspect('no_args.py', { source: 'from hydra import compose, initialize\nwith initialize(config_path="conf"):\n    cfg = compose(config_name="config")\n' });
     expect(hydra.warnings).toEqual([expect.stringMatching(/Hydra.*does not read/)]);
+    expect(hydra.hydra).toBeUndefined();
     const plain = await inspect('no_args.py', { source: 'import json\nprint(json.dumps({"val_loss": 1}))\n' });
     expect(plain.warnings).toEqual([]);
   });
