@@ -34,6 +34,7 @@ import { createStudyNotifier, type StudyNotification } from './status/studyStatu
 import { StudyRegistry } from './studies/studyRegistry';
 import { TrialTerminals } from './terminals/trialTerminal';
 import type { RungNode } from './tree/nodes';
+import { SettledSelection } from './tree/settledSelection';
 import { StudiesTree } from './tree/studiesTree';
 
 /** How long deactivate waits for running studies to stop gracefully before killing what is left. */
@@ -121,7 +122,9 @@ export function activate(context: vscode.ExtensionContext): RungServices {
   register(commandIds.stopStudy, (arg) => stopStudyCommand(services, arg));
   register(commandIds.resumeStudy, (arg) => resumeStudyCommand(services, arg));
   register(commandIds.showTrialOutput, (arg) => showTrialOutputCommand(services, arg));
-  register(internalCommandIds.showSelectedTrialOutput, () => showTrialOutputCommand(services, selectedTrial(treeView)));
+  const rowSelection = new SettledSelection(treeView);
+  context.subscriptions.push(rowSelection);
+  register(internalCommandIds.showSelectedTrialOutput, async () => showTrialOutputCommand(services, selectedTrial(await rowSelection.selection())));
   register(commandIds.stopTrial, (arg) => stopTrialCommand(services, arg));
   register(commandIds.copyTrialCommand, (arg) => copyTrialCommandCommand(services, arg));
   register(commandIds.rerunBestTrial, (arg) => rerunBestTrialCommand(services, arg));
@@ -188,8 +191,7 @@ export function activate(context: vscode.ExtensionContext): RungServices {
 }
 
 /** The trial row a click selected (the tree's single selected trial), else undefined (a picker asks). */
-function selectedTrial(treeView: vscode.TreeView<RungNode>): RungNode | undefined {
-  const selection = treeView.selection;
+function selectedTrial(selection: readonly RungNode[]): RungNode | undefined {
   return selection.length === 1 && selection[0]?.kind === 'trial' ? selection[0] : undefined;
 }
 
