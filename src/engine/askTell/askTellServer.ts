@@ -183,26 +183,34 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
   const ask = (r: RunState, _request: AskRequest): Reply => {
     const scheduler = r.scheduler;
     if (!scheduler || scheduler.mode !== 'promotion') return newTrial(r);
-    let queued = r.promoteQueue.shift();
-    while (queued && r.trials.get(queued.trialId)?.phase !== 'paused') queued = r.promoteQueue.shift();
-    const action = queued
-      ? ({ kind: 'promote', trialId: queued.trialId, budget: queued.budget } as const)
-      : (scheduler.onSlotFree?.({ canStartNew: canStartNew(r) }) ?? ({ kind: 'new' } as const));
-    if (action.kind === 'promote') {
-      const t = r.trials.get(action.trialId);
-      if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
-      t.phase = 'running';
-      t.budget = action.budget;
-      return { trial: t.wire, resume: true, max_step: r.fidelity ? wireStep(r.fidelity, action.budget) : action.budget };
-    }
-    if (action.kind === 'wait') {
-      if (!r.waitLogged) {
-        r.waitLogged = true;
-        log(`scheduler ${scheduler.name} answered "wait" (${action.reason}) with no trial running; starting a new trial instead when allowed`);
+    // At most two rounds: a sampler that runs out in the first makes canStartNew false, and the scheduler is
+    // asked again so that it closes its rungs with the trials it has and promotes the paused ones (the study
+    // runner's fillSlots does the same), instead of the run ending with every trial paused.
+    for (;;) {
+      let queued = r.promoteQueue.shift();
+      while (queued && r.trials.get(queued.trialId)?.phase !== 'paused') queued = r.promoteQueue.shift();
+      const action = queued
+        ? ({ kind: 'promote', trialId: queued.trialId, budget: queued.budget } as const)
+        : (scheduler.onSlotFree?.({ canStartNew: canStartNew(r) }) ?? ({ kind: 'new' } as const));
+      if (action.kind === 'promote') {
+        const t = r.trials.get(action.trialId);
+        if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
+        t.phase = 'running';
+        t.budget = action.budget;
+        return { trial: t.wire, resume: true, max_step: r.fidelity ? wireStep(r.fidelity, action.budget) : action.budget };
       }
-      if (!canStartNew(r)) log(`scheduler ${scheduler.name} waits with nothing running and no new trial allowed: ending the run`);
+      if (action.kind === 'wait') {
+        if (!r.waitLogged) {
+          r.waitLogged = true;
+          log(`scheduler ${scheduler.name} answered "wait" (${action.reason}) with no trial running; starting a new trial instead when allowed`);
+        }
+        if (!canStartNew(r)) log(`scheduler ${scheduler.name} waits with nothing running and no new trial allowed: ending the run`);
+      }
+      const exhaustedBefore = r.samplerExhausted !== undefined;
+      const reply = newTrial(r);
+      if ('done' in reply && !exhaustedBefore && r.samplerExhausted !== undefined) continue;
+      return reply;
     }
-    return newTrial(r);
   };
 
   const report = (r: RunState, request: ReportRequest): Reply => {

@@ -1,0 +1,119 @@
+/**
+ * Regression tests for what bench/protocol_audit.py (problems that use the corners of hpo-jsonl/1 the shipped
+ * benchmark problems do not) found wrong in `rung ask-tell`. Each runs a real session the way the harness does.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAskTellSession } from '../../../src/engine/askTell/askTellServer';
+
+type Json = Record<string, unknown>;
+
+function driver(): (request: Json) => Json {
+  const session = createAskTellSession();
+  return (request) => {
+    const out = session.handleLine(JSON.stringify(request));
+    if (!out) throw new Error('no reply');
+    return JSON.parse(out.reply) as Json;
+  };
+}
+
+interface Trial {
+  params: Json;
+  state: string;
+  lastStep: number;
+}
+
+/**
+ * A multi-fidelity session as benchlib/harness.py runs it: every step reported (from `from`, then from the last
+ * step + 1), pruned / paused / complete told with the last value, a new trial past max_trials told failed.
+ * `curve(params, step)` is the value at a step; NaN makes the harness tell the trial failed.
+ */
+function runMf(
+  init: Json,
+  fidelity: { min: number; max: number },
+  curve: (params: Json, step: number) => number,
+  from = Math.max(1, fidelity.min),
+): { trials: Map<string, Trial>; asks: Json[]; ended: string } {
+  const send = driver();
+  expect(send(init)).toMatchObject({ ok: true });
+  const maxTrials = init['max_trials'] as number;
+  const trials = new Map<string, Trial>();
+  const asks: Json[] = [];
+  for (let guard = 0; guard < 50 * maxTrials + 50; guard++) {
+    const ask = send({ op: 'ask' });
+    asks.push(ask);
+    if (ask['done'] === true) return { trials, asks, ended: 'done' };
+    expect(ask['error']).toBeUndefined();
+    const key = String(ask['trial']);
+    let t = trials.get(key);
+    if (ask['resume'] === true) {
+      expect(t?.state).toBe('paused');
+    } else {
+      expect(t).toBeUndefined();
+      if (trials.size >= maxTrials) {
+        send({ op: 'tell', trial: ask['trial'], state: 'failed', value: null });
+        return { trials, asks, ended: 'max_trials' };
+      }
+      t = { params: ask['params'] as Json, state: 'running', lastStep: from - 1 };
+      trials.set(key, t);
+    }
+    if (!t) throw new Error('unreachable');
+    const maxStep = (ask['max_step'] as number | undefined) ?? fidelity.max;
+    let state: string | undefined;
+    let value: number | null = null;
+    for (let step = t.lastStep + 1; step <= maxStep; step++) {
+      const v = curve(t.params, step);
+      if (!Number.isFinite(v)) {
+        state = 'failed';
+        value = null;
+        break;
+      }
+      value = v;
+      t.lastStep = step;
+      const reply = send({ op: 'report', trial: ask['trial'], step, value: v });
+      if (reply['prune'] === true) {
+        state = 'pruned';
+        break;
+      }
+    }
+    state ??= t.lastStep >= fidelity.max ? 'complete' : 'paused';
+    t.state = state;
+    expect(send({ op: 'tell', trial: ask['trial'], state, value })).toEqual({ ok: true });
+    if (trials.size >= maxTrials && ![...trials.values()].some((x) => x.state === 'paused')) return { trials, asks, ended: 'max_trials' };
+  }
+  throw new Error('session did not end');
+}
+
+function states(trials: Map<string, Trial>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of trials.values()) out[t.state] = (out[t.state] ?? 0) + 1;
+  return out;
+}
+
+describe('ask-tell: a discrete space smaller than the budget, with pause/resume', () => {
+  const tiny = { params: [{ name: 'c', type: 'categorical', choices: ['a', 'b'] }, { name: 'i', type: 'int', low: 0, high: 2, step: 2 }] };
+  const curve = (p: Json, step: number): number => (p['c'] === 'a' ? 0 : 1) + (p['i'] as number) + 1 / step;
+
+  it.each(['grid_sha', 'tpe_sha', 'grid_hyperband_sync', 'tpe_asha_promotion', 'grid_hyperband_promotion'])(
+    '%s: once the sampler runs out, the paused trials are promoted and the best one completes',
+    (method) => {
+      const fidelity = { min: 1, max: 27 };
+      const init = {
+        op: 'init',
+        protocol: 'hpo-jsonl/1',
+        problem: { name: 'tiny', kind: 'multifidelity', direction: 'minimize', space: tiny, fidelity: { name: 'epoch', ...fidelity, type: 'int' } },
+        seed: 1,
+        max_trials: 10,
+        method,
+        options: {},
+      };
+      const { trials, asks, ended } = runMf(init, fidelity, curve);
+      // All 4 configs ran and the best one (a, 0) went on to the end; the rung's losers may stay paused.
+      expect(trials.size).toBe(4);
+      expect(ended).toBe('done');
+      expect(asks.at(-1)).toEqual({ done: true });
+      expect(states(trials)['complete'] ?? 0).toBeGreaterThanOrEqual(1);
+      const best = [...trials.values()].find((t) => t.params['c'] === 'a' && t.params['i'] === 0);
+      expect(best?.state).toBe('complete');
+    },
+  );
+});
