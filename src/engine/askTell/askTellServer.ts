@@ -414,15 +414,16 @@ function buildRun(
       log(`scheduler ${schedulerChoice.type}: first rung ${first} is not below the fidelity max ${fidelity.max}; every trial runs to ${fidelity.max} (fifo)`);
       schedulerUsed = { type: 'fifo', options: {} };
     }
-    const built = createScheduler(
-      {
-        type: schedulerUsed.type,
-        minBudget: first,
-        maxBudget: fidelity.max,
-        options: { ...schedulerUsed.options, ...(schedulerUsed === schedulerChoice ? rest : {}) },
-      },
-      seed,
-    );
+    let schedulerOptions: Record<string, unknown> = { ...schedulerUsed.options, ...(schedulerUsed === schedulerChoice ? rest : {}) };
+    if (schedulerUsed.type === 'median') {
+      // The median rule judges every step it is told of, and run_external.py reports from step 1 whatever the
+      // fidelity min: steps before the fidelity's first step are warm-up, never a reason to stop (as the first
+      // rung of the ladder schedulers is never below it).
+      const { warmup_steps: fileWarmup, ...others } = schedulerOptions;
+      const given = others['warmupSteps'] ?? fileWarmup;
+      if (given === undefined || (typeof given === 'number' && given < firstStep)) schedulerOptions = { ...others, warmupSteps: firstStep };
+    }
+    const built = createScheduler({ type: schedulerUsed.type, minBudget: first, maxBudget: fidelity.max, options: schedulerOptions }, seed);
     if (!built.ok) return err(built.error);
     scheduler = built.value;
   } else if (schedulerChoice.type !== 'fifo') {

@@ -117,3 +117,32 @@ describe('ask-tell: a discrete space smaller than the budget, with pause/resume'
     },
   );
 });
+
+describe('ask-tell: a fidelity whose min is not 1, reported from step 1 as run_external.py does', () => {
+  const space = { params: [{ name: 'x', type: 'float', low: 0, high: 1 }] };
+  const init = (method: string, options: Json = {}): Json => ({
+    op: 'init',
+    protocol: 'hpo-jsonl/1',
+    problem: { name: 'p', kind: 'multifidelity', direction: 'minimize', space, fidelity: { name: 'epoch', min: 10, max: 200, type: 'int' } },
+    seed: 0,
+    max_trials: 20,
+    method,
+    options,
+  });
+  /** Which steps trials were pruned at, running every trial from step 1 (benchlib/harness.py). */
+  const prunedAt = (request: Json): number[] => {
+    const { trials } = runMf(request, { min: 10, max: 200 }, (p, step) => (p['x'] as number) + 1 / step, 1);
+    return [...trials.values()].filter((t) => t.state === 'pruned').map((t) => t.lastStep);
+  };
+
+  it.each(['random_median', 'tpe_median', 'random_asha', 'random_hyperband', 'bohb'])('%s stops no trial before step 10', (method) => {
+    const steps = prunedAt(init(method));
+    expect(steps.length).toBeGreaterThan(0);
+    expect(Math.min(...steps)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('median keeps a larger warmup_steps option, and raises a smaller one to the fidelity min', () => {
+    expect(Math.min(...prunedAt(init('random_median', { scheduler: { warmup_steps: 40 } })))).toBeGreaterThanOrEqual(40);
+    expect(Math.min(...prunedAt(init('random_median', { scheduler: { warmup_steps: 2 } })))).toBeGreaterThanOrEqual(10);
+  });
+});
