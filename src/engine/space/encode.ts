@@ -71,10 +71,18 @@ export interface NumericCodec {
   fromUnit(t: number): number;
 }
 
-/** The k-th value of a step grid; float steps are snapped to 12 significant digits so 0.1*3 prints as 0.3. */
+/**
+ * The k-th value of a step grid. Float steps are snapped to 12 significant digits *of the step* (decimals
+ * relative to the step, not to the value), so 0.1*3 prints as 0.3 and the grid point between -0.3 and 0.9
+ * with step 0.1 is 0, not -0.3 + 3*0.1 = 5.6e-17; the snap moves a value by at most 1e-12 steps.
+ */
 export function stepValue(low: number, step: number, k: number, isInt: boolean): number {
   const v = low + k * step;
-  return isInt ? Math.round(v) : Number.parseFloat(v.toPrecision(12));
+  if (isInt) return Math.round(v);
+  const decimals = 12 - Math.floor(Math.log10(step));
+  if (!(decimals >= 0) || decimals > 100) return Number.parseFloat(v.toPrecision(12));
+  const snapped = Number.parseFloat(v.toFixed(decimals));
+  return snapped === 0 ? 0 : snapped;
 }
 
 /** Number of values on a step grid low, low+step, … <= high (a tolerance absorbs float noise). */

@@ -146,3 +146,26 @@ describe('ask-tell: a fidelity whose min is not 1, reported from step 1 as run_e
     expect(Math.min(...prunedAt(init('random_median', { scheduler: { warmup_steps: 2 } })))).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe('ask-tell: a stepped float grid through 0', () => {
+  const space = { params: [{ name: 'x', type: 'float', low: -0.3, high: 0.9, step: 0.1 }, { name: 'y', type: 'float', low: -1, high: 1, step: 0.25 }] };
+  const gridX = Array.from({ length: 13 }, (_, k) => Number((-0.3 + 0.1 * k).toFixed(1)));
+  const gridY = Array.from({ length: 9 }, (_, k) => -1 + 0.25 * k);
+
+  it.each(['random', 'sobol', 'grid', 'tpe', 'gp', 'cmaes', 'evolution', 'bohb'])('%s proposes the decimal grid values, 0 included, not 5.6e-17', (method) => {
+    const send = driver();
+    expect(send({ op: 'init', protocol: 'hpo-jsonl/1', problem: { name: 'p', kind: 'single', space }, seed: 2, max_trials: 30, method, options: {} })).toMatchObject({ ok: true });
+    const xs = new Set<number>();
+    for (let n = 0; n < 30; n++) {
+      const ask = send({ op: 'ask' });
+      if (ask['done'] === true) break;
+      const { x, y } = ask['params'] as { x: number; y: number };
+      expect(gridX).toContain(x);
+      expect(gridY).toContain(y);
+      xs.add(x);
+      send({ op: 'tell', trial: ask['trial'], state: 'complete', value: Math.abs(x) + Math.abs(y) });
+    }
+    // The minimum is at x = 0: every method that searches should have proposed it.
+    if (method !== 'random' && method !== 'sobol') expect([...xs]).toContain(0);
+  });
+});
