@@ -222,6 +222,12 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
     t.lastValue = value;
     if (!r.scheduler) return { prune: false };
     const decision = r.scheduler.onReport({ trialId: t.id, resource: request.step, loss: r.sign * value });
+    // A stop at the fidelity max saves no step and would throw away a full-fidelity value (the harness counts
+    // only complete trials): the trial completes instead. The median rule judges every step, the last included.
+    if (decision.kind === 'stop' && r.fidelity !== undefined && request.step >= r.fidelity.max) {
+      log(`scheduler ${r.scheduler.name} stopped trial ${t.id} at step ${request.step}, the fidelity max: not pruned, it completes`);
+      return { prune: false };
+    }
     return { prune: decision.kind === 'stop' };
   };
 

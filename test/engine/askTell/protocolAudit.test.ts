@@ -169,3 +169,25 @@ describe('ask-tell: a stepped float grid through 0', () => {
     if (method !== 'random' && method !== 'sobol') expect([...xs]).toContain(0);
   });
 });
+
+describe('ask-tell: no prune at the fidelity max', () => {
+  const space = { params: [{ name: 'x', type: 'float', low: 0, high: 1 }] };
+  it.each([
+    [5, 5],
+    [0, 1],
+    [1, 3],
+  ])('median on fidelity %i..%i: a trial that reached the max completes, whatever the rule says', (min, max) => {
+    const init = {
+      op: 'init',
+      protocol: 'hpo-jsonl/1',
+      problem: { name: 'p', kind: 'multifidelity', direction: 'minimize', space, fidelity: { name: 'epoch', min, max, type: 'int' } },
+      seed: 0,
+      max_trials: 20,
+      method: 'random_median',
+      options: {},
+    };
+    const { trials } = runMf(init, { min, max }, (p) => p['x'] as number);
+    for (const t of trials.values()) if (t.state === 'pruned') expect(t.lastStep).toBeLessThan(max);
+    expect(states(trials)['complete']).toBeGreaterThan(0);
+  });
+});
