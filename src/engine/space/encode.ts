@@ -113,6 +113,20 @@ export function createNumericCodec(spec: FloatParam | IntParam): NumericCodec {
     if (high === low) return { levels: undefined, toUnit: () => 0.5, fromUnit: () => low };
     const a = log ? Math.log(low) : low;
     const b = log ? Math.log(high) : high;
+    if (!Number.isFinite(b - a)) {
+      // A range wider than the largest double (say -1e308..1e308): b - a overflows to Infinity, which would
+      // put every value at a bound. Work with halves, which cannot overflow.
+      const ha = a / 2;
+      const hb = b / 2;
+      return {
+        levels: undefined,
+        toUnit: (value) => clampUnit((Math.min(high, Math.max(low, value)) / 2 - ha) / (hb - ha)),
+        fromUnit: (t) => {
+          const u = clampUnit(t);
+          return Math.min(high, Math.max(low, a * (1 - u) + b * u));
+        },
+      };
+    }
     return {
       levels: undefined,
       toUnit: (value) => {

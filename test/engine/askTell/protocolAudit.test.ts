@@ -191,3 +191,20 @@ describe('ask-tell: no prune at the fidelity max', () => {
     expect(states(trials)['complete']).toBeGreaterThan(0);
   });
 });
+
+describe('ask-tell: a float range wider than the largest double', () => {
+  const space = { params: [{ name: 'a', type: 'float', low: -1e308, high: 1e308 }] };
+  it.each(['random', 'sobol', 'grid', 'tpe', 'cmaes', 'evolution', 'bohb'])('%s spreads over -1e308..1e308 instead of sitting on a bound', (method) => {
+    const send = driver();
+    expect(send({ op: 'init', protocol: 'hpo-jsonl/1', problem: { name: 'p', kind: 'single', space }, seed: 0, max_trials: 20, method, options: {} })).toMatchObject({ ok: true });
+    const values: number[] = [];
+    for (let n = 0; n < 20; n++) {
+      const ask = send({ op: 'ask' });
+      const a = (ask['params'] as { a: number }).a;
+      expect(Number.isFinite(a) && a >= -1e308 && a <= 1e308).toBe(true);
+      values.push(a);
+      send({ op: 'tell', trial: ask['trial'], state: 'complete', value: Math.abs(a / 1e308 - 0.3) });
+    }
+    expect(values.filter((a) => Math.abs(a) < 1e308).length).toBeGreaterThan(10);
+  });
+});
