@@ -377,6 +377,12 @@ function buildRun(
   const goal = problem?.direction ?? study.goal ?? 'minimize';
   const maxTrials = request.maxTrials ?? study.trials;
 
+  // run_external.py --option KEY=VALUE puts KEY at the top of init.options; only "sampler" and "scheduler"
+  // (objects of options) are read, so anything else is named on stderr and in the reply instead of vanishing.
+  const ignoredOptions = Object.keys(request.options).filter((k) => k !== 'sampler' && k !== 'scheduler');
+  if (ignoredOptions.length > 0) {
+    log(`init.options ${ignoredOptions.map((k) => JSON.stringify(k)).join(', ')} ignored: sampler options go in options.sampler, scheduler options in options.scheduler (--option 'sampler={"n_startup_trials": 5}')`);
+  }
   let samplerOptions: Readonly<Record<string, unknown>> = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
   if (samplerChoice.type === 'auto') {
     // What a study file's parser gives `auto` (its choice depends on them): the trial budget (init.max_trials
@@ -446,6 +452,7 @@ function buildRun(
     scheduler_mode: scheduler ? scheduler.mode : null,
     scheduler_options: scheduler ? schedulerUsed.options : null,
     seed,
+    ...(ignoredOptions.length > 0 ? { ignored_options: ignoredOptions } : {}),
   };
   log(
     `rung ask-tell: ${problem?.name ?? 'problem'} (${fidelity ? `multi-fidelity ${fidelity.min}..${fidelity.max}` : 'single-fidelity'}, ${goal}), ` +

@@ -208,3 +208,16 @@ describe('ask-tell: a float range wider than the largest double', () => {
     expect(values.filter((a) => Math.abs(a) < 1e308).length).toBeGreaterThan(10);
   });
 });
+
+describe('ask-tell: init.options keys it does not read', () => {
+  it('names them on stderr and in the init reply instead of ignoring them silently', () => {
+    const logs: string[] = [];
+    const session = createAskTellSession({ log: (m) => logs.push(m) });
+    const space = { params: [{ name: 'x', type: 'float', low: 0, high: 1 }] };
+    const out = session.handleLine(
+      JSON.stringify({ op: 'init', problem: { kind: 'single', space }, seed: 0, max_trials: 5, method: 'tpe', options: { n_startup_trials: 5, sampler: { n_startup_trials: 3 } } }),
+    );
+    expect(JSON.parse(out?.reply ?? '{}')).toMatchObject({ ok: true, engine: { ignored_options: ['n_startup_trials'], sampler_options: { n_startup_trials: 3 } } });
+    expect(logs.some((m) => m.includes('"n_startup_trials" ignored') && m.includes('options.sampler'))).toBe(true);
+  });
+});
