@@ -323,14 +323,16 @@ function gridFallbackOptions(
   space: SearchSpace,
   options: Readonly<Record<string, unknown>>,
   maxTrials: number | undefined,
-): Readonly<Record<string, unknown>> | undefined {
+): Result<Readonly<Record<string, unknown>>, string> | undefined {
   if (options['grid_points'] !== undefined || options['gridPoints'] !== undefined) return undefined;
   const trials = maxTrials ?? 100;
   const points = Math.max(2, Math.ceil(trials ** (1 / Math.max(1, space.params.size)) - 1e-9));
   const withPoints = { ...options, grid_points: points };
   const grid = gridForSampler(space, withPoints);
-  if (!grid.ok) return undefined;
-  return options['shuffle'] === undefined && grid.value.size > trials ? { ...withPoints, shuffle: true } : withPoints;
+  // Even the coarsest grid can be too large to index (2 points for each of ~50 parameters): say that, not
+  // that every parameter lacks grid points.
+  if (!grid.ok) return err(`grid: with ${points} points per numeric parameter, ${grid.error}; use another sampler for this space`);
+  return ok(options['shuffle'] === undefined && grid.value.size > trials ? { ...withPoints, shuffle: true } : withPoints);
 }
 
 /** Builds the run from `init` + flags + study-file defaults; the reply's `engine` object says what was chosen. */
@@ -396,11 +398,12 @@ function buildRun(
   let sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
   if (!sampler.ok && samplerChoice.type === 'grid') {
     const fallback = gridFallbackOptions(space, samplerOptions, maxTrials);
-    const retry = fallback !== undefined ? createSampler('grid', space, fallback, seed) : undefined;
+    if (fallback !== undefined && !fallback.ok) return err(fallback.error);
+    const retry = fallback !== undefined ? createSampler('grid', space, fallback.value, seed) : undefined;
     if (fallback !== undefined && retry?.ok === true) {
-      log(`grid: ${String(fallback['grid_points'])} points per numeric parameter without a finite set of values${fallback['shuffle'] === true ? ', visited in shuffled order' : ''} (${sampler.error})`);
+      log(`grid: ${String(fallback.value['grid_points'])} points per numeric parameter without a finite set of values${fallback.value['shuffle'] === true ? ', visited in shuffled order' : ''} (${sampler.error})`);
       sampler = retry;
-      samplerOptions = fallback;
+      samplerOptions = fallback.value;
     }
   }
   if (!sampler.ok) return err(sampler.error);

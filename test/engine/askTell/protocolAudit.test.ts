@@ -221,3 +221,13 @@ describe('ask-tell: init.options keys it does not read', () => {
     expect(logs.some((m) => m.includes('"n_startup_trials" ignored') && m.includes('options.sampler'))).toBe(true);
   });
 });
+
+describe('ask-tell: grid on a space too large to grid', () => {
+  it('answers init with one short error saying so, not a complaint per parameter', () => {
+    const params = Array.from({ length: 60 }, (_, i) => ({ name: `x${i}`, type: 'float', low: 0, high: 1 }));
+    const send = driver();
+    const reply = send({ op: 'init', problem: { kind: 'single', space: { params } }, seed: 0, max_trials: 100, method: 'grid', options: {} });
+    expect(reply['error']).toMatch(/^grid: with 2 points per numeric parameter, .*more than \d+ points.*use another sampler/);
+    expect(String(reply['error']).length).toBeLessThan(300);
+  });
+});
