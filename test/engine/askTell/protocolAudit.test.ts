@@ -231,3 +231,21 @@ describe('ask-tell: grid on a space too large to grid', () => {
     expect(String(reply['error']).length).toBeLessThan(300);
   });
 });
+
+describe('ask-tell: parameter names', () => {
+  it('takes names that are Object.prototype keys, dots, spaces and digits', () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'a.b', 'x y', '0', 'ü'];
+    const send = driver();
+    const space = { params: names.map((name) => ({ name, type: 'float', low: 0, high: 1 })) };
+    expect(send({ op: 'init', problem: { kind: 'single', space }, seed: 0, max_trials: 3, method: 'tpe', options: {} })).toMatchObject({ ok: true });
+    const ask = send({ op: 'ask' });
+    expect(Object.keys(ask['params'] as Json).sort()).toEqual([...names].sort());
+  });
+
+  it('rejects "__proto__" at init with a clear error instead of failing every ask', () => {
+    const send = driver();
+    const space = { params: [{ name: '__proto__', type: 'float', low: 0, high: 1 }] };
+    const reply = send(JSON.parse(`{"op": "init", "problem": {"kind": "single", "space": ${JSON.stringify(space)}}, "max_trials": 3, "method": "tpe", "options": {}}`) as Json);
+    expect(reply['error']).toContain('"__proto__" is not supported');
+  });
+});
