@@ -183,26 +183,34 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
   const ask = (r: RunState, _request: AskRequest): Reply => {
     const scheduler = r.scheduler;
     if (!scheduler || scheduler.mode !== 'promotion') return newTrial(r);
-    let queued = r.promoteQueue.shift();
-    while (queued && r.trials.get(queued.trialId)?.phase !== 'paused') queued = r.promoteQueue.shift();
-    const action = queued
-      ? ({ kind: 'promote', trialId: queued.trialId, budget: queued.budget } as const)
-      : (scheduler.onSlotFree?.({ canStartNew: canStartNew(r) }) ?? ({ kind: 'new' } as const));
-    if (action.kind === 'promote') {
-      const t = r.trials.get(action.trialId);
-      if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
-      t.phase = 'running';
-      t.budget = action.budget;
-      return { trial: t.wire, resume: true, max_step: r.fidelity ? wireStep(r.fidelity, action.budget) : action.budget };
-    }
-    if (action.kind === 'wait') {
-      if (!r.waitLogged) {
-        r.waitLogged = true;
-        log(`scheduler ${scheduler.name} answered "wait" (${action.reason}) with no trial running; starting a new trial instead when allowed`);
+    // At most two rounds: a sampler that runs out in the first makes canStartNew false, and the scheduler is
+    // asked again so that it closes its rungs with the trials it has and promotes the paused ones (the study
+    // runner's fillSlots does the same), instead of the run ending with every trial paused.
+    for (;;) {
+      let queued = r.promoteQueue.shift();
+      while (queued && r.trials.get(queued.trialId)?.phase !== 'paused') queued = r.promoteQueue.shift();
+      const action = queued
+        ? ({ kind: 'promote', trialId: queued.trialId, budget: queued.budget } as const)
+        : (scheduler.onSlotFree?.({ canStartNew: canStartNew(r) }) ?? ({ kind: 'new' } as const));
+      if (action.kind === 'promote') {
+        const t = r.trials.get(action.trialId);
+        if (!t || t.phase !== 'paused') return { error: `scheduler ${scheduler.name} promoted trial ${action.trialId}, which is not paused` };
+        t.phase = 'running';
+        t.budget = action.budget;
+        return { trial: t.wire, resume: true, max_step: r.fidelity ? wireStep(r.fidelity, action.budget) : action.budget };
       }
-      if (!canStartNew(r)) log(`scheduler ${scheduler.name} waits with nothing running and no new trial allowed: ending the run`);
+      if (action.kind === 'wait') {
+        if (!r.waitLogged) {
+          r.waitLogged = true;
+          log(`scheduler ${scheduler.name} answered "wait" (${action.reason}) with no trial running; starting a new trial instead when allowed`);
+        }
+        if (!canStartNew(r)) log(`scheduler ${scheduler.name} waits with nothing running and no new trial allowed: ending the run`);
+      }
+      const exhaustedBefore = r.samplerExhausted !== undefined;
+      const reply = newTrial(r);
+      if ('done' in reply && !exhaustedBefore && r.samplerExhausted !== undefined) continue;
+      return reply;
     }
-    return newTrial(r);
   };
 
   const report = (r: RunState, request: ReportRequest): Reply => {
@@ -214,6 +222,12 @@ export function createAskTellSession(options: AskTellOptions = {}): AskTellSessi
     t.lastValue = value;
     if (!r.scheduler) return { prune: false };
     const decision = r.scheduler.onReport({ trialId: t.id, resource: request.step, loss: r.sign * value });
+    // A stop at the fidelity max saves no step and would throw away a full-fidelity value (the harness counts
+    // only complete trials): the trial completes instead. The median rule judges every step, the last included.
+    if (decision.kind === 'stop' && r.fidelity !== undefined && request.step >= r.fidelity.max) {
+      log(`scheduler ${r.scheduler.name} stopped trial ${t.id} at step ${request.step}, the fidelity max: not pruned, it completes`);
+      return { prune: false };
+    }
     return { prune: decision.kind === 'stop' };
   };
 
@@ -309,14 +323,16 @@ function gridFallbackOptions(
   space: SearchSpace,
   options: Readonly<Record<string, unknown>>,
   maxTrials: number | undefined,
-): Readonly<Record<string, unknown>> | undefined {
+): Result<Readonly<Record<string, unknown>>, string> | undefined {
   if (options['grid_points'] !== undefined || options['gridPoints'] !== undefined) return undefined;
   const trials = maxTrials ?? 100;
   const points = Math.max(2, Math.ceil(trials ** (1 / Math.max(1, space.params.size)) - 1e-9));
   const withPoints = { ...options, grid_points: points };
   const grid = gridForSampler(space, withPoints);
-  if (!grid.ok) return undefined;
-  return options['shuffle'] === undefined && grid.value.size > trials ? { ...withPoints, shuffle: true } : withPoints;
+  // Even the coarsest grid can be too large to index (2 points for each of ~50 parameters): say that, not
+  // that every parameter lacks grid points.
+  if (!grid.ok) return err(`grid: with ${points} points per numeric parameter, ${grid.error}; use another sampler for this space`);
+  return ok(options['shuffle'] === undefined && grid.value.size > trials ? { ...withPoints, shuffle: true } : withPoints);
 }
 
 /** Builds the run from `init` + flags + study-file defaults; the reply's `engine` object says what was chosen. */
@@ -363,6 +379,12 @@ function buildRun(
   const goal = problem?.direction ?? study.goal ?? 'minimize';
   const maxTrials = request.maxTrials ?? study.trials;
 
+  // run_external.py --option KEY=VALUE puts KEY at the top of init.options; only "sampler" and "scheduler"
+  // (objects of options) are read, so anything else is named on stderr and in the reply instead of vanishing.
+  const ignoredOptions = Object.keys(request.options).filter((k) => k !== 'sampler' && k !== 'scheduler');
+  if (ignoredOptions.length > 0) {
+    log(`init.options ${ignoredOptions.map((k) => JSON.stringify(k)).join(', ')} ignored: sampler options go in options.sampler, scheduler options in options.scheduler (--option 'sampler={"n_startup_trials": 5}')`);
+  }
   let samplerOptions: Readonly<Record<string, unknown>> = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
   if (samplerChoice.type === 'auto') {
     // What a study file's parser gives `auto` (its choice depends on them): the trial budget (init.max_trials
@@ -376,11 +398,12 @@ function buildRun(
   let sampler = createSampler(samplerChoice.type, space, samplerOptions, seed);
   if (!sampler.ok && samplerChoice.type === 'grid') {
     const fallback = gridFallbackOptions(space, samplerOptions, maxTrials);
-    const retry = fallback !== undefined ? createSampler('grid', space, fallback, seed) : undefined;
+    if (fallback !== undefined && !fallback.ok) return err(fallback.error);
+    const retry = fallback !== undefined ? createSampler('grid', space, fallback.value, seed) : undefined;
     if (fallback !== undefined && retry?.ok === true) {
-      log(`grid: ${String(fallback['grid_points'])} points per numeric parameter without a finite set of values${fallback['shuffle'] === true ? ', visited in shuffled order' : ''} (${sampler.error})`);
+      log(`grid: ${String(fallback.value['grid_points'])} points per numeric parameter without a finite set of values${fallback.value['shuffle'] === true ? ', visited in shuffled order' : ''} (${sampler.error})`);
       sampler = retry;
-      samplerOptions = fallback;
+      samplerOptions = fallback.value;
     }
   }
   if (!sampler.ok) return err(sampler.error);
@@ -406,15 +429,16 @@ function buildRun(
       log(`scheduler ${schedulerChoice.type}: first rung ${first} is not below the fidelity max ${fidelity.max}; every trial runs to ${fidelity.max} (fifo)`);
       schedulerUsed = { type: 'fifo', options: {} };
     }
-    const built = createScheduler(
-      {
-        type: schedulerUsed.type,
-        minBudget: first,
-        maxBudget: fidelity.max,
-        options: { ...schedulerUsed.options, ...(schedulerUsed === schedulerChoice ? rest : {}) },
-      },
-      seed,
-    );
+    let schedulerOptions: Record<string, unknown> = { ...schedulerUsed.options, ...(schedulerUsed === schedulerChoice ? rest : {}) };
+    if (schedulerUsed.type === 'median') {
+      // The median rule judges every step it is told of, and run_external.py reports from step 1 whatever the
+      // fidelity min: steps before the fidelity's first step are warm-up, never a reason to stop (as the first
+      // rung of the ladder schedulers is never below it).
+      const { warmup_steps: fileWarmup, ...others } = schedulerOptions;
+      const given = others['warmupSteps'] ?? fileWarmup;
+      if (given === undefined || (typeof given === 'number' && given < firstStep)) schedulerOptions = { ...others, warmupSteps: firstStep };
+    }
+    const built = createScheduler({ type: schedulerUsed.type, minBudget: first, maxBudget: fidelity.max, options: schedulerOptions }, seed);
     if (!built.ok) return err(built.error);
     scheduler = built.value;
   } else if (schedulerChoice.type !== 'fifo') {
@@ -431,6 +455,7 @@ function buildRun(
     scheduler_mode: scheduler ? scheduler.mode : null,
     scheduler_options: scheduler ? schedulerUsed.options : null,
     seed,
+    ...(ignoredOptions.length > 0 ? { ignored_options: ignoredOptions } : {}),
   };
   log(
     `rung ask-tell: ${problem?.name ?? 'problem'} (${fidelity ? `multi-fidelity ${fidelity.min}..${fidelity.max}` : 'single-fidelity'}, ${goal}), ` +

@@ -38,6 +38,11 @@ export function spaceFromProtocol(json: unknown): Result<SearchSpace, string[]> 
       problems.push(`${where}: "name" must be a non-empty string`);
       return;
     }
+    if (name === '__proto__') {
+      // Configs are plain objects: config["__proto__"] = v would set the prototype, not a parameter.
+      problems.push(`${where}: the name "__proto__" is not supported; rename the parameter`);
+      return;
+    }
     if (seen.has(name)) {
       problems.push(`${name}: duplicate parameter name`);
       return;

@@ -71,10 +71,18 @@ export interface NumericCodec {
   fromUnit(t: number): number;
 }
 
-/** The k-th value of a step grid; float steps are snapped to 12 significant digits so 0.1*3 prints as 0.3. */
+/**
+ * The k-th value of a step grid. Float steps are snapped to 12 significant digits *of the step* (decimals
+ * relative to the step, not to the value), so 0.1*3 prints as 0.3 and the grid point between -0.3 and 0.9
+ * with step 0.1 is 0, not -0.3 + 3*0.1 = 5.6e-17; the snap moves a value by at most 1e-12 steps.
+ */
 export function stepValue(low: number, step: number, k: number, isInt: boolean): number {
   const v = low + k * step;
-  return isInt ? Math.round(v) : Number.parseFloat(v.toPrecision(12));
+  if (isInt) return Math.round(v);
+  const decimals = 12 - Math.floor(Math.log10(step));
+  if (!(decimals >= 0) || decimals > 100) return Number.parseFloat(v.toPrecision(12));
+  const snapped = Number.parseFloat(v.toFixed(decimals));
+  return snapped === 0 ? 0 : snapped;
 }
 
 /** Number of values on a step grid low, low+step, … <= high (a tolerance absorbs float noise). */
@@ -105,6 +113,20 @@ export function createNumericCodec(spec: FloatParam | IntParam): NumericCodec {
     if (high === low) return { levels: undefined, toUnit: () => 0.5, fromUnit: () => low };
     const a = log ? Math.log(low) : low;
     const b = log ? Math.log(high) : high;
+    if (!Number.isFinite(b - a)) {
+      // A range wider than the largest double (say -1e308..1e308): b - a overflows to Infinity, which would
+      // put every value at a bound. Work with halves, which cannot overflow.
+      const ha = a / 2;
+      const hb = b / 2;
+      return {
+        levels: undefined,
+        toUnit: (value) => clampUnit((Math.min(high, Math.max(low, value)) / 2 - ha) / (hb - ha)),
+        fromUnit: (t) => {
+          const u = clampUnit(t);
+          return Math.min(high, Math.max(low, a * (1 - u) + b * u));
+        },
+      };
+    }
     return {
       levels: undefined,
       toUnit: (value) => {

@@ -57,7 +57,9 @@ export function evenlySpacedValues(spec: FloatParam | IntParam, n: number): numb
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const f = count === 1 ? 0 : i / (count - 1);
-    let x = log ? Math.exp(Math.log(low) + f * (Math.log(high) - Math.log(low))) : low + f * (high - low);
+    // low*(1-f) + high*f where high - low overflows (a range wider than the largest double).
+    const linear = Number.isFinite(high - low) ? low + f * (high - low) : low * (1 - f) + high * f;
+    let x = log ? Math.exp(Math.log(low) + f * (Math.log(high) - Math.log(low))) : linear;
     // Exact ends; interior points snapped to 12 significant digits so 1e-3 is not 0.0010000000000000002.
     if (i === 0) x = low;
     else if (i === count - 1) x = high;
