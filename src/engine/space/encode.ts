@@ -72,17 +72,17 @@ export interface NumericCodec {
 }
 
 /**
- * The k-th value of a step grid. Float steps are snapped to 12 significant digits *of the step* (decimals
- * relative to the step, not to the value), so 0.1*3 prints as 0.3 and the grid point between -0.3 and 0.9
- * with step 0.1 is 0, not -0.3 + 3*0.1 = 5.6e-17; the snap moves a value by at most 1e-12 steps.
+ * The k-th value of a step grid. Float values are snapped to 12 significant digits of the larger of the value
+ * and the step, so 0.1*3 prints as 0.3 and 1000.1 + 0.001*24 as 1000.124, and the grid point between -0.3
+ * and 0.9 with step 0.1 is 0, not -0.3 + 3*0.1 = 5.6e-17 (12 digits of the value alone would keep that).
  */
 export function stepValue(low: number, step: number, k: number, isInt: boolean): number {
   const v = low + k * step;
   if (isInt) return Math.round(v);
-  const decimals = 12 - Math.floor(Math.log10(step));
+  const decimals = 11 - Math.floor(Math.log10(Math.max(Math.abs(v), Math.abs(step))));
   if (!(decimals >= 0) || decimals > 100) return Number.parseFloat(v.toPrecision(12));
   const snapped = Number.parseFloat(v.toFixed(decimals));
-  return snapped === 0 ? 0 : snapped;
+  return snapped === 0 ? 0 : snapped; // no -0
 }
 
 /** Number of values on a step grid low, low+step, … <= high (a tolerance absorbs float noise). */
