@@ -11,13 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSpecIssue, parseStudySpec } from '../../../src/engine/spec/parseStudySpec';
 import type { StudySpec } from '../../../src/engine/spec/studySpec';
 import { renderCommand } from '../../../src/engine/runner/commandTemplate';
-import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, parseInspectorOutput } from '../../../src/engine/tune/inspectScript';
-import { proposeStudy, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
+import type { StudyProposal } from '../../../src/engine/tune/proposeStudy';
 import { findPython } from '../../helpers/python';
+import { checkedProposal, param } from '../../helpers/proposal';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
 const python = findPython();
@@ -26,16 +25,7 @@ const appDir = path.join(repoRoot, 'test/fixtures/scripts/propose/hydra_app');
 
 async function propose(script: string): Promise<{ proposal: StudyProposal; spec: StudySpec }> {
   const inspection = await inspectScript(script, { python: python ?? 'python3', readerPath });
-  const proposal = proposeStudy(inspection, { scriptFile: path.basename(script), studyName: 'hydra-test' });
-  const parsed = parseStudySpec(proposal.text, path.join(path.dirname(script), 'proposed.rung.yaml'));
-  if (!parsed.ok) throw new Error(`proposal does not parse:\n${parsed.error.map((i) => formatSpecIssue(i)).join('\n')}\n---\n${proposal.text}`);
-  return { proposal, spec: parsed.value };
-}
-
-function param(spec: StudySpec, name: string): ParamSpec {
-  const p = spec.space.params.get(name);
-  if (p === undefined) throw new Error(`no parameter ${name}; have ${[...spec.space.params.keys()].join(', ')}`);
-  return p;
+  return checkedProposal(inspection, path.basename(script), 'hydra-test', path.dirname(script));
 }
 
 /** A script and its config files in a fresh folder: `files` maps relative paths to text. */

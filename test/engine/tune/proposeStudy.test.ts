@@ -7,14 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStudySpec, formatSpecIssue } from '../../../src/engine/spec/parseStudySpec';
 import type { StudySpec } from '../../../src/engine/spec/studySpec';
 import { renderCommand, splitEnvAssignments } from '../../../src/engine/runner/commandTemplate';
 import { parseAutoLine } from '../../../src/engine/metrics/createMetricParser';
-import type { ParamSpec } from '../../../src/engine/space/searchSpace';
 import { inspectScript, type ScriptArgument, type ScriptInspection } from '../../../src/engine/tune/inspectScript';
 import { proposeStudy, studyFileNameFor, studyNameFor, subcommandLevelOf, type StudyProposal } from '../../../src/engine/tune/proposeStudy';
 import { findPython } from '../../helpers/python';
+import { checkedProposal, param } from '../../helpers/proposal';
 import { repoRoot, tempDir } from '../../helpers/studyFixture';
 
 const python = findPython();
@@ -28,16 +27,7 @@ async function proposeFor(relative: string): Promise<{ proposal: StudyProposal; 
 
 /** Proposes, then parses the text as a study file beside the script; fails with the parser's messages. */
 function checked(inspection: ScriptInspection, scriptFile: string, studyName = 'test-study'): { proposal: StudyProposal; spec: StudySpec } {
-  const proposal = proposeStudy(inspection, { scriptFile, studyName });
-  const parsed = parseStudySpec(proposal.text, path.join(repoRoot, 'proposed.rung.yaml'));
-  if (!parsed.ok) throw new Error(`proposal does not parse:\n${parsed.error.map((i) => formatSpecIssue(i)).join('\n')}\n---\n${proposal.text}`);
-  return { proposal, spec: parsed.value };
-}
-
-function param(spec: StudySpec, name: string): ParamSpec {
-  const p = spec.space.params.get(name);
-  if (p === undefined) throw new Error(`no parameter ${name}; have ${[...spec.space.params.keys()].join(', ')}`);
-  return p;
+  return checkedProposal(inspection, scriptFile, studyName, repoRoot);
 }
 
 function argument(partial: Partial<ScriptArgument> & { dest: string }): ScriptArgument {
