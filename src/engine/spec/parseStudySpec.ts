@@ -427,7 +427,11 @@ class SpecBuilder {
         this.atText(
           tokenPath(ref.tokenIndex),
           `{${ref.name}}`,
-          `unknown placeholder "{${ref.name}}" in command; allowed: ${allowed.map((a) => `{${a}}`).join(', ')}${didYouMean(ref.name, allowed)}`,
+          `unknown placeholder "{${ref.name}}" in command; allowed: ${allowed.map((a) => `{${a}}`).join(', ')}${didYouMean(ref.name, allowed)}${
+            (tokens[ref.tokenIndex] ?? '').includes(`\${${ref.name}}`)
+              ? `. \${${ref.name}} is not expanded either: no shell runs a trial; write the value, or set it for every trial in launcher.env and read it in the script`
+              : ''
+          }`,
         );
         ok = false;
       } else if (ref.tokenIndex === programAt && (ref.name === 'args' || space?.params.get(ref.name)?.when !== undefined)) {

@@ -189,6 +189,7 @@ describe('parseStudySpec: one problem at a time', () => {
     ['command bad brace in list item', `name: t\ncommand: [run, "{x"]\nmetric: loss\n${P}`, 2, 17, /unmatched "\{" in "\{x"; write \{\{ for a literal brace/],
     ['unknown placeholder in a list item', `name: t\ncommand: [run, "--y={y}"]\nmetric: loss\n${P}`, 2, 21, /unknown placeholder "\{y\}" in command; allowed: \{x\}, \{args\}, \{budget\}, \{trial_id\}, \{trial_dir\} \(did you mean "x"\?\)$/],
     ['{args} as the program', `name: t\ncommand: "{args} run"\nmetric: loss\n${P}`, 2, 11, /the program \(first word of the command\) cannot contain \{args\}/],
+    ['${VAR} in the command', `name: t\ncommand: "run --data \${DATA}/x"\nmetric: loss\n${P}`, 2, 23, /unknown placeholder "\{DATA\}" in command; allowed: .*\. \$\{DATA\} is not expanded either: no shell runs a trial/],
     ['command of only environment assignments', `name: t\ncommand: OMP_NUM_THREADS=1 X=2\nmetric: loss\n${P}`, 2, 10, /sets environment variables but names no program after them/],
     ['{args} as the program after assignments', `name: t\ncommand: "A=1 {args} run"\nmetric: loss\n${P}`, 2, 15, /the program \(first word of the command\) cannot contain \{args\}/],
     ['sampler unknown', `${HEAD}${P}sampler: tpee\n`, 6, 10, /unknown sampler "tpee"; allowed: random, grid, sobol/],
