@@ -68,7 +68,14 @@ What is read:
   main``, under any alias), as ``hydra``: ``{"configPath", "configName", "versionBase", "line"}``, each key only when
   the decorator gives it (null for ``None``), and ``unknown`` naming those given as something other than a literal.
   The config files are YAML, which this reader does not parse (zero dependencies): Rung's TypeScript side reads them.
-- not read, but named in ``warnings``: absl flags, Hydra's compose API (no ``@hydra.main``) and jsonargparse.
+- absl flags (source ``absl``): ``flags.DEFINE_float("lr", 1e-3, "help")`` and ``DEFINE_integer``/``string``/``bool``/
+  ``boolean``/``enum`` (``enum_values`` as choices)/``enum_class`` (member names)/``list``, positional or by keyword,
+  through the flags module under any name (``absl.flags``, TF1's ``tf.app.flags``) or its functions imported
+  (``from absl.flags import DEFINE_float``); a bool is ``--name`` / ``--noname``, ``DEFINE_multi_*`` a repeated option
+  (action ``append``), ``lower_bound``/``upper_bound`` as ``min``/``max``, ``required=True`` and
+  ``flags.mark_flag(s)_as_required(...)`` as required. Flags defined in another module are not read.
+- not read, but named in ``warnings``: Hydra's compose API (no ``@hydra.main``), jsonargparse, and absl flag kinds
+  other than those above (ml_collections' ``config_flags``).
 
 Defaults and choices are evaluated only when they are literals, arithmetic on literals, module-level
 constants and their items (``DEFAULTS["lr"]``, also of ``dict(lr=...)``), ``int(...)``/``float(...)`` of those, ``range(...)``, or members of a module-level ``Enum``; anything else is reported as its source
@@ -1215,7 +1222,7 @@ class Inspector:
                 name = last_name(node.func)
                 if name == "HfArgumentParser" and not any(a["source"] == "hf" for a in self.arguments) and "HfArgumentParser (dataclass fields)" not in found:
                     found.append("HfArgumentParser (dataclass fields)")
-                elif name and name.startswith("DEFINE_") and "absl" in self.imports and "absl flags" not in found:
+                elif name and name.startswith("DEFINE_") and "absl" in self.imports and "absl" not in self.frameworks and "absl flags" not in found:
                     found.append("absl flags")
         for what in found:
             self.warn("the script takes options from %s, which Rung does not read: add those parameters by hand" % what)
@@ -1732,6 +1739,113 @@ class Inspector:
             out.append(arg)
         return out
 
+    # ------------------------------------------------------------------ absl flags
+
+    def absl_define_calls(self):
+        """The `DEFINE_*(...)` calls of absl flags: through the flags module under any name (`flags.DEFINE_float`,
+        `absl.flags.DEFINE_float`, TF1's `tf.app.flags.DEFINE_float`) or imported from it (`from absl.flags import
+        DEFINE_float`)."""
+        modules, functions = {"absl.flags"}, {}  # functions: local name -> DEFINE_ name
+        for node in self.all_nodes():
+            if isinstance(node, ast.ImportFrom) and node.module == "absl":
+                modules.update(a.asname or a.name for a in node.names if a.name == "flags")
+            elif isinstance(node, ast.ImportFrom) and node.module == "absl.flags":
+                functions.update((a.asname or a.name, a.name) for a in node.names if a.name.startswith("DEFINE_"))
+            elif isinstance(node, ast.Import):
+                modules.update(a.asname for a in node.names if a.name == "absl.flags" and a.asname)
+            elif isinstance(node, ast.Assign) and dotted(node.value) in modules:
+                modules.update(t.id for t in node.targets if isinstance(t, ast.Name))  # `F = flags` (not `FLAGS = flags.FLAGS`)
+        for node in self.all_nodes():
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr.startswith("DEFINE_"):
+                receiver = dotted(func.value) or ""
+                if receiver in modules or receiver.endswith(".flags"):
+                    yield func.attr[len("DEFINE_") :], node
+            elif isinstance(func, ast.Name) and func.id in functions:
+                yield functions[func.id][len("DEFINE_") :], node
+
+    def absl_arguments(self):
+        """absl flags: `flags.DEFINE_float("lr", 1e-3, "help")` and its kinds, as `--lr=value` options; a bool is
+        `--name` / `--noname` (on/off, as fire's); `DEFINE_multi_*` is repeated (`--x=1 --x=2`, as argparse's append)."""
+        if "absl" not in self.imports and "tensorflow" not in self.imports:
+            return
+        found = {}
+        for kind, call in self.absl_define_calls():
+            arg = self.absl_flag(kind, call)
+            if arg is not None and arg["dest"] not in found:
+                found[arg["dest"]] = arg
+        if not found:
+            return
+        self.add_framework("absl")
+        # flags.mark_flag_as_required("data_dir"), flags.mark_flags_as_required(["a", "b"]): no default to keep.
+        for node in self.all_nodes():
+            if isinstance(node, ast.Call) and last_name(node.func) in ("mark_flag_as_required", "mark_flags_as_required") and node.args:
+                ok, names = self.try_value(node.args[0])
+                for name in names if ok and isinstance(names, list) else [names] if ok else []:
+                    if name in found:
+                        found[name]["required"] = True
+        for arg in found.values():
+            self.add_argument(arg)
+
+    def absl_flag(self, kind, call):
+        """One absl flag's option, or None (a kind that is no option: DEFINE_alias, DEFINE_flag; a name not literal)."""
+        multi = kind.startswith("multi_")
+        base = kind[len("multi_") :] if multi else kind
+        # The positional parameters of DEFINE_<base>(name, default, [enum_values / enum_class,] help).
+        names = ["name", "default", "enum_values", "help"] if base == "enum" else ["name", "default", "enum_class", "help"] if base == "enum_class" else ["name", "default", "help"]
+        given = dict(zip(names, call.args))
+        given.update((k.arg, k.value) for k in call.keywords if k.arg)
+        name = const_str(given["name"]) if "name" in given else None
+        types = {"float": "float", "integer": "int", "string": "str", "bool": "bool", "boolean": "bool", "enum": "str", "enum_class": "str", "list": "str", "spaceseplist": "str"}
+        if name is None or base not in types:
+            if name is None and base in types:
+                self.warn("skipped an absl DEFINE_%s whose name is not a literal (line %d)" % (kind, call.lineno))
+            return None
+        arg = new_argument("absl", ["--" + name], name, call.lineno, False)
+        arg["type"] = types[base]
+        arg["typeText"] = "DEFINE_" + kind
+        default = given.get("default")
+        if default is not None:
+            self.apply_default(arg, default)
+        if base == "enum":
+            ok, choices = self.try_value(given["enum_values"]) if "enum_values" in given else (False, None)
+            if ok and isinstance(choices, list) and all(isinstance(c, str) for c in choices):
+                arg["choices"] = choices
+        elif base == "enum_class":
+            # Given by member name on the command line (`--opt=adam`); the default is a member or its name.
+            cls = last_name(given["enum_class"]) if "enum_class" in given else None
+            if cls in self.enums:
+                arg["choices"] = list(self.enums[cls])
+                if isinstance(default, ast.Attribute) and last_name(default.value) == cls:
+                    arg["default"] = default.attr
+        elif base in ("list", "spaceseplist") and isinstance(arg["default"], list):
+            # One word of comma- (or space-) separated values: kept as text.
+            arg["default"] = ("," if base == "list" else " ").join(str(v) for v in arg["default"])
+        if "help" in given:
+            ok, text = self.try_value(given["help"])
+            arg["help"] = clip(text) if ok and isinstance(text, str) else self.text(given["help"])
+        for key, bound in (("min", "lower_bound"), ("max", "upper_bound")):
+            ok, v = self.try_value(given[bound]) if bound in given else (False, None)
+            if ok and isinstance(v, (int, float)) and not isinstance(v, bool):
+                arg[key] = v
+        if "required" in given:
+            ok, required = self.try_value(given["required"])
+            arg["required"] = bool(required) if ok else True
+        if arg["hasDefault"] and arg["default"] is None and arg["defaultText"] == "None":
+            arg["hasDefault"] = False  # absl's usual "no default": None
+        if multi:
+            arg["action"] = "append"
+            if arg["default"] is not None and not isinstance(arg["default"], list):
+                arg["default"] = [arg["default"]]  # a single default stands for a list of one
+        elif arg["type"] == "bool":
+            # absl's booleans: --name sets true, --noname false (--name=true|false works too).
+            off_by_default = arg["default"] is False
+            arg.update(flag=True, flags=["--" + name, "--no" + name], action="store_true" if off_by_default else "boolean_optional")
+        convert_text_default(arg)
+        return arg
+
     # ------------------------------------------------------------------ sys.argv and environment variables
 
     def conversion(self, node):
@@ -2018,6 +2132,7 @@ class Inspector:
         self.typer_arguments()
         self.dataclass_arguments()
         self.fire_arguments()
+        self.absl_arguments()
         self.positional_and_env_arguments()
         self.rung_params_arguments()
         self.hydra_main()

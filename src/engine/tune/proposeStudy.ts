@@ -876,7 +876,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   } else if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
-        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, sys.argv[i] and os.environ reads).'
+        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, sys.argv[i] and os.environ reads).'
         : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
     );
   }

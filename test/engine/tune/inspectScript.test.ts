@@ -630,13 +630,42 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(arg(r, 'wd')).toMatchObject({ type: 'float', default: 'none' });
   });
 
+  it('absl flags through any name of the flags module or its functions; required ones, lists and bounds', async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import absl.flags',
+        'import tensorflow as tf',
+        'from absl import app',
+        'from absl.flags import DEFINE_integer as define_int',
+        'absl.flags.DEFINE_float("lr", 1e-3, "learning rate", upper_bound=1.0)',
+        'tf.compat.v1.flags.DEFINE_string("data_dir", None, "data")',
+        'define_int("layers", default=4, help="depth", lower_bound=1)',
+        'absl.flags.DEFINE_list("sizes", ["64", "32"], "layer sizes")',
+        'absl.flags.DEFINE_bool("amp", True, "mixed precision")',
+        'absl.flags.DEFINE_string("run_name", None, "name", required=True)',
+        'absl.flags.mark_flags_as_required(["data_dir"])',
+        '',
+      ].join('\n'),
+    });
+    expect(r.frameworks).toEqual(['absl']);
+    expect(r.arguments.map((a) => a.dest)).toEqual(['lr', 'data_dir', 'layers', 'sizes', 'amp', 'run_name']);
+    expect(arg(r, 'lr')).toMatchObject({ source: 'absl', flags: ['--lr'], type: 'float', default: 0.001, max: 1 });
+    expect(arg(r, 'data_dir')).toMatchObject({ type: 'str', hasDefault: false, required: true });
+    expect(arg(r, 'layers')).toMatchObject({ type: 'int', default: 4, min: 1 });
+    expect(arg(r, 'sizes')).toMatchObject({ type: 'str', default: '64,32' }); // one word: --sizes=64,32
+    expect(arg(r, 'amp')).toMatchObject({ type: 'bool', flag: true, flags: ['--amp', '--noamp'], action: 'boolean_optional', default: true });
+    expect(arg(r, 'run_name')).toMatchObject({ required: true });
+    expect(r.warnings).toEqual([]);
+  });
+
   it('says when options come from a library it does not read (HfArgumentParser, absl, Hydra)', async () => {
     const hf = await inspect('no_args.py', {
       source: 'from transformers import HfArgumentParser\nfrom my_args import ModelArguments\nparser = HfArgumentParser((ModelArguments,))\n(args,) = parser.parse_args_into_dataclasses()\n',
     });
     expect(hf.arguments).toEqual([]);
     expect(hf.warnings).toEqual([expect.stringMatching(/ModelArguments come from a class that is not defined in this file/), expect.stringMatching(/HfArgumentParser .*does not read/)]);
-    const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nflags.DEFINE_float("learning_rate", 0.01, "lr")\n' });
+    // absl flags are read (below); a kind of flag that is no plain option, such as ml_collections' config files, is not.
+    const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nfrom ml_collections import config_flags\nconfig_flags.DEFINE_config_file("config")\n' });
     expect(absl.warnings).toEqual([expect.stringMatching(/absl flags.*does not read/)]);
     // Hydra's compose API (no @hydra.main, whose config Rung reads: see proposeHydra.test.ts).
     const hydra = await inspect('no_args.py', { source: 'from hydra import compose, initialize\nwith initialize(config_path="conf"):\n    cfg = compose(config_name="config")\n' });

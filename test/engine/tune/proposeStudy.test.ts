@@ -824,6 +824,33 @@ describe.skipIf(!hasSklearn)('proposals for varied real scripts, run for real', 
   });
 });
 
+const hasAbsl = hasSklearn && spawnSync(python ?? 'python3', ['-c', 'import absl.flags']).status === 0;
+
+describe.skipIf(python === undefined)('absl flags', () => {
+  it('DEFINE_float/integer/enum/enum_class/bool/multi_* (by alias, keywords): tuned by name, --name=value, bools on/off, required --out_dir {trial_dir}', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/absl_train.py');
+    expect(spec.command).toEqual([
+      'python3', 'absl_train.py', '--out_dir', '{trial_dir}', '--eta0={eta0}', '--alpha={alpha}', '--batch_size={batch_size}', '--penalty={penalty}', '--loss={loss}', '{average}', '--hidden', '{hidden_1}', '--epochs', '{budget}',
+    ]);
+    expect(param(spec, 'eta0')).toMatchObject({ kind: 'float', log: true });
+    expect(param(spec, 'penalty')).toMatchObject({ kind: 'categorical', choices: ['l2', 'l1', 'elasticnet'] });
+    expect(param(spec, 'loss')).toMatchObject({ kind: 'categorical', choices: ['HINGE', 'LOG_LOSS'] }); // absl takes enum_class members by name
+    expect(param(spec, 'average')).toMatchObject({ kind: 'categorical', flag: true });
+    expect(spec.metric).toMatchObject({ name: 'val_acc', goal: 'maximize' });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--seed (a random seed)');
+    expect(notes).toMatch(/On\/off flags are not tuned: --shuffle/);
+    expect(notes).not.toMatch(/does not read/);
+  });
+
+  it.skipIf(!hasAbsl)('the proposed command runs the absl script for real', async () => {
+    const r = await runFixture('absl_train.py', { eta0: 0.01, alpha: 0.0001, batch_size: 32, penalty: 'l1', loss: 'LOG_LOSS', average: true, hidden_1: 16 }, 2);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch=2 val_acc=0\.\d+$/m);
+  });
+});
+
 describe.skipIf(python === undefined)('proposals for varied scripts, read only (their libraries are not installed)', () => {
   it('HfArgumentParser dataclasses: fields as options, TrainingArguments\' usual ones, --output_dir {trial_dir}, eval_loss', async () => {
     const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/hf_dataclass.py');
