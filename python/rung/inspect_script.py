@@ -284,6 +284,8 @@ class Inspector:
         self.unroller = None  # see loop_unroller
         self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
         self.hydra = None  # the @hydra.main(...) decorator's arguments, see hydra_main
+        self.lightning_modules = {}  # path -> ImportedModule: local modules LightningCLI's classes were read from
+        self.lightning_imported = []  # the classes read from them (their self.log calls are the metrics)
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
 
     # ------------------------------------------------------------------ helpers
@@ -1846,6 +1848,118 @@ class Inspector:
         convert_text_default(arg)
         return arg
 
+    # ------------------------------------------------------------------ LightningCLI
+
+    def lightning_cli_arguments(self):
+        """`LightningCLI(Model, DataModule)`: the `__init__` parameters of the model and datamodule classes are
+        `--model.<name>` and `--data.<name>` options of the `fit` sub-command, and `--trainer.max_epochs` the epochs."""
+        if not {"lightning", "pytorch_lightning"} & set(self.imports):
+            return
+        names = {"LightningCLI"}
+        for node in self.all_nodes():
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("lightning", "pytorch_lightning"):
+                names.update(a.asname for a in node.names if a.name == "LightningCLI" and a.asname)
+        for node in self.all_nodes():  # class MyCLI(LightningCLI): a subclass takes the same arguments
+            if isinstance(node, ast.ClassDef) and any(last_name(b) in names for b in node.bases):
+                names.add(node.name)
+        call = next((n for n in self.all_nodes() if isinstance(n, ast.Call) and last_name(n.func) in names and getattr(n, ORIGIN, None) is None), None)
+        if call is None:
+            return
+        self.add_framework("lightning")
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        ok, run = self.try_value(kw["run"]) if "run" in kw else (True, True)
+        if ok and run is False:
+            self.warn("LightningCLI(run=False): the script runs the trainer itself, so the command has no sub-command (fit)")
+        else:
+            self.set_subcommand(["fit"])  # LightningCLI's sub-commands: fit, validate, test, predict
+        given = {"model": call.args[0] if call.args else kw.get("model_class"), "data": call.args[1] if len(call.args) > 1 else kw.get("datamodule_class")}
+        for prefix, key in (("model", "subclass_mode_model"), ("data", "subclass_mode_data")):
+            node = given[prefix]
+            ok, subclass_mode = self.try_value(kw[key]) if key in kw else (True, False)
+            if node is None:
+                if prefix == "model":
+                    self.warn("LightningCLI is given no model class (it is chosen with --model=... or a config file): the model's options are not read")
+                continue
+            if subclass_mode is not False:
+                self.warn("LightningCLI(%s=True): the %s class is chosen on the command line, so its options are not read" % (key, prefix))
+                continue
+            found = self.lightning_class(node)
+            if found is None:
+                self.warn("the options of %s (--%s.*) are not read: its class is neither in the script nor in a module beside it" % (self.text(node), prefix))
+                continue
+            for arg in self.lightning_init_options(found, prefix):
+                self.add_argument(arg)
+        # The epochs: --trainer.max_epochs, with its default from trainer_defaults={"max_epochs": N} (else Lightning's: 1000).
+        epochs = new_argument("lightning", ["--trainer.max_epochs"], "trainer.max_epochs", call.lineno, False)
+        epochs.update(type="int", help="the Trainer's max_epochs")
+        defaults = kw.get("trainer_defaults")
+        if isinstance(defaults, ast.Dict):
+            for k, v in zip(defaults.keys, defaults.values):
+                if k is not None and const_str(k) == "max_epochs":
+                    self.apply_default(epochs, v)
+        self.add_argument(epochs)
+
+    def lightning_class(self, node):
+        """The ClassDef a LightningCLI class argument names: in the script, or in a local module it is imported from
+        (`from model import LitModel`, `import model; model.LitModel`), parsed here; None when neither."""
+        name = last_name(node)
+        for stmt in self.all_nodes():
+            if isinstance(stmt, ast.ClassDef) and stmt.name == name and getattr(stmt, ORIGIN, None) is None:
+                return stmt
+        resolver = ImportedOptions(self)
+        if resolver.folder is None:
+            return None
+        path = None
+        if isinstance(node, ast.Attribute):  # model.LitModel after `import model`
+            path = resolver.resolve(dotted(node.value) or "", 0, resolver.folder)
+        else:
+            for stmt in self.all_nodes():
+                if isinstance(stmt, ast.ImportFrom) and any((a.asname or a.name) == name for a in stmt.names):
+                    original = next(a.name for a in stmt.names if (a.asname or a.name) == name)
+                    path = resolver.resolve(stmt.module, stmt.level, resolver.folder)
+                    name = original
+                    break
+        module = self.lightning_modules.get(path) if path else None
+        if path and module is None:
+            try:
+                with tokenize.open(path) as f:
+                    source = f.read()
+                module = ImportedModule(path, os.path.relpath(path, resolver.folder).replace(os.sep, "/"), ast.parse(source, filename=path), source)
+            except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError):
+                return None
+            for inner in ast.walk(module.tree):
+                setattr(inner, ORIGIN, module)  # its text and lines are that file's
+            self.lightning_modules[path] = module
+        found = module.top.get(name, [None])[0] if module is not None else None
+        if not isinstance(found, ast.ClassDef):
+            return None
+        self.warn("read the options of %s from %s" % (name, module.name))
+        self.lightning_imported.append(found)
+        return found
+
+    def lightning_init_options(self, cls, prefix, depth=0):
+        """`--<prefix>.<name>` options of a class's `__init__` parameters; without its own `__init__`, its base's
+        (a base class of the same file)."""
+        init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        if init is None:
+            origin = getattr(cls, ORIGIN, None)
+            classes = {n: d[0] for n, d in origin.top.items() if isinstance(d[0], ast.ClassDef)} if origin else {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+            base = next((classes[last_name(b)] for b in cls.bases if last_name(b) in classes), None)
+            return self.lightning_init_options(base, prefix, depth + 1) if base is not None and depth < 5 else []
+        out = []
+        for arg in self.function_options(init, "lightning"):
+            # jsonargparse takes every value as --model.name=value, booleans too (true/false): no on/off flags.
+            arg.update(dest="%s.%s" % (prefix, arg["dest"]), flags=["--%s.%s" % (prefix, arg["dest"])], flag=False, action="store")
+            if arg["nargs"] is not None:
+                # A list is one YAML value there (--model.sizes=[64,32]): kept as its text, not tuned value by value.
+                arg.update(nargs=None, type="str", default=arg["defaultText"])
+            origin = getattr(cls, ORIGIN, None)
+            if origin is not None:
+                arg["file"] = origin.name
+            convert_text_default(arg)
+            out.append(arg)
+        return out
+
     # ------------------------------------------------------------------ sys.argv and environment variables
 
     def conversion(self, node):
@@ -2133,6 +2247,7 @@ class Inspector:
         self.dataclass_arguments()
         self.fire_arguments()
         self.absl_arguments()
+        self.lightning_cli_arguments()
         self.positional_and_env_arguments()
         self.rung_params_arguments()
         self.hydra_main()
@@ -2142,7 +2257,13 @@ class Inspector:
             self.say_imported_options(imported)
         self.options_imported = imported
         self.unread_option_sources()
+        if self.lightning_imported:
+            # A LightningModule's self.log(...) calls are the metrics, also when its class is in a module beside the script.
+            self.tree.body = own_body + self.lightning_imported
+            self.nodes = None
         self.metric_prints()
+        self.tree.body = own_body
+        self.nodes = None
         return {
             "version": VERSION,
             "script": self.filename,

@@ -23,9 +23,9 @@ export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
  * Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read.
  * `hydra`: a value of a Hydra config (the reader names the framework; proposeStudy makes the arguments from the YAML).
  */
-export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'sys.argv' | 'env' | 'rung' | 'hydra';
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'lightning' | 'sys.argv' | 'env' | 'rung' | 'hydra';
 
-const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'sys.argv', 'env', 'rung', 'hydra'];
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'lightning', 'sys.argv', 'env', 'rung', 'hydra'];
 
 /** One command-line argument of the script. */
 export interface ScriptArgument {

@@ -183,7 +183,8 @@ function normalise(name: string): string {
 function namesOf(arg: ScriptArgument): string[] {
   // A Hydra value goes by its own key and by that key with its parent's (`trainer.max_epochs`: max_epochs, the
   // budget; `eval.batch_size`: eval_batch_size, not tuned). Not by the whole path: `net.block.dropout` is no depth.
-  if (arg.source === 'hydra') {
+  // LightningCLI's `--model.learning_rate` likewise.
+  if (arg.source === 'hydra' || arg.source === 'lightning') {
     const parts = arg.dest.split('.');
     return [...new Set([normalise(parts.slice(-1).join('_')), normalise(parts.slice(-2).join('_'))])];
   }
@@ -200,7 +201,7 @@ const CATEGORY_ORDER: readonly Category['kind'][] = ['seed', 'budget', 'length',
 
 /** The category of an argument from all its names (see namesOf): an exclusion by any name keeps it untuned. */
 function categorizeArgument(arg: ScriptArgument): Category {
-  if (arg.source === 'hydra') {
+  if (arg.source === 'hydra' || arg.source === 'lightning') {
     // By the key itself; its parent's name only to leave it out (`eval.batch_size`, `dataset.seed`).
     const [own, withParent] = namesOf(arg);
     const category = categorize(arg, own ?? '', wordsOf(own ?? ''));
@@ -876,7 +877,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   } else if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
-        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, sys.argv[i] and os.environ reads).'
+        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, LightningCLI, sys.argv[i] and os.environ reads).'
         : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
     );
   }

@@ -851,6 +851,28 @@ describe.skipIf(python === undefined)('absl flags', () => {
   });
 });
 
+describe.skipIf(python === undefined)('LightningCLI (read only: lightning is not installed)', () => {
+  it('the model\'s (from model.py) and the datamodule\'s __init__ parameters as --model.* and --data.*, `fit`, --trainer.max_epochs as the budget', async () => {
+    const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/lightning_cli/train.py');
+    expect(spec.command).toEqual(['python3', 'train.py', 'fit', '{args}', '--trainer.max_epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).toEqual(['model.hidden_dim', 'model.learning_rate', 'model.weight_decay', 'model.dropout', 'model.optimizer', 'model.use_batchnorm', 'data.batch_size']);
+    expect(param(spec, 'model.learning_rate')).toMatchObject({ kind: 'float', log: true, low: 3.3e-5, high: 0.03 });
+    expect(param(spec, 'model.optimizer')).toMatchObject({ kind: 'categorical', choices: ['adam', 'sgd'] });
+    expect(param(spec, 'model.use_batchnorm')).toMatchObject({ kind: 'categorical', choices: [true, false] }); // --model.use_batchnorm=true|false
+    expect(param(spec, 'data.batch_size')).toMatchObject({ kind: 'categorical', choices: [8, 16, 32, 64, 128] });
+    expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 20 }); // trainer_defaults={"max_epochs": 20}
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' }); // self.log(..., prog_bar=True) in model.py
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--data.seed (a random seed)');
+    expect(notes).toContain('read the options of LitClassifier from model.py');
+    // {args} renders what jsonargparse takes: --model.learning_rate=0.01 after `fit`.
+    const argv = renderCommand(spec.command, { config: { 'model.hidden_dim': 64, 'model.learning_rate': 0.01, 'model.weight_decay': 0.001, 'model.dropout': 0.2, 'model.optimizer': 'sgd', 'model.use_batchnorm': true, 'data.batch_size': 16 } as never, space: spec.space, trialId: '1', trialDir: '/tmp/t', budget: 3 });
+    expect(argv.slice(2, 5)).toEqual(['fit', '--model.hidden_dim=64', '--model.learning_rate=0.01']);
+    expect(argv).toContain('--model.use_batchnorm=true');
+    expect(argv.slice(-2)).toEqual(['--trainer.max_epochs', '3']);
+  });
+});
+
 describe.skipIf(python === undefined)('proposals for varied scripts, read only (their libraries are not installed)', () => {
   it('HfArgumentParser dataclasses: fields as options, TrainingArguments\' usual ones, --output_dir {trial_dir}, eval_loss', async () => {
     const { proposal, spec } = await proposeFor('test/fixtures/scripts/propose/hf_dataclass.py');
