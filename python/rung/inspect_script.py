@@ -74,6 +74,14 @@ What is read:
   (``from absl.flags import DEFINE_float``); a bool is ``--name`` / ``--noname``, ``DEFINE_multi_*`` a repeated option
   (action ``append``), ``lower_bound``/``upper_bound`` as ``min``/``max``, ``required=True`` and
   ``flags.mark_flag(s)_as_required(...)`` as required. Flags defined in another module are not read.
+- LightningCLI (source ``lightning``): ``LightningCLI(Model, DataModule)`` (or ``model_class=``/``datamodule_class=``,
+  also a subclass of LightningCLI or under another name): the ``__init__`` parameters of those classes (or of a base class
+  of the same file) as ``--model.<name>`` and ``--data.<name>`` (dest ``model.<name>``; typed by annotation or default;
+  booleans take ``=true|false``, lists are kept as text), and ``--trainer.max_epochs`` (its default from
+  ``trainer_defaults={"max_epochs": N}``), with ``subcommand`` ``fit`` (none with ``run=False``). A class defined in a
+  local module (``from model import LitModel``, beside the script or in its package) is read from that file (its
+  options carry ``file``), and its ``self.log`` calls count as the script's metrics. ``subclass_mode_*=True`` and a
+  ``LightningCLI()`` without a model class are named in ``warnings``.
 - not read, but named in ``warnings``: Hydra's compose API (no ``@hydra.main``), jsonargparse, and absl flag kinds
   other than those above (ml_collections' ``config_flags``).
 

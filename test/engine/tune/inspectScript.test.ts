@@ -658,6 +658,46 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it('LightningCLI by keyword, through a subclass, with run=False, a base class\'s __init__; subclass mode and no model class are notes', async () => {
+    const source = (call: string): string =>
+      [
+        'from pytorch_lightning.cli import LightningCLI as CLI',
+        'import pytorch_lightning as pl',
+        'class Base(pl.LightningModule):',
+        '    def __init__(self, lr: float = 0.01, flag: bool = True, *args, **kwargs):',
+        '        super().__init__()',
+        'class Model(Base):',
+        '    pass',
+        'class Data(pl.LightningDataModule):',
+        '    def __init__(self, batch_size=16):',
+        '        super().__init__()',
+        'class MyCLI(CLI):',
+        '    pass',
+        call,
+        '',
+      ].join('\n');
+    const r = await inspect('no_args.py', { source: source('MyCLI(model_class=Model, datamodule_class=Data)') });
+    expect(r.frameworks).toEqual(['lightning']);
+    expect(r.subcommand).toBe('fit');
+    expect(r.arguments.map((a) => [a.dest, a.flags[0], a.type, a.default])).toEqual([
+      ['model.lr', '--model.lr', 'float', 0.01],
+      ['model.flag', '--model.flag', 'bool', true],
+      ['data.batch_size', '--data.batch_size', 'int', 16],
+      ['trainer.max_epochs', '--trainer.max_epochs', 'int', null],
+    ]);
+    expect(arg(r, 'model.flag')).toMatchObject({ flag: false, action: 'store' }); // --model.flag=false, not an on/off option
+    const noRun = await inspect('no_args.py', { source: source('cli = CLI(Model, run=False)\ncli.trainer.fit(cli.model)') });
+    expect(noRun.subcommand).toBeUndefined();
+    expect(noRun.warnings).toEqual([expect.stringMatching(/run=False.*no sub-command/)]);
+    const subclassMode = await inspect('no_args.py', { source: source('CLI(Model, Data, subclass_mode_model=True)') });
+    expect(subclassMode.arguments.map((a) => a.dest)).toEqual(['data.batch_size', 'trainer.max_epochs']);
+    expect(subclassMode.warnings).toEqual([expect.stringMatching(/subclass_mode_model=True.*not read/)]);
+    const none = await inspect('no_args.py', { source: source('CLI()') });
+    expect(none.warnings).toEqual([expect.stringMatching(/no model class/)]);
+    const missing = await inspect('no_args.py', { source: source('from somewhere_installed import Net\nCLI(Net)') });
+    expect(missing.warnings).toEqual([expect.stringMatching(/options of Net \(--model\.\*\) are not read/)]);
+  });
+
   it('says when options come from a library it does not read (HfArgumentParser, absl, Hydra)', async () => {
     const hf = await inspect('no_args.py', {
       source: 'from transformers import HfArgumentParser\nfrom my_args import ModelArguments\nparser = HfArgumentParser((ModelArguments,))\n(args,) = parser.parse_args_into_dataclasses()\n',
