@@ -80,7 +80,7 @@ What is read:
   booleans take ``=true|false``, lists are kept as text), and ``--trainer.max_epochs`` (its default from
   ``trainer_defaults={"max_epochs": N}``), with ``subcommand`` ``fit`` (none with ``run=False``). A class defined in a
   local module (``from model import LitModel``, beside the script or in its package) is read from that file (its
-  options carry ``file``), and its ``self.log`` calls count as the script's metrics. ``subclass_mode_*=True`` and a
+  options carry ``file``), and its ``self.log`` calls count as the script's metrics (with ``file`` too). ``subclass_mode_*=True`` and a
   ``LightningCLI()`` without a model class are named in ``warnings``.
 - not read, but named in ``warnings``: Hydra's compose API (no ``@hydra.main``), jsonargparse, and absl flag kinds
   other than those above (ml_collections' ``config_flags``).
@@ -1340,6 +1340,9 @@ class Inspector:
             return
         if name not in self.metrics:
             self.metrics[name] = {"name": name, "line": getattr(node, "lineno", 0), "text": clip(text)}
+            origin = getattr(node, ORIGIN, None)
+            if origin is not None:
+                self.metrics[name]["file"] = origin.name  # a LightningModule read from a module beside the script
 
     def scan_template(self, template, node):
         found = []  # (position, name): the names in the order they are printed

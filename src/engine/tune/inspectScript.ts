@@ -87,6 +87,8 @@ export interface ScriptMetric {
   readonly line: number;
   /** The source of the print (clipped). */
   readonly text: string | null;
+  /** The file the print is in when not the script (its `line` is there), relative to the script's folder. */
+  readonly file?: string;
 }
 
 /** What the reader found in a script. */
@@ -350,7 +352,8 @@ function metric(raw: unknown, index: number): ScriptMetric {
   const m = record(raw);
   const name = str(m?.['name']);
   if (m === undefined || name === undefined) throw bad(`metrics[${index}]`);
-  return { name, line: int(m['line']) ?? 0, text: str(m['text']) ?? null };
+  const file = str(m['file']);
+  return { name, line: int(m['line']) ?? 0, text: str(m['text']) ?? null, ...(file !== undefined ? { file } : {}) };
 }
 
 function bad(where: string): ScriptInspectionError {

@@ -1110,7 +1110,7 @@ function render(input: RenderInput): string {
     `${options.program === undefined || options.program === 'python3' ? 'python3 = the interpreter Rung is set to use; ' : ''}runs without a shell${options.cwd === undefined ? ", in this file's folder" : ''}`,
   ]);
   if (options.cwd !== undefined) rows.push([`cwd: ${yamlScalar(options.cwd)}`, "trials' working folder, relative to this file"]);
-  const printedAt = metric.from !== undefined ? `printed at line ${metric.from.line}` : 'a guess: see the notes above';
+  const printedAt = metric.from !== undefined ? `printed at ${metric.from.file !== undefined ? `${metric.from.file} ` : ''}line ${metric.from.line}` : 'a guess: see the notes above';
   const also = metric.others.length > 0 ? `; also printed: ${metric.others.slice(0, 6).join(', ')}${metric.others.length > 6 ? ', ...' : ''}` : '';
   rows.push([`metric: {name: ${yamlScalar(metric.name)}, goal: ${metric.goal}}`, `${printedAt}${also}`]);
   const passed = input.example

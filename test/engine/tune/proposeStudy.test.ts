@@ -862,6 +862,7 @@ describe.skipIf(python === undefined)('LightningCLI (read only: lightning is not
     expect(param(spec, 'data.batch_size')).toMatchObject({ kind: 'categorical', choices: [8, 16, 32, 64, 128] });
     expect(spec.scheduler).toMatchObject({ type: 'asha', maxBudget: 20 }); // trainer_defaults={"max_epochs": 20}
     expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' }); // self.log(..., prog_bar=True) in model.py
+    expect(proposal.text).toMatch(/^metric: .*# printed at model\.py line 34; also printed: val_acc$/m);
     const notes = proposal.notes.join('\n');
     expect(notes).toContain('--data.seed (a random seed)');
     expect(notes).toContain('read the options of LitClassifier from model.py');
