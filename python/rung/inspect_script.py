@@ -1903,12 +1903,16 @@ class Inspector:
         # The epochs: --trainer.max_epochs, with its default from trainer_defaults={"max_epochs": N} (else Lightning's: 1000).
         epochs = new_argument("lightning", ["--trainer.max_epochs"], "trainer.max_epochs", call.lineno, False)
         epochs.update(type="int", help="the Trainer's max_epochs")
-        defaults = kw.get("trainer_defaults")
-        if isinstance(defaults, ast.Dict):
-            for k, v in zip(defaults.keys, defaults.values):
-                if k is not None and const_str(k) == "max_epochs":
-                    self.apply_default(epochs, v)
+        try:
+            defaults = self.value(kw["trainer_defaults"]) if "trainer_defaults" in kw else None
+        except (Unknown, RecursionError):
+            defaults = None
+        value = defaults.get("max_epochs") if isinstance(defaults, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            epochs.update(hasDefault=True, default=value, defaultText=str(value))
         self.add_argument(epochs)
+        if "parser_kwargs" in kw and "default_config_files" in (self.text(kw["parser_kwargs"]) or ""):
+            self.warn("LightningCLI reads default config files (parser_kwargs): their values, which override the defaults in the code, are not read")
 
     def lightning_class(self, node):
         """The ClassDef a LightningCLI class argument names: in the script, or in a local module it is imported from

@@ -686,6 +686,11 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['trainer.max_epochs', '--trainer.max_epochs', 'int', null],
     ]);
     expect(arg(r, 'model.flag')).toMatchObject({ flag: false, action: 'store' }); // --model.flag=false, not an on/off option
+    const defaults = await inspect('no_args.py', {
+      source: source('TRAINER = {"max_epochs": 30}\nCLI(Model, trainer_defaults=TRAINER, parser_kwargs={"default_config_files": ["c.yaml"]})'),
+    });
+    expect(arg(defaults, 'trainer.max_epochs')).toMatchObject({ hasDefault: true, default: 30 });
+    expect(defaults.warnings).toEqual([expect.stringMatching(/default config files .*not read/)]);
     const noRun = await inspect('no_args.py', { source: source('cli = CLI(Model, run=False)\ncli.trainer.fit(cli.model)') });
     expect(noRun.subcommand).toBeUndefined();
     expect(noRun.warnings).toEqual([expect.stringMatching(/run=False.*no sub-command/)]);
