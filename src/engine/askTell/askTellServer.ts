@@ -44,6 +44,7 @@ import {
   type WireTrialId,
 } from './protocol';
 import { spaceFromProtocol } from './spaceFromProtocol';
+import { SAMPLERS, SCHEDULERS, type TaggedVariant } from '../spec/schema';
 
 /** Defaults taken from a study file passed with `--space` (lower precedence than the init message and flags). */
 export interface StudyDefaults {
@@ -118,6 +119,16 @@ function camelKeys(options: Readonly<Record<string, unknown>>): Record<string, u
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
   return out;
+}
+
+/**
+ * The keys of `given` that are no option of a sampler or scheduler (its study-file fields, in snake_case or
+ * camelCase, plus `extra`); none when the schema does not describe it.
+ */
+function unknownOptionKeys(given: Readonly<Record<string, unknown>>, variant: TaggedVariant | undefined, extra: readonly string[]): string[] {
+  if (variant === undefined) return [];
+  const known = new Set([...Object.keys(variant.fields ?? {}), ...extra].flatMap((k) => [k, k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]));
+  return Object.keys(given).filter((k) => !known.has(k));
 }
 
 function recordOf(value: unknown): Readonly<Record<string, unknown>> {
@@ -381,9 +392,18 @@ function buildRun(
 
   // run_external.py --option KEY=VALUE puts KEY at the top of init.options; only "sampler" and "scheduler"
   // (objects of options) are read, so anything else is named on stderr and in the reply instead of vanishing.
-  const ignoredOptions = Object.keys(request.options).filter((k) => k !== 'sampler' && k !== 'scheduler');
+  const ignoredOptions: string[] = Object.keys(request.options).filter((k) => k !== 'sampler' && k !== 'scheduler');
   if (ignoredOptions.length > 0) {
     log(`init.options ${ignoredOptions.map((k) => JSON.stringify(k)).join(', ')} ignored: sampler options go in options.sampler, scheduler options in options.scheduler (--option 'sampler={"n_startup_trials": 5}')`);
+  }
+  // Keys of options.sampler / options.scheduler that the chosen method does not have: named, not dropped silently.
+  const unread = [
+    ...unknownOptionKeys(recordOf(request.options['sampler']), SAMPLERS[samplerChoice.type], samplerChoice.type === 'auto' ? ['trials', 'scheduler'] : []).map((k) => `sampler.${k}`),
+    ...(fidelity ? unknownOptionKeys(recordOf(request.options['scheduler']), SCHEDULERS[schedulerChoice.type], ['min_budget', 'max_budget']).map((k) => `scheduler.${k}`) : []),
+  ];
+  if (unread.length > 0) {
+    log(`init.options ${unread.map((k) => JSON.stringify(k)).join(', ')} ignored: not an option of sampler ${samplerChoice.type}${fidelity ? ` or scheduler ${schedulerChoice.type}` : ''} (rung schema lists each one's options)`);
+    ignoredOptions.push(...unread);
   }
   let samplerOptions: Readonly<Record<string, unknown>> = { ...samplerChoice.options, ...recordOf(request.options['sampler']) };
   if (samplerChoice.type === 'auto') {

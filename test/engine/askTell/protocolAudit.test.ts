@@ -220,6 +220,17 @@ describe('ask-tell: init.options keys it does not read', () => {
     expect(JSON.parse(out?.reply ?? '{}')).toMatchObject({ ok: true, engine: { ignored_options: ['n_startup_trials'], sampler_options: { n_startup_trials: 3 } } });
     expect(logs.some((m) => m.includes('"n_startup_trials" ignored') && m.includes('options.sampler'))).toBe(true);
   });
+
+  it("names the keys of options.sampler and options.scheduler that are no option of the chosen method (snake_case or camelCase are both options)", () => {
+    const logs: string[] = [];
+    const session = createAskTellSession({ log: (m) => logs.push(m) });
+    const space = { params: [{ name: 'x', type: 'float', low: 0, high: 1 }] };
+    const problem = { kind: 'multifidelity', space, fidelity: { name: 'epoch', min: 1, max: 27, type: 'int' } };
+    const options = { sampler: { n_startup_trials: 3, nEiCandidates: 12, n_startup: 5 }, scheduler: { eta: 3, grace_period: 2, min_budget: 1 } };
+    const out = session.handleLine(JSON.stringify({ op: 'init', problem, seed: 0, max_trials: 5, method: 'tpe_asha', options }));
+    expect(JSON.parse(out?.reply ?? '{}')).toMatchObject({ ok: true, engine: { ignored_options: ['sampler.n_startup', 'scheduler.grace_period'] } });
+    expect(logs.some((m) => m.includes('"sampler.n_startup", "scheduler.grace_period" ignored: not an option of sampler tpe or scheduler asha'))).toBe(true);
+  });
 });
 
 describe('ask-tell: grid on a space too large to grid', () => {
