@@ -44,7 +44,7 @@ import {
   type WireTrialId,
 } from './protocol';
 import { spaceFromProtocol } from './spaceFromProtocol';
-import { SAMPLERS, SCHEDULERS, type TaggedVariant } from '../spec/schema';
+import { camelCase, SAMPLERS, SCHEDULERS, type TaggedVariant } from '../spec/schema';
 
 /** Defaults taken from a study file passed with `--space` (lower precedence than the init message and flags). */
 export interface StudyDefaults {
@@ -117,7 +117,7 @@ interface RunState {
 /** snake_case → camelCase keys (scheduler options as the harness's `--option` would write them). */
 function camelKeys(options: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  for (const [k, v] of Object.entries(options)) out[camelCase(k)] = v;
   return out;
 }
 
@@ -127,7 +127,7 @@ function camelKeys(options: Readonly<Record<string, unknown>>): Record<string, u
  */
 function unknownOptionKeys(given: Readonly<Record<string, unknown>>, variant: TaggedVariant | undefined, extra: readonly string[]): string[] {
   if (variant === undefined) return [];
-  const known = new Set([...Object.keys(variant.fields ?? {}), ...extra].flatMap((k) => [k, k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]));
+  const known = new Set([...Object.keys(variant.fields ?? {}), ...extra].flatMap((k) => [k, camelCase(k)]));
   return Object.keys(given).filter((k) => !known.has(k));
 }
 

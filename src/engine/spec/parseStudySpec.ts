@@ -20,7 +20,7 @@ import { err, ok, type Result } from '../util/result';
 import { INVALID, StructureChecker, type CheckedMap, type CheckedObject } from './checkStructure';
 import { didYouMean } from './didYouMean';
 import { IssueSink, type SpecIssue } from './specIssue';
-import { LAUNCHERS, RESOURCE_FIELDS, SAMPLERS, SCHEDULERS, STUDY_FILE, type Fields, type TaggedVariant } from './schema';
+import { camelCase, LAUNCHERS, RESOURCE_FIELDS, SAMPLERS, SCHEDULERS, STUDY_FILE, type Fields, type TaggedVariant } from './schema';
 import type { StudySpec } from './studySpec';
 
 export { formatSpecIssue, type SpecIssue } from './specIssue';
@@ -566,10 +566,6 @@ function defaultOf<T extends string | number | boolean>(fields: Fields, key: str
 function onGrid(value: number, low: number, step: number): boolean {
   const k = Math.round((value - low) / step);
   return Math.abs(low + k * step - value) <= 1e-9 * Math.max(Math.abs(value), Math.abs(low), step);
-}
-
-function camelCase(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 function obj(v: unknown): CheckedObject | undefined {

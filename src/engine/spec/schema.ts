@@ -86,6 +86,11 @@ const positiveInt: FieldType = { kind: 'number', integer: true, minimum: 1 };
 const positiveNumber: FieldType = { kind: 'number', exclusiveMinimum: 0 };
 
 /** Sampler names and their options. Later samplers (cmaes, evolution) are one entry each. */
+/** A study-file key (snake_case) as the engine's option objects spell it: `n_startup_trials` → `nStartupTrials`. */
+export function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 export const SAMPLERS: Readonly<Record<string, TaggedVariant>> = {
   random: { description: 'Independent uniform draws (log-uniform for log parameters).', fields: {} },
   grid: {
