@@ -18,7 +18,7 @@ import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../stor
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { detectGpus } from '../runner/gpus';
-import { programIndex } from '../runner/commandTemplate';
+import { programIndex, splitEnvAssignments } from '../runner/commandTemplate';
 import { createScheduler } from '../schedulers/registry';
 import type { SchedulePlan } from '../schedulers/scheduler';
 import { firstRungHint, isWeakRung, rungReliability, suggestFirstRung, WEAK_RUNG_NOTE } from '../schedulers/rungReliability';
@@ -604,18 +604,15 @@ export function reproduceCommand(t: TrialSnapshot, launcherEnv: Readonly<Record<
     env.push(`PYTHONPATH=${shellQuote(inherited)}`);
   }
   const trialDir = t.trialDir;
-  // The command's own leading NAME=value words stay assignments: only their values are quoted.
-  const words = t.argv ?? [];
-  const programAt = programIndex(words);
   const quote = (arg: string): string =>
     trialDir === undefined || trialDir === '' || !arg.includes(trialDir)
       ? shellQuote(arg)
       : arg.split(trialDir).map((part) => (part === '' ? '' : shellQuote(part))).join('"$RUNG_TRIAL_DIR"');
-  const assignments = words.slice(0, programAt).map((word) => {
-    const eq = word.indexOf('=');
-    return `${word.slice(0, eq + 1)}${word.length > eq + 1 ? quote(word.slice(eq + 1)) : ''}`;
-  });
-  const argv = [...assignments, ...words.slice(programAt).map(quote)].join(' ');
+  // The command's own leading NAME=value words (as the trial ran them) stay assignments: only their values are quoted.
+  const words = t.argv ?? [];
+  const command = programIndex(words) < words.length ? splitEnvAssignments(words) : { env: {}, argv: words };
+  const assignments = Object.entries(command.env).map(([name, value]) => `${name}=${value === '' ? '' : quote(value)}`);
+  const argv = [...assignments, ...command.argv.map(quote)].join(' ');
   if (trialDir === undefined || trialDir === '') return `cd ${shellQuote(t.cwd ?? '.')} && ${env.join(' ')} ${argv}`;
   env.push(`RUNG_TRIAL_ID=${shellQuote(t.id)}`, 'RUNG_TRIAL_DIR="$RUNG_TRIAL_DIR"');
   return `cd ${shellQuote(t.cwd ?? '.')} && RUNG_TRIAL_DIR="$(mktemp -d)" && ${env.join(' ')} ${argv}`;
