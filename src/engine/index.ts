@@ -19,6 +19,7 @@ export { describeSchedule, type ScheduleDescription } from './schedulers/describ
 export type { StudyEvent, SequencedEvent } from './store/events';
 export type { StudySummary } from './store/studyIndex';
 export { renderCommand, splitEnvAssignments } from './runner/commandTemplate';
+export { trialEnvironment } from './runner/trialEnvironment';
 export type { Config, ParamValue } from './space/searchSpace';
 // The CLI's `rung show` wording and formatting, reused so the extension says exactly what the CLI says.
 export { reproduceCommand } from './cli/main';

@@ -19,6 +19,7 @@ import type { MetricParser } from './metrics/metricParser';
 import type { OtherMetricKeys } from './metrics/otherKeys';
 import { type Judgement, StepJudge, TrialReportReader } from './metrics/trialReports';
 import { renderCommand, splitEnvAssignments } from './runner/commandTemplate';
+import { trialEnvironment } from './runner/trialEnvironment';
 import { detectGpus, GpuPool } from './runner/gpus';
 import type { ExitInfo, ExternalRef, Launcher, TrialHandle } from './runner/launcher';
 import { createLocalLauncher } from './runner/local';
@@ -286,22 +287,18 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     if (python && (argv[0] === 'python' || argv[0] === 'python3')) argv[0] = python;
     // Logged as a shell would run it (`rung show` reproduces it): the assignments, then the program's argv.
     const loggedArgv = [...Object.entries(commandEnv).map(([name, value]) => `${name}=${value}`), ...argv];
-    const env: Record<string, string> = {
-      PYTHONUNBUFFERED: '1',
-      ...spec.launcher.env,
-      ...commandEnv,
-      RUNG_STUDY: spec.name,
-      RUNG_TRIAL_ID: trialId,
-      RUNG_TRIAL_DIR: dir,
-      RUNG_PARAMS: JSON.stringify(config),
-    };
-    env['RUNG_BUDGET'] = String(budget);
-    if (isResume) env['RUNG_RESUME'] = '1';
-    if (options.pythonHelperDir) {
-      const inherited = commandEnv['PYTHONPATH'] ?? spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
-      env['PYTHONPATH'] = inherited ? `${options.pythonHelperDir}${path.delimiter}${inherited}` : options.pythonHelperDir;
-    }
-    if (entry.gpus) env['CUDA_VISIBLE_DEVICES'] = entry.gpus.join(',');
+    const env = trialEnvironment({
+      studyName: spec.name,
+      launcherEnv: spec.launcher.env,
+      commandEnv,
+      trialId,
+      trialDir: dir,
+      config,
+      budget,
+      resume: isResume,
+      ...(options.pythonHelperDir ? { pythonHelperDir: options.pythonHelperDir } : {}),
+      ...(entry.gpus ? { gpus: entry.gpus } : {}),
+    });
     writeFileSync(path.join(dir, 'params.json'), `${JSON.stringify(config, null, 2)}\n`);
 
     const handle = await launcher.launch({

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readLock, renderCommand, reproduceCommand, splitEnvAssignments, type TrialSnapshot } from '../../engine/index';
+import { readLock, renderCommand, reproduceCommand, splitEnvAssignments, trialEnvironment, type TrialSnapshot } from '../../engine/index';
 import type { RungServices } from '../services';
 import { isLocalHost, type StudyEntry } from '../studies/studyRegistry';
 import { isLiveStatus, trialLabel } from '../tree/studyTreeModel';
@@ -135,20 +135,16 @@ export async function rerunTrial(s: RungServices, entry: StudyEntry, best: Trial
   const { env: commandEnv, argv } = splitEnvAssignments(words);
   const resource = spec.file !== undefined ? vscode.Uri.file(spec.file) : undefined;
   if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = await s.pythonFor(resource);
-  const env: Record<string, string> = {
-    PYTHONUNBUFFERED: '1',
-    ...spec.launcher.env,
-    ...commandEnv,
-    RUNG_STUDY: spec.name,
-    RUNG_TRIAL_ID: best.id,
-    RUNG_TRIAL_DIR: dir,
-    RUNG_PARAMS: JSON.stringify(best.config),
-    RUNG_BUDGET: String(budget),
-  };
-  if (s.pythonHelperDir !== undefined) {
-    const inherited = commandEnv['PYTHONPATH'] ?? spec.launcher.env['PYTHONPATH'] ?? process.env['PYTHONPATH'];
-    env['PYTHONPATH'] = inherited ? `${s.pythonHelperDir}${path.delimiter}${inherited}` : s.pythonHelperDir;
-  }
+  const env = trialEnvironment({
+    studyName: spec.name,
+    launcherEnv: spec.launcher.env,
+    commandEnv,
+    trialId: best.id,
+    trialDir: dir,
+    config: best.config,
+    budget,
+    ...(s.pythonHelperDir !== undefined ? { pythonHelperDir: s.pythonHelperDir } : {}),
+  });
   // A Pseudoterminal that runs the command (no shell) and stays open after it exits: with shellPath the
   // terminal closed as soon as a short run ended, taking its output with it.
   openRerunTerminal({
