@@ -1936,11 +1936,8 @@ class Inspector:
                     break
         module = self.lightning_modules.get(path) if path else None
         if path and module is None:
-            try:
-                with tokenize.open(path) as f:
-                    source = f.read()
-                module = ImportedModule(path, os.path.relpath(path, resolver.folder).replace(os.sep, "/"), ast.parse(source, filename=path), source)
-            except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError, MemoryError):
+            module = resolver.load(path, declares_options=False)  # a model's file declares no parser
+            if module is None:
                 return None
             for inner in ast.walk(module.tree):
                 setattr(inner, ORIGIN, module)  # its text and lines are that file's
@@ -2417,9 +2414,9 @@ class ImportedOptions:
                 return True
         return False
 
-    def load(self, path):
-        """The ImportedModule of a file, read and parsed once; None when it declares no parser (a model, a data loader:
-        skipped by its text, without parsing it) or cannot be read (said in the notes)."""
+    def load(self, path, declares_options=True):
+        """The ImportedModule of a file, read and parsed once; None when it cannot be read (said in the notes) or, with
+        `declares_options`, declares no parser (a model, a data loader: skipped by its text, without parsing it)."""
         if path in self.modules:
             return self.modules[path]
         self.modules[path] = None
@@ -2432,7 +2429,7 @@ class ImportedOptions:
                 return None
             with tokenize.open(path) as f:
                 source = f.read()
-            if not any(word in source for word in OPTION_CALLS) and os.path.basename(path) != "__init__.py":
+            if declares_options and not any(word in source for word in OPTION_CALLS) and os.path.basename(path) != "__init__.py":
                 return None  # (a package's __init__.py is read for what it re-exports: `from .args import add_args`)
             self.modules[path] = ImportedModule(path, name, ast.parse(source, filename=path), source)
         except SyntaxError as exc:
