@@ -368,7 +368,7 @@ for (let e = 0; e < 3; e++) {
     expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
   });
 
-  it("reads fastai's table (a header, then a row per epoch) with the step from its epoch column", async () => {
+  it("reads fastai's table (a header, then a row per epoch) with the step from its epoch column, counted from 0", async () => {
     const dir = tempDir();
     // fastprogress' console output: the bar is redrawn with \r, the table's header once, then one row per epoch.
     writeFileSync(
@@ -388,12 +388,13 @@ for (let e = 0; e < 3; e++) {
     await runner.start();
     const snapshot = await runner.done;
     const reported = events.flatMap((e) => (e.event.type === 'trial.reported' ? [[e.event.step, e.event.values['valid_loss'], e.event.values['accuracy']]] : []));
+    // fastai counts epochs from 0: row 0 holds the first epoch's results, so the steps are the epochs done.
     expect(reported).toEqual([
-      [0, 0.8, 0.5],
-      [1, 0.4, 0.6],
-      [2, 0.266667, 0.7],
+      [1, 0.8, 0.5],
+      [2, 0.4, 0.6],
+      [3, 0.266667, 0.7],
     ]);
-    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.266667, valueStep: 2 });
+    expect(snapshot.trials[0]).toMatchObject({ status: 'completed', value: 0.266667, valueStep: 3 });
   });
 
   it("reads tf.keras' fit: the step from `Epoch N/M`, the epoch's values from its last bar, not from every batch's redraw", async () => {

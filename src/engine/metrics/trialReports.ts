@@ -25,12 +25,15 @@
  *   StepJudge of its own.
  * - epochs counted from 0: PyTorch Lightning's bar says `Epoch 0:` while it trains the first epoch (rich's
  *   `Epoch 0/9`), and a tqdm `desc=f"Epoch {epoch}"` over `range(n)` does the same, so with `--max_epochs
- *   {budget}` the value at `Epoch 2` is after 3 epochs and a rung at step 2 would judge 3 epochs. When a trial's
- *   first report that prints a step is such a bar (a progress bar, `Epoch`/`epoch` 0 as its step) its epochs
- *   count from 0: every printed step gets 1 added (the values keep `Epoch` as printed), so a step is the epochs
- *   done, as `{budget}` counts them. A relaunch of the trial (promotion, resume) keeps it, as it may resume at
- *   `Epoch 3`. Only a bar decides: `epoch=0 val_loss=2.3` before `epoch=1 …` (an evaluation before training)
- *   stays at step 0. Other counters from 0 (fastai's table, XGBoost's `[0]`, CatBoost's `0:`) are read as printed.
+ *   {budget}` the value at `Epoch 2` is after 3 epochs and a rung at step 2 would judge 3 epochs. The same holds
+ *   for fastai's table (its row `0` is the first epoch's results), XGBoost's `[0]` and CatBoost's `0:` (the
+ *   first boosting round's; `n_estimators={budget}` counts rounds). When a trial's first report that prints a
+ *   step is one of these at 0 (a progress bar with `Epoch`/`epoch` 0 as its step, a table row, a keyless
+ *   round) its steps count from 0: every printed step gets 1 added (the values keep `Epoch` as printed), so a
+ *   step is the epochs or rounds done, as `{budget}` counts them. A relaunch of the trial (promotion, resume)
+ *   keeps it, as it may resume at `Epoch 3`. A step key printed with a pair does not decide:
+ *   `epoch=0 val_loss=2.3` before `epoch=1 …` (an evaluation before training) stays at step 0; LightGBM's
+ *   rounds start at `[1]`.
  * - the metrics printed instead of the objective, for the failure of a trial that never reports it.
  */
 import { metricValue } from './createMetricParser';
@@ -38,6 +41,7 @@ import { TableReader } from './formats/table';
 import type { MetricParser } from './metricParser';
 import { OtherMetricKeys } from './otherKeys';
 import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './progressBar';
+import { stepKeyRank } from './recordBuilder';
 
 /** A report of the objective (`redraw`: the last report's value again, at its step). */
 export interface TrialReport {
@@ -88,7 +92,8 @@ export class TrialReportReader {
 
   /** The report `text` makes, if any. */
   read(text: string): TrialReport | undefined {
-    const record = this.parser.parse(text) ?? this.#table?.read(text);
+    const parsed = this.parser.parse(text);
+    const record = parsed ?? this.#table?.read(text);
     if (!record) {
       // Keras' `Epoch 3/10` before the epoch's bar: the step of the bar's lines, which print none.
       const epoch = this.autoFormat ? kerasEpochHeader(text) : undefined;
@@ -107,7 +112,7 @@ export class TrialReportReader {
     let printed = record.step;
     if (printed !== undefined) {
       // Decided at the first report that prints a step, and kept (see the header).
-      this.#fromZero ??= this.autoFormat && printed === 0 && isEpochBar(text, record.values);
+      this.#fromZero ??= this.autoFormat && printed === 0 && (parsed === undefined || isEpochBar(text, record.values) || !hasNamedStep(record.values));
       if (this.#fromZero) printed++;
       this.#lastExplicitStep = printed;
       this.#stepFromEpochLine = false;
@@ -137,6 +142,15 @@ export class TrialReportReader {
   }
 }
 
+
+/**
+ * Whether a value of the record is a step key (`epoch`, `Step`, …). A record with a step and none of them got it
+ * from a boosting round (XGBoost's `[0]`, CatBoost's `0:`), which names the rounds done, counted from 0.
+ */
+function hasNamedStep(values: Readonly<Record<string, number>>): boolean {
+  for (const key in values) if (stepKeyRank(key) >= 0) return true;
+  return false;
+}
 
 /** A progress bar named `Epoch 0` (Lightning's, a tqdm `desc`): the epoch it trains, counted from 0. */
 function isEpochBar(text: string, values: Readonly<Record<string, number>>): boolean {

@@ -69,6 +69,26 @@ describe('TrialReportReader', () => {
     expect(steps(['Epoch 3: 100%|████| 50/50 [00:01<00:00, val_loss=0.5]'], true)).toEqual([4]);
   });
 
+  it('counts boosting rounds and table rows from 0 when the first is 0, so a step is the rounds or epochs done', () => {
+    const steps = (metric: string, lines: readonly string[]): number[] => {
+      const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), metric, true);
+      return lines.flatMap((l) => {
+        const r = reader.read(l);
+        return r?.kind === 'report' ? [r.step] : [];
+      });
+    };
+    // XGBoost prints `[0]` after the first tree and every `verbose_eval` rounds, the last one too.
+    expect(steps('validation_0-rmse', ['[0]\tvalidation_0-rmse:0.51\tvalidation_1-rmse:0.50', '[10]\tvalidation_0-rmse:0.31', '[19]\tvalidation_0-rmse:0.29'])).toEqual([1, 11, 20]);
+    // CatBoost's `0:` the same; LightGBM's rounds start at `[1]`: as printed.
+    expect(steps('test', ['0:\tlearn: 0.68\ttest: 0.69\tbest: 0.69 (0)\ttotal: 5ms\tremaining: 5s', '1:\tlearn: 0.60\ttest: 0.62'])).toEqual([1, 2]);
+    expect(steps("valid_0_auc", ["[1]\tvalid_0's auc: 0.81", "[2]\tvalid_0's auc: 0.84"])).toEqual([1, 2]);
+    // fastai's table: row 0 holds the first epoch's results.
+    const table = ['epoch     train_loss  valid_loss  accuracy  time', '0         0.512345    0.432100    0.851000  00:02', '1         0.41        0.40        0.86      00:02'];
+    expect(steps('valid_loss', table)).toEqual([1, 2]);
+    // A round with a step key on the line: the key decides, as printed.
+    expect(steps('loss', ['[0]\tepoch=0 loss=0.5', '[1]\tepoch=1 loss=0.4'])).toEqual([0, 1]);
+  });
+
   it("Keras: the Epoch N/M line gives the bar's step, a bar mid-epoch is no report, and the report says epoch", () => {
     const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), 'val_loss', true);
     expect(reader.read('Epoch 3/10')).toBeUndefined();
