@@ -27,6 +27,17 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * The generator's 32-bit seed: a seed in [0, 2³²) as it is; any other integer (a harness's 64-bit seed, a
+ * negative one) hashed with its high part, so that 2³² + 5 and 5, or −1 and 2³² − 1, are not the same stream.
+ */
+function seed32(seed: number): number {
+  if (seed >= 0 && seed < 0x100000000 && Number.isInteger(seed)) return seed;
+  const low = seed >>> 0;
+  const high = Math.floor(seed / 0x100000000) >>> 0;
+  return splitmix32(low ^ Math.imul(high ^ 0x5bd1e995, 0x27d4eb2d))();
+}
+
 /** FNV-1a over the label, mixed with the parent seed: stable across runs and platforms. */
 function deriveSeed(seed: number, label: string | number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
@@ -39,7 +50,8 @@ function deriveSeed(seed: number, label: string | number): number {
 }
 
 export function createRng(seed: number): Rng {
-  const init = splitmix32(seed);
+  const base = seed32(seed);
+  const init = splitmix32(base);
   let a = init(), b = init(), c = init(), d = init();
   if ((a | b | c | d) === 0) a = 1;
   let spareNormal: number | undefined;
@@ -54,7 +66,7 @@ export function createRng(seed: number): Rng {
   };
 
   const rng: Rng = {
-    seed: seed >>> 0,
+    seed: base,
     next: () => {
       // 53 bits of randomness from two draws.
       const hi = nextUint32() >>> 5;
@@ -75,7 +87,7 @@ export function createRng(seed: number): Rng {
       spareNormal = r * Math.sin(2 * Math.PI * v);
       return r * Math.cos(2 * Math.PI * v);
     },
-    fork: (label) => createRng(deriveSeed(seed >>> 0, label)),
+    fork: (label) => createRng(deriveSeed(base, label)),
   };
   return rng;
 }
