@@ -182,7 +182,9 @@ if (runOptuna) {
   } else {
     process.stdout.write('python3-sklearn missing: the gp_skl baseline is skipped\n');
   }
-  harnessRun('optuna multi-fidelity', 'optuna_ref.py', optuna(plan.optunaMf.join(','), ['--problems', mfProblems.join(','), '--seeds', String(plan.seeds), '--no-overhead']));
+  // As many seeds as Rung's runs: Optuna's Hyperband brackets follow its random study name, so a 10-seed median
+  // target moves from run to run (README, multi-fidelity).
+  harnessRun('optuna multi-fidelity', 'optuna_ref.py', optuna(plan.optunaMf.join(','), ['--problems', mfProblems.join(','), '--seeds', String(plan.mfSeeds), '--no-overhead']));
 }
 
 // ---------------------------------------------------------------------------------------------- summaries ---
