@@ -401,6 +401,13 @@ export const RESOURCE_FIELDS: Fields = {
 /** Parameter names; also the syntax of a placeholder name. Kept in sync with PARAM_NAME_PATTERN. */
 const PARAM_NAME = '^[A-Za-z_][A-Za-z0-9_.-]*$';
 
+/** A metric's name as the scripts print it: also `recall@10`, `Acc@1`, `mAP@0.5:0.95` (top-k and threshold suffixes). */
+const METRIC_NAME_TYPE = {
+  kind: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_./@:-]*$',
+  patternHint: 'letters, digits, "_", ".", "/", "-", "@" and ":", not starting with a digit',
+} as const;
+
 /** The whole study file. */
 export const STUDY_FILE: Fields = {
   $schema: { type: { kind: 'string' }, description: 'JSON Schema of this file (for editors); ignored by Rung.' },
@@ -422,12 +429,12 @@ export const STUDY_FILE: Fields = {
     type: {
       kind: 'anyOf',
       variants: [
-        { kind: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_./-]*$', patternHint: 'letters, digits, "_", ".", "/" and "-", not starting with a digit' },
+        METRIC_NAME_TYPE,
         {
           kind: 'object',
           fields: {
             name: {
-              type: { kind: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_./-]*$', patternHint: 'letters, digits, "_", ".", "/" and "-", not starting with a digit' },
+              type: METRIC_NAME_TYPE,
               description: 'Name of the metric the trial prints (e.g. val_loss).',
               required: true,
             },

@@ -148,6 +148,13 @@ describe('parseKeyValueLine', () => {
     ['http://localhost:6006/', undefined],
     ['Downloading https://example.org:443/models/resnet18.pth', undefined],
     ['ssh user@host:22', undefined],
+    // top-k and threshold suffixes: retrieval (RecBole's `recall@10 : 0.2184`), timm's `Acc@1:`, COCO's mAP
+    ['recall@10 : 0.2184    mrr@10 : 0.4124    ndcg@10 : 0.2573', rec({ 'recall@10': 0.2184, 'mrr@10': 0.4124, 'ndcg@10': 0.2573 })],
+    ['epoch=3 val_acc@1=0.76 val_acc@5=0.93', rec({ epoch: 3, 'val_acc@1': 0.76, 'val_acc@5': 0.93 }, 3)],
+    ["{'recall@10': 0.2184, 'P@5': 0.3}", rec({ 'recall@10': 0.2184, 'P@5': 0.3 })],
+    ['mAP@0.5: 0.512 mAP@0.5:0.95: 0.331 mAP@.5=0.6', rec({ 'mAP@0.5': 0.512, 'mAP@0.5:0.95': 0.331, 'mAP@.5': 0.6 })],
+    ['Test: [ 195/196]  Loss:  0.8123 (0.9012)  Acc@1: 81.2500 (76.1240)', rec({ Loss: 0.8123, 'Acc@1': 81.25, test_loss: 0.8123, 'test_acc@1': 81.25 })],
+    ['mail bob@10.0.0.1:22 acc@top1=0.5 a@1:2', undefined],
     ['Note: something', undefined],
     ['Epoch 3/10', undefined],
     ['Loading data from /data/x.csv (1797 rows)', undefined],

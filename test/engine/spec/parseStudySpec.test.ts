@@ -248,6 +248,11 @@ describe('parseStudySpec: values and defaults', () => {
     expect(parseOk(`name: t\ncommand: run\nmetric: {name: acc, goal: maximize}\n${P}`).metric.goal).toBe('maximize');
   });
 
+  it('accepts metric names with a top-k or threshold suffix, as scripts print them', () => {
+    expect(parseOk(`name: t\ncommand: run\nmetric: recall@10\n${P}`).metric.name).toBe('recall@10');
+    expect(parseOk(`name: t\ncommand: run\nmetric: {name: "mAP@0.5:0.95", goal: maximize}\n${P}`).metric.name).toBe('mAP@0.5:0.95');
+  });
+
   it('defaults: auto sampler (told the scheduler), fifo with max budget 1, parallel 1, local launcher', () => {
     const spec = parseOk(`${HEAD}${P}`);
     expect(spec.sampler).toEqual({ type: 'auto', options: { scheduler: 'fifo' } });

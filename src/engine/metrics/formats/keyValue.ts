@@ -4,7 +4,8 @@
  * `{'loss': 0.69, 'epoch': 0.33}` (a key may sit in matching quotes).
  *
  * The rules, chosen so that ordinary log text yields nothing:
- * - A key is `[A-Za-z_][A-Za-z0-9_./-]*` and starts a token: the character before it is not a letter,
+ * - A key is `[A-Za-z_][A-Za-z0-9_./-]*`, optionally ending in `@` and a number (`recall@10`, `Acc@1`, `mAP@.5`,
+ *   COCO's range `mAP@0.5:0.95`), and starts a token: the character before it is not a letter,
  *   digit, `_`, `.`, `/` or `@` (so `https://host:8080` and `user@host:22` give nothing; `--lr=0.1` gives `lr`).
  * - Then optional blanks, `=` or `:`, optional blanks, and a number (see numberToken.ts), optionally
  *   followed by `%` (the value stays as printed: `acc=93.5%` is 93.5).
@@ -144,6 +145,7 @@ const CH_PLUS = 0x2b;
 const CH_SEMICOLON = 0x3b;
 const CH_PIPE = 0x7c;
 const CH_DOT = 0x2e;
+const CH_AT = 0x40;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
@@ -213,7 +215,14 @@ function readPairs(line: string): MetricRecord | undefined {
     i++;
     for (; i < n; i++) {
       const k = line.charCodeAt(i);
-      if ((classOf(k) & KEY_CHAR) === 0) break;
+      if ((classOf(k) & KEY_CHAR) === 0) {
+        // `recall@10`, `Acc@1`, `mAP@0.5`: a top-k or threshold suffix ends the key (`user@host` is no key).
+        if (k === CH_AT && numberStartsAt(line, i + 1)) {
+          const end = atSuffixEnd(line, i + 1, n);
+          for (; i < end; i++) hash = hashStep(hash, line.charCodeAt(i));
+        }
+        break;
+      }
       hash = hashStep(hash, k);
     }
     const keyEnd = i;
@@ -564,6 +573,31 @@ function digitsEnd(line: string, at: number, n: number): number {
   if (k === at || k - at > 15) return -1; // not a step: beyond exact integers
   digitsValue = value;
   return k;
+}
+
+/** Whether an unsigned decimal starts at `i`: a digit, or `.` and a digit. */
+function numberStartsAt(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  return isDigitClass(c) || (c === CH_DOT && isDigitClass(line.charCodeAt(i + 1)));
+}
+
+/** The end of the unsigned decimal at `i` (digits, then `.` and digits; `.5` too). */
+function decimalEnd(line: string, i: number, n: number): number {
+  while (i < n && isDigitClass(line.charCodeAt(i))) i++;
+  if (line.charCodeAt(i) === CH_DOT && isDigitClass(line.charCodeAt(i + 1))) {
+    i++;
+    while (i < n && isDigitClass(line.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
+/**
+ * The end of a key's `@` suffix whose number starts at `from`: `@10`, `@0.5`, `@.5`, and a range of thresholds
+ * `@0.5:0.95` (COCO's mAP), which is part of the key, not a value.
+ */
+function atSuffixEnd(line: string, from: number, n: number): number {
+  const end = decimalEnd(line, from, n);
+  return line.charCodeAt(end) === CH_COLON && numberStartsAt(line, end + 1) ? decimalEnd(line, end + 1, n) : end;
 }
 
 /**
