@@ -372,13 +372,15 @@ export async function runCommand(page: Page, title: string, { timeoutMs = 30_000
       // Short: something taking focus (a terminal a click just opened) closes the palette; reopen it then.
       await input.fill(`>${title}`, { timeout: 3000 });
       await row.waitFor({ state: 'visible', timeout: 2000 });
+      // Short as well: the palette may close between finding the row and clicking it (a terminal taking focus
+      // as it opens); a click that times out clicked nothing, so reopening cannot run the command twice.
+      await row.click({ timeout: 3000 });
       break;
     } catch (e) {
       if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${(e as Error).message}`);
       debug(`palette attempt ${attempt + 1} for "${title}" failed, reopening`);
     }
   }
-  await row.click();
   // A command may open its own quick pick right away (same widget): only wait for it to close on request.
   if (waitClosed) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
