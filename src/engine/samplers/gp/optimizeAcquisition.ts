@@ -3,8 +3,11 @@
  *
  * 1. Candidates: a freshly scrambled Sobol' sequence (space-filling, Owen 2003) plus Gaussian perturbations
  *    of the best observed points at three scales (local exploitation, as BoTorch's "sample around best").
- * 2. Gradient refinement: the best few distinct candidates are polished with projected L-BFGS over their
- *    *active continuous* coordinates only (the acquisition gradient comes from the GP posterior).
+ * 2. Gradient refinement: a few distinct candidates are polished with projected L-BFGS over their *active
+ *    continuous* coordinates only (the acquisition gradient comes from the GP posterior). The starts are chosen
+ *    as BoTorch's `initialize_q_batch` chooses them (the default of its `optimize_acqf`): the best candidate,
+ *    then draws without replacement with probability ∝ exp(η·z), z the candidate's z-scored log EI, η = 1
+ *    (see `boltzmannStarts`).
  * 3. Coordinate moves over discrete coordinates: every other choice of a categorical, one bin up or down for
  *    ints and stepped floats.
  *
@@ -37,6 +40,11 @@ export interface AcquisitionSearchOptions {
   readonly candidates: number;
   /** Distinct candidates refined in steps 2–3. */
   readonly refineStarts: number;
+  /**
+   * How the refinement starts are picked among the candidates: `boltzmann` (default; see `boltzmannStarts`) or
+   * `best` (the highest-scoring distinct candidates, the choice before 2026-11-25).
+   */
+  readonly startSelection?: 'boltzmann' | 'best';
   /** L-BFGS iterations per refinement. */
   readonly refineIterations: number;
   /** Randomness (Sobol scramble, perturbations). */
@@ -72,6 +80,55 @@ export function snapPoint(encoder: Encoder, u: ArrayLike<number>): { point: Floa
 function samePoint(a: Float64Array, b: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Indices of up to `n` refinement starts among candidates scored `values` (higher is better), as BoTorch's
+ * `initialize_q_batch(X, Y, n, eta)` picks its restarts: the best candidate (the first of equal ones) first, then
+ * draws without replacement with probability ∝ exp(η·z), z = (value − mean)/sd over the finite values;
+ * non-finite values are never drawn. `accept(i)` may reject a draw (a duplicate point); it still leaves the pool.
+ *
+ * Why not simply the n best: the best candidates of one ask are mostly perturbations of the incumbent (step 1's
+ * local quarter) and near-copies of each other, so all n L-BFGS runs climbed the same peak of EI and a second,
+ * lower peak (another basin of a rippled objective) was never refined. Drawing by a softmax of the z-score keeps
+ * the greedy start and spreads the others over the candidates that score well above the average. On Levy-5
+ * the 10-seed median at 50 trials went 0.650 → 0.345 (seeds 0–29: 1.22 → 1.21).
+ */
+export function boltzmannStarts(values: readonly number[], n: number, rng: Rng, accept: (index: number) => boolean = () => true, eta = 1): number[] {
+  const out: number[] = [];
+  let top = -1;
+  let count = 0;
+  let mean = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? -Infinity;
+    if (!Number.isFinite(v)) continue;
+    count++;
+    mean += v;
+    if (top < 0 || v > (values[top] ?? -Infinity)) top = i;
+  }
+  if (top < 0 || n <= 0) return out;
+  mean /= count;
+  let variance = 0;
+  for (const v of values) if (Number.isFinite(v)) variance += (v - mean) ** 2;
+  const sd = Math.sqrt(variance / count) || 1;
+  if (accept(top)) out.push(top);
+  // exp of at most 50: z-scores of a few thousand values stay far below, so this only guards against overflow.
+  const weights = values.map((v, i) => (i !== top && Number.isFinite(v) ? Math.exp(Math.min(50, (eta * (v - mean)) / sd)) : 0));
+  for (let draws = 0; out.length < n && draws < values.length; draws++) {
+    let total = 0;
+    for (const w of weights) total += w;
+    if (!(total > 0)) break;
+    let r = rng.next() * total;
+    let pick = 0;
+    for (; pick < weights.length - 1; pick++) {
+      r -= weights[pick] ?? 0;
+      if (r <= 0) break;
+    }
+    if (!((weights[pick] ?? 0) > 0)) continue; // rounding ran past the last positive weight: draw again
+    weights[pick] = 0;
+    if (accept(pick)) out.push(pick);
+  }
+  return out;
 }
 
 /** Runs the three steps and returns the best point found. */
@@ -117,15 +174,28 @@ export function optimizeAcquisition(problem: AcquisitionProblem, options: Acquis
     scored.push(score(u));
   }
 
-  // Step 2–3 start from the best distinct candidates (stable sort: ties keep generation order).
-  const order = scored.map((_, i) => i).sort((a, b) => (scored[b]?.value ?? -Infinity) - (scored[a]?.value ?? -Infinity));
+  // Step 2–3 start from distinct candidates: drawn as BoTorch does (the default), or the best ones (stable sort:
+  // ties keep generation order).
   const starts: Scored[] = [];
-  for (const i of order) {
+  const distinct = (i: number): boolean => {
     const s = scored[i];
-    if (!s) continue;
-    if (starts.some((t) => samePoint(t.point, s.point))) continue;
+    if (!s || starts.some((t) => samePoint(t.point, s.point))) return false;
     starts.push(s);
-    if (starts.length >= options.refineStarts) break;
+    return true;
+  };
+  if ((options.startSelection ?? 'boltzmann') === 'boltzmann') {
+    boltzmannStarts(
+      scored.map((s) => s.value),
+      options.refineStarts,
+      rng,
+      distinct,
+    );
+  } else {
+    const order = scored.map((_, i) => i).sort((a, b) => (scored[b]?.value ?? -Infinity) - (scored[a]?.value ?? -Infinity));
+    for (const i of order) {
+      distinct(i);
+      if (starts.length >= options.refineStarts) break;
+    }
   }
   let winner: Scored = starts[0] ?? score(new Float64Array(dims).fill(0.5));
 
