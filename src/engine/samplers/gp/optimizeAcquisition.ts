@@ -40,11 +40,6 @@ export interface AcquisitionSearchOptions {
   readonly candidates: number;
   /** Distinct candidates refined in steps 2–3. */
   readonly refineStarts: number;
-  /**
-   * How the refinement starts are picked among the candidates: `boltzmann` (default; see `boltzmannStarts`) or
-   * `best` (the highest-scoring distinct candidates, the choice before 2026-11-25).
-   */
-  readonly startSelection?: 'boltzmann' | 'best';
   /** L-BFGS iterations per refinement. */
   readonly refineIterations: number;
   /** Randomness (Sobol scramble, perturbations). */
@@ -174,8 +169,7 @@ export function optimizeAcquisition(problem: AcquisitionProblem, options: Acquis
     scored.push(score(u));
   }
 
-  // Step 2–3 start from distinct candidates: drawn as BoTorch does (the default), or the best ones (stable sort:
-  // ties keep generation order).
+  // Step 2–3 start from distinct candidates drawn as BoTorch draws them (see boltzmannStarts).
   const starts: Scored[] = [];
   const distinct = (i: number): boolean => {
     const s = scored[i];
@@ -183,20 +177,12 @@ export function optimizeAcquisition(problem: AcquisitionProblem, options: Acquis
     starts.push(s);
     return true;
   };
-  if ((options.startSelection ?? 'boltzmann') === 'boltzmann') {
-    boltzmannStarts(
-      scored.map((s) => s.value),
-      options.refineStarts,
-      rng,
-      distinct,
-    );
-  } else {
-    const order = scored.map((_, i) => i).sort((a, b) => (scored[b]?.value ?? -Infinity) - (scored[a]?.value ?? -Infinity));
-    for (const i of order) {
-      distinct(i);
-      if (starts.length >= options.refineStarts) break;
-    }
-  }
+  boltzmannStarts(
+    scored.map((s) => s.value),
+    options.refineStarts,
+    rng,
+    distinct,
+  );
   let winner: Scored = starts[0] ?? score(new Float64Array(dims).fill(0.5));
 
   const gradMean = new Float64Array(dims);
