@@ -69,7 +69,7 @@ export class TrialReportReader {
   #stepFromEpochLine = false;
   /** The trial reports several times per step: its reports are provisional. */
   #severalPerStep = false;
-  /** Its epochs count from 0 (a bar named `Epoch 0` first): a printed step is one less than the step. */
+  /** Its steps count from 0 (its first printed step was one {@link startsFromZero} names): printed step + 1. */
   #fromZero: boolean | undefined;
   readonly #table: TableReader | undefined;
 
@@ -112,7 +112,7 @@ export class TrialReportReader {
     let printed = record.step;
     if (printed !== undefined) {
       // Decided at the first report that prints a step, and kept (see the header).
-      this.#fromZero ??= this.autoFormat && printed === 0 && (parsed === undefined || isEpochBar(text, record.values) || !hasNamedStep(record.values));
+      this.#fromZero ??= this.autoFormat && printed === 0 && startsFromZero(text, record.values, parsed === undefined);
       if (this.#fromZero) printed++;
       this.#lastExplicitStep = printed;
       this.#stepFromEpochLine = false;
@@ -144,17 +144,15 @@ export class TrialReportReader {
 
 
 /**
- * Whether a value of the record is a step key (`epoch`, `Step`, …). A record with a step and none of them got it
- * from a boosting round (XGBoost's `[0]`, CatBoost's `0:`), which names the rounds done, counted from 0.
+ * Whether a report at printed step 0 counts its steps from 0 (see the header): a row of a table (fastai's), a
+ * progress bar named `Epoch 0` (Lightning's, a tqdm `desc`: the epoch it trains), or a keyless boosting round
+ * (XGBoost's `[0]`, CatBoost's `0:`, the rounds done: a record with a step but no step key among its values).
  */
-function hasNamedStep(values: Readonly<Record<string, number>>): boolean {
-  for (const key in values) if (stepKeyRank(key) >= 0) return true;
-  return false;
-}
-
-/** A progress bar named `Epoch 0` (Lightning's, a tqdm `desc`): the epoch it trains, counted from 0. */
-function isEpochBar(text: string, values: Readonly<Record<string, number>>): boolean {
-  return (values['Epoch'] === 0 || values['epoch'] === 0) && isProgressBarLine(text);
+function startsFromZero(text: string, values: Readonly<Record<string, number>>, fromTable: boolean): boolean {
+  if (fromTable) return true;
+  if ((values['Epoch'] === 0 || values['epoch'] === 0) && isProgressBarLine(text)) return true;
+  for (const key in values) if (stepKeyRank(key) >= 0) return false;
+  return true;
 }
 
 /**
