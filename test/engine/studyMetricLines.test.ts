@@ -113,6 +113,40 @@ for (let e = 1; e <= epochs; e++) {
 }
 `;
 
+/**
+ * timm's train.py (logging to stderr, INFO lines bare), with `--epochs {budget}`: per epoch (from 0) Train lines
+ * every 50 updates, then the validation every 20 batches and its last (`[  49/49]`, timm prints the last index),
+ * then the EMA model's. Acc@1's running average starts 30 below and ends at 80 - 10·|log10(lr) + 2| - 20/(epoch + 1)
+ * (the EMA's 1 above), so a trial judged on a first batch, or on the EMA, or an epoch late, would be seen.
+ */
+const TIMM_LIKE = `
+const arg = (name) => Number(process.argv[process.argv.indexOf(name) + 1]);
+const epochs = arg('--epochs');
+const lr = arg('--lr');
+const log = (s) => process.stderr.write(s + '\\n');
+const f = (x, w) => x.toFixed(3).padStart(w);
+log('Model resnet18 created, param count:11689512');
+log('Scheduled epochs: ' + epochs + '. LR stepped per epoch.');
+let best = -1;
+let bestEpoch = 0;
+for (let e = 0; e < epochs; e++) {
+  for (const u of [0, 50, 100]) {
+    log('Train: ' + e + ' [' + String(u).padStart(4) + '/125 (' + Math.round((100 * u) / 124).toString().padStart(3) + '%)]  Loss: ' + (6.9 - e - u / 1000).toPrecision(3) + ' (' + (6.9 - e).toPrecision(3) + ')  Time: 0.312s,  820.51/s  (0.315s,  812.33/s)  LR: ' + lr.toExponential(3) + '  Data: 0.010 (0.012)');
+  }
+  const top1 = 80 - 10 * Math.abs(Math.log10(lr) + 2) - 20 / (e + 1);
+  for (const [name, shift] of [['Test', 0], ['Test (EMA)', 1]]) {
+    for (const b of [0, 20, 40, 49]) {
+      const avg = top1 + shift - (30 * (49 - b)) / 49;
+      log(name + ': [' + String(b).padStart(4) + '/49]  Time: 0.101 (0.120)  Loss: ' + f(1 / (e + 2), 7) + ' (' + f(1 / (e + 2), 6) + ')  Acc@1: ' + f(avg + 5, 7) + ' (' + f(avg, 7) + ')  Acc@5: ' + f(95, 7) + ' (' + f(94, 7) + ')');
+    }
+  }
+  if (top1 > best) [best, bestEpoch] = [top1, e];
+  log('Current checkpoints:');
+  log(" ('./output/train/20240101-000000-resnet18-224/checkpoint-" + bestEpoch + ".pth.tar', " + best + ')');
+}
+log('*** Best metric: ' + best + ' (epoch ' + bestEpoch + ')');
+`;
+
 describe('metric lines from real scripts', () => {
   it("judges a step printed once per batch on the step's last report, live and when a resume replays the log", async () => {
     const dir = tempDir();
@@ -366,6 +400,62 @@ for (let e = 0; e < 3; e++) {
     expect(reported[1]?.values['train_loss']).toBeCloseTo(1 / 400, 6);
     expect(snapshot.trials[0]).toMatchObject({ status: 'completed', valueStep: 3 });
     expect(snapshot.trials[0]?.value).toBeCloseTo(0.1667, 6);
+  });
+
+  it("reads timm's train.py: Acc@1's validation average judged at each epoch done, at once, in an ASHA study", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'timm.mjs'), TIMM_LIKE);
+    const written = writeSpec(
+      dir,
+      'timm',
+      [
+        'name: timm',
+        `command: [${node}, timm.mjs, "--lr", "{lr}", "--epochs", "{budget}"]`,
+        'metric: {name: "Acc@1", goal: maximize}',
+        'parameters:',
+        '  lr: {type: categorical, choices: [0.01, 0.1, 1.0]}',
+        'sampler: grid',
+        'scheduler: {type: asha, eta: 2, min_budget: 1, max_budget: 4}',
+        'parallel: 1',
+      ].join('\n'),
+    );
+    const { runner, events } = startStudy(dir, written);
+    await runner.start();
+    const snapshot = await runner.done;
+    const top1 = (lr: number, epoch: number): number => Number((80 - 10 * Math.abs(Math.log10(lr) + 2) - 20 / (epoch + 1)).toFixed(3));
+    const lrOf = new Map(snapshot.trials.map((t) => [t.id, Number(t.config?.['lr'])]));
+    const reports = events.flatMap((e) => (e.event.type === 'trial.reported' ? [e.event] : []));
+    // Four Test lines an epoch (never the EMA's, never a Train line); the step is the epochs done, `epoch` as timm printed it.
+    expect(reports.length).toBeGreaterThan(0);
+    for (const r of reports) {
+      expect(r.values['epoch']).toBe(r.step - 1);
+      expect(r.redraw).toBeUndefined();
+    }
+    // Only the last batch's line is judged at once (its running average is the validation's result): the others are provisional.
+    const judgedAtOnce = reports.filter((r) => r.provisional !== true);
+    expect(judgedAtOnce.length * 4).toBe(reports.length);
+    for (const r of judgedAtOnce) expect(r.values['Acc@1']).toBe(top1(lrOf.get(r.trialId) ?? Number.NaN, r.step - 1));
+    // Each stop is decided right after a validation's last line, at a rung (epochs 1 or 2), on that validation's result.
+    const decided = events.flatMap((e, k) => {
+      if (e.event.type !== 'trial.decided') return [];
+      const id = e.event.trialId;
+      const before = events.slice(0, k).reverse().find((p) => p.event.type === 'trial.reported' && p.event.trialId === id)?.event;
+      return before?.type === 'trial.reported' ? [before] : [];
+    });
+    expect(decided.length).toBeGreaterThan(0);
+    for (const r of decided) {
+      expect([1, 2]).toContain(r.step);
+      expect(r.provisional).toBeUndefined();
+    }
+    // Rung 0 ranks the first epoch's results, 60, 50, 40 (judged on a first batch they would be 30, 20, 10).
+    const reasons = new Map(snapshot.trials.filter((t) => t.status === 'pruned').map((t) => [t.config?.['lr'], t.reason]));
+    expect(reasons.get(0.1)).toMatch(/stopped at rung 0 \(epoch 1\): Acc@1 50 < cutoff 60, rank 2 of 2$/);
+    expect(reasons.get(1.0)).toMatch(/stopped at rung 0 \(epoch 1\): Acc@1 40 < cutoff 50, rank 3 of 3$/);
+    // A completed trial's value is its last epoch's validation result (not `*** Best metric`, not the EMA's).
+    const completed = snapshot.trials.filter((t) => t.status === 'completed');
+    expect(completed.length).toBeGreaterThan(0);
+    for (const t of completed) expect(t).toMatchObject({ value: top1(Number(t.config?.['lr']), 3), valueStep: 4 });
+    expect(snapshot.stepUnit).toBe('epoch');
   });
 
   it("reads fastai's table (a header, then a row per epoch) with the step from its epoch column, counted from 0", async () => {

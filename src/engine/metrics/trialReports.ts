@@ -34,6 +34,13 @@
  *   keeps it, as it may resume at `Epoch 3`. A step key printed with a pair does not decide:
  *   `epoch=0 val_loss=2.3` before `epoch=1 …` (an evaluation before training) stays at step 0; LightGBM's
  *   rounds start at `[1]`.
+ * - timm's `train.py` (formats/timm.ts): its `Train: N [b/B (p%)]` lines give the epoch (counted from 0, so a
+ *   first `Train: 0` counts the steps from 0 as above) also when they do not carry the objective, and are
+ *   mid-epoch (provisional); its `Test: [b/B]` lines (the validation's running averages, after the epoch's
+ *   training) take the last Train line's step and `epoch`, are provisional before the last batch (`b < B`) and
+ *   judged at once on it (`b = B`: timm prints the last batch's index), so a rung judges the epoch's validation
+ *   result as soon as it is printed. Such a line repeating the last value is a report (a running average may
+ *   stay), never a redraw. Without a Train line before, a Test block (from its batch 0) counts as a step.
  * - the metrics printed instead of the objective, for the failure of a trial that never reports it.
  */
 import { metricValue } from './createMetricParser';
@@ -41,6 +48,7 @@ import { TableReader } from './formats/table';
 import type { MetricParser } from './metricParser';
 import { OtherMetricKeys } from './otherKeys';
 import { isProgressBarLine, isUnfinishedKerasBar, kerasEpochHeader } from './progressBar';
+import { type TimmEvalHead, timmEvalHead, timmTrainHead } from './formats/timm';
 import { stepKeyRank } from './recordBuilder';
 
 /** A report of the objective (`redraw`: the last report's value again, at its step). */
@@ -71,6 +79,10 @@ export class TrialReportReader {
   #severalPerStep = false;
   /** Its steps count from 0 (its first printed step was one {@link startsFromZero} names): printed step + 1. */
   #fromZero: boolean | undefined;
+  /** timm's epoch as its last `Train: N [` line printed it (the `epoch` of the Test lines after it). */
+  #timmEpoch: number | undefined;
+  /** timm's `Test: [0/B]` blocks seen: the step of Test lines when no Train line came before. */
+  #timmEvals = 0;
   readonly #table: TableReader | undefined;
 
   constructor(
@@ -103,6 +115,20 @@ export class TrialReportReader {
       }
       return undefined;
     }
+    // timm's train.py (see the header): the epoch of its Train lines, also for the Test lines after them.
+    let timmEval: TimmEvalHead | undefined;
+    let timmTrain = false;
+    if (this.autoFormat && parsed !== undefined && text.charCodeAt(0) === CH_UPPER_T) {
+      if (record.step !== undefined && timmTrainHead(text) !== undefined) {
+        timmTrain = true;
+        this.#fromZero ??= record.step === 0;
+        this.#timmEpoch = record.step;
+        this.#lastExplicitStep = this.#fromZero ? record.step + 1 : record.step;
+        this.#stepFromEpochLine = false;
+      } else if ((timmEval = timmEvalHead(text)) !== undefined && timmEval.batch === 0 && timmEval.model === undefined) {
+        this.#timmEvals++;
+      }
+    }
     const value = metricValue(record, this.metric);
     // No objective, or a Keras bar mid-epoch: at most a hint for the failure message.
     if (value === undefined || (this.autoFormat && isUnfinishedKerasBar(text))) {
@@ -121,24 +147,34 @@ export class TrialReportReader {
     const values =
       this.#stepFromEpochLine && printed === undefined && this.#lastExplicitStep !== undefined
         ? { epoch: this.#lastExplicitStep, ...record.values }
-        : record.values;
+        : timmEval !== undefined && this.#timmEpoch !== undefined
+          ? { epoch: this.#timmEpoch, ...record.values }
+          : record.values;
     // A redraw (Object.is: a repeated NaN is one too): the same value at the same printed step, or a progress
     // bar repeating the last value whatever step it shows.
     if (
       this.reports > 0 &&
+      timmEval === undefined &&
       Object.is(this.lastValue, value) &&
       ((this.#lastExplicitStep !== undefined && this.lastStep === (printed ?? this.#lastExplicitStep)) || isProgressBarLine(text))
     ) {
       return { kind: 'redraw', step: this.lastStep, provisional: false, value, values };
     }
-    const step = printed ?? this.#lastExplicitStep ?? this.reports + 1;
-    if (!this.#severalPerStep && ((this.reports > 0 && step === this.lastStep) || (this.autoFormat && printed !== undefined && isMidStep(text, record.values)))) {
+    const step = printed ?? this.#lastExplicitStep ?? (timmEval !== undefined ? Math.max(this.#timmEvals, 1) : this.reports + 1);
+    // timm's Test lines: the last batch's holds the validation's result, judged at once; the others are mid-step.
+    const timmFinal = timmEval !== undefined && timmEval.batch >= timmEval.last;
+    if (
+      !this.#severalPerStep &&
+      ((this.reports > 0 && step === this.lastStep) ||
+        (timmEval !== undefined && !timmFinal) ||
+        (this.autoFormat && printed !== undefined && (timmTrain || isMidStep(text, record.values))))
+    ) {
       this.#severalPerStep = true;
     }
     this.reports++;
     this.lastValue = value;
     this.lastStep = step;
-    return { kind: 'report', step, provisional: this.#severalPerStep && Number.isFinite(value), value, values };
+    return { kind: 'report', step, provisional: this.#severalPerStep && !timmFinal && Number.isFinite(value), value, values };
   }
 }
 
@@ -170,6 +206,8 @@ function isMidStep(text: string, values: Readonly<Record<string, number>>): bool
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
+
+const CH_UPPER_T = 0x54;
 
 /** A step to judge, with its final value. */
 export interface Judgement {

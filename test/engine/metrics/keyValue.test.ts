@@ -111,8 +111,8 @@ describe('parseKeyValueLine', () => {
       rec({ Epoch: 1, accuracy: 0.91, loss: 0.29, validation_accuracy: 0.91, validation_loss: 0.29 }, 1),
     ],
     ['Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.302585', rec({ Epoch: 1, train_epoch: 1, Loss: 2.302585, train_loss: 2.302585 }, 1)],
-    // timm: the batch's value, then the running average in parentheses: the first is read
-    ['Train: 3 [ 100/1251 (  8%)]  Loss: 3.456 (3.512)', rec({ Train: 3, Loss: 3.456, train_loss: 3.456 })],
+    // timm's train lines: the epoch is the step (kept as `epoch`, not `Train`); the batch's loss, as printed first
+    ['Train: 3 [ 100/1251 (  8%)]  Loss: 3.456 (3.512)', rec({ epoch: 3, Loss: 3.456, train_loss: 3.456 }, 3)],
     ['val: loss=0.3 acc=0.9', rec({ loss: 0.3, acc: 0.9, val_loss: 0.3, val_acc: 0.9 })],
     ['eval - loss=0.2', rec({ loss: 0.2, eval_loss: 0.2 })],
     ['Test set: val_loss: 0.3', rec({ val_loss: 0.3 })],
@@ -153,7 +153,8 @@ describe('parseKeyValueLine', () => {
     ['epoch=3 val_acc@1=0.76 val_acc@5=0.93', rec({ epoch: 3, 'val_acc@1': 0.76, 'val_acc@5': 0.93 }, 3)],
     ["{'recall@10': 0.2184, 'P@5': 0.3}", rec({ 'recall@10': 0.2184, 'P@5': 0.3 })],
     ['mAP@0.5: 0.512 mAP@0.5:0.95: 0.331 mAP@.5=0.6', rec({ 'mAP@0.5': 0.512, 'mAP@0.5:0.95': 0.331, 'mAP@.5': 0.6 })],
-    ['Test: [ 195/196]  Loss:  0.8123 (0.9012)  Acc@1: 81.2500 (76.1240)', rec({ Loss: 0.8123, 'Acc@1': 81.25, test_loss: 0.8123, 'test_acc@1': 81.25 })],
+    // timm's validation lines: the running average in parentheses (older timm's 4 decimals)
+    ['Test: [ 195/195]  Loss:  0.8123 (0.9012)  Acc@1: 81.2500 (76.1240)', rec({ Loss: 0.9012, test_loss: 0.9012, 'Acc@1': 76.124, 'test_acc@1': 76.124 })],
     ['mail bob@10.0.0.1:22 acc@top1=0.5 a@1:2', undefined],
     ['Note: something', undefined],
     ['Epoch 3/10', undefined],
@@ -418,6 +419,51 @@ describe('parseKeyValueLine', () => {
   });
 
   it.each(moreFrameworkCases)('%j', (line, expected) => {
+    expect(parseKeyValueLine(line)).toEqual(expected);
+  });
+
+  // timm's train.py, as its train_one_epoch and validate print (recent versions; older ones print 4 decimals).
+  const timmCases: readonly Case[] = [
+    [
+      'Train: 3 [ 100/1251 (  8%)]  Loss: 3.41 (3.50)  Time: 0.312s,  820.51/s  (0.315s,  812.33/s)  LR: 1.000e-03  Data: 0.010 (0.012)',
+      rec({ epoch: 3, Loss: 3.41, LR: 0.001, Data: 0.01, train_loss: 3.41, train_lr: 0.001, train_data: 0.01 }, 3),
+    ],
+    [
+      'Train: 0 [   0/1251 (  0%)]  Loss: 6.9200 (6.9200)  Time: 2.345s,  109.16/s  (2.345s,  109.16/s)  LR: 1.000e-05  Data: 1.234 (1.234)',
+      rec({ epoch: 0, Loss: 6.92, LR: 0.00001, Data: 1.234, train_loss: 6.92, train_lr: 0.00001, train_data: 1.234 }, 0),
+    ],
+    ['Train: 12 [1250/1251 (100%)]  Loss: 2.10 (2.31)', rec({ epoch: 12, Loss: 2.1, train_loss: 2.1 }, 12)],
+    [
+      'Test: [   0/195]  Time: 0.512 (0.512)  Loss:   0.812 ( 0.812)  Acc@1:  80.469 ( 80.469)  Acc@5:  95.312 ( 95.312)',
+      rec({ Time: 0.512, test_time: 0.512, Loss: 0.812, test_loss: 0.812, 'Acc@1': 80.469, 'test_acc@1': 80.469, 'Acc@5': 95.312, 'test_acc@5': 95.312 }),
+    ],
+    [
+      'Test: [ 195/195]  Time: 0.101 (0.120)  Loss:   0.915 ( 0.901)  Acc@1:  76.250 ( 76.130)  Acc@5:  93.750 ( 92.862)',
+      rec({ Time: 0.12, test_time: 0.12, Loss: 0.901, test_loss: 0.901, 'Acc@1': 76.13, 'test_acc@1': 76.13, 'Acc@5': 92.862, 'test_acc@5': 92.862 }),
+    ],
+    // the EMA model's validation: its own names only, so `Acc@1` and `test_acc@1` stay the model's
+    [
+      'Test (EMA): [ 195/195]  Time: 0.101 (0.120)  Loss:   0.880 ( 0.874)  Acc@1:  77.500 ( 76.902)  Acc@5:  94.000 ( 93.100)',
+      rec({ test_ema_time: 0.12, test_ema_loss: 0.874, 'test_ema_acc@1': 76.902, 'test_ema_acc@5': 93.1 }),
+    ],
+    ['Test: [  50/195]  Loss:     nan (    nan)  Acc@1:   0.000 (  0.000)', rec({ Loss: Number.NaN, test_loss: Number.NaN, 'Acc@1': 0, 'test_acc@1': 0 })],
+    // timm's validate.py: `Time: 0.312s (0.315s, 812.33/s)` has no average; the rest is read
+    [
+      'Test: [  10/196]  Time: 0.312s (0.315s, 812.33/s)  Loss:  0.8123 (0.9012)  Acc@1: 81.250 (76.124)  Acc@5: 95.312 (92.862)',
+      rec({ Loss: 0.9012, test_loss: 0.9012, 'Acc@1': 76.124, 'test_acc@1': 76.124, 'Acc@5': 92.862, 'test_acc@5': 92.862 }),
+    ],
+    // the end of training: `metric` as any `key: value` (no step: `(epoch 3)` is none)
+    ['*** Best metric: 76.13 (epoch 3)', rec({ metric: 76.13 })],
+    // other Train/Test lines as before: no head, no averages
+    ['Train: 3 loss=0.5', rec({ Train: 3, loss: 0.5, train_loss: 0.5 })],
+    ['Train: 3 [100/1251]  Loss: 3.4 (3.5)', rec({ Train: 3, Loss: 3.4, train_loss: 3.4 })],
+    ['Test: [3/10] loss=0.5', rec({ loss: 0.5, test_loss: 0.5 })],
+    ['Test set: Average loss: 0.0527, Accuracy: 9832/10000 (98%)', rec({ loss: 0.0527, test_loss: 0.0527, Accuracy: 0.9832, test_accuracy: 0.9832 })],
+    ['Testing: [ 3/10]  Loss: 0.5 (0.4)', rec({ Loss: 0.5 })],
+    [' Test: [ 195/195]  Loss: 0.9 (0.8)', rec({ Loss: 0.9 })],
+  ];
+
+  it.each(timmCases)('%j', (line, expected) => {
     expect(parseKeyValueLine(line)).toEqual(expected);
   });
 

@@ -128,6 +128,146 @@ describe('TrialReportReader', () => {
     expect(provisional(['epoch=1 batch=10 loss=0.5', 'epoch=1 batch=20 loss=nan'])).toEqual([true, false]);
   });
 
+  describe("timm's train.py", () => {
+    const pad = (x: number, width: number, digits = 3): string => x.toFixed(digits).padStart(width);
+    /**
+     * timm's log as train.py prints it: per epoch (from 0) Train lines every 50 updates of 120, then the
+     * validation every 10 batches of 25 and the last (`[  24/24]`), the EMA model's with `ema`; Acc@1's running
+     * average ends at `acc(epoch)`, the EMA's 1 above. `*** Best metric` at the end.
+     */
+    const timmLog = (epochs: readonly number[], acc: (epoch: number) => number, ema = false): string[] => {
+      const lines = ['Scheduled epochs: 3. LR stepped per epoch.'];
+      for (const e of epochs) {
+        for (const u of [0, 50, 100, 119]) {
+          if (u === 119) continue; // not a multiple of the log interval: not printed (the last Train line is at 100)
+          const pct = ((100 * u) / 119).toFixed(0).padStart(3);
+          lines.push(`Train: ${e} [${String(u).padStart(4)}/120 (${pct}%)]  Loss: ${(6.9 - e - u / 100).toPrecision(3)} (${(6.9 - e).toPrecision(3)})  Time: 0.312s,  820.51/s  (0.315s,  812.33/s)  LR: 1.000e-03  Data: 0.010 (0.012)`);
+        }
+        for (const [name, shift] of ema ? ([['Test', 0], ['Test (EMA)', 1]] as const) : ([['Test', 0]] as const)) {
+          for (const b of [0, 10, 20, 24]) {
+            const avg = acc(e) + shift - (24 - b) / 10; // rises to acc(e) + shift on the last batch
+            lines.push(`${name}: [${String(b).padStart(4)}/24]  Time: 0.101 (0.120)  Loss: ${pad(1 / (e + 2), 7)} (${pad(1 / (e + 1 + b / 24), 6)})  Acc@1: ${pad(avg + 3, 7)} (${pad(avg, 7)})  Acc@5: ${pad(95, 7)} (${pad(94, 7)})`);
+          }
+        }
+        lines.push('Current checkpoints:', ` ('./output/train/20240101-000000-resnet18-224/checkpoint-${e}.pth.tar', ${acc(e)})`);
+      }
+      lines.push(`*** Best metric: ${acc(epochs.at(-1) ?? 0)} (epoch ${epochs.at(-1) ?? 0})`);
+      return lines;
+    };
+    const acc = (epoch: number): number => 50 + 10 * epoch;
+    /** The reports of `metric` and the judgements a StepJudge makes of them (at once, and at the end). */
+    const run = (lines: readonly string[], metric: string, fromZero = false) => {
+      const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), metric, true, fromZero);
+      const judge = new StepJudge();
+      const reports: Array<{ step: number; value: number; provisional: boolean; epoch: number | undefined }> = [];
+      const judged: Judgement[] = [];
+      for (const line of lines) {
+        const r = reader.read(line);
+        if (!r) continue;
+        expect(r.kind).toBe('report');
+        reports.push({ step: r.step, value: r.value, provisional: r.provisional, epoch: r.values['epoch'] });
+        judged.push(...judge.report(r.step, r.value, r.provisional));
+      }
+      const last = judge.end();
+      if (last) judged.push(last);
+      return { reader, reports, judged };
+    };
+
+    it('judges Acc@1 on the running average of the last validation batch, at the epochs done, at once', () => {
+      const { reader, reports, judged } = run(timmLog([0, 1, 2], acc), 'Acc@1');
+      // Steps are epochs done (`Train: 0` is the first epoch); the values keep timm's epoch as printed.
+      expect(reports.map((r) => [r.step, r.epoch, r.provisional])).toEqual(
+        [1, 2, 3].flatMap((step) => [
+          [step, step - 1, true],
+          [step, step - 1, true],
+          [step, step - 1, true],
+          [step, step - 1, false],
+        ]),
+      );
+      expect(reports.map((r) => r.value)).toEqual([0, 1, 2].flatMap((e) => [acc(e) - 2.4, acc(e) - 1.4, acc(e) - 0.4, acc(e)]));
+      // Each epoch judged once, on its validation's result, as soon as its last batch is printed.
+      expect(judged).toEqual([
+        { step: 1, value: 50 },
+        { step: 2, value: 60 },
+        { step: 3, value: 70 },
+      ]);
+      expect(reader.countsFromZero).toBe(true);
+      expect([reader.reports, reader.lastStep, reader.lastValue]).toEqual([12, 3, 70]);
+    });
+
+    it('reads the EMA validation under test_ema_ names; Acc@1 and test_acc@1 stay the model’s own', () => {
+      const lines = timmLog([0, 1], acc, true);
+      expect(run(lines, 'Acc@1').judged).toEqual([
+        { step: 1, value: 50 },
+        { step: 2, value: 60 },
+      ]);
+      expect(run(lines, 'test_acc@1').judged).toEqual([
+        { step: 1, value: 50 },
+        { step: 2, value: 60 },
+      ]);
+      const ema = run(lines, 'test_ema_acc@1');
+      expect(ema.judged).toEqual([
+        { step: 1, value: 51 },
+        { step: 2, value: 61 },
+      ]);
+      expect(ema.reports.map((r) => r.step)).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    });
+
+    it("gives `Train` no value: the train loss is judged on each epoch's last Train line, test_loss on the validation", () => {
+      const lines = timmLog([0, 1, 2], acc);
+      const train = run(lines, 'train_loss');
+      expect(train.reports.map((r) => [r.step, r.epoch, r.provisional])).toEqual([1, 2, 3].flatMap((step) => [[step, step - 1, true], [step, step - 1, true], [step, step - 1, true]]));
+      // Mid-epoch lines: each epoch on its last one (at 100 of 120), when the next epoch's first comes or at the end.
+      expect(train.judged.map((j) => [j.step, Number(j.value.toFixed(2))])).toEqual([
+        [1, 5.9],
+        [2, 4.9],
+        [3, 3.9],
+      ]);
+      expect(run(lines, 'test_loss').judged.map((j) => [j.step, j.value])).toEqual([
+        [1, 0.5],
+        [2, 0.333],
+        [3, 0.25],
+      ]);
+      // `Loss` is on both: the train lines' (the batch's) and the validation's average; judged on the latter.
+      expect(run(lines, 'Loss').judged.map((j) => [j.step, j.value])).toEqual([
+        [1, 0.5],
+        [2, 0.333],
+        [3, 0.25],
+      ]);
+      expect(run(lines, 'Train').reports).toEqual([]);
+    });
+
+    it('keeps epochs counted from 0 for a relaunch that resumes at a later epoch', () => {
+      expect(run(timmLog([2], acc), 'Acc@1', true).judged).toEqual([{ step: 3, value: 70 }]);
+      // First seen at a later epoch without a launch before it: as printed (as Lightning's bar).
+      expect(run(timmLog([2], acc), 'Acc@1').judged).toEqual([{ step: 2, value: 70 }]);
+    });
+
+    it('a running average that stays the same is a report, not a redraw', () => {
+      const lines = ['Train: 0 [   0/10 (  0%)]  Loss: 2.30 (2.30)', ...[0, 5, 9].map((b) => `Test: [${String(b).padStart(4)}/9]  Acc@1: 100.000 (100.000)`)];
+      expect(run(lines, 'Acc@1').reports.map((r) => [r.step, r.provisional])).toEqual([
+        [1, true],
+        [1, true],
+        [1, false],
+      ]);
+    });
+
+    it('without a Train line before, each validation (from its batch 0) is a step, judged on its last batch', () => {
+      const block = [0, 10, 24].map((b) => `Test: [${String(b).padStart(4)}/24]  Acc@1: ${pad(70 + b / 10, 7)} (${pad(60 + b / 10, 7)})`);
+      const { reports, judged } = run([...block, ...block], 'Acc@1');
+      expect(reports.map((r) => r.step)).toEqual([1, 1, 1, 2, 2, 2]);
+      expect(judged).toEqual([
+        { step: 1, value: 62.4 },
+        { step: 2, value: 62.4 },
+      ]);
+    });
+
+    it('validate.py-style counters (`[b/len]`, never the last index) are judged on the last report, at the end', () => {
+      const lines = ['Train: 0 [   0/10 (  0%)]  Loss: 2.30 (2.30)', 'Test: [   0/25]  Acc@1: 50.000 ( 50.000)', 'Test: [  24/25]  Acc@1: 60.000 ( 55.000)'];
+      expect(run(lines, 'Acc@1').judged).toEqual([{ step: 1, value: 55 }]);
+    });
+  });
+
   it('StepJudge: judges a provisional step on its last report when another step comes or the trial ends', () => {
     const judge = new StepJudge();
     const seen: Judgement[][] = [];

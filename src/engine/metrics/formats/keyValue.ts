@@ -63,7 +63,10 @@
  *   `Accuracy: 9832/10000 (98%)` (PyTorch's MNIST example) gives `Accuracy` 0.9832, not the rounded 98. Without
  *   the percentage (`n: 3/10`) it stays unread, as any `3/10`.
  * - `Loss: 3.4 (3.5)` (timm, the ImageNet examples: the batch's value, then the running average) gives the
- *   first number, as printed first; the parenthesized one is no value.
+ *   first number, as printed first; the parenthesized one is no value. Except on timm's own lines
+ *   ({@link readTimmLine}, formats/timm.ts): `Train: 3 [ 100/1251 (  8%)]  Loss: …` gives the step 3 (kept as
+ *   `epoch`; `Train` is no value), and `Test: [ 195/195]  Loss:   0.915 ( 0.901)  Acc@1: …` the averages (0.901),
+ *   under the keys and `test_` + the key, `Test (EMA): [ … ]` under `test_ema_` + the key only.
  * - On a line with such a round, a value may be followed by `+` and a decimal (xgb.cv's
  *   `test-rmse:0.2345+0.0045`, the mean and its standard deviation): the mean is the value, the deviation
  *   is no value of its own. Elsewhere `1+2` stays unread.
@@ -93,6 +96,7 @@ import type { MetricRecord } from '../metricParser';
 import { scanNumberToken, scanned } from '../numberToken';
 import { MAX_KEY_LENGTH, MAX_VALUES_PER_LINE, RecordBuilder, stepKeyRank } from '../recordBuilder';
 import { hashStep, internJoinedKey, internKey } from '../keyCache';
+import { readTimmAverages, timmEvalHead, timmTrainHead } from './timm';
 
 /** Words that say which data a metric was measured on, as printed before it: `Val Loss`, `Test Acc`. */
 const QUALIFIERS: ReadonlySet<string> = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'eval', 'dev']);
@@ -146,9 +150,15 @@ const CH_SEMICOLON = 0x3b;
 const CH_PIPE = 0x7c;
 const CH_DOT = 0x2e;
 const CH_AT = 0x40;
+const CH_UPPER_T = 0x54;
 
 /** Parses the pairs of one line; undefined when it has none. Linear in the line's length; never throws. */
 export function parseKeyValueLine(line: string): MetricRecord | undefined {
+  // timm's `Train: 3 [ 100/1251 (  8%)]  Loss: …` and `Test: [ 195/195]  …` (formats/timm.ts).
+  if (line.charCodeAt(0) === CH_UPPER_T) {
+    const timm = readTimmLine(line);
+    if (timm !== NOT_TIMM) return timm;
+  }
   const record = readPairs(line);
   if (record === undefined) return undefined;
   // `Test set: Average loss: 0.05` (PyTorch's MNIST example), `Validation Results - Epoch[1] Avg accuracy: 0.9`
@@ -364,6 +374,46 @@ function readPairs(line: string): MetricRecord | undefined {
     i = end;
   }
   return pairs > 0 ? builder?.build() : undefined;
+}
+
+const NOT_TIMM = null;
+
+/**
+ * A line of timm's `train.py` (formats/timm.ts): {@link NOT_TIMM} when it is none, else its record.
+ * - `Train: 3 [ 100/1251 (  8%)]  Loss: 3.412 (3.498)  …  LR: 1.000e-03  …`: the step 3, kept in the values as
+ *   `epoch` (as printed, counted from 0), and the line's pairs as any line headed by `Train:` gives them
+ *   (`Loss` 3.412, the batch's, and `train_loss`, `LR`, `train_lr`…); `Train` is no value.
+ * - `Test: [ 195/195]  Time: 0.1 (0.12)  Loss:   0.915 ( 0.901)  Acc@1:  76.250 ( 76.130)  …`: each key's running
+ *   average (0.901, 76.130: on the last batch, the validation's result) under the key as printed and, as on
+ *   any line headed by `Test:`, `test_` and the key in lower case (`test_loss`, `test_acc@1`); no step (the
+ *   batch counter is none; the study's reader gives these lines the epoch of the Train lines before them).
+ *   `Test (EMA): [ … ]` (the EMA model's validation, after the model's) gives `test_ema_` and the key only, so
+ *   `Acc@1` and `test_acc@1` stay the model's own. A Test line without any `Key: value (average)` is read
+ *   as any other line.
+ */
+function readTimmLine(line: string): MetricRecord | undefined | typeof NOT_TIMM {
+  const train = timmTrainHead(line);
+  if (train !== undefined) {
+    const rest = readPairs(line.slice(train.end));
+    if (rest === undefined) return undefined;
+    const builder = new RecordBuilder();
+    builder.add('epoch', train.epoch, true);
+    const values = rest.values;
+    for (const key in values) if (Object.hasOwn(values, key)) builder.add(key, values[key] as number, false);
+    const record = builder.build();
+    return record === undefined ? undefined : qualifyAll(record, 'train');
+  }
+  const head = timmEvalHead(line);
+  if (head === undefined) return NOT_TIMM;
+  const builder = new RecordBuilder();
+  const prefix = head.model === undefined ? 'test_' : `test_${head.model}_`;
+  const read = readTimmAverages(line, head.end, (keyStart, keyEnd, average) => {
+    if (keyEnd - keyStart > MAX_KEY_LENGTH) return;
+    const key = line.slice(keyStart, keyEnd);
+    if (head.model === undefined) builder.add(key, average, false);
+    builder.add(prefix + key.toLowerCase(), average, false);
+  });
+  return read > 0 ? builder.build() : NOT_TIMM;
 }
 
 /**
