@@ -397,6 +397,20 @@ describe('parseStudySpec: values and defaults', () => {
     ]);
   });
 
+  it("Optuna's study_name, pruner and top-level direction, Ray Tune's and NNI's distribution names get Rung's words back", () => {
+    const text = `study_name: t\ncommand: run {args}\ndirection: maximize\nmetric: acc\nparameters:\n  x: {type: uniform, low: 0, high: 1}\n  y: {type: loguniform, low: 0.1, high: 1}\n  n: {type: randint, low: 1, high: 4}\npruner: median\n`;
+    const messages = parseErr(text, FILE).map((i) => `${i.line}:${i.column}: ${i.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^1:1: unknown key "study_name" in the study file; .*\(did you mean "name"\? that is Rung's word for Optuna's study_name\)$/),
+      '1:1: missing required key "name" in the study file',
+      expect.stringMatching(/^3:1: unknown key "direction" in the study file; .*\(did you mean "metric"\? .*metric: \{name: val_loss, goal: minimize\}\)$/),
+      expect.stringMatching(/^6:13: unknown type "uniform" for parameter "x"; .*did you mean "float"\?/),
+      expect.stringMatching(/^7:13: unknown type "loguniform" for parameter "y"; .*did you mean "float"\? .*with log: true\)$/),
+      expect.stringMatching(/^8:13: unknown type "randint" for parameter "n"; .*did you mean "int"\?/),
+      expect.stringMatching(/^9:1: unknown key "pruner" in the study file; .*\(did you mean "scheduler"\? that is Rung's word for Optuna's pruner\)$/),
+    ]);
+  });
+
   it('warns when two choices reach the command as the same text ("1" and 1)', () => {
     const checked = checkStudySpec(`${HEAD}parameters:\n  c: {type: categorical, choices: [1, "1", true, "true"]}\n`, FILE);
     expect(checked.spec).toBeDefined();
