@@ -509,6 +509,14 @@ class SpecBuilder {
       for (const [key, v] of envRaw as CheckedMap) {
         if (v === INVALID) return undefined;
         env[key] = String(v);
+        const placeholder = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/.exec(env[key].replace(/\{\{|\}\}/g, ''))?.[0];
+        if (placeholder !== undefined) {
+          this.at(
+            `launcher.env.${key}`,
+            `launcher.env values reach every trial as written: "${placeholder}" is not replaced; to pass a parameter in the environment, set it before the program in command: ${key}=${placeholder} python3 train.py`,
+            'warning',
+          );
+        }
       }
     }
     const trialTimeoutSeconds = num(value['trial_timeout']);

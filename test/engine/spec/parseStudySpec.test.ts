@@ -349,6 +349,14 @@ describe('parseStudySpec: values and defaults', () => {
     expect(checkStudySpec(`${HEAD}${P}launcher: {type: slurm, time: 2h, trial_timeout: 1h}\n`, '/p/s.rung.yaml').issues).toEqual([]);
   });
 
+  it('warns that a placeholder in launcher.env is not replaced, and says how to pass a parameter in the environment', () => {
+    const checked = checkStudySpec(`${HEAD}${P}launcher: {env: {LR: "{x}", RAW: "{{x}}", N: "1"}}\n`, '/p/s.rung.yaml');
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message])).toEqual([
+      [6, 22, 'warning', 'launcher.env values reach every trial as written: "{x}" is not replaced; to pass a parameter in the environment, set it before the program in command: LR={x} python3 train.py'],
+    ]);
+  });
+
   it('launcher shorthand and parallel auto', () => {
     const spec = parseOk(`${HEAD}${P}launcher: local\nparallel: auto\nseed: 0\n`);
     expect(spec.launcher.type).toBe('local');
