@@ -357,6 +357,16 @@ describe('parseStudySpec: values and defaults', () => {
     ]);
   });
 
+  it('warns that a numeric parameter\'s values are for the grid sampler only when another sampler is set', () => {
+    const text = `${HEAD}parameters:\n  lr: {type: float, low: 0.001, high: 0.1, values: [0.001, 0.01]}\nsampler: tpe\n`;
+    const checked = checkStudySpec(text, '/p/s.rung.yaml');
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message])).toEqual([
+      [5, 52, 'warning', '"values" is read by the grid sampler only: sampler tpe draws "lr" from [0.001, 0.1]; to try only these values, use type: categorical, choices: [0.001, 0.01] (or sampler: grid)'],
+    ]);
+    expect(checkStudySpec(text.replace('sampler: tpe', 'sampler: grid'), '/p/s.rung.yaml').issues).toEqual([]);
+  });
+
   it('launcher shorthand and parallel auto', () => {
     const spec = parseOk(`${HEAD}${P}launcher: local\nparallel: auto\nseed: 0\n`);
     expect(spec.launcher.type).toBe('local');
