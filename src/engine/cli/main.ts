@@ -14,7 +14,7 @@ import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { closestMatch } from '../spec/didYouMean';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
-import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../store/jsonlStore';
+import { eventsFile, listStudyDirs, readLock, StudyLockedError, StudyNotFoundError } from '../store/jsonlStore';
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { detectGpus } from '../runner/gpus';
@@ -141,9 +141,18 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       return 2;
     }
     const hint = error instanceof StudyNotFoundError ? await studyNameHint(error) : '';
-    io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+    const message = error instanceof StudyLockedError ? withStoreInStopHint(error) : error instanceof Error ? error.message : String(error);
+    io.stderr(`rung: ${message}${hint}\n`);
     return 1;
   }
+}
+
+/** A locked study's "stop it with rung stop <study>" names the store when it is not the default one, as "show it:" does. */
+function withStoreInStopHint(error: StudyLockedError): string {
+  const root = path.dirname(path.dirname(path.resolve(error.lockPath)));
+  if (root === path.resolve('.rung')) return error.message;
+  const stop = `rung stop ${error.study}`;
+  return error.message.replace(`"${stop}"`, `"${stop} --store ${shellQuote(path.relative(process.cwd(), root) || '.')}"`);
 }
 
 function unknownCommand(command: string): string {
