@@ -55,6 +55,7 @@ describe('the trial budget across run and resume', () => {
     const resumed = rung(['resume', 'budget'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^study budget finished: trial budget reached — 2 completed/m);
+    expect(resumed.stdout).toMatch(/^nothing was run: the study had already ended \(finished: trial budget reached\); --trials N \(more than 2\) runs more, rung run <study file> --fresh starts it over$/m);
     expect(await trialCount(dir, 'budget')).toBe(2);
 
     const more = rung(['resume', 'budget', '--trials', '4', '--quiet'], dir);
@@ -67,7 +68,10 @@ describe('the trial budget across run and resume', () => {
     // `rung run` of the file continues with the file's budget, as before.
     const file6 = rung(['run', file, '--quiet'], dir);
     expect(file6.code, file6.stderr).toBe(0);
+    expect(file6.stdout).not.toContain('nothing was run');
     expect(await trialCount(dir, 'budget')).toBe(6);
+    const rerun = rung(['run', file, '--quiet'], dir);
+    expect(rerun.stdout).toMatch(/^nothing was run: .*--trials N \(more than 6\) runs more, --fresh starts it over$/m);
   });
 
   it('the auto sampler chooses with the --trials budget', async () => {

@@ -264,7 +264,9 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   });
 
   const progress = mode === 'human' ? createProgressRenderer(spec, io) : undefined;
+  let launched = 0;
   runner.events.on((e) => {
+    if (e.event.type === 'trial.launched') launched++;
     if (mode === 'json') out(`${JSON.stringify(e)}\n`);
     progress?.onEvent(e, runner.snapshot());
   });
@@ -303,6 +305,12 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     const snapshot = await runner.done;
     progress?.finish(snapshot);
     if (mode !== 'json') out(`${summary(snapshot, spec, root)}\n`);
+    if (mode !== 'json' && launched === 0 && (snapshot.endReason === 'budgetExhausted' || snapshot.endReason === 'samplerExhausted')) {
+      // Running a finished study again continues it (Optuna's load_if_exists), which here has nothing left to do.
+      const more = snapshot.endReason === 'budgetExhausted' ? `--trials N (more than ${snapshot.trials.length}) runs more, ` : '';
+      const fresh = isResume ? 'rung run <study file> --fresh' : '--fresh';
+      out(`nothing was run: the study had already ended (${endText(snapshot.endReason, snapshot.state)}); ${more}${fresh} starts it over\n`);
+    }
     // Like Ray Tune's failed-trial error: a study in which every trial that ended failed has no result, and
     // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);
