@@ -74,6 +74,38 @@ describe('the trial budget across run and resume', () => {
     expect(rerun.stdout).toMatch(/^nothing was run: .*--trials N \(more than 6\) runs more, --fresh starts it over$/m);
   });
 
+  it('resume and a second run keep the --python of the run, unless --python or $RUNG_PYTHON names another', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'interp.rung.yaml');
+    // `python3` stands for the interpreter: --python gives Node, which runs the fake trainer.
+    writeFileSync(
+      file,
+      [
+        'name: interp',
+        `command: [python3, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "1", "--delay", "0"]`,
+        'metric: val_loss',
+        'parameters:',
+        '  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}',
+        'sampler: random',
+        'trials: 1',
+        '',
+      ].join('\n'),
+    );
+    const noInterpreter = { RUNG_PYTHON: '' };
+    const run = rung(['run', file, '--python', process.execPath, '--quiet'], dir, noInterpreter);
+    expect(run.code, run.stderr).toBe(0);
+    // Before: resume ran `python3 <the .js trainer>` and every new trial failed.
+    const resumed = rung(['resume', 'interp', '--trials', '2'], dir, noInterpreter);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`python: ${process.execPath}, as the study's last run`);
+    const again = rung(['run', file, '--trials', '3', '--quiet'], dir, noInterpreter);
+    expect(again.code, again.stderr).toBe(0);
+    const { events } = await readStudyEvents(path.join(dir, '.rung'), 'interp');
+    const launched = events.flatMap((e) => (e.event.type === 'trial.launched' ? [e.event] : []));
+    expect(launched.map((e) => e.argv[0])).toEqual([process.execPath, process.execPath, process.execPath]);
+    expect(events.filter((e) => e.event.type === 'trial.ended').every((e) => e.event.type === 'trial.ended' && e.event.status === 'completed')).toBe(true);
+  });
+
   it('the auto sampler chooses with the --trials budget', async () => {
     const dir = tempDir();
     // No `trials:` in the file: auto would pick TPE for an open-ended study; 12 trials of one float is GP's regime.
