@@ -145,6 +145,10 @@ LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exc
 BUILTIN_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool"}
 PATH_TYPES = {"Path", "PurePath", "PosixPath", "FileType", "File", "open"}
 MAX_TEXT = 200
+# Environment variables a trial's process gets from Rung or the system, never a setting to tune: reading them
+# (os.environ["RUNG_TRIAL_DIR"], os.environ.get("RUNG_BUDGET", "5")) is no option of the script.
+RUNTIME_ENV = {"HOME", "USER", "LOGNAME", "PATH", "PWD", "TMPDIR", "SHELL", "LANG", "PYTHONPATH", "PYTHONUNBUFFERED", "CUDA_VISIBLE_DEVICES"}
+RUNTIME_ENV_PREFIXES = ("RUNG_", "SLURM_")
 # Option libraries the reader does not understand: (imported module, how the note names it).
 UNREAD_OPTION_MODULES = (
     ("hydra", "Hydra (its config files and key=value overrides)"),
@@ -2019,6 +2023,10 @@ class Inspector:
             inner, type_name = self.conversion(value)
             index = self.argv_index(inner)
             read = self.env_read(inner)
+            if read is not None and (read[0] in RUNTIME_ENV or read[0].startswith(RUNTIME_ENV_PREFIXES)):
+                if read[0] == "RUNG_BUDGET":
+                    self.warn("the script reads $RUNG_BUDGET: Rung sets it to the trial's budget, which is 1 unless the study file sets budget: N or a scheduler's max_budget")
+                continue
             if index is not None and index not in argv:
                 arg = new_argument("sys.argv", [], target, node.lineno, True)
                 arg.update(type=type_name, metavar=target.upper(), argvIndex=index)

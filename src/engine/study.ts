@@ -116,7 +116,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
   const launcher = options.launcher ?? launcherFor(spec, clock);
-  const python = options.python ?? process.env['RUNG_PYTHON'];
+  // A run that names no interpreter keeps the one the study last ran with (startStudy), as it keeps its trial budget.
+  let python = options.python ?? (process.env['RUNG_PYTHON'] || undefined);
   const sign = spec.metric.goal === 'minimize' ? 1 : -1;
   const parser: MetricParser = createMetricParser(spec.metric.format);
   const projection = new StudyProjection(spec.name, spec.metric.name, spec.metric.goal);
@@ -680,7 +681,14 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
     }
     if (spec.sampler.type === 'auto') log(`sampler ${describeAutoChoice(spec.space, spec.sampler.options)}`);
 
-    const trialBudget = spec.trials !== undefined ? { trials: spec.trials } : {};
+    if (python === undefined && created) {
+      const previous = existing.findLast((e) => e.event.type === 'study.started' && e.event.python !== undefined)?.event;
+      if (previous?.type === 'study.started' && previous.python !== undefined) {
+        python = previous.python;
+        log(`python: ${python}, as the study's last run (--python or $RUNG_PYTHON sets another)`);
+      }
+    }
+    const trialBudget = { ...(spec.trials !== undefined ? { trials: spec.trials } : {}), ...(python !== undefined ? { python } : {}) };
     if (created) {
       const { repairs, orphans, orphanJobs } = replay(existing);
       options.replayed?.(existing);

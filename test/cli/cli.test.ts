@@ -362,6 +362,18 @@ describe('rung CLI', () => {
     expect(show.stdout).toMatch(/\(stopped by the user\)/);
   });
 
+  it('a second writer of a study in another store is told the rung stop command with that --store', async () => {
+    const dir = tempDir();
+    const file = hangingStudy(dir, 'hang');
+    const bg = rungInBackground(['run', file, '--store', 'my store'], dir);
+    await twoTrialsReporting(path.join(dir, 'my store'), 'hang');
+    const second = rung(['run', file, '--store', 'my store'], dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`stop it with "rung stop hang --store 'my store'" first`);
+    expect(rung(['stop', 'hang', '--store', 'my store'], dir).code).toBe(0);
+    expect(await bg.exited).toBe(0);
+  });
+
   it('Ctrl-C (SIGINT) stops gracefully; a SIGKILLed study leaves no trial running (its reaper ends them); orphans that outlived the reaper too are ended by the next resume', async () => {
     const dir = tempDir();
     const file = hangingStudy(dir, 'crash');

@@ -55,6 +55,7 @@ describe('the trial budget across run and resume', () => {
     const resumed = rung(['resume', 'budget'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^study budget finished: trial budget reached — 2 completed/m);
+    expect(resumed.stdout).toMatch(/^nothing was run: the study had already ended \(finished: trial budget reached\); --trials N \(more than 2\) runs more, rung run <study file> --fresh starts it over$/m);
     expect(await trialCount(dir, 'budget')).toBe(2);
 
     const more = rung(['resume', 'budget', '--trials', '4', '--quiet'], dir);
@@ -67,7 +68,42 @@ describe('the trial budget across run and resume', () => {
     // `rung run` of the file continues with the file's budget, as before.
     const file6 = rung(['run', file, '--quiet'], dir);
     expect(file6.code, file6.stderr).toBe(0);
+    expect(file6.stdout).not.toContain('nothing was run');
     expect(await trialCount(dir, 'budget')).toBe(6);
+    const rerun = rung(['run', file, '--quiet'], dir);
+    expect(rerun.stdout).toMatch(/^nothing was run: .*--trials N \(more than 6\) runs more, --fresh starts it over$/m);
+  });
+
+  it('resume and a second run keep the --python of the run, unless --python or $RUNG_PYTHON names another', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'interp.rung.yaml');
+    // `python3` stands for the interpreter: --python gives Node, which runs the fake trainer.
+    writeFileSync(
+      file,
+      [
+        'name: interp',
+        `command: [python3, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "1", "--delay", "0"]`,
+        'metric: val_loss',
+        'parameters:',
+        '  lr: {type: float, low: 1.0e-4, high: 1.0, log: true}',
+        'sampler: random',
+        'trials: 1',
+        '',
+      ].join('\n'),
+    );
+    const noInterpreter = { RUNG_PYTHON: '' };
+    const run = rung(['run', file, '--python', process.execPath, '--quiet'], dir, noInterpreter);
+    expect(run.code, run.stderr).toBe(0);
+    // Before: resume ran `python3 <the .js trainer>` and every new trial failed.
+    const resumed = rung(['resume', 'interp', '--trials', '2'], dir, noInterpreter);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`python: ${process.execPath}, as the study's last run`);
+    const again = rung(['run', file, '--trials', '3', '--quiet'], dir, noInterpreter);
+    expect(again.code, again.stderr).toBe(0);
+    const { events } = await readStudyEvents(path.join(dir, '.rung'), 'interp');
+    const launched = events.flatMap((e) => (e.event.type === 'trial.launched' ? [e.event] : []));
+    expect(launched.map((e) => e.argv[0])).toEqual([process.execPath, process.execPath, process.execPath]);
+    expect(events.filter((e) => e.event.type === 'trial.ended').every((e) => e.event.type === 'trial.ended' && e.event.status === 'completed')).toBe(true);
   });
 
   it('the auto sampler chooses with the --trials budget', async () => {

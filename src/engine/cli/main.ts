@@ -14,7 +14,7 @@ import { checkStudySpec, formatSpecIssue } from '../spec/parseStudySpec';
 import { closestMatch } from '../spec/didYouMean';
 import { studyFileJsonSchema } from '../spec/schema';
 import { withTrialBudget, type StudySpec } from '../spec/studySpec';
-import { eventsFile, listStudyDirs, readLock, StudyNotFoundError } from '../store/jsonlStore';
+import { eventsFile, listStudyDirs, readLock, StudyLockedError, StudyNotFoundError } from '../store/jsonlStore';
 import { describeDecision } from '../store/decisionText';
 import { loadStudy, type LoadedStudy } from '../store/loadStudy';
 import { detectGpus } from '../runner/gpus';
@@ -141,9 +141,18 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       return 2;
     }
     const hint = error instanceof StudyNotFoundError ? await studyNameHint(error) : '';
-    io.stderr(`rung: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+    const message = error instanceof StudyLockedError ? withStoreInStopHint(error) : error instanceof Error ? error.message : String(error);
+    io.stderr(`rung: ${message}${hint}\n`);
     return 1;
   }
+}
+
+/** A locked study's "stop it with rung stop <study>" names the store when it is not the default one, as "show it:" does. */
+function withStoreInStopHint(error: StudyLockedError): string {
+  const root = path.dirname(path.dirname(path.resolve(error.lockPath)));
+  if (root === path.resolve('.rung')) return error.message;
+  const stop = `rung stop ${error.study}`;
+  return error.message.replace(`"${stop}"`, `"${stop} --store ${shellQuote(path.relative(process.cwd(), root) || '.')}"`);
 }
 
 function unknownCommand(command: string): string {
@@ -255,7 +264,9 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   });
 
   const progress = mode === 'human' ? createProgressRenderer(spec, io) : undefined;
+  let launched = 0;
   runner.events.on((e) => {
+    if (e.event.type === 'trial.launched') launched++;
     if (mode === 'json') out(`${JSON.stringify(e)}\n`);
     progress?.onEvent(e, runner.snapshot());
   });
@@ -294,6 +305,12 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     const snapshot = await runner.done;
     progress?.finish(snapshot);
     if (mode !== 'json') out(`${summary(snapshot, spec, root)}\n`);
+    if (mode !== 'json' && launched === 0 && (snapshot.endReason === 'budgetExhausted' || snapshot.endReason === 'samplerExhausted')) {
+      // Running a finished study again continues it (Optuna's load_if_exists), which here has nothing left to do.
+      const more = snapshot.endReason === 'budgetExhausted' ? `--trials N (more than ${snapshot.trials.length}) runs more, ` : '';
+      const fresh = isResume ? 'rung run <study file> --fresh' : '--fresh';
+      out(`nothing was run: the study had already ended (${endText(snapshot.endReason, snapshot.state)}); ${more}${fresh} starts it over\n`);
+    }
     // Like Ray Tune's failed-trial error: a study in which every trial that ended failed has no result, and
     // a script or CI job running `rung run` should notice. A user stop (Ctrl-C, `rung stop`) is not that.
     const c = countTrials(snapshot);

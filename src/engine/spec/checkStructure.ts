@@ -54,7 +54,7 @@ export class StructureChecker {
     if (here) this.valueNodes.set(path, here);
     const shape = shapeOf(node);
     if (!accepts(type, shape)) {
-      this.sink.atNode(here ?? anchor, path, `expected ${expected(type)} for ${label}, got ${describe(node)}`);
+      this.sink.atNode(here ?? anchor, path, `expected ${expected(type)} for ${label}, got ${describe(node)}${parameterShapeHint(type, label, node)}`);
       return INVALID;
     }
     switch (type.kind) {
@@ -329,6 +329,26 @@ function accepts(type: FieldType, shape: Shape): boolean {
     case 'anyOf':
       return type.variants.some((v) => accepts(v, shape));
   }
+}
+
+/**
+ * For a parameter written in another tool's short form: a list (W&B's `values`, Ray Tune's `grid_search`,
+ * scikit-learn's `param_grid`) is a categorical; a single value is no search at all.
+ */
+function parameterShapeHint(type: FieldType, label: string, node: Node | null): string {
+  if (type.kind !== 'tagged' || !label.startsWith('parameter ')) return '';
+  if (isSeq(node)) {
+    const items = node.items.map((item) => (isScalar(item) ? String(item.source ?? item.value) : '…')).join(', ');
+    return `; for a list of values to try, write {type: categorical, choices: [${items}]}`;
+  }
+  if (isScalar(node) && node.value !== null && node.value !== undefined) {
+    const name = String(node.value);
+    if (Object.hasOwn(type.variants, name)) {
+      return name === 'categorical' ? '; write {type: categorical, choices: [a, b]}' : `; write {type: ${name}, low: ..., high: ...}`;
+    }
+    return '; a fixed value is no parameter to tune: write it in command';
+  }
+  return '';
 }
 
 /** What a type accepts, for "expected ... got ..." messages. */

@@ -57,7 +57,15 @@ interface Synonym {
  */
 const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> = {
   // Optuna
-  direction: { rung: 'goal', origin: "Optuna's direction" },
+  direction: [
+    { rung: 'goal', origin: "Optuna's direction" },
+    { rung: 'metric', origin: "Optuna's direction: the goal goes in it, metric: {name: val_loss, goal: minimize}" },
+  ],
+  study_name: { rung: 'name', origin: "Optuna's study_name" },
+  pruner: { rung: 'scheduler', origin: "Optuna's pruner" },
+  suggest_float: { rung: 'float', origin: "Optuna's suggest_float" },
+  suggest_int: { rung: 'int', origin: "Optuna's suggest_int" },
+  suggest_categorical: { rung: 'categorical', origin: "Optuna's suggest_categorical" },
   n_trials: { rung: 'trials', origin: "Optuna's n_trials" },
   n_jobs: { rung: 'parallel', origin: "Optuna's n_jobs" },
   tpesampler: { rung: 'tpe', origin: "Optuna's TPESampler" },
@@ -71,8 +79,19 @@ const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> =
   successivehalvingpruner: { rung: 'sha', origin: "Optuna's SuccessiveHalvingPruner" },
   hyperbandpruner: { rung: 'hyperband', origin: "Optuna's HyperbandPruner" },
   noppruner: { rung: 'fifo', origin: "Optuna's NopPruner" },
-  // Ray Tune
-  mode: { rung: 'goal', origin: "Ray Tune's mode" },
+  // Ray Tune (and the distributions it shares with Hyperopt, NNI and older Optuna)
+  mode: [
+    { rung: 'goal', origin: "Ray Tune's mode" },
+    { rung: 'metric', origin: 'Ray Tune\'s mode: the goal goes in it, metric: {name: val_acc, goal: maximize}' },
+  ],
+  time_budget_s: { rung: 'timeout', origin: "Ray Tune's time_budget_s" },
+  uniform: { rung: 'float', origin: 'uniform (Ray Tune, NNI, Hyperopt)' },
+  loguniform: { rung: 'float', origin: 'loguniform (Ray Tune, NNI, Hyperopt), with log: true' },
+  quniform: { rung: 'float', origin: 'quniform (Ray Tune, NNI, Hyperopt), with step: q' },
+  qloguniform: { rung: 'float', origin: 'qloguniform (Ray Tune, NNI, Hyperopt), with log: true' },
+  randint: { rung: 'int', origin: 'randint (Ray Tune, NNI, Hyperopt); note that high is included in Rung' },
+  lograndint: { rung: 'int', origin: "Ray Tune's lograndint, with log: true" },
+  qrandint: { rung: 'int', origin: "Ray Tune's qrandint, with step: q" },
   min: [
     { rung: 'minimize', origin: 'Ray Tune\'s mode="min"' },
     { rung: 'low', origin: "W&B's min" },
@@ -100,6 +119,11 @@ const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> =
   min_iter: { rung: 'min_budget', origin: "W&B's min_iter" },
   max_iter: { rung: 'max_budget', origin: "W&B's max_iter" },
   distribution: { rung: 'type', origin: "W&B's distribution" },
+  int_uniform: { rung: 'int', origin: "W&B's int_uniform" },
+  q_uniform: { rung: 'float', origin: "W&B's q_uniform, with step: q" },
+  log_uniform_values: { rung: 'float', origin: "W&B's log_uniform_values, with log: true" },
+  run_cap: { rung: 'trials', origin: "W&B's run_cap" },
+  program: { rung: 'command', origin: "W&B's program: command: python3 train.py {args}" },
   minimum: { rung: 'low', origin: "a parameter's minimum" },
   maximum: { rung: 'high', origin: "a parameter's maximum" },
   // NNI
@@ -111,6 +135,8 @@ const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> =
   tuner: { rung: 'sampler', origin: "NNI's tuner" },
   assessor: { rung: 'scheduler', origin: "NNI's assessor" },
   choice: { rung: 'categorical', origin: "NNI's choice" },
+  trialcommand: { rung: 'command', origin: "NNI's trialCommand" },
+  maxexperimentduration: { rung: 'timeout', origin: "NNI's maxExperimentDuration" },
   // Names of methods
   bayesian: { rung: 'gp', origin: 'Bayesian optimisation' },
   bayesopt: { rung: 'gp', origin: 'Bayesian optimisation' },

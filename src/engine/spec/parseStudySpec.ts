@@ -128,6 +128,7 @@ class SpecBuilder {
     const seed = num(root['seed']);
 
     if (space && sampler?.type === 'grid') this.checkGrid(space, sampler.options);
+    else if (space && sampler) this.warnGridOnly(space, sampler.type);
 
     if (name === undefined || !command || !metric || !space || !sampler || !scheduler || !launcher || invalidIn(root)) {
       return undefined;
@@ -181,6 +182,21 @@ class SpecBuilder {
       type: raw.type,
       options: { ...raw.options, ...(trials !== undefined ? { trials } : {}), ...(schedulerType !== undefined ? { scheduler: schedulerType } : {}) },
     };
+  }
+
+  /**
+   * `values` (and `grid_points`) of a numeric parameter are read by the grid sampler only: another sampler draws
+   * from [low, high], which someone coming from GridSearchCV or W&B's `values` may not expect.
+   */
+  private warnGridOnly(space: SearchSpace, samplerType: string): void {
+    for (const [name, param] of space.params) {
+      if (param.kind === 'categorical' || param.values === undefined) continue;
+      this.at(
+        `parameters.${name}.values`,
+        `"values" is read by the grid sampler only: sampler ${samplerType} draws "${name}" from [${param.low}, ${param.high}]; to try only these values, use type: categorical, choices: [${param.values.join(', ')}] (or sampler: grid)`,
+        'warning',
+      );
+    }
   }
 
   /** The grid sampler needs a finite set of values per numeric parameter: say which parameter lacks one. */
@@ -509,6 +525,14 @@ class SpecBuilder {
       for (const [key, v] of envRaw as CheckedMap) {
         if (v === INVALID) return undefined;
         env[key] = String(v);
+        const placeholder = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/.exec(env[key].replace(/\{\{|\}\}/g, ''))?.[0];
+        if (placeholder !== undefined) {
+          this.at(
+            `launcher.env.${key}`,
+            `launcher.env values reach every trial as written: "${placeholder}" is not replaced; to pass a parameter in the environment, set it before the program in command: ${key}=${placeholder} python3 train.py`,
+            'warning',
+          );
+        }
       }
     }
     const trialTimeoutSeconds = num(value['trial_timeout']);

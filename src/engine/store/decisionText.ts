@@ -24,7 +24,9 @@ export function describeDecision(trialId: TrialId, decision: Exclude<Decision, {
   const sign = metric.goal === 'minimize' ? 1 : -1;
   const unit = metric.stepUnit ?? 'step';
   const worse = metric.goal === 'minimize' ? '>' : '<';
-  const shown = (loss: number): string => num(sign * loss);
+  // The log is JSON, where NaN and ±Infinity become null: a loss read back from it may be null.
+  const finiteOrNot = (loss: number | null): loss is number => typeof loss === 'number';
+  const shown = (loss: number): string => (finiteOrNot(loss) ? num(sign * loss) : 'NaN or infinite');
   if (decision.kind === 'promote') {
     const e = decision.evidence;
     const why = e ? `: ${metric.name} ${shown(e.loss)} at rung ${e.rung}, rank ${e.rank} of ${e.cohort}` : '';
@@ -43,7 +45,7 @@ export function describeDecision(trialId: TrialId, decision: Exclude<Decision, {
         `median ${shown(e.median)} of ${e.cohort} other trial${e.cohort === 1 ? '' : 's'}`
       );
     case 'nonFinite':
-      return `trial ${trialId} stopped at ${unit} ${num(e.resource)}: ${metric.name} is ${String(sign * e.loss)}`;
+      return `trial ${trialId} stopped at ${unit} ${num(e.resource)}: ${metric.name} is ${finiteOrNot(e.loss) ? String(sign * e.loss) : 'NaN or infinite'}`;
     case 'maxResource':
       return `trial ${trialId} stopped: reached the maximum budget (${unit} ${num(e.resource)})`;
     case 'notPromoted': {

@@ -31,6 +31,8 @@ export type StudyEvent =
       readonly note?: string;
       /** The trial budget of this run (the file's, or `rung run --trials`): a resume keeps it (loadStudy). */
       readonly trials?: number;
+      /** The interpreter given for `python`/`python3` (`--python`, $RUNG_PYTHON): a run that gives none keeps it. */
+      readonly python?: string;
     }
   | { readonly type: 'trial.planned'; readonly at: number; readonly trialId: TrialId; readonly number: number; readonly plan: TrialPlan }
   | { readonly type: 'trial.asked'; readonly at: number; readonly trialId: TrialId; readonly config: Config; readonly note?: string }

@@ -27,6 +27,11 @@ describe('parseKeyValueLine', () => {
     ['Namespace(lr=0.01, batch_size=64)', rec({ lr: 0.01, batch_size: 64 })],
     ["{'loss': 0.6931, 'learning_rate': 4.5e-05, 'epoch': 0.33}", rec({ loss: 0.6931, learning_rate: 4.5e-5, epoch: 0.33 }, 0.33)],
     ['{"loss": 0.5, "acc": ', rec({ loss: 0.5 })],
+    // scalar reprs: NumPy 2 prints a dict of its scalars as np.float64(...), a PyTorch scalar in an f-string is tensor(...)
+    ["{'epoch': np.int64(2), 'val_loss': np.float64(0.4), 'acc': np.float32(0.9)}", rec({ epoch: 2, val_loss: 0.4, acc: 0.9 }, 2)],
+    ['epoch=2 val_loss=tensor(0.4000) acc=tensor(0.9, grad_fn=<MeanBackward0>)', rec({ epoch: 2, val_loss: 0.4, acc: 0.9 }, 2)],
+    ["loss: tensor(1.5e-01, device='cuda:0') lr=0.1", rec({ loss: 0.15, lr: 0.1 })],
+    ['loss=tensor([0.4, 0.5]) x=tensor(0.4 y=np.float64(0.4)) z=tensor(0.4, 3)', rec({ y: 0.4 })],
     ['INFO:root:epoch=3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
     ['2024-05-01 12:30:45,123 INFO epoch=3 loss=0.5', rec({ epoch: 3, loss: 0.5 }, 3)],
     ['constructor=1 toString=2', rec({ constructor: 1, toString: 2 })],

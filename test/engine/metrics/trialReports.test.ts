@@ -104,6 +104,13 @@ describe('TrialReportReader', () => {
     expect(reader.otherKeys.describe('val_loss')).toContain('val_los');
   });
 
+  it('suggests the same metric in other words: "Validation loss: 0.4" for val_loss, val_accuracy for val_acc', () => {
+    const { reader } = readAll(['Epoch 1 - Validation loss: 0.4', 'train_loss=0.5 val_accuracy=0.9']);
+    expect(reader.otherKeys.describe('val_loss')).toContain('did you mean "validation_loss"?');
+    expect(reader.otherKeys.describe('val_acc')).toContain('did you mean "val_accuracy"?');
+    expect(reader.otherKeys.describe('test_loss')).not.toContain('did you mean');
+  });
+
   it('marks reports provisional once a step got two, or a line shows itself mid-step; a non-finite value never', () => {
     const provisional = (lines: readonly string[], metric = 'loss'): boolean[] => {
       const reader = new TrialReportReader(createMetricParser({ kind: 'auto' }), metric, true);

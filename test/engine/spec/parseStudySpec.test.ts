@@ -154,6 +154,9 @@ describe('parseStudySpec: one problem at a time', () => {
     ['missing parameters', HEAD, 1, 1, /missing required key "parameters" in the study file/],
     ['empty parameters', `${HEAD}parameters: {}\n`, 4, 1, /"parameters" needs at least 1 parameter/],
     ['parameter not a mapping', `${HEAD}parameters:\n  x: 5\n`, 5, 6, /expected a mapping with "type" for parameter "x", got number 5/],
+    ['parameter as a list', `${HEAD}parameters:\n  x: [1, adam, 0.5]\n`, 5, 6, /got a list; for a list of values to try, write \{type: categorical, choices: \[1, adam, 0\.5\]\}$/],
+    ['parameter as a constant', `${HEAD}parameters:\n  x: 5\n`, 5, 6, /got number 5; a fixed value is no parameter to tune: write it in command$/],
+    ['parameter as a type name', `${HEAD}parameters:\n  x: float\n`, 5, 6, /got string "float"; write \{type: float, low: \.\.\., high: \.\.\.\}$/],
     ['parameter without type', `${HEAD}parameters:\n  x: {low: 0, high: 1}\n`, 5, 3, /missing required key "type" in parameter "x"; allowed types: float, int, categorical/],
     ['type not a string', `${HEAD}parameters:\n  x: {type: [float], low: 0, high: 1}\n`, 5, 13, /expected a string for "type" in parameter "x", got a list/],
     ['invalid parameter name', `${HEAD}parameters:\n  1x: {type: float, low: 0, high: 1}\n`, 5, 3, /invalid parameter name "1x"/],
@@ -349,6 +352,24 @@ describe('parseStudySpec: values and defaults', () => {
     expect(checkStudySpec(`${HEAD}${P}launcher: {type: slurm, time: 2h, trial_timeout: 1h}\n`, '/p/s.rung.yaml').issues).toEqual([]);
   });
 
+  it('warns that a placeholder in launcher.env is not replaced, and says how to pass a parameter in the environment', () => {
+    const checked = checkStudySpec(`${HEAD}${P}launcher: {env: {LR: "{x}", RAW: "{{x}}", N: "1"}}\n`, '/p/s.rung.yaml');
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message])).toEqual([
+      [6, 22, 'warning', 'launcher.env values reach every trial as written: "{x}" is not replaced; to pass a parameter in the environment, set it before the program in command: LR={x} python3 train.py'],
+    ]);
+  });
+
+  it('warns that a numeric parameter\'s values are for the grid sampler only when another sampler is set', () => {
+    const text = `${HEAD}parameters:\n  lr: {type: float, low: 0.001, high: 0.1, values: [0.001, 0.01]}\nsampler: tpe\n`;
+    const checked = checkStudySpec(text, '/p/s.rung.yaml');
+    expect(checked.spec).toBeDefined();
+    expect(checked.issues.map((i) => [i.line, i.column, i.severity, i.message])).toEqual([
+      [5, 52, 'warning', '"values" is read by the grid sampler only: sampler tpe draws "lr" from [0.001, 0.1]; to try only these values, use type: categorical, choices: [0.001, 0.01] (or sampler: grid)'],
+    ]);
+    expect(checkStudySpec(text.replace('sampler: tpe', 'sampler: grid'), '/p/s.rung.yaml').issues).toEqual([]);
+  });
+
   it('launcher shorthand and parallel auto', () => {
     const spec = parseOk(`${HEAD}${P}launcher: local\nparallel: auto\nseed: 0\n`);
     expect(spec.launcher.type).toBe('local');
@@ -394,6 +415,20 @@ describe('parseStudySpec: values and defaults', () => {
       [3, 22, 'unknown key "direction" in "metric"; allowed: name, goal, pattern (did you mean "goal"? that is Rung\'s word for Optuna\'s direction)'],
       [5, 3, 'missing required key "type" in parameter "x"; allowed types: float, int, categorical (Rung\'s word for W&B\'s distribution is "type")'],
       [6, 1, expect.stringMatching(/^unknown key "n_trials" in the study file; .*\(did you mean "trials"\? that is Rung's word for Optuna's n_trials\)$/)],
+    ]);
+  });
+
+  it("Optuna's study_name, pruner and top-level direction, Ray Tune's and NNI's distribution names get Rung's words back", () => {
+    const text = `study_name: t\ncommand: run {args}\ndirection: maximize\nmetric: acc\nparameters:\n  x: {type: uniform, low: 0, high: 1}\n  y: {type: loguniform, low: 0.1, high: 1}\n  n: {type: randint, low: 1, high: 4}\npruner: median\n`;
+    const messages = parseErr(text, FILE).map((i) => `${i.line}:${i.column}: ${i.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^1:1: unknown key "study_name" in the study file; .*\(did you mean "name"\? that is Rung's word for Optuna's study_name\)$/),
+      '1:1: missing required key "name" in the study file',
+      expect.stringMatching(/^3:1: unknown key "direction" in the study file; .*\(did you mean "metric"\? .*metric: \{name: val_loss, goal: minimize\}\)$/),
+      expect.stringMatching(/^6:13: unknown type "uniform" for parameter "x"; .*did you mean "float"\?/),
+      expect.stringMatching(/^7:13: unknown type "loguniform" for parameter "y"; .*did you mean "float"\? .*with log: true\)$/),
+      expect.stringMatching(/^8:13: unknown type "randint" for parameter "n"; .*did you mean "int"\?/),
+      expect.stringMatching(/^9:1: unknown key "pruner" in the study file; .*\(did you mean "scheduler"\? that is Rung's word for Optuna's pruner\)$/),
     ]);
   });
 

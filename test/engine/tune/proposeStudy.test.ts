@@ -215,6 +215,29 @@ describe.skipIf(python === undefined)('proposed commands run the script for real
     expect(ran.stdout).toContain('"val_loss": 0.4');
   });
 
+  it("a params() script that also reads Rung's own RUNG_* variables: those are no settings, and do not hide params()", async () => {
+    const source = [
+      'import os',
+      'from rung import report, params',
+      'p = params()',
+      'lr = float(p.get("lr", 0.01))',
+      'dropout = p.get("dropout", 0.1)',
+      'epochs = int(os.environ.get("RUNG_BUDGET", "5"))',
+      'out = os.environ["RUNG_TRIAL_DIR"]',
+      'dev = os.environ.get("CUDA_VISIBLE_DEVICES", "0")',
+      'for e in range(1, epochs + 1):',
+      '    report(epoch=e, val_loss=lr + dropout)',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('train.py', source, { lr: 0.1, dropout: 0.3 });
+    // Before: $RUNG_BUDGET and $RUNG_TRIAL_DIR were read as environment options (rung_budget, rung_trial_dir), and
+    // finding them skipped params(): "Nothing to tune was found" with an example lr.
+    expect([...r.spec.space.params.keys()].sort()).toEqual(['dropout', 'lr']);
+    expect(r.spec.command).toEqual(['python3', 'train.py']);
+    expect(r.proposal.text).not.toMatch(/(rung_budget|rung_trial_dir|cuda_visible_devices):/);
+    expect(r.proposal.notes.join('\n')).toContain('$RUNG_BUDGET');
+  });
+
   it('argparse sub-commands: the main options before the name, the sub-command\'s after it, the training one chosen', async () => {
     const source = [
       'import argparse',

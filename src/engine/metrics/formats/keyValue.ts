@@ -301,11 +301,17 @@ function readPairs(line: string): MetricRecord | undefined {
     j++;
     while (j < n && isBlank(line.charCodeAt(j))) j++;
 
-    const numberEnd = scanNumberToken(line, j, n);
-    if (numberEnd < 0) continue; // resume right after the key: the value may itself start a pair
+    let numberEnd = scanNumberToken(line, j, n);
+    let wrappedEnd = -1;
+    if (numberEnd < 0) {
+      // `np.float64(0.4)` (a NumPy 2 scalar in a printed dict) or `tensor(0.4000)` (a PyTorch scalar in an f-string).
+      wrappedEnd = wrappedNumberEnd(line, j, n);
+      if (wrappedEnd < 0) continue; // resume right after the key: the value may itself start a pair
+      numberEnd = wrappedEnd;
+    }
     const value = scanned.value;
     let end = numberEnd;
-    if (end < n && line.charCodeAt(end) === CH_PERCENT) end++;
+    if (wrappedEnd < 0 && end < n && line.charCodeAt(end) === CH_PERCENT) end++;
     if (!endsToken(line, end, n)) {
       if (line.charCodeAt(end) === CH_SLASH && end === numberEnd) {
         // `Epoch: 3/10 | Train loss: 0.51`: a step key and its count out of the total are a step prefix.
@@ -921,6 +927,39 @@ function isBlank(c: number): boolean {
 }
 
 /** Whether a number that stops at `at` is a whole token (see the rules at the top of this file). */
+/** The words of a scalar's repr around its number: NumPy 2's `np.float64(0.5)`, PyTorch's `tensor(0.5000)`. */
+const WRAPPER_WORDS = [
+  'np.float64(', 'np.float32(', 'np.float16(', 'np.longdouble(', 'np.int64(', 'np.int32(',
+  'numpy.float64(', 'numpy.float32(', 'numpy.int64(', 'tensor(',
+];
+
+/**
+ * A number printed as a scalar's repr: `np.float64(0.5)`, `np.int64(3)` (NumPy 2 prints a dict of its scalars
+ * this way, `{'val_loss': np.float64(0.5)}`), `tensor(0.5000)` and `tensor(0.5000, device='cuda:0')` or
+ * `tensor(0.5, grad_fn=<MeanBackward0>)` (a PyTorch scalar in an f-string). The number must be followed by
+ * `)`, or by `, ` and `name=` options up to the first `)`.
+ *
+ * @returns the index just past the closing `)`, with the value in {@link scanned}, or -1.
+ */
+function wrappedNumberEnd(line: string, at: number, n: number): number {
+  const c = line.charCodeAt(at);
+  if (c !== 0x6e /* n */ && c !== 0x74 /* t */) return -1;
+  for (const word of WRAPPER_WORDS) {
+    if (!line.startsWith(word, at)) continue;
+    const numberEnd = scanNumberToken(line, at + word.length, n);
+    if (numberEnd < 0) return -1;
+    if (line.charCodeAt(numberEnd) === 0x29 /* ) */) return numberEnd + 1;
+    if (line.charCodeAt(numberEnd) !== CH_COMMA || line.charCodeAt(numberEnd + 1) !== CH_SPACE) return -1;
+    let k = numberEnd + 2;
+    const optionStart = k;
+    while (k < n && /[A-Za-z_]/.test(line[k] ?? '')) k++;
+    if (k === optionStart || line.charCodeAt(k) !== CH_EQUALS) return -1;
+    const close = line.indexOf(')', k);
+    return close < 0 ? -1 : close + 1;
+  }
+  return -1;
+}
+
 function endsToken(line: string, at: number, n: number): boolean {
   if (at >= n) return true;
   const c = line.charCodeAt(at);
