@@ -926,7 +926,6 @@ function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-/** Whether a number that stops at `at` is a whole token (see the rules at the top of this file). */
 /** The words of a scalar's repr around its number: NumPy 2's `np.float64(0.5)`, PyTorch's `tensor(0.5000)`. */
 const WRAPPER_WORDS = [
   'np.float64(', 'np.float32(', 'np.float16(', 'np.longdouble(', 'np.int64(', 'np.int32(',
@@ -960,6 +959,7 @@ function wrappedNumberEnd(line: string, at: number, n: number): number {
   return -1;
 }
 
+/** Whether a number that stops at `at` is a whole token (see the rules at the top of this file). */
 function endsToken(line: string, at: number, n: number): boolean {
   if (at >= n) return true;
   const c = line.charCodeAt(at);
