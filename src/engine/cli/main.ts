@@ -297,8 +297,20 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
     stdoutClosed = true;
     if (interrupts === 0) onSignal();
   };
+  // SIGHUP: the terminal running `rung` was closed. Stop as for a first Ctrl-C (trials get SIGTERM, the study
+  // reads as stopped, `rung resume` continues it) instead of Node's default exit, which left it "crashed". The
+  // terminal is gone, so what is still written to it must not throw (EIO): errors on both streams are dropped.
+  const onHangup = (): void => {
+    process.stderr.on('error', ignoreStreamError);
+    process.stdout.on('error', ignoreStreamError);
+    if (interrupts === 0) {
+      interrupts++;
+      void runner.stop();
+    }
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHangup);
   process.stdout.on('error', onStdoutError);
   try {
     await runner.start();
@@ -320,10 +332,14 @@ async function runCommand(args: readonly string[], io: CliIo, isResume: boolean)
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
     // Still listening: a write that was under way when the pipe closed may report EPIPE after this.
     if (!stdoutClosed) process.stdout.off('error', onStdoutError);
   }
 }
+
+/** Drops a write error on a stream whose terminal is gone (after SIGHUP); left attached for late writes. */
+function ignoreStreamError(): void {}
 
 /** After a second Ctrl-C, how long `rung` waits for the killed trials' ends to be logged before it exits anyway. */
 const FORCED_EXIT_WAIT_MS = 5000;
