@@ -79,6 +79,7 @@ const FROM_OTHER_TOOLS: Readonly<Record<string, Synonym | readonly Synonym[]>> =
   successivehalvingpruner: { rung: 'sha', origin: "Optuna's SuccessiveHalvingPruner" },
   hyperbandpruner: { rung: 'hyperband', origin: "Optuna's HyperbandPruner" },
   noppruner: { rung: 'fifo', origin: "Optuna's NopPruner" },
+  none: { rung: 'fifo', origin: 'no early stopping' },
   // Ray Tune (and the distributions it shares with Hyperopt, NNI and older Optuna)
   mode: [
     { rung: 'goal', origin: "Ray Tune's mode" },

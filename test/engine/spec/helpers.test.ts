@@ -14,6 +14,9 @@ describe('words from other tools', () => {
     expect(didYouMean('min', ['type', 'low', 'high', 'log'])).toBe(` (did you mean "low"? that is Rung's word for W&B's min)`);
     // Not allowed here: back to spelling distance.
     expect(didYouMean('direction', ['sampler', 'scheduler'])).toBe('');
+    // `scheduler: none`, as one would write for no pruning.
+    expect(didYouMean('none', ['fifo', 'median', 'asha'])).toBe(` (did you mean "fifo"? that is Rung's word for no early stopping)`);
+    expect(didYouMean('none', ['float', 'int', 'categorical'])).toBe('');
   });
 });
 
