@@ -287,7 +287,7 @@ const LAUNCHER_COMMON: Fields = {
     default: 10,
   },
   env: {
-    type: { kind: 'map', values: { kind: 'scalar' }, keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'letters, digits and _, not starting with a digit', entryNoun: 'variable' },
+    type: { kind: 'map', values: { kind: 'scalar' }, keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'ASCII letters, digits and _, not starting with a digit', entryNoun: 'variable' },
     description: 'Extra environment variables for every trial (numbers and booleans become strings).',
   },
 };
@@ -405,15 +405,15 @@ const PARAM_NAME = '^[A-Za-z_][A-Za-z0-9_.-]*$';
 const METRIC_NAME_TYPE = {
   kind: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_./@:-]*$',
-  patternHint: 'letters, digits, "_", ".", "/", "-", "@" and ":", not starting with a digit',
+  patternHint: 'ASCII letters, digits, "_", ".", "/", "-", "@" and ":", not starting with a digit',
 } as const;
 
 /** The whole study file. */
 export const STUDY_FILE: Fields = {
   $schema: { type: { kind: 'string' }, description: 'JSON Schema of this file (for editors); ignored by Rung.' },
   name: {
-    type: { kind: 'string', pattern: '^[A-Za-z0-9._-]+$', patternHint: 'letters, digits, ".", "_" and "-"', minLength: 1, maxLength: 100 },
-    description: 'Study name: letters, digits, ".", "_" and "-" (1 to 100 characters); the folder name under .rung/.',
+    type: { kind: 'string', pattern: '^[A-Za-z0-9._-]+$', patternHint: 'ASCII letters, digits, ".", "_" and "-"', minLength: 1, maxLength: 100 },
+    description: 'Study name: ASCII letters, digits, ".", "_" and "-" (1 to 100 characters); the folder name under .rung/.',
     required: true,
   },
   command: {
@@ -455,7 +455,7 @@ export const STUDY_FILE: Fields = {
       kind: 'map',
       values: { kind: 'tagged', variants: PARAMETER_TYPES, shorthand: false },
       keyPattern: PARAM_NAME,
-      keyHint: 'letters, digits, "_", "." and "-", not starting with a digit, "." or "-"',
+      keyHint: 'ASCII letters, digits, "_", "." and "-", not starting with a digit, "." or "-"',
       minEntries: 1,
       entryNoun: 'parameter',
     },

@@ -88,7 +88,7 @@ describe('parseStudySpec: fixtures', () => {
       'bad-keys.rung.yaml',
       [
         [1, 1, 1, 15, '', 'missing required key "command" in the study file'],
-        [1, 7, 1, 15, 'name', '"name" must use only letters, digits, ".", "_" and "-" (got "my study")'],
+        [1, 7, 1, 15, 'name', '"name" must use only ASCII letters, digits, ".", "_" and "-" (got "my study")'],
         [2, 1, 2, 7, 'comand', 'unknown key "comand" in the study file; allowed: $schema, name, command, cwd, metric, parameters, sampler, scheduler, budget, trials, parallel, timeout, seed, launcher, resources (did you mean "command"?)'],
         [5, 9, 5, 17, 'metric.goal', 'unknown value "maximise" for "goal"; allowed: minimize, maximize (did you mean "maximize"?)'],
         [7, 3, 7, 5, 'parameters.lr', 'missing required key "low" in parameter "lr"'],
@@ -96,7 +96,7 @@ describe('parseStudySpec: fixtures', () => {
         [8, 3, 8, 5, 'parameters.lr', 'duplicate key "lr"; each key may appear only once'],
         [9, 17, 9, 24, 'parameters.depth.type', 'unknown type "integer" for parameter "depth"; allowed: float, int, categorical'],
         [10, 23, 10, 34, 'sampler.gird_points', 'unknown key "gird_points" in sampler "grid"; allowed: type, grid_points, shuffle (did you mean "grid_points"?)'],
-        [11, 31, 11, 35, 'launcher.env.1BAD', 'invalid variable name "1BAD" in "env": names use only letters, digits and _, not starting with a digit'],
+        [11, 31, 11, 35, 'launcher.env.1BAD', 'invalid variable name "1BAD" in "env": names use only ASCII letters, digits and _, not starting with a digit'],
       ],
     ],
     [
@@ -178,7 +178,7 @@ describe('parseStudySpec: one problem at a time', () => {
     ['when empty list', `${HEAD}parameters:\n  n: {type: categorical, choices: [1, 2]}\n  x: {type: float, low: 0, high: 1, when: {n: []}}\n`, 6, 47, /needs at least 1 item/],
     ['when not a mapping', `${HEAD}parameters:\n  n: {type: categorical, choices: [1, 2]}\n  x: {type: float, low: 0, high: 1, when: n}\n`, 6, 43, /expected a mapping for "when", got string "n"/],
     ['metric missing', `name: t\ncommand: run\n${P}`, 1, 1, /missing required key "metric"/],
-    ['metric name with spaces', `name: t\ncommand: run\nmetric: val loss\n${P}`, 3, 9, /"metric" must use only letters/],
+    ['metric name with spaces', `name: t\ncommand: run\nmetric: val loss\n${P}`, 3, 9, /"metric" must use only ASCII letters/],
     ['metric object without name', `name: t\ncommand: run\nmetric: {goal: maximize}\n${P}`, 3, 1, /missing required key "name" in "metric"/],
     ['metric pattern does not compile', `name: t\ncommand: run\nmetric: {name: loss, pattern: "(?<loss>[0-9"}\n${P}`, 3, 31, /invalid regular expression: /],
     ['metric pattern without the group', `name: t\ncommand: run\nmetric: {name: loss, pattern: "loss=([0-9.]+)"}\n${P}`, 3, 31, /pattern has no named group "loss" \(it has no named groups\); put \(\?<loss>\.\.\.\) around the number/],
