@@ -1,6 +1,7 @@
 """Run an Optuna objective function as one Rung trial, without changing the script.
 
     python3 -m rung.optuna_objective path/to/script.py objective [--metric NAME]
+    python3 -m rung.optuna_objective path/to/script.py "lambda trial: objective(trial, X, y)"
 
 Zero dependencies, Python 3.8+; Optuna itself is neither needed nor imported (the user's script may import it).
 
@@ -25,7 +26,7 @@ from rung import report as _rung_report
 
 __all__ = ["RungTrial", "ParameterMissing", "main"]
 
-USAGE = "usage: python3 -m rung.optuna_objective SCRIPT.py FUNCTION [--metric NAME]"
+USAGE = "usage: python3 -m rung.optuna_objective SCRIPT.py FUNCTION|EXPRESSION [--metric NAME]"
 MODULE_NAME = "__rung_objective__"
 
 
@@ -217,7 +218,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     values = _rung_params()
     module = load_script(script)
     objective: Any = module
-    for part in function.split("."):  # `Objective.__call__` is not meant; `obj.method` and `objective` are
+    if not all(part.isidentifier() for part in function.split(".")):
+        # What the script gives optimize when it is no plain name: `lambda trial: objective(trial, X, y)`,
+        # `functools.partial(objective, X=X)`, evaluated among the script's module-level names.
+        try:
+            objective = eval(compile(function, "<objective>", "eval"), vars(module))  # noqa: S307 - the study file's own text
+        except Exception as exc:  # noqa: BLE001
+            print("rung.optuna_objective: cannot evaluate %r in %s: %s: %s" % (function, script, type(exc).__name__, exc), file=sys.stderr)
+            return 2
+        function_parts: List[str] = []
+    else:
+        function_parts = function.split(".")
+    for part in function_parts:  # `objective`, or `obj.method`
         if not hasattr(objective, part):
             names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
             print(
