@@ -2345,6 +2345,7 @@ class OptunaObjective:
         self.notes = []
         self.reports = []  # {"line", "loop": N or None}
         self.prunes = False
+        self.methods = {}  # id(call) -> the __call__ method of a class instance given to optimize
 
     def note(self, message):
         if message not in self.notes:
@@ -2404,8 +2405,19 @@ class OptunaObjective:
         if isinstance(node, ast.Call) and last_name(node.func) == "partial" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in self.functions:
             return node.args[0].id, len(node.args) - 1, self.text(node), None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.classes:
-            return None, 0, None, "the objective is an instance of the class %s (a __call__ method): not read; Rung runs functions only, e.g. def objective(trial): return %s(...)(trial)" % (node.func.id, node.func.id)
+            method = self.call_method(self.classes[node.func.id])
+            if method is not None:
+                # optimize(Objective(data)): run as `lambda trial: Objective(data)(trial)`, the instance made per trial.
+                self.methods[id(node)] = method
+                return id(node), 1, "lambda trial: %s(trial)" % self.text(node), None
+            return None, 0, None, "the objective is an instance of the class %s, which has no __call__(self, trial) Rung can read" % node.func.id
         return None, 0, None, "the objective given to optimize (%s) is not a function of the script Rung can follow" % self.text(node)
+
+    def call_method(self, cls):
+        for item in cls.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__call__" and len(item.args.args) >= 2:
+                return item
+        return None
 
     def find(self):
         """(FunctionDef, trial name, how, expression, the optimize call or None), or None."""
@@ -2416,11 +2428,12 @@ class OptunaObjective:
                 if why:
                     self.note(why)
                 continue
-            fn = self.functions[name]
+            fn = self.methods[name] if isinstance(name, int) else self.functions[name]
             trial = self.trial_param(fn, index)
             if trial is not None and trial in self.suggests_in(fn) or (trial is not None and self.passes_trial(fn, trial)):
                 return fn, trial, "optimize", expr, call
-        candidates = [fn for fn in self.functions.values() if self.suggests_in(fn) or (fn.name == "objective" and fn.args.args)]
+        methods = {id(item) for cls in self.classes.values() for item in cls.body}
+        candidates = [fn for fn in self.functions.values() if id(fn) not in methods and (self.suggests_in(fn) or (fn.name == "objective" and fn.args.args))]
         named = [fn for fn in candidates if fn.name == "objective"]
         chosen = named[0] if named else (candidates[0] if len(candidates) == 1 else None)
         if chosen is None:
@@ -2458,6 +2471,8 @@ class OptunaObjective:
         fn, trial, how, expr, optimize = found
         self.walk(fn.body, trial, {}, {}, None, 0, set())
         info = {"function": fn.name, "line": fn.lineno, "how": how, "trial": trial, "parameters": self.params}
+        if fn.name == "__call__" and expr is not None:
+            info["function"] = expr[len("lambda trial: "):-len("(trial)")].split("(")[0] + ".__call__"
         if expr is not None:
             info["expression"] = expr
             free = self.free_names(expr_node_of(optimize)) if optimize is not None else []
@@ -2467,6 +2482,11 @@ class OptunaObjective:
                     "optimize is given %s, which uses %s, made only in the script's `if __name__ == \"__main__\":` block: the runner loads the script without running that block, so make %s at the module's top level"
                     % (expr, ", ".join(main_only), "them" if len(main_only) > 1 else "it")
                 )
+        if optimize is not None and self.runs_on_load(optimize):
+            self.note(
+                "study.optimize(...) (line %d) is at the module's top level, so it runs whenever the script is loaded, also in each Rung trial: put it under `if __name__ == \"__main__\":`"
+                % optimize.lineno
+            )
         study = self.study_of(optimize) if optimize is not None else self.only_study()
         if study is not None:
             for kw in study.keywords:
@@ -2496,6 +2516,14 @@ class OptunaObjective:
             info["returned"] = returned
         info["notes"] = self.notes
         return info
+
+    def runs_on_load(self, call):
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or (isinstance(stmt, ast.If) and is_main_test(stmt.test)):
+                continue
+            if any(n is call for n in ast.walk(stmt)):
+                return True
+        return False
 
     def direction(self, node):
         s = const_str(node)

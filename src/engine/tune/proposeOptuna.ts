@@ -46,7 +46,8 @@ export function proposeOptunaStudy(inspection: ScriptInspection, info: OptunaObj
     kept.set(s.name, s);
     parameters.push(param);
   }
-  for (const note of info.notes) notes.push(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+  // The reader's notes start in lower case (`line 14: ...`); one that starts with code (`study.optimize(...)`) stays as it is.
+  for (const note of info.notes) notes.push(`${/^[a-z]+ /.test(note) ? `${note.charAt(0).toUpperCase()}${note.slice(1)}` : note}.`);
   let example = false;
   if (parameters.length === 0) {
     example = true;
