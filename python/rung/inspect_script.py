@@ -2740,7 +2740,10 @@ class OptunaObjective:
         if kind == "categorical":
             ok, choices = self.value(given["choices"]) if "choices" in given else (False, None)
             if not ok or not isinstance(choices, list) or not choices or any(isinstance(c, list) or c is None for c in choices):
-                self.note("line %d: the choices of %s (%s) are not a list of literals: not read; add them to the study file by hand" % (line, name, self.text(given.get("choices", call))))
+                self.note(
+                    "line %d: the choices of %s (%s) are not a list of numbers, text or true/false (None, nested lists and computed lists are not read): add them to the study file by hand"
+                    % (line, name, self.text(given.get("choices", call)))
+                )
                 return
             p["choices"] = choices
         else:

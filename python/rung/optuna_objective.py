@@ -5,9 +5,9 @@
 
 Zero dependencies, Python 3.8+; Optuna itself is neither needed nor imported (the user's script may import it).
 
-The script is loaded as a module named ``__rung_objective__``, not ``__main__``, so its
-``if __name__ == "__main__": study.optimize(...)`` block does not run; its folder comes first on ``sys.path`` and
-``sys.argv[0]`` is the script, as with ``python script.py``. The named function is called once with a trial object
+The script is loaded as a module named after it (``train`` for train.py, or ``__rung_objective__`` when that name is
+taken), not ``__main__``, so its ``if __name__ == "__main__": study.optimize(...)`` block does not run; its folder
+comes first on ``sys.path`` and ``sys.argv[0]`` is the script, as with ``python script.py``. The named function is called once with a trial object
 that answers like Optuna's ``Trial``: each ``suggest_*`` call returns the value Rung chose for that name (from
 ``RUNG_PARAMS``), ``trial.report(value, step)`` prints a Rung report at that step (so Rung's scheduler can stop a
 losing trial, by ending its process), ``should_prune()`` is always False. The returned number is reported as the
@@ -174,13 +174,30 @@ def load_script(script: str) -> Any:
     elif folder not in sys.path[:1]:
         sys.path.insert(0, folder)
     sys.argv = [path]
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, path)
+    name = _module_name(path)
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError("cannot load %s as a Python module" % script)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[MODULE_NAME] = module  # pickling, dataclasses and typing look the module up by name
+    sys.modules[name] = module  # pickling, dataclasses and typing look the module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def _module_name(path: str) -> str:
+    """The script's own name (``train`` for train.py) when importing that name finds this very file, so that worker
+    processes (multiprocessing's spawn, joblib) can import what they are sent from it; else ``__rung_objective__``."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if not stem.isidentifier() or stem in sys.modules:
+        return MODULE_NAME
+    try:
+        found = importlib.util.find_spec(stem)
+    except (ImportError, ValueError):
+        return MODULE_NAME
+    origin = getattr(found, "origin", None)
+    if origin and os.path.abspath(origin) == path:
+        return stem
+    return MODULE_NAME
 
 
 def _usage(message: str) -> int:

@@ -106,6 +106,33 @@ describe.skipIf(python === undefined)('rung.optuna_objective', () => {
     ]);
   });
 
+  it('the script is a module named after it, so worker processes (multiprocessing spawn) import what they are sent from it', () => {
+    const script = [
+      'import multiprocessing',
+      '',
+      'def square(v):',
+      '    return v * v',
+      '',
+      'def objective(trial):',
+      '    with multiprocessing.get_context("spawn").Pool(1) as pool:',
+      '        squares = pool.map(square, [trial.suggest_int("n", 1, 5)])',
+      '    print("NAME", __name__)',
+      '    return squares[0]',
+      '',
+      'if __name__ == "__main__":',
+      '    raise SystemExit("the main block must not run")',
+    ].join('\n');
+    const out = runObjective({ 'train_mp.py': script }, ['train_mp.py', 'objective'], { n: 3 });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^NAME train_mp$/m);
+    expect(reports(out.stdout)).toEqual([[undefined, { value: 9 }]]);
+    // A script named like a module already loaded (json) gets another name; it still runs.
+    const clash = runObjective({ 'json.py': 'def objective(trial):\n    print("NAME", __name__)\n    return 1\n' }, ['json.py', 'objective'], {});
+    expect(clash.status, clash.stderr).toBe(0);
+    expect(clash.stdout).toMatch(/^NAME __rung_objective__$/m);
+  });
+
   it('a parameter Rung did not send is an error naming it and the ones sent', () => {
     const out = runObjective({ 's.py': SUGGESTS, 'helper_mod.py': 'def scale(v):\n    return v\n' }, ['s.py', 'objective'], { a: 0.5, b: 0.1 });
     expect(out.status).toBe(1);
