@@ -2598,14 +2598,22 @@ class OptunaObjective:
                 continue
             if isinstance(stmt, ast.If):
                 self.calls(stmt.test, trial, when, cats, loop, depth, seen)
-                cond = self.condition(stmt.test, cats)
-                if cond is None:
-                    self.walk(stmt.body, trial, when, cats, loop, depth, seen)
-                    self.walk(stmt.orelse, trial, when, cats, loop, depth, seen)
-                    continue
-                parent, yes, no = cond
-                self.walk(stmt.body, trial, restrict(when, parent, yes), dict(cats), loop, depth, seen)
-                self.walk(stmt.orelse, trial, restrict(when, parent, no), dict(cats), loop, depth, seen)
+                body_when, else_when = dict(when), dict(when)
+                for parent, yes in self.branch(stmt.test, cats, True):
+                    body_when = restrict(body_when, parent, yes)
+                for parent, no in self.branch(stmt.test, cats, False):
+                    else_when = restrict(else_when, parent, no)
+                body_cats, else_cats = dict(cats), dict(cats)
+                self.walk(stmt.body, trial, body_when, body_cats, loop, depth, seen)
+                self.walk(stmt.orelse, trial, else_when, else_cats, loop, depth, seen)
+                # A variable a branch assigns from suggest_categorical keeps its meaning after the if (unless the
+                # branches disagree): `if model != "a": act = trial.suggest_categorical(...)`, then `if act == ...`.
+                for key in set(body_cats) | set(else_cats) | set(cats):
+                    mine = [c.get(key) for c in (body_cats, else_cats) if key in c or key in cats]
+                    if mine and all(m is not None and m == mine[0] for m in mine):
+                        cats[key] = mine[0]
+                    else:
+                        cats.pop(key, None)  # reassigned in a branch, or the branches disagree
                 continue
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self.calls(stmt.iter, trial, when, cats, loop, depth, seen)
@@ -2687,10 +2695,37 @@ class OptunaObjective:
             return stop
         return None
 
+    def branch(self, test, cats, taken):
+        """[(parameter, values)] that hold where `test` is true (taken) or false: `a and b` restricts its body by both,
+        `a or b` its else branch by both; one test on a categorical either way (see condition)."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, (ast.And, ast.Or)):
+            if isinstance(test.op, ast.And) == taken:
+                return [r for part in test.values for r in self.branch(part, cats, taken)]
+            conds = [self.condition(part, cats) for part in test.values]
+            if conds and all(c is not None for c in conds) and len({c[0] for c in conds}) == 1:
+                values = [v for c in conds for v in (c[1] if taken else c[2])]
+                return [(conds[0][0], values)]  # `a == "x" or a == "y"`: either, on one parameter
+            return []
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.BoolOp):
+            return self.branch(test.operand, cats, not taken)
+        cond = self.condition(test, cats)
+        return [] if cond is None else [(cond[0], cond[1] if taken else cond[2])]
+
+    def categorical_of(self, node, cats):
+        """(parameter, choices) for a categorical's variable, or a suggest_categorical call written in the test."""
+        if isinstance(node, ast.Name) and node.id in cats:
+            return cats[node.id]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "suggest_categorical":
+            p = self.by_name.get(self.param_name(node))
+            if p is not None and p["type"] == "categorical":
+                return p["name"], p["choices"]
+        return None
+
     def condition(self, test, cats):
         """(parameter, values where true, values where false) for a test on a categorical's variable, else None."""
-        if isinstance(test, ast.Name) and test.id in cats:
-            name, choices = cats[test.id]
+        found = self.categorical_of(test, cats)
+        if found is not None:
+            name, choices = found
             return name, [c for c in choices if c], [c for c in choices if not c]
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.condition(test.operand, cats)
@@ -2698,11 +2733,12 @@ class OptunaObjective:
         if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return None
         left, right, op = test.left, test.comparators[0], test.ops[0]
-        if isinstance(right, ast.Name) and right.id in cats and isinstance(op, (ast.Eq, ast.NotEq)):
+        if self.categorical_of(right, cats) is not None and isinstance(op, (ast.Eq, ast.NotEq)):
             left, right = right, left
-        if not (isinstance(left, ast.Name) and left.id in cats):
+        found = self.categorical_of(left, cats)
+        if found is None:
             return None
-        name, choices = cats[left.id]
+        name, choices = found
         ok, v = self.value(right)
         if not ok:
             return None

@@ -123,7 +123,7 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
     expect(named.proposal.notes.join('\n')).toMatch(/named objective/);
   });
 
-  it('conditions with !=, not in and nesting; a branch no choice takes; a parameter name Rung cannot have', async () => {
+  it('conditions with !=, not in, and, or and nesting; a branch no choice takes; a parameter name Rung cannot have', async () => {
     const { proposal, spec } = await propose(
       script(
         [
@@ -138,6 +138,12 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
           '    if model == "zzz":',
           '        trial.suggest_int("never", 1, 4)',
           '    trial.suggest_float("lr/head", 0.1, 1.0)',
+          '    if model == "b" and act == "tanh":',
+          '        trial.suggest_float("gain", 0.5, 2.0)',
+          '    elif model == "a" or model == "b":',
+          '        trial.suggest_float("warmup", 0.0, 0.1)',
+          '    if trial.suggest_categorical("norm", [True, False]):',
+          '        trial.suggest_float("norm_eps", 1e-6, 1e-3, log=True)',
           '    return 0.0',
         ].join('\n'),
       ),
@@ -145,6 +151,10 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
     expect(param(spec, 'act')).toMatchObject({ when: { model: ['b', 'c'] } });
     expect(param(spec, 'slope')).toMatchObject({ when: { model: ['b', 'c'], act: ['relu'] } });
     expect(param(spec, 'depth')).toMatchObject({ when: { model: ['c'] } });
+    // `and` restricts the body by both tests; `or` on one parameter is either value; a suggest written in the test.
+    expect(param(spec, 'gain')).toMatchObject({ when: { model: ['b'], act: ['tanh'] } });
+    expect(param(spec, 'warmup')).toMatchObject({ when: { model: ['a', 'b'] } });
+    expect(param(spec, 'norm_eps')).toMatchObject({ when: { norm: [true] } });
     expect(spec.space.params.has('never')).toBe(false);
     expect(spec.space.params.has('lr/head')).toBe(false);
     const notes = proposal.notes.join('\n');
