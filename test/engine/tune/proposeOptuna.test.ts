@@ -207,7 +207,7 @@ async function runProposal(fixture: string, overrides: Record<string, string>) {
 
 describe.skipIf(!hasOptuna)('Optuna objectives run as Rung studies (import optuna at the top)', () => {
   it('the scikit-learn example: every trial completes with the objective\'s accuracy; the inactive classifier\'s parameters are absent', async () => {
-    const snapshot = await runProposal('sklearn_objective.py', { trials: '4', parallel: '1', seed: '3' });
+    const snapshot = await runProposal('sklearn_objective.py', { trials: '4', parallel: '1', seed: '3', sampler: 'random' });
     expect(snapshot.trials).toHaveLength(4);
     for (const t of snapshot.trials) {
       expect(t.status, t.tail?.join('\n')).toBe('completed');
@@ -217,12 +217,15 @@ describe.skipIf(!hasOptuna)('Optuna objectives run as Rung studies (import optun
       const keys = Object.keys(config).sort();
       expect(keys).toEqual(config['classifier'] === 'SVC' ? ['classifier', 'svc_c'] : ['classifier', 'rf_max_depth', 'rf_n_estimators']);
     }
+    // Both branches ran (by the seed).
+    expect(new Set(snapshot.trials.map((t) => t.config?.['classifier']))).toEqual(new Set(['SVC', 'RandomForest']));
   }, 120_000);
 
   it('the epoch loop under ASHA: a losing trial is stopped by the scheduler before its last step; the others complete', async () => {
-    // A fixed seed and one trial at a time: every trial's rank is the same at every step (see the fixture), so any
-    // trial worse than an earlier one at step 1 is stopped there; with 5 trials at least one is (by the seed).
-    const snapshot = await runProposal('pruning_epochs.py', { trials: '5', parallel: '1', seed: '11' });
+    // A fixed seed, the random sampler and one trial at a time: every trial's rank is the same at every step (see the
+    // fixture), so a trial not among the best third of those before it at step 1 is stopped there; with 5 trials at
+    // least one is (by the seed: the sampler does not adapt, so the test does not hang on another sampler's choices).
+    const snapshot = await runProposal('pruning_epochs.py', { trials: '5', parallel: '1', seed: '11', sampler: 'random' });
     const byStatus = (s: string) => snapshot.trials.filter((t) => t.status === s);
     expect(byStatus('pruned').length, snapshot.trials.map((t) => `${t.status} ${JSON.stringify(t.curve)}`).join('\n')).toBeGreaterThanOrEqual(1);
     for (const t of byStatus('pruned')) expect(Math.max(...t.curve.map(([step]) => step))).toBeLessThan(8);
