@@ -82,6 +82,10 @@ What is read:
   local module (``from model import LitModel``, beside the script or in its package) is read from that file (its
   options carry ``file``), and its ``self.log`` calls count as the script's metrics (with ``file`` too). ``subclass_mode_*=True`` and a
   ``LightningCLI()`` without a model class are named in ``warnings``.
+- an Optuna objective (as ``optuna``, see OptunaObjective): the function given to ``<study>.optimize(...)`` (or named
+  ``objective``) that calls ``<trial>.suggest_*``; each suggest call's name, type and literal range or choices, the
+  ``if``/``elif``/``else`` branches on a categorical around it (``when``), ``trial.report`` in a ``for ... in range(N)``
+  loop, ``should_prune``, ``create_study(direction=...)``, ``n_trials=`` and the returned variable's name.
 - not read, but named in ``warnings``: Hydra's compose API (no ``@hydra.main``), jsonargparse, and absl flag kinds
   other than those above (ml_collections' ``config_flags``).
 

@@ -184,10 +184,11 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
   });
 });
 
-const hasOptuna = python !== undefined && spawnSync(python, ['-c', 'import optuna, sklearn'], { timeout: 60_000 }).status === 0;
-if (!hasOptuna) {
-  console.warn('skipping the Optuna end-to-end studies: `import optuna, sklearn` fails with %s (install python3-optuna and python3-sklearn)', python ?? 'no python3');
-}
+const canImport = (modules: string): boolean => python !== undefined && spawnSync(python, ['-c', `import ${modules}`], { timeout: 60_000 }).status === 0;
+const hasOptuna = canImport('optuna');
+const hasSklearn = hasOptuna && canImport('sklearn');
+const optunaMissing = `skipped: \`import optuna\` fails with ${python ?? 'no python3'} (install python3-optuna)`;
+if (!hasOptuna) console.warn(`Optuna end-to-end studies ${optunaMissing}`);
 
 /** Runs a proposal as a Rung study in a fresh folder holding a copy of the fixture, with the file's last lines replaced. */
 async function runProposal(fixture: string, overrides: Record<string, string>) {
@@ -205,8 +206,8 @@ async function runProposal(fixture: string, overrides: Record<string, string>) {
   return runner.done;
 }
 
-describe.skipIf(!hasOptuna)('Optuna objectives run as Rung studies (import optuna at the top)', () => {
-  it('the scikit-learn example: every trial completes with the objective\'s accuracy; the inactive classifier\'s parameters are absent', async () => {
+describe.skipIf(!hasOptuna)(`Optuna objectives run as Rung studies (import optuna at the top)${hasOptuna ? '' : `: ${optunaMissing}`}`, () => {
+  it.skipIf(!hasSklearn)('the scikit-learn example: every trial completes with the objective\'s accuracy; the inactive classifier\'s parameters are absent', async () => {
     const snapshot = await runProposal('sklearn_objective.py', { trials: '4', parallel: '1', seed: '3', sampler: 'random' });
     expect(snapshot.trials).toHaveLength(4);
     for (const t of snapshot.trials) {
