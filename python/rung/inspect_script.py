@@ -2350,6 +2350,8 @@ class OptunaObjective:
         self.reports = []  # {"line", "loop": N or None}
         self.prunes = False
         self.methods = {}  # id(call) -> the __call__ method of a class instance given to optimize
+        self.int_vars = {}  # variable -> (parameter, its literal high) for `n = trial.suggest_int("n", 1, 3)`
+        self.loop_vars = {}  # loop variable -> (its possible values, what bounds them) inside `for i in range(...)`
 
     def note(self, message):
         if message not in self.notes:
@@ -2622,7 +2624,12 @@ class OptunaObjective:
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self.calls(stmt.iter, trial, when, cats, loop, depth, seen)
                 steps = self.range_length(stmt.iter)
+                indexes = self.loop_indexes(stmt)
+                if indexes is not None:
+                    self.loop_vars[stmt.target.id] = indexes
                 self.walk(stmt.body, trial, when, cats, steps if steps is not None else loop, depth, seen)
+                if indexes is not None:
+                    self.loop_vars.pop(stmt.target.id, None)
                 self.walk(stmt.orelse, trial, when, cats, loop, depth, seen)
                 continue
             if isinstance(stmt, ast.While):
@@ -2648,6 +2655,11 @@ class OptunaObjective:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 value = stmt.value
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if isinstance(value, ast.Call) and self.is_suggest(value, trial) and value.func.attr == "suggest_int":
+                    p = self.by_name.get(self.param_name(value))
+                    for t in targets:
+                        if isinstance(t, ast.Name) and p is not None and isinstance(p.get("high"), int):
+                            self.int_vars[t.id] = (p["name"], p["high"])
                 if isinstance(value, ast.Call) and self.is_suggest(value, trial) and value.func.attr == "suggest_categorical":
                     name = self.param_name(value)
                     p = self.by_name.get(name) if name is not None else None
@@ -2689,6 +2701,44 @@ class OptunaObjective:
                         inner = self.trial_param(callee, i)
                         if inner is not None and callee.name not in seen:
                             self.walk(callee.body, inner, when, {}, loop, depth + 1, seen | {callee.name})
+
+    def loop_indexes(self, stmt):
+        """For `for i in range(n_layers)` (n_layers from suggest_int, or a literal): i's possible values, and why."""
+        it = stmt.iter
+        if not (isinstance(stmt.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2):
+            return None
+        start = 0
+        if len(it.args) == 2:
+            ok, start = self.value(it.args[0])
+            if not ok or not isinstance(start, int) or isinstance(start, bool):
+                return None
+        stop_node = it.args[-1]
+        why = None
+        ok, stop = self.value(stop_node)
+        if not (ok and isinstance(stop, int) and not isinstance(stop, bool)):
+            if isinstance(stop_node, ast.Name) and stop_node.id in self.int_vars:
+                param, stop = self.int_vars[stop_node.id]
+                why = "%s), at most range(%d" % (param, stop)
+            else:
+                return None
+        values = list(range(start, stop))
+        return (values, why) if 0 < len(values) <= 32 else None
+
+    def expand_name(self, node):
+        """The names of `f"n_units_l{i}"` for each value of an enclosing loop's i: [(name, why)] or None."""
+        if not isinstance(node, ast.JoinedStr):
+            return None
+        holes = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        if len(holes) != 1 or not isinstance(holes[0].value, ast.Name) or holes[0].value.id not in self.loop_vars:
+            return None
+        if holes[0].conversion not in (-1, None) or holes[0].format_spec is not None:
+            return None
+        values, why = self.loop_vars[holes[0].value.id]
+        names = []
+        for v in values:
+            text = "".join(str(v) if isinstance(part, ast.FormattedValue) else str(part.value) for part in node.values)
+            names.append(text)
+        return names, why
 
     def range_length(self, node):
         """N for `range(N)`, `range(a, N)`: the steps of a loop (its last step is below N)."""
@@ -2761,10 +2811,23 @@ class OptunaObjective:
         kind = OPTUNA_SUGGESTS[kind_word]
         name = self.param_name(call)
         line = call.lineno
+        first = call.args[0] if call.args else None
+        expanded = self.expand_name(first) if name is None and first is not None else None
+        if expanded is not None:
+            names, why = expanded
+            self.note(
+                "line %d: %s is suggested in a loop%s: proposed as %s; Rung sends them all, the objective reads those it needs"
+                % (line, self.text(first), " over range(%s)" % why if why else "", ", ".join(names))
+            )
+            for each in names:
+                self.suggest_named(call, kind_word, kind, each, line, when)
+            return
         if name is None:
-            first = call.args[0] if call.args else None
             self.note("line %d: %s with a name that is not a literal (%s): not read; add its parameter(s) to the study file by hand" % (line, kind_word, self.text(first) if first is not None else "?"))
             return
+        self.suggest_named(call, kind_word, kind, name, line, when)
+
+    def suggest_named(self, call, kind_word, kind, name, line, when):
         p = {"name": name, "type": kind, "line": line}
         positional = ["low", "high"]
         if kind_word == "suggest_int":

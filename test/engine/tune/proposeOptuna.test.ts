@@ -76,7 +76,7 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
     expect(notes).toMatch(/No direction= in create_study, so the goal is Optuna's default, minimize/);
   });
 
-  it('a lambda wrapper, elif chains with `in`, a helper given the trial, deprecated forms, a computed bound and a computed name', async () => {
+  it('a lambda wrapper, elif chains with `in`, a helper given the trial, deprecated forms, a computed bound, names suggested in a loop', async () => {
     const { proposal, spec } = await propose(path.join(fixtures, 'lambda_study.py'));
     expect(proposal.command).toBe("python3 -m rung.optuna_objective lambda_study.py 'lambda trial: objective(trial, X, Y)'");
     expect(spec.metric.goal).toBe('maximize'); // direction=StudyDirection.MAXIMIZE
@@ -92,7 +92,10 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
     expect(param(spec, 'bn_momentum')).toMatchObject({ when: { batch_norm: [true] } });
     const notes = proposal.notes.join('\n');
     expect(notes).toMatch(/rho \(line 28\): high=len\(x\) \* 0\.3 is computed by the script, not a literal: the range 0\.5 to 5 is a guess/);
-    expect(notes).toMatch(/Line 14: suggest_int with a name that is not a literal \(f"n_units_l\{i\}"\): not read/);
+    // f"n_units_l{i}" in `for i in range(n_layers)`: one parameter per possible i.
+    for (const name of ['n_units_l0', 'n_units_l1', 'n_units_l2']) expect(param(spec, name)).toMatchObject({ kind: 'int', low: 4, high: 128, log: true, when: { optimizer: ['adam', 'adamw'] } });
+    expect(spec.space.params.has('n_units_l3')).toBe(false);
+    expect(notes).toMatch(/Line 14: f"n_units_l\{i\}" is suggested in a loop over range\(n_layers\), at most range\(3\): proposed as n_units_l0, n_units_l1, n_units_l2/);
     expect(notes).toMatch(/The runner is given lambda trial: objective\(trial, X, Y\)/);
   });
 
@@ -220,6 +223,15 @@ describe.skipIf(!hasOptuna)(`Optuna objectives run as Rung studies (import optun
     }
     // Both branches ran (by the seed).
     expect(new Set(snapshot.trials.map((t) => t.config?.['classifier']))).toEqual(new Set(['SVC', 'RandomForest']));
+  }, 120_000);
+
+  it('a lambda wrapper, deprecated suggest forms and names suggested in a loop: every trial completes', async () => {
+    const snapshot = await runProposal('lambda_study.py', { trials: '4', parallel: '1', seed: '5', sampler: 'random' });
+    expect(snapshot.trials).toHaveLength(4);
+    for (const t of snapshot.trials) {
+      expect(t.status, t.tail?.join('\n')).toBe('completed');
+      expect(t.value).toBeCloseTo(2 / 3, 12);
+    }
   }, 120_000);
 
   it('the epoch loop under ASHA: a losing trial is stopped by the scheduler before its last step; the others complete', async () => {
