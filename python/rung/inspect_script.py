@@ -2291,8 +2291,9 @@ class Inspector:
         self.nodes = None
         try:
             self.optuna = OptunaObjective(self).read()
-        except RecursionError:
+        except Exception as exc:  # noqa: BLE001 - an odd objective must never cost the rest of what was read
             self.optuna = None
+            self.warn("skipped reading an Optuna objective (%s: %s)" % (type(exc).__name__, clip(str(exc))))
         return {
             "version": VERSION,
             "script": self.filename,
@@ -2323,8 +2324,8 @@ BLAND_RETURN_NAMES = {"result", "results", "res", "ret", "out", "output", "value
 class OptunaObjective:
     """An Optuna objective function (``def objective(trial): ... trial.suggest_float(...)``) read statically.
 
-    The objective is the function given to ``<study>.optimize(...)`` (by name, through ``lambda t: f(t, ...)`` or
-    ``functools.partial(f, ...)``), else one named ``objective``, else the only one that calls ``<p>.suggest_*``. Its
+    The objective is the function given to ``<study>.optimize(...)`` (by name, through ``lambda t: f(t, ...)``,
+    ``functools.partial(f, ...)`` or an instance of a class with ``__call__``), else one named ``objective``. Its
     ``suggest_*`` calls give the parameters, with exact bounds when they are literals (or module constants); an
     ``if``/``elif``/``else`` on a variable assigned from ``suggest_categorical`` (``==``, ``!=``, ``in``, ``not in``, a
     bare truth test) makes the parameters inside it conditional (``when``). Functions of the script the trial is passed
@@ -2438,13 +2439,12 @@ class OptunaObjective:
             trial = self.trial_param(fn, index)
             if trial is not None and trial in self.suggests_in(fn) or (trial is not None and self.passes_trial(fn, trial)):
                 return fn, trial, "optimize", expr, call
+        # Not given to optimize (or given through something not followed): a function named objective, as Optuna's
+        # docs name it. Any other function that suggests is taken for a library helper (suggest_space(trial, space)).
         methods = {id(item) for cls in self.classes.values() for item in cls.body}
-        candidates = [fn for fn in self.functions.values() if id(fn) not in methods and (self.suggests_in(fn) or (fn.name == "objective" and fn.args.args))]
-        named = [fn for fn in candidates if fn.name == "objective"]
-        chosen = named[0] if named else (candidates[0] if len(candidates) == 1 else None)
+        named = [fn for fn in self.functions.values() if id(fn) not in methods and fn.name == "objective" and fn.args.args]
+        chosen = named[0] if named else None
         if chosen is None:
-            if len(candidates) > 1:
-                self.note("several functions call trial.suggest_*: %s; none is given to study.optimize(...), so none was read" % ", ".join(f.name for f in candidates))
             return None
         trial = self.trial_param(chosen)
         if trial is None:

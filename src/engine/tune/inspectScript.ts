@@ -140,7 +140,7 @@ export interface OptunaObjectiveInfo {
   /** The function's name (the runner's second argument). */
   readonly function: string;
   readonly line: number;
-  /** `optimize`: given to `study.optimize(...)`; `name`: named objective (or the only function that suggests). */
+  /** `optimize`: given to `study.optimize(...)`; `name`: named objective (and given to no optimize Rung could follow). */
   readonly how: 'optimize' | 'name';
   /** What optimize is given when not the function itself: `lambda trial: objective(trial, X, y)`, `partial(...)`. */
   readonly expression?: string;

@@ -23,12 +23,7 @@ const METRIC_WORDS = /^(?:acc|accuracy|f1|auc|auroc|score|scores|r2|precision|re
 /** The proposal for a script whose Optuna objective the reader found. */
 export function proposeOptunaStudy(inspection: ScriptInspection, info: OptunaObjectiveInfo, options: ProposeStudyOptions): StudyProposal {
   const notes: string[] = [];
-  const how =
-    info.how === 'optimize'
-      ? `given to study.optimize(${info.expression ?? info.function})`
-      : info.function === 'objective'
-        ? 'named objective'
-        : 'the only function that calls trial.suggest_*';
+  const how = info.how === 'optimize' ? `given to study.optimize(${info.expression ?? info.function})` : 'named objective';
   notes.push(
     `The script is an Optuna objective: ${info.function} (line ${info.line}, ${how}). Each trial runs it once, unchanged, with \`python3 -m rung.optuna_objective\`: it loads the script without running its \`if __name__ == "__main__":\` block and answers each trial.suggest_* with the value Rung chose; the returned number is the trial's value.`,
   );

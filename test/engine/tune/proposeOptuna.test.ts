@@ -168,6 +168,9 @@ describe.skipIf(python === undefined)('proposals for Optuna objectives', () => {
   it('a script without an Optuna objective is proposed as before; the reader\'s optuna object is read field by field', async () => {
     const plain = await inspectScript(script('import argparse\np = argparse.ArgumentParser()\np.add_argument("--lr", type=float, default=0.01)\np.parse_args()\n'), { python: python ?? 'python3', readerPath });
     expect(plain.optuna).toBeUndefined();
+    // A helper that suggests, neither named objective nor given to optimize, is a library's, not an objective.
+    const helper = await inspectScript(script('def suggest_space(trial, space):\n    return {n: trial.suggest_float(n, 0, 1) for n in space}\n'), { python: python ?? 'python3', readerPath });
+    expect(helper.optuna).toBeUndefined();
     const base = { version: 1, script: 's.py', arguments: [], metrics: [], imports: [], warnings: [] };
     const odd = parseInspectorOutput(
       JSON.stringify({
