@@ -82,6 +82,10 @@ What is read:
   local module (``from model import LitModel``, beside the script or in its package) is read from that file (its
   options carry ``file``), and its ``self.log`` calls count as the script's metrics (with ``file`` too). ``subclass_mode_*=True`` and a
   ``LightningCLI()`` without a model class are named in ``warnings``.
+- an Optuna objective (as ``optuna``, see OptunaObjective): the function given to ``<study>.optimize(...)`` (or named
+  ``objective``) that calls ``<trial>.suggest_*``; each suggest call's name, type and literal range or choices, the
+  ``if``/``elif``/``else`` branches on a categorical around it (``when``), ``trial.report`` in a ``for ... in range(N)``
+  loop, ``should_prune``, ``create_study(direction=...)``, ``n_trials=`` and the returned variable's name.
 - not read, but named in ``warnings``: Hydra's compose API (no ``@hydra.main``), jsonargparse, and absl flag kinds
   other than those above (ml_collections' ``config_flags``).
 
@@ -296,6 +300,7 @@ class Inspector:
         self.unroller = None  # see loop_unroller
         self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
         self.hydra = None  # the @hydra.main(...) decorator's arguments, see hydra_main
+        self.optuna = None  # an Optuna objective function, see OptunaObjective
         self.lightning_modules = {}  # path -> ImportedModule: local modules LightningCLI's classes were read from
         self.lightning_imported = []  # the classes read from them (their self.log calls are the metrics)
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
@@ -2284,6 +2289,11 @@ class Inspector:
         self.metric_prints()
         self.tree.body = own_body
         self.nodes = None
+        try:
+            self.optuna = OptunaObjective(self).read()
+        except Exception as exc:  # noqa: BLE001 - an odd objective must never cost the rest of what was read
+            self.optuna = None
+            self.warn("skipped reading an Optuna objective (%s: %s)" % (type(exc).__name__, clip(str(exc))))
         return {
             "version": VERSION,
             "script": self.filename,
@@ -2297,7 +2307,600 @@ class Inspector:
             **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
             **({"hydra": self.hydra} if self.hydra is not None else {}),
+            **({"optuna": self.optuna} if self.optuna is not None else {}),
         }
+
+
+# ---------------------------------------------------------------------------------------------- Optuna objectives
+
+OPTUNA_SUGGESTS = {
+    "suggest_float": "float", "suggest_int": "int", "suggest_categorical": "categorical",
+    "suggest_uniform": "float", "suggest_loguniform": "float", "suggest_discrete_uniform": "float",
+}
+# Names a returned variable has that say nothing of what it measures.
+BLAND_RETURN_NAMES = {"result", "results", "res", "ret", "out", "output", "value", "val", "obj", "objective", "y", "f", "fx", "r", "v", "x", "metric", "metrics", "m"}
+
+
+class OptunaObjective:
+    """An Optuna objective function (``def objective(trial): ... trial.suggest_float(...)``) read statically.
+
+    The objective is the function given to ``<study>.optimize(...)`` (by name, through ``lambda t: f(t, ...)``,
+    ``functools.partial(f, ...)`` or an instance of a class with ``__call__``), else one named ``objective``. Its
+    ``suggest_*`` calls give the parameters, with exact bounds when they are literals (or module constants); an
+    ``if``/``elif``/``else`` on a variable assigned from ``suggest_categorical`` (``==``, ``!=``, ``in``, ``not in``, a
+    bare truth test) makes the parameters inside it conditional (``when``). Functions of the script the trial is passed
+    to (``define_model(trial)``) are read as if inline. ``trial.report(v, step)`` in a ``for`` loop over ``range(N)``
+    gives the number of steps; ``create_study(direction=...)`` and ``optimize(n_trials=...)`` the goal and the trial count.
+    """
+
+    MAX_DEPTH = 6
+
+    def __init__(self, inspector):
+        self.inspector = inspector
+        self.tree = inspector.tree
+        self.functions = {}  # name -> FunctionDef (module level and nested; the first one wins)
+        self.classes = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions.setdefault(node.name, node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, node)
+        self.params = []  # in order of appearance
+        self.by_name = {}
+        self.notes = []
+        self.reports = []  # {"line", "loop": N or None}
+        self.prunes = False
+        self.methods = {}  # id(call) -> the __call__ method of a class instance given to optimize
+        self.int_vars = {}  # variable -> (parameter, its literal high) for `n = trial.suggest_int("n", 1, 3)`
+        self.loop_vars = {}  # loop variable -> (its possible values, what bounds them) inside `for i in range(...)`
+
+    def note(self, message):
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def value(self, node):
+        try:
+            return True, json_safe(self.inspector.value(node))
+        except (Unknown, RecursionError):
+            return False, None
+
+    def text(self, node):
+        return self.inspector.text(node) or "?"
+
+    # ---- finding the objective
+
+    def suggests_in(self, fn):
+        """The names fn's parameters are used as trials by (`<p>.suggest_*(...)`)."""
+        names = {a.arg for a in fn.args.args + fn.args.kwonlyargs + getattr(fn.args, "posonlyargs", [])}
+        used = set()
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in OPTUNA_SUGGESTS:
+                if isinstance(node.func.value, ast.Name) and node.func.value.id in names:
+                    used.add(node.func.value.id)
+        return used
+
+    def trial_param(self, fn, index=0):
+        params = getattr(fn.args, "posonlyargs", []) + fn.args.args
+        if params and params[0].arg in ("self", "cls") and index == 0 and len(params) > 1:
+            index = 1
+        return params[index].arg if 0 <= index < len(params) else None
+
+    def optimize_calls(self):
+        return [
+            n for n in ast.walk(self.tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "optimize" and (n.args or any(k.arg == "func" for k in n.keywords))
+        ]
+
+    def resolve_callable(self, node):
+        """(function name, index of the trial among its arguments, expression text or None, note or None)."""
+        if isinstance(node, ast.Name) and node.id in self.functions:
+            return node.id, 0, None, None
+        if isinstance(node, ast.Attribute) and node.attr in self.functions:
+            return node.attr, 0, self.text(node), None
+        if isinstance(node, ast.Lambda) and len(node.args.args) == 1 and isinstance(node.body, ast.Call):
+            t = node.args.args[0].arg
+            call = node.body
+            if isinstance(call.func, ast.Name) and call.func.id in self.functions:
+                for i, a in enumerate(call.args):
+                    if isinstance(a, ast.Name) and a.id == t:
+                        return call.func.id, i, self.text(node), None
+                for k in call.keywords:
+                    if isinstance(k.value, ast.Name) and k.value.id == t and k.arg:
+                        fn = self.functions[call.func.id]
+                        names = [a.arg for a in fn.args.args]
+                        return call.func.id, names.index(k.arg) if k.arg in names else 0, self.text(node), None
+        if isinstance(node, ast.Call) and last_name(node.func) == "partial" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in self.functions:
+            return node.args[0].id, len(node.args) - 1, self.text(node), None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.classes:
+            method = self.call_method(self.classes[node.func.id])
+            if method is not None:
+                # optimize(Objective(data)): run as `lambda trial: Objective(data)(trial)`, the instance made per trial.
+                self.methods[id(node)] = method
+                return id(node), 1, "lambda trial: %s(trial)" % self.text(node), None
+            return None, 0, None, "the objective is an instance of the class %s, which has no __call__(self, trial) Rung can read" % node.func.id
+        return None, 0, None, "the objective given to optimize (%s) is not a function of the script Rung can follow" % self.text(node)
+
+    def call_method(self, cls):
+        for item in cls.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__call__" and len(item.args.args) >= 2:
+                return item
+        return None
+
+    def find(self):
+        """(FunctionDef, trial name, how, expression, the optimize call or None), or None."""
+        for call in self.optimize_calls():
+            target = call.args[0] if call.args else next(k.value for k in call.keywords if k.arg == "func")
+            name, index, expr, why = self.resolve_callable(target)
+            if name is None:
+                if why:
+                    self.note(why)
+                continue
+            fn = self.methods[name] if isinstance(name, int) else self.functions[name]
+            trial = self.trial_param(fn, index)
+            if trial is not None and trial in self.suggests_in(fn) or (trial is not None and self.passes_trial(fn, trial)):
+                return fn, trial, "optimize", expr, call
+        # Not given to optimize (or given through something not followed): a function named objective, as Optuna's
+        # docs name it. Any other function that suggests is taken for a library helper (suggest_space(trial, space)).
+        methods = {id(item) for cls in self.classes.values() for item in cls.body}
+        named = [fn for fn in self.functions.values() if id(fn) not in methods and fn.name == "objective" and fn.args.args]
+        chosen = named[0] if named else None
+        if chosen is None:
+            return None
+        trial = self.trial_param(chosen)
+        if trial is None:
+            return None
+        if trial not in self.suggests_in(chosen) and not self.passes_trial(chosen, trial):
+            return None
+        calls = self.optimize_calls()
+        return chosen, trial, "name", None, calls[0] if len(calls) == 1 else None
+
+    def passes_trial(self, fn, trial, depth=0):
+        """fn gives `trial` to a function of the script that suggests (define_model(trial))."""
+        if depth > self.MAX_DEPTH:
+            return False
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.functions:
+                for i, a in enumerate(node.args):
+                    if isinstance(a, ast.Name) and a.id == trial:
+                        callee = self.functions[node.func.id]
+                        inner = self.trial_param(callee, i)
+                        if callee is not fn and inner is not None and (inner in self.suggests_in(callee) or self.passes_trial(callee, inner, depth + 1)):
+                            return True
+        return False
+
+    # ---- the suggest calls
+
+    def read(self):
+        found = self.find()
+        if found is None:
+            return None
+        fn, trial, how, expr, optimize = found
+        self.walk(fn.body, trial, {}, {}, None, 0, set())
+        info = {"function": fn.name, "line": fn.lineno, "how": how, "trial": trial, "parameters": self.params}
+        if fn.name == "__call__" and expr is not None:
+            info["function"] = expr[len("lambda trial: "):-len("(trial)")].split("(")[0] + ".__call__"
+        if expr is not None:
+            info["expression"] = expr
+            free = self.free_names(expr_node_of(optimize)) if optimize is not None else []
+            main_only = [n for n in free if n not in self.module_names()]
+            if main_only:
+                self.note(
+                    "optimize is given %s, which uses %s, made only in the script's `if __name__ == \"__main__\":` block: the runner loads the script without running that block, so make %s at the module's top level"
+                    % (expr, ", ".join(main_only), "them" if len(main_only) > 1 else "it")
+                )
+        if optimize is not None and self.runs_on_load(optimize):
+            self.note(
+                "study.optimize(...) (line %d) is at the module's top level, so it runs whenever the script is loaded, also in each Rung trial: put it under `if __name__ == \"__main__\":`"
+                % optimize.lineno
+            )
+        study = self.study_of(optimize) if optimize is not None else self.only_study()
+        if study is not None:
+            for kw in study.keywords:
+                if kw.arg == "direction":
+                    d = self.direction(kw.value)
+                    if d:
+                        info["direction"] = d
+                elif kw.arg == "directions":
+                    if isinstance(kw.value, (ast.List, ast.Tuple)):
+                        info["directions"] = [self.direction(e) or "?" for e in kw.value.elts]
+                    else:
+                        info["directions"] = ["?"]
+        if optimize is not None:
+            given = [k.value for k in optimize.keywords if k.arg == "n_trials"] or optimize.args[1:2]
+            if given:
+                ok, n = self.value(given[0])
+                if ok and isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                    info["nTrials"] = n
+        reports = [r for r in self.reports]
+        if reports:
+            loops = [r["loop"] for r in reports if r["loop"] is not None]
+            info["reports"] = {"line": reports[0]["line"], "steps": max(loops) if loops else None}
+        if self.prunes:
+            info["prunes"] = True
+        returned = self.returned_name(fn)
+        if returned:
+            info["returned"] = returned
+        info["notes"] = self.notes
+        return info
+
+    def runs_on_load(self, call):
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or (isinstance(stmt, ast.If) and is_main_test(stmt.test)):
+                continue
+            if any(n is call for n in ast.walk(stmt)):
+                return True
+        return False
+
+    def direction(self, node):
+        s = const_str(node)
+        if s is None and isinstance(node, ast.Attribute):
+            s = node.attr
+        s = (s or "").lower()
+        return s if s in ("minimize", "maximize") else None
+
+    def study_of(self, optimize):
+        receiver = optimize.func.value
+        if isinstance(receiver, ast.Call) and last_name(receiver.func) == "create_study":
+            return receiver
+        name = dotted(receiver)
+        if name is not None:
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and last_name(node.value.func) == "create_study":
+                    if any(dotted(t) == name for t in node.targets):
+                        return node.value
+        return self.only_study()
+
+    def only_study(self):
+        studies = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and last_name(n.func) == "create_study"]
+        return studies[0] if len(studies) == 1 else None
+
+    def module_names(self):
+        """Names the module binds outside its `if __name__ == "__main__":` block (what a loaded module has)."""
+        names = set(dir(__builtins__)) if not isinstance(__builtins__, dict) else set(__builtins__)
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.If) and is_main_test(stmt.test):
+                continue
+            for node in ast.walk(stmt):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(node.name)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for alias in node.names:
+                        names.add((alias.asname or alias.name).split(".")[0])
+        return names
+
+    def free_names(self, node):
+        if node is None:
+            return []
+        bound = set()
+        if isinstance(node, ast.Lambda):
+            bound = {a.arg for a in node.args.args}
+        out = []
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound and n.id not in out:
+                out.append(n.id)
+        return out
+
+    def returned_name(self, fn):
+        names = []
+        for stmt in fn.body:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    v = node.value
+                    if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in ("mean", "item", "max", "min") and not v.args:
+                        v = v.func.value
+                    name = v.id if isinstance(v, ast.Name) else (v.attr if isinstance(v, ast.Attribute) else None)
+                    names.append(name)
+        names = [n for n in names if n is not None]
+        if names and all(n == names[0] for n in names) and names[0].lower() not in BLAND_RETURN_NAMES and re.match(r"^[A-Za-z][A-Za-z0-9_]*$", names[0]):
+            return names[0]
+        return None
+
+    def walk(self, body, trial, when, cats, loop, depth, seen):
+        """Reads the statements of body. when: parent -> allowed values; cats: variable -> (parameter, choices)."""
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(stmt, ast.If):
+                self.calls(stmt.test, trial, when, cats, loop, depth, seen)
+                body_when, else_when = dict(when), dict(when)
+                for parent, yes in self.branch(stmt.test, cats, True):
+                    body_when = restrict(body_when, parent, yes)
+                for parent, no in self.branch(stmt.test, cats, False):
+                    else_when = restrict(else_when, parent, no)
+                body_cats, else_cats = dict(cats), dict(cats)
+                self.walk(stmt.body, trial, body_when, body_cats, loop, depth, seen)
+                self.walk(stmt.orelse, trial, else_when, else_cats, loop, depth, seen)
+                # A variable a branch assigns from suggest_categorical keeps its meaning after the if (unless the
+                # branches disagree): `if model != "a": act = trial.suggest_categorical(...)`, then `if act == ...`.
+                for key in set(body_cats) | set(else_cats) | set(cats):
+                    mine = [c.get(key) for c in (body_cats, else_cats) if key in c or key in cats]
+                    if mine and all(m is not None and m == mine[0] for m in mine):
+                        cats[key] = mine[0]
+                    else:
+                        cats.pop(key, None)  # reassigned in a branch, or the branches disagree
+                continue
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self.calls(stmt.iter, trial, when, cats, loop, depth, seen)
+                steps = self.range_length(stmt.iter)
+                indexes = self.loop_indexes(stmt)
+                if indexes is not None:
+                    self.loop_vars[stmt.target.id] = indexes
+                self.walk(stmt.body, trial, when, cats, steps if steps is not None else loop, depth, seen)
+                if indexes is not None:
+                    self.loop_vars.pop(stmt.target.id, None)
+                self.walk(stmt.orelse, trial, when, cats, loop, depth, seen)
+                continue
+            if isinstance(stmt, ast.While):
+                self.calls(stmt.test, trial, when, cats, loop, depth, seen)
+                self.walk(stmt.body, trial, when, cats, loop, depth, seen)
+                self.walk(stmt.orelse, trial, when, cats, loop, depth, seen)
+                continue
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    self.calls(item.context_expr, trial, when, cats, loop, depth, seen)
+                self.walk(stmt.body, trial, when, cats, loop, depth, seen)
+                continue
+            if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+                for part in (stmt.body, *[h.body for h in stmt.handlers], stmt.orelse, stmt.finalbody):
+                    self.walk(part, trial, when, cats, loop, depth, seen)
+                continue
+            if type(stmt).__name__ == "Match":
+                self.calls(stmt.subject, trial, when, cats, loop, depth, seen)
+                for case in stmt.cases:
+                    self.walk(case.body, trial, when, cats, loop, depth, seen)
+                continue
+            self.calls(stmt, trial, when, cats, loop, depth, seen)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                value = stmt.value
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if isinstance(value, ast.Call) and self.is_suggest(value, trial) and value.func.attr == "suggest_int":
+                    p = self.by_name.get(self.param_name(value))
+                    for t in targets:
+                        if isinstance(t, ast.Name) and p is not None and isinstance(p.get("high"), int):
+                            self.int_vars[t.id] = (p["name"], p["high"])
+                if isinstance(value, ast.Call) and self.is_suggest(value, trial) and value.func.attr == "suggest_categorical":
+                    name = self.param_name(value)
+                    p = self.by_name.get(name) if name is not None else None
+                    if p is not None and p["type"] == "categorical":
+                        for t in targets:
+                            if isinstance(t, ast.Name):
+                                cats[t.id] = (name, p["choices"])
+                else:
+                    for t in targets:
+                        if isinstance(t, ast.Name):
+                            cats.pop(t.id, None)
+
+    def is_suggest(self, call, trial):
+        return isinstance(call.func, ast.Attribute) and call.func.attr in OPTUNA_SUGGESTS and isinstance(call.func.value, ast.Name) and call.func.value.id == trial
+
+    def param_name(self, call):
+        nodes = call.args[:1] + [k.value for k in call.keywords if k.arg == "name"]
+        if not nodes:
+            return None
+        ok, v = self.value(nodes[0])
+        return v if ok and isinstance(v, str) else None
+
+    def calls(self, node, trial, when, cats, loop, depth, seen):
+        """The suggest, report and should_prune calls in one statement or expression (not in nested bodies)."""
+        for n in ast.walk(node):
+            if not isinstance(n, ast.Call):
+                continue
+            if self.is_suggest(n, trial):
+                self.suggest(n, when)
+            elif isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id == trial:
+                if n.func.attr == "report":
+                    self.reports.append({"line": n.lineno, "loop": loop})
+                elif n.func.attr == "should_prune":
+                    self.prunes = True
+            elif isinstance(n.func, ast.Name) and n.func.id in self.functions and depth < self.MAX_DEPTH:
+                for i, a in enumerate(n.args):
+                    if isinstance(a, ast.Name) and a.id == trial:
+                        callee = self.functions[n.func.id]
+                        inner = self.trial_param(callee, i)
+                        if inner is not None and callee.name not in seen:
+                            self.walk(callee.body, inner, when, {}, loop, depth + 1, seen | {callee.name})
+
+    def loop_indexes(self, stmt):
+        """For `for i in range(n_layers)` (n_layers from suggest_int, or a literal): i's possible values, and why."""
+        it = stmt.iter
+        if not (isinstance(stmt.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2):
+            return None
+        start = 0
+        if len(it.args) == 2:
+            ok, start = self.value(it.args[0])
+            if not ok or not isinstance(start, int) or isinstance(start, bool):
+                return None
+        stop_node = it.args[-1]
+        why = None
+        ok, stop = self.value(stop_node)
+        if not (ok and isinstance(stop, int) and not isinstance(stop, bool)):
+            if isinstance(stop_node, ast.Name) and stop_node.id in self.int_vars:
+                param, stop = self.int_vars[stop_node.id]
+                why = "%s), at most range(%d" % (param, stop)
+            else:
+                return None
+        values = list(range(start, stop))
+        return (values, why) if 0 < len(values) <= 32 else None
+
+    def expand_name(self, node):
+        """The names of `f"n_units_l{i}"` for each value of an enclosing loop's i: [(name, why)] or None."""
+        if not isinstance(node, ast.JoinedStr):
+            return None
+        holes = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        if len(holes) != 1 or not isinstance(holes[0].value, ast.Name) or holes[0].value.id not in self.loop_vars:
+            return None
+        if holes[0].conversion not in (-1, None) or holes[0].format_spec is not None:
+            return None
+        values, why = self.loop_vars[holes[0].value.id]
+        names = []
+        for v in values:
+            text = "".join(str(v) if isinstance(part, ast.FormattedValue) else str(part.value) for part in node.values)
+            names.append(text)
+        return names, why
+
+    def range_length(self, node):
+        """N for `range(N)`, `range(a, N)`: the steps of a loop (its last step is below N)."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and 1 <= len(node.args) <= 3):
+            return None
+        ok, stop = self.value(node.args[0] if len(node.args) == 1 else node.args[1])
+        if ok and isinstance(stop, int) and not isinstance(stop, bool) and stop > 0:
+            return stop
+        return None
+
+    def branch(self, test, cats, taken):
+        """[(parameter, values)] that hold where `test` is true (taken) or false: `a and b` restricts its body by both,
+        `a or b` its else branch by both; one test on a categorical either way (see condition)."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, (ast.And, ast.Or)):
+            if isinstance(test.op, ast.And) == taken:
+                return [r for part in test.values for r in self.branch(part, cats, taken)]
+            conds = [self.condition(part, cats) for part in test.values]
+            if conds and all(c is not None for c in conds) and len({c[0] for c in conds}) == 1:
+                values = [v for c in conds for v in (c[1] if taken else c[2])]
+                return [(conds[0][0], values)]  # `a == "x" or a == "y"`: either, on one parameter
+            return []
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.BoolOp):
+            return self.branch(test.operand, cats, not taken)
+        cond = self.condition(test, cats)
+        return [] if cond is None else [(cond[0], cond[1] if taken else cond[2])]
+
+    def categorical_of(self, node, cats):
+        """(parameter, choices) for a categorical's variable, or a suggest_categorical call written in the test."""
+        if isinstance(node, ast.Name) and node.id in cats:
+            return cats[node.id]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "suggest_categorical":
+            p = self.by_name.get(self.param_name(node))
+            if p is not None and p["type"] == "categorical":
+                return p["name"], p["choices"]
+        return None
+
+    def condition(self, test, cats):
+        """(parameter, values where true, values where false) for a test on a categorical's variable, else None."""
+        found = self.categorical_of(test, cats)
+        if found is not None:
+            name, choices = found
+            return name, [c for c in choices if c], [c for c in choices if not c]
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.condition(test.operand, cats)
+            return (inner[0], inner[2], inner[1]) if inner else None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return None
+        left, right, op = test.left, test.comparators[0], test.ops[0]
+        if self.categorical_of(right, cats) is not None and isinstance(op, (ast.Eq, ast.NotEq)):
+            left, right = right, left
+        found = self.categorical_of(left, cats)
+        if found is None:
+            return None
+        name, choices = found
+        ok, v = self.value(right)
+        if not ok:
+            return None
+        if isinstance(op, (ast.Eq, ast.Is)):
+            yes = [c for c in choices if c == v]
+        elif isinstance(op, (ast.NotEq, ast.IsNot)):
+            yes = [c for c in choices if c != v]
+        elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(v, list):
+            yes = [c for c in choices if c in v] if isinstance(op, ast.In) else [c for c in choices if c not in v]
+        else:
+            return None
+        return name, yes, [c for c in choices if c not in yes]
+
+    def suggest(self, call, when):
+        kind_word = call.func.attr
+        kind = OPTUNA_SUGGESTS[kind_word]
+        name = self.param_name(call)
+        line = call.lineno
+        first = call.args[0] if call.args else None
+        expanded = self.expand_name(first) if name is None and first is not None else None
+        if expanded is not None:
+            names, why = expanded
+            self.note(
+                "line %d: %s is suggested in a loop%s: proposed as %s; Rung sends them all, the objective reads those it needs"
+                % (line, self.text(first), " over range(%s)" % why if why else "", ", ".join(names))
+            )
+            for each in names:
+                self.suggest_named(call, kind_word, kind, each, line, when)
+            return
+        if name is None:
+            self.note("line %d: %s with a name that is not a literal (%s): not read; add its parameter(s) to the study file by hand" % (line, kind_word, self.text(first) if first is not None else "?"))
+            return
+        self.suggest_named(call, kind_word, kind, name, line, when)
+
+    def suggest_named(self, call, kind_word, kind, name, line, when):
+        p = {"name": name, "type": kind, "line": line}
+        positional = ["low", "high"]
+        if kind_word == "suggest_int":
+            positional = ["low", "high", "step", "log"]
+        elif kind_word == "suggest_discrete_uniform":
+            positional = ["low", "high", "q"]
+        elif kind == "categorical":
+            positional = ["choices"]
+        given = dict(zip(positional, call.args[1:]))
+        for k in call.keywords:
+            if k.arg:
+                given[k.arg] = k.value
+        if kind == "categorical":
+            ok, choices = self.value(given["choices"]) if "choices" in given else (False, None)
+            if not ok or not isinstance(choices, list) or not choices or any(isinstance(c, list) or c is None for c in choices):
+                self.note(
+                    "line %d: the choices of %s (%s) are not a list of numbers, text or true/false (None, nested lists and computed lists are not read): add them to the study file by hand"
+                    % (line, name, self.text(given.get("choices", call)))
+                )
+                return
+            p["choices"] = choices
+        else:
+            guesses = []
+            for bound in ("low", "high"):
+                ok, v = self.value(given[bound]) if bound in given else (False, None)
+                if ok and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    p[bound] = v
+                else:
+                    guesses.append("%s=%s" % (bound, self.text(given[bound]) if bound in given else "?"))
+            log = kind_word == "suggest_loguniform"
+            if "log" in given:
+                ok, v = self.value(given["log"])
+                log = bool(v) if ok else False
+            if log:
+                p["log"] = True
+            step_node = given.get("q", given.get("step"))
+            if step_node is not None:
+                ok, v = self.value(step_node)
+                if ok and isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and not (kind == "int" and v == 1):
+                    p["step"] = v
+            if guesses:
+                p["guessed"] = guesses
+        if when:
+            p["when"] = {k: list(v) for k, v in when.items()}
+        old = self.by_name.get(name)
+        if old is None:
+            self.by_name[name] = p
+            self.params.append(p)
+            return
+        # The same name suggested again (in another branch): one parameter, active where either is.
+        same = all(old.get(k) == p.get(k) for k in ("type", "low", "high", "log", "step", "choices"))
+        if not same:
+            self.note("line %d: %s is suggested again with another range or choices (first at line %d): the first is proposed" % (line, name, old["line"]))
+        ow, nw = old.get("when"), p.get("when")
+        if ow is None:
+            return
+        if nw is not None and list(ow) == list(nw) and len(ow) == 1:
+            parent = next(iter(ow))
+            old["when"] = {parent: ow[parent] + [v for v in nw[parent] if v not in ow[parent]]}
+        else:
+            old.pop("when", None)
+
+
+def restrict(when, parent, values):
+    out = dict(when)
+    out[parent] = [v for v in out[parent] if v in values] if parent in out else list(values)
+    return out
+
+
+def expr_node_of(optimize):
+    if optimize is None:
+        return None
+    return optimize.args[0] if optimize.args else next((k.value for k in optimize.keywords if k.arg == "func"), None)
 
 
 # Set on every node of a definition read from an imported module: the ImportedModule it comes from, and the place

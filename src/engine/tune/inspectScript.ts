@@ -113,6 +113,51 @@ export interface ScriptInspection {
   readonly crossValidation?: boolean;
   /** `@hydra.main(...)`: where its config is; inspectScript adds what it read of the YAML as `hydra.config`. */
   readonly hydra?: HydraMain;
+  /** An Optuna objective function (`def objective(trial): trial.suggest_float(...)`), see {@link OptunaObjectiveInfo}. */
+  readonly optuna?: OptunaObjectiveInfo;
+}
+
+/** One `trial.suggest_*(...)` call of an Optuna objective. */
+export interface OptunaSuggest {
+  readonly name: string;
+  readonly type: 'float' | 'int' | 'categorical';
+  readonly line: number;
+  /** Literal bounds (or module constants); absent when the script computes them (then `guessed` says which). */
+  readonly low?: number;
+  readonly high?: number;
+  readonly log?: true;
+  /** `step=` (suggest_float, suggest_int other than 1) or `q` (suggest_discrete_uniform). */
+  readonly step?: number;
+  readonly choices?: readonly (string | number | boolean)[];
+  /** The bounds that are not literals, as `low=<source>`. */
+  readonly guessed?: readonly string[];
+  /** The enclosing `if <var> == "x":` on categorical parameters: parent → the values under which the call runs. */
+  readonly when?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+}
+
+/** What the reader found of an Optuna objective: the function Rung's `rung.optuna_objective` runner calls. */
+export interface OptunaObjectiveInfo {
+  /** The function's name (the runner's second argument). */
+  readonly function: string;
+  readonly line: number;
+  /** `optimize`: given to `study.optimize(...)`; `name`: named objective (and given to no optimize Rung could follow). */
+  readonly how: 'optimize' | 'name';
+  /** What optimize is given when not the function itself: `lambda trial: objective(trial, X, y)`, `partial(...)`. */
+  readonly expression?: string;
+  readonly parameters: readonly OptunaSuggest[];
+  readonly direction?: 'minimize' | 'maximize';
+  /** `create_study(directions=[...])`: a multi-objective study ('?' for a direction that is not a literal). */
+  readonly directions?: readonly string[];
+  /** `optimize(..., n_trials=N)`. */
+  readonly nTrials?: number;
+  /** `trial.report(...)` calls: the first's line, and N of the `for ... in range(N)` loop around them (null: unknown). */
+  readonly reports?: { readonly line: number; readonly steps: number | null };
+  /** The objective calls `trial.should_prune()`. */
+  readonly prunes?: true;
+  /** The variable the objective returns, when it is one name (`return accuracy`). */
+  readonly returned?: string;
+  /** What could not be read, in plain words. */
+  readonly notes: readonly string[];
 }
 
 /** Why a script could not be inspected. */
@@ -283,6 +328,70 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     ...(subcommand !== undefined && subcommandPath.length > 1 && subcommandPath.join(' ') === subcommand ? { subcommandPath } : {}),
     ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
     ...hydraMain(root['hydra']),
+    ...optunaObjective(root['optuna']),
+  };
+}
+
+type Choice = string | number | boolean;
+
+function isChoice(v: unknown): v is Choice {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** The reader's `optuna` object, field by field: a malformed part is dropped, never a failure to read the script. */
+function optunaObjective(raw: unknown): { optuna?: OptunaObjectiveInfo } {
+  const o = record(raw);
+  const fn = str(o?.['function']);
+  if (o === undefined || fn === undefined || fn === '') return {};
+  const parameters: OptunaSuggest[] = [];
+  for (const item of Array.isArray(o['parameters']) ? o['parameters'] : []) {
+    const p = record(item);
+    const name = str(p?.['name']);
+    const type = p?.['type'];
+    if (p === undefined || name === undefined || (type !== 'float' && type !== 'int' && type !== 'categorical')) continue;
+    const low = finite(p['low']);
+    const high = finite(p['high']);
+    const step = finite(p['step']);
+    const choices = Array.isArray(p['choices']) ? p['choices'].filter(isChoice) : undefined;
+    const guessed = Array.isArray(p['guessed']) ? p['guessed'].filter((g): g is string => typeof g === 'string') : undefined;
+    const whenRaw = record(p['when']);
+    const when: Record<string, Choice[]> = {};
+    for (const [parent, values] of Object.entries(whenRaw ?? {})) if (Array.isArray(values)) when[parent] = values.filter(isChoice);
+    parameters.push({
+      name,
+      type,
+      line: int(p['line']) ?? 0,
+      ...(low !== undefined ? { low } : {}),
+      ...(high !== undefined ? { high } : {}),
+      ...(p['log'] === true ? { log: true as const } : {}),
+      ...(step !== undefined && step > 0 ? { step } : {}),
+      ...(choices !== undefined ? { choices } : {}),
+      ...(guessed !== undefined && guessed.length > 0 ? { guessed } : {}),
+      ...(Object.keys(when).length > 0 ? { when } : {}),
+    });
+  }
+  const direction = o['direction'] === 'maximize' || o['direction'] === 'minimize' ? o['direction'] : undefined;
+  const directions = Array.isArray(o['directions']) ? o['directions'].filter((d): d is string => typeof d === 'string') : undefined;
+  const nTrials = int(o['nTrials']);
+  const reports = record(o['reports']);
+  const steps = int(reports?.['steps']);
+  const expression = str(o['expression']);
+  const returned = str(o['returned']);
+  return {
+    optuna: {
+      function: fn,
+      line: int(o['line']) ?? 0,
+      how: o['how'] === 'optimize' ? 'optimize' : 'name',
+      ...(expression !== undefined && expression !== '' ? { expression } : {}),
+      parameters,
+      ...(direction !== undefined ? { direction } : {}),
+      ...(directions !== undefined && directions.length > 0 ? { directions } : {}),
+      ...(nTrials !== undefined && nTrials > 0 ? { nTrials } : {}),
+      ...(reports !== undefined ? { reports: { line: int(reports['line']) ?? 0, steps: steps !== undefined && steps > 0 ? steps : null } } : {}),
+      ...(o['prunes'] === true ? { prunes: true as const } : {}),
+      ...(returned !== undefined && /^[A-Za-z][A-Za-z0-9_]*$/.test(returned) ? { returned } : {}),
+      notes: Array.isArray(o['notes']) ? o['notes'].filter((n): n is string => typeof n === 'string') : [],
+    },
   };
 }
 

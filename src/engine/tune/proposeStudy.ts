@@ -27,6 +27,7 @@
 import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from './inspectScript';
 import type { HydraConfig, HydraGroup, HydraLeaf } from './hydraConfig';
 import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
+import { proposeOptunaStudy } from './proposeOptuna';
 import { commandWord as quotedCommandWord, oneLine, templateText, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
 /** Where the proposed study file goes relative to the script, and what it runs. */
@@ -49,9 +50,10 @@ export type ProposedParameter = {
   readonly dest: string;
   /** Why this range: shown as the line's comment. */
   readonly reason: string;
-  readonly when?: Readonly<Record<string, ScriptValue>>;
+  /** Active only when each parent has the value (or one of the values, a list) given. */
+  readonly when?: Readonly<Record<string, ScriptValue | readonly (string | number | boolean)[]>>;
 } & (
-  | { readonly type: 'float' | 'int'; readonly low: number; readonly high: number; readonly log: boolean }
+  | { readonly type: 'float' | 'int'; readonly low: number; readonly high: number; readonly log: boolean; readonly step?: number }
   | { readonly type: 'categorical'; readonly choices: readonly (string | number | boolean)[]; readonly flag?: true }
 );
 
@@ -800,6 +802,8 @@ const GPU_LIBRARIES = ['torch', 'tensorflow', 'jax', 'keras', 'cupy', 'lightning
 
 /** Proposes a study file for a script from what the reader found in it. */
 export function proposeStudy(inspection: ScriptInspection, options: ProposeStudyOptions): StudyProposal {
+  // An Optuna objective (`def objective(trial): trial.suggest_float(...)`): its own search space, run by rung.optuna_objective.
+  if (inspection.optuna !== undefined) return proposeOptunaStudy(inspection, inspection.optuna, options);
   const ctx: Context = { settings: [], flags: [], strings: [], unknown: [], lists: [], lengths: [], noRange: [], required: [], argv: [], suggestions: [] };
   const tuned: { param: ProposedParameter; flag: string | undefined; render?: Render }[] = [];
   let budgetArg: ScriptArgument | undefined;
@@ -1158,9 +1162,10 @@ function rungList(min: number, max: number, eta: number): string {
 }
 
 function flow(p: ProposedParameter): string {
-  const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${yamlKey(k)}: ${yamlScalar(v)}`).join(', ')}}` : '';
+  const whenValue = (v: ScriptValue | readonly (string | number | boolean)[]): string => (Array.isArray(v) ? `[${v.map(yamlScalar).join(', ')}]` : yamlScalar(v as ScriptValue));
+  const when = p.when !== undefined ? `, when: {${Object.entries(p.when).map(([k, v]) => `${yamlKey(k)}: ${whenValue(v)}`).join(', ')}}` : '';
   if (p.type === 'categorical') return `{type: categorical, choices: [${p.choices.map(yamlScalar).join(', ')}]${p.flag === true ? ', flag: true' : ''}${when}}`;
-  return `{type: ${p.type}, low: ${yamlNumber(p.low)}, high: ${yamlNumber(p.high)}${p.log ? ', log: true' : ''}${when}}`;
+  return `{type: ${p.type}, low: ${yamlNumber(p.low)}, high: ${yamlNumber(p.high)}${p.log ? ', log: true' : ''}${p.step !== undefined ? `, step: ${yamlNumber(p.step)}` : ''}${when}}`;
 }
 
 /** One word of the command: braces doubled (they are literal text here, not placeholders), then quoted. */
