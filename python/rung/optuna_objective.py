@@ -7,12 +7,13 @@ Zero dependencies, Python 3.8+; Optuna itself is neither needed nor imported (th
 
 The script is loaded as a module named after it (``train`` for train.py, or ``__rung_objective__`` when that name is
 taken), not ``__main__``, so its ``if __name__ == "__main__": study.optimize(...)`` block does not run; its folder
-comes first on ``sys.path`` and ``sys.argv[0]`` is the script, as with ``python script.py``. The named function is called once with a trial object
-that answers like Optuna's ``Trial``: each ``suggest_*`` call returns the value Rung chose for that name (from
-``RUNG_PARAMS``), ``trial.report(value, step)`` prints a Rung report at that step (so Rung's scheduler can stop a
-losing trial, by ending its process), ``should_prune()`` is always False. The returned number is reported as the
-metric (``value`` unless ``--metric`` says otherwise) at the last reported step. An ``optuna.TrialPruned`` raised by
-the objective ends the trial with exit code 0 after the reports it made.
+comes first on ``sys.path`` and ``sys.argv[0]`` is the script, as with ``python script.py``. The named function is
+called once with a trial object that answers like Optuna's ``Trial``: each ``suggest_*`` call returns the value Rung
+chose for that name (from ``RUNG_PARAMS``), ``trial.report(value, step)`` prints a Rung report at that step, one
+higher when the first is 0 (Rung counts steps done; so Rung's scheduler can stop a losing trial, by ending its
+process), ``should_prune()`` is always False. The returned number is reported as the metric (``value`` unless
+``--metric`` says otherwise) at the last reported step. An ``optuna.TrialPruned`` raised by the objective ends the
+trial with exit code 0 after the reports it made.
 """
 
 import importlib.util
@@ -49,6 +50,7 @@ class RungTrial:
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
         self._steps: List[Any] = []
+        self._step_offset: Optional[int] = None
 
     # ---- values
 
@@ -107,9 +109,17 @@ class RungTrial:
     # ---- reports
 
     def report(self, value: float, step: int) -> None:
-        """Prints a Rung report of the metric at ``step``; Rung's scheduler may then end the process."""
-        _rung_report(step=step, **{self._metric: value})
-        self._steps.append(step)
+        """Prints a Rung report of the metric at ``step``; Rung's scheduler may then end the process.
+
+        Optuna's steps count from 0 (its pruners assume so: ``for epoch in range(N): trial.report(v, epoch)``),
+        Rung's count the steps done, as ``{budget}`` and ``max_budget`` do. So when the first report is at step 0
+        every step is reported one higher: ``range(N)``'s last report is at step N, the proposal's ``max_budget``.
+        """
+        if self._step_offset is None:
+            self._step_offset = 1 if step == 0 else 0
+        shifted = step + self._step_offset
+        _rung_report(step=shifted, **{self._metric: value})
+        self._steps.append(shifted)
 
     def should_prune(self) -> bool:
         """Always False: Rung stops a losing trial itself, by ending its process after a report."""

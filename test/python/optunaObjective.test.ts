@@ -99,10 +99,11 @@ describe.skipIf(python === undefined)('rung.optuna_objective', () => {
     const out = runObjective({ 's.py': script }, ['s.py', 'objective', '--metric', 'accuracy'], { x: 0.5 });
     expect(out.status, out.stderr).toBe(0);
     expect(reports(out.stdout)).toEqual([
-      [0, { accuracy: 0 }],
-      [1, { accuracy: 0.5 }],
-      [2, { accuracy: 1 }],
-      [2, { accuracy: 0.75 }],
+      // Optuna's steps count from 0, Rung's the steps done: range(3) reports at 1, 2, 3.
+      [1, { accuracy: 0 }],
+      [2, { accuracy: 0.5 }],
+      [3, { accuracy: 1 }],
+      [3, { accuracy: 0.75 }],
     ]);
   });
 
@@ -147,8 +148,8 @@ describe.skipIf(python === undefined)('rung.optuna_objective', () => {
     const out = runObjective({ 's.py': script, 'optuna.py': standIn }, ['s.py', 'objective'], {});
     expect(out.status).toBe(0);
     expect(reports(out.stdout)).toEqual([
-      [0, { value: 0.9 }],
-      [1, { value: 0.8 }],
+      [1, { value: 0.9 }],
+      [2, { value: 0.8 }],
     ]);
     expect(out.stderr).toContain('TrialPruned');
   });
