@@ -158,12 +158,13 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   // layer_sizes / layer_width: the width of each layer, not how many.
   if (has('layers', 'layer') && has('size', 'sizes', 'width', 'widths', 'units', 'dim', 'dims')) return { kind: 'hidden' };
   if (has('layers', 'layer', 'depth', 'blocks', 'block', 'stages')) return { kind: 'layers' };
-  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || (arg.type === 'int' && has('leaf')) || norm === 'd_model') {
-    return { kind: 'hidden' };
-  }
-  // Row/column sampling of boosted trees and forests: in (0, 1], where 1 (no sampling) is a common best.
+  // Row/column sampling of boosted trees and forests: in (0, 1], where 1 (no sampling) is a common best. Before the
+  // sizes: a float max_features (scikit-learn's forests) is a fraction of the features, not a count.
   if (arg.type === 'float' && (has('subsample', 'colsample', 'bytree', 'bylevel', 'bynode') || /^(?:feature|bagging)_fraction$|^max_(?:samples|features)$/.test(norm))) {
     return { kind: 'sample' };
+  }
+  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || (arg.type === 'int' && has('leaf')) || norm === 'd_model') {
+    return { kind: 'hidden' };
   }
   if (has('dropout', 'drop', 'smoothing', 'mixup', 'cutmix', 'p')) return { kind: 'dropout' };
   if (has('momentum', 'beta', 'beta1', 'beta2', 'ema', 'rho')) return { kind: 'momentum' };

@@ -485,6 +485,25 @@ describe('proposal heuristics', () => {
     expect(hyperband.proposal.parameters).toEqual([expect.objectContaining({ name: 'lr' })]); // only the example
   });
 
+  it("reads a float max_features (scikit-learn's forests) as a fraction in (0, 1], an int one as a count", () => {
+    const { spec } = checked(
+      inspection(
+        [
+          argument({ dest: 'max_features', type: 'float', default: 0.3 }),
+          argument({ dest: 'n_features', type: 'int', default: 64 }),
+        ],
+        ['val_accuracy'],
+      ),
+      'train.py',
+    );
+    expect(param(spec, 'max_features')).toMatchObject({ kind: 'float', low: 0.3, high: 1 });
+    // typer's Annotated[float, typer.Option(min=0.1, max=1.0)] = 0.5: was a size on a log scale, clipped to [0.5, 1].
+    const typer = checked(inspection([argument({ source: 'typer', dest: 'max_features', flags: ['--max-features'], type: 'float', default: 0.5, min: 0.1, max: 1 })], ['cv_accuracy']), 'train.py');
+    expect(param(typer.spec, 'max-features')).toMatchObject({ kind: 'float', low: 0.5, high: 1 });
+    expect(typer.proposal.text).toMatch(/max-features: \{type: float, low: 0\.5, high: 1\}.*a sampling fraction/);
+    expect(param(spec, 'n_features')).toMatchObject({ kind: 'int', low: 16, high: 256, log: true });
+  });
+
   it('runs the sub-command of a click group whose options it read', () => {
     const { spec } = checked(
       inspection([argument({ dest: 'ckpt', source: 'click', flags: [], positional: true, required: true }), argument({ dest: 'lr', source: 'click', type: 'float', default: 0.01 })], ['val_loss'], {
