@@ -1679,6 +1679,21 @@ class Inspector:
             else:
                 arg.update(hasDefault=True, default=default, defaultText=repr(default))
             out.append(arg)
+        # `if training_args.do_train: trainer.train()` (the transformers examples' run_glue.py and the like): without
+        # --do_train and --do_eval such a script neither trains nor prints eval_loss. Both are off by default, so a
+        # script that reads them is given them: a required on/off flag, passed as is.
+        reads = {}
+        for node in self.all_nodes():
+            if isinstance(node, ast.Attribute) and node.attr in ("do_train", "do_eval") and isinstance(node.ctx, ast.Load):
+                reads.setdefault(node.attr, node.lineno)
+        for name in ("do_train", "do_eval"):
+            if name in reads:
+                arg = new_argument("hf", ["--" + name], name, reads[name], False)
+                arg.update(
+                    type="bool", action="store_true", flag=True, required=True,
+                    help="the script %s only when it is given (transformers' TrainingArguments)" % ("trains" if name == "do_train" else "evaluates"),
+                )
+                out.append(arg)
         return out
 
     # ------------------------------------------------------------------ python-fire

@@ -382,7 +382,8 @@ interface Context {
   readonly noRange: string[];
   /** `arg`: the option it is, to put it on its side of the sub-command's name (see subcommandLevelOf). */
   /** `trialDir`: the value is {trial_dir} (an output folder), not a placeholder to replace. */
-  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly arg: ScriptArgument; readonly trialDir?: true }[];
+  /** `switchOn`: an on/off flag the script needs (HF's --do_train), passed as is: no value to replace. */
+  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly arg: ScriptArgument; readonly trialDir?: true; readonly switchOn?: true }[];
   /** Words of sys.argv the script reads that are not tuned: a default to pass on, or a placeholder. */
   readonly argv: { readonly index: number; readonly word: string; readonly needed: boolean }[];
   readonly suggestions: ProposedParameter[];
@@ -457,6 +458,11 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
     if (!arg.positional && arg.required && !arg.hasDefault && namesOf(arg).some((n) => OUTPUT_DIR_NAMES.test(n))) {
       ctx.required.push({ tokens: [who, '{trial_dir}'], label: who, arg, trialDir: true });
+      return { kind: 'skipped' };
+    }
+    if (arg.required && !arg.hasDefault && arg.flag && !arg.positional) {
+      // An on/off flag the script needs on (HF's --do_train, read by `if training_args.do_train:`): passed as is.
+      ctx.required.push({ tokens: [who], label: who, arg, switchOn: true });
       return { kind: 'skipped' };
     }
     if (arg.required && !arg.hasDefault) {
@@ -991,7 +997,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     notes.push("hydra.run.dir is given {trial_dir}, each trial's own folder: Hydra writes its outputs there (.hydra/ with the composed config, the job's log), not in a shared timestamped outputs/ folder.");
   }
   const command = words.join(' ');
-  const placeholders = ctx.required.filter((r) => r.trialDir !== true);
+  const placeholders = ctx.required.filter((r) => r.trialDir !== true && r.switchOn !== true);
   if (placeholders.length > 0) {
     notes.push(
       `The script needs ${placeholders.map((r) => r.label).join(', ')}: replace ${placeholders.map((r) => r.tokens[r.tokens.length - 1]).join(', ')} in command: with real values.`,
@@ -999,6 +1005,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   }
   const trialDirs = ctx.required.filter((r) => r.trialDir === true);
   if (trialDirs.length > 0) notes.push(`${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own.`);
+  const switches = ctx.required.filter((r) => r.switchOn === true);
+  if (switches.length > 0) {
+    notes.push(`The command passes ${switches.map((r) => r.label).join(' and ')}: the script reads ${switches.length === 1 ? 'it' : 'them'} (\`if training_args.${switches[0]?.arg.dest ?? 'do_train'}:\`), and without ${switches.length === 1 ? 'it' : 'them'} it would not train or print its eval metrics.`);
+  }
   const argvPlaceholders = ctx.argv.filter((a) => a.needed && a.index <= lastNeeded);
   if (argvPlaceholders.length > 0) {
     notes.push(`The script reads ${argvPlaceholders.map((a) => `sys.argv[${a.index}]`).join(', ')} with no default: replace ${argvPlaceholders.map((a) => a.word).join(', ')} in command: with real values.`);

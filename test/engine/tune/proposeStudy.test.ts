@@ -903,6 +903,36 @@ describe.skipIf(python === undefined)('proposals for varied scripts, read only (
     expect(proposal.notes.join('\n')).toMatch(/--eval_strategy epoch/);
   });
 
+  it("HfArgumentParser in a run_glue-style script (`if training_args.do_train:`): the command passes --do_train and --do_eval", async () => {
+    const source = [
+      'from dataclasses import dataclass, field',
+      'from transformers import HfArgumentParser, Trainer, TrainingArguments',
+      '@dataclass',
+      'class ModelArguments:',
+      '    model_name_or_path: str = field(default="distilbert-base-uncased")',
+      '    dropout: float = 0.1',
+      'def main():',
+      '    parser = HfArgumentParser((ModelArguments, TrainingArguments))',
+      '    model_args, training_args = parser.parse_args_into_dataclasses()',
+      '    trainer = Trainer(model=None, args=training_args)',
+      '    if training_args.do_train:',
+      '        trainer.train()',
+      '    if training_args.do_eval:',
+      '        metrics = trainer.evaluate()',
+      '        trainer.log_metrics("eval", metrics)',
+      'main()',
+      '',
+    ].join('\n');
+    const script = path.join(repoRoot, 'test/fixtures/scripts/propose/hf_dataclass.py');
+    const read = await inspectScript(script, { python: python ?? 'python3', readerPath, source });
+    const { proposal, spec } = checked(read, 'run_glue.py');
+    expect(spec.command).toEqual(['python3', 'run_glue.py', '--output_dir', '{trial_dir}', '--do_train', '--do_eval', '{args}', '--num_train_epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).not.toContain('do_train');
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('The command passes --do_train and --do_eval');
+    expect(notes).not.toMatch(/replace .* in command/);
+  });
+
   it('tyro and simple_parsing dataclasses, python-fire functions', async () => {
     const tyro = await proposeFor('test/fixtures/scripts/propose/tyro_config.py');
     expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '{args}', '--epochs', '{budget}']);
