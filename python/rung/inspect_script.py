@@ -64,6 +64,8 @@ What is read:
   ``rung``: passed in RUNG_PARAMS, not on the command line).
 - XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
   ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
+- ``logged``, only when no metric is printed: the names the script logs without printing them (``wandb.log({...})``,
+  Lightning's ``self.log`` without ``prog_bar=True``, TensorBoard's ``add_scalar``, MLflow's ``log_metric(s)``).
 - Hydra: the ``@hydra.main(config_path=..., config_name=..., version_base=...)`` decorator (also ``from hydra import
   main``, under any alias), as ``hydra``: ``{"configPath", "configName", "versionBase", "line"}``, each key only when
   the decorator gives it (null for ``None``), and ``unknown`` naming those given as something other than a literal.
@@ -292,6 +294,7 @@ class Inspector:
         self.unroller = None  # see loop_unroller
         self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
         self.hydra = None  # the @hydra.main(...) decorator's arguments, see hydra_main
+        self.logged = []  # names logged but never printed (wandb.log, add_scalar, mlflow.log_metric), see metric_prints
         self.lightning_modules = {}  # path -> ImportedModule: local modules LightningCLI's classes were read from
         self.lightning_imported = []  # the classes read from them (their self.log calls are the metrics)
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
@@ -1467,6 +1470,19 @@ class Inspector:
                         self.add_metric(name, node, self.text(node))
                     elif name and name not in unprinted:
                         unprinted.append(name)
+            # TensorBoard's writer.add_scalar("Loss/val", v, step) and MLflow's log_metric("val_loss", v) /
+            # log_metrics({...}) (MlflowClient's log_metric(run_id, key, v) too): they write files, not stdout.
+            if isinstance(node.func, ast.Attribute) and fn in ("add_scalar", "log_metric") and node.args:
+                key = const_str(node.args[0])
+                if fn == "log_metric" and len(node.args) > 2 and const_str(node.args[1]) is not None:
+                    key = const_str(node.args[1])  # MlflowClient().log_metric(run_id, key, value)
+                if key and key not in unprinted:
+                    unprinted.append(key)
+            if isinstance(node.func, ast.Attribute) and fn == "log_metrics" and node.args and isinstance(node.args[0], ast.Dict):
+                for k in node.args[0].keys:
+                    key = const_str(k) if k is not None else None
+                    if key and key not in unprinted:
+                        unprinted.append(key)
             # rung.report(val_loss=...), and tqdm's bar.set_postfix(val_loss=...), shown as `val_loss=0.21`.
             if fn in ("report", "set_postfix") and node.keywords:
                 for kw in node.keywords:
@@ -1477,9 +1493,11 @@ class Inspector:
         self.hf_trainer_metrics()
         self.fastai_metrics()
         if unprinted and not self.metrics:  # said only when it explains why no metric was found
+            # The names go out as `logged` too: the proposal picks its placeholder metric among them.
+            self.logged = unprinted
             self.warn(
-                "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
-                % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them", unprinted[0])
+                "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), TensorBoard's add_scalar or MLflow's log_metric, which print nothing Rung can read: print %s too"
+                % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them")
             )
 
     def keras_fit_metrics(self):
@@ -2303,6 +2321,7 @@ class Inspector:
             **({"subcommand": self.subcommand} if self.subcommand else {}),
             **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
+            **({"logged": self.logged} if self.logged else {}),
             **({"hydra": self.hydra} if self.hydra is not None else {}),
         }
 

@@ -111,6 +111,11 @@ export interface ScriptInspection {
   readonly subcommandPath?: readonly string[];
   /** The script scores by cross-validation (cross_val_score, GridSearchCV...): what it prints is a validation score. */
   readonly crossValidation?: boolean;
+  /**
+   * Only when it prints no metric: the names it logs without printing them (wandb.log, Lightning's self.log
+   * without prog_bar, TensorBoard's add_scalar, MLflow's log_metric), in the order found.
+   */
+  readonly logged?: readonly string[];
   /** `@hydra.main(...)`: where its config is; inspectScript adds what it read of the YAML as `hydra.config`. */
   readonly hydra?: HydraMain;
 }
@@ -282,8 +287,14 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
     ...(subcommand !== undefined && subcommandPath.length > 1 && subcommandPath.join(' ') === subcommand ? { subcommandPath } : {}),
     ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
+    ...logged(root['logged']),
     ...hydraMain(root['hydra']),
   };
+}
+
+function logged(raw: unknown): { logged?: readonly string[] } {
+  const names = Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+  return names.length > 0 ? { logged: names } : {};
 }
 
 /** The reader's `hydra` object (`@hydra.main(...)`): each argument a string, null (None) or absent (not given). */

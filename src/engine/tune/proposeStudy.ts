@@ -642,7 +642,7 @@ function goalOf(words: readonly string[]): 'minimize' | 'maximize' | undefined {
 }
 
 /** Picks the metric: a validation loss, else a validation accuracy-like score, else test, else training. */
-function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>, crossValidation = false): MetricChoice {
+function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>, crossValidation = false, logged: readonly string[] = []): MetricChoice {
   const candidates = metrics.filter((m) => {
     const lower = m.name.toLowerCase();
     return !STEP_KEYS.has(lower) && !MESSAGE_KEYS.has(lower) && !argumentNames.has(normalise(m.name)) && /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(m.name);
@@ -659,6 +659,20 @@ function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlyS
   const best = scored.filter((s) => s.goal !== undefined).sort((a, b) => b.score - a.score || a.index - b.index)[0];
   const others = candidates.map((m) => m.name).filter((n) => n !== best?.m.name);
   if (best === undefined || best.goal === undefined) {
+    // Only logged (wandb, TensorBoard, MLflow): the placeholder is the one of those names it would pick if printed.
+    const fromLogs = logged.length > 0 ? chooseMetric(logged.map((name, i) => ({ name, line: i, text: null })), argumentNames, crossValidation) : undefined;
+    if (fromLogs !== undefined && !fromLogs.guessed) {
+      return {
+        name: fromLogs.name,
+        goal: fromLogs.goal,
+        guessed: true,
+        others,
+        notes: [
+          `No metric found in what the script prints, so the metric is ${fromLogs.name} (${fromLogs.goal}), which it logs (wandb, TensorBoard, MLflow...) but does not print. Make the script print it where it logs it, e.g. \`print(f"${fromLogs.name}={value}")\` (or use \`from rung import report\`): Rung reads a trial's output, not those logs.`,
+          ...fromLogs.notes,
+        ],
+      };
+    }
     const printed = candidates.length > 0 ? ` It prints ${candidates.map((m) => m.name).join(', ')}, but none looks like a loss or a score.` : '';
     return {
       name: 'val_loss',
@@ -1022,7 +1036,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   // ---- metric
   // A printed option value (`learning_rate=...`) is no metric, whichever of its names it is printed under.
   const argumentNames = new Set(allArguments.flatMap(namesOf));
-  const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true);
+  const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true, inspection.logged);
   notes.push(...metric.notes);
 
   // ---- what was left out

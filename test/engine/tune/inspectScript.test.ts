@@ -738,6 +738,30 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     const only = await inspect('no_args.py', { source: 'import wandb\nwandb.log({"val/loss": 0.1, "train/loss": 0.2})\n' });
     expect(only.metrics).toEqual([]);
     expect(only.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss are logged with \.log\(/)]);
+    expect(only.logged).toEqual(['val/loss', 'train/loss']);
+  });
+
+  it("names what TensorBoard's add_scalar and MLflow's log_metric(s) log, which prints nothing, as `logged`", async () => {
+    const tb = await inspect('no_args.py', {
+      source: [
+        'from torch.utils.tensorboard import SummaryWriter',
+        'writer = SummaryWriter()',
+        'writer.add_scalar("Loss/train", 0.3, 1)',
+        'writer.add_scalar("Loss/val", 0.4, 1)',
+        'import mlflow',
+        'mlflow.log_metric("val_rmse", 1.0)',
+        'mlflow.log_metrics({"val_r2": 0.5})',
+        'mlflow.tracking.MlflowClient().log_metric("run-id", "val_mae", 0.2)',
+        '',
+      ].join('\n'),
+    });
+    expect(tb.metrics).toEqual([]);
+    expect(tb.logged).toEqual(['Loss/train', 'Loss/val', 'val_rmse', 'val_r2', 'val_mae']);
+    expect(tb.warnings).toEqual([expect.stringMatching(/^Loss\/train, Loss\/val, .* are logged with .*add_scalar.*log_metric/)]);
+    // A script that prints a metric too: nothing logged is reported, it is not needed.
+    const printed = await inspect('no_args.py', { source: 'import mlflow\nmlflow.log_metric("val_rmse", 1.0)\nprint(f"val_rmse={1.0}")\n' });
+    expect(printed.metrics.map((m) => m.name)).toEqual(['val_rmse']);
+    expect(printed.logged).toBeUndefined();
   });
 
   it("finds PyTorch Lightning's self.log(..., prog_bar=True) metrics (shown in the progress bar)", async () => {

@@ -441,6 +441,21 @@ describe('proposal heuristics', () => {
     expect(training.notes.join('\n')).toMatch(/No validation metric/);
   });
 
+  it('takes the placeholder metric from what the script only logs (wandb, TensorBoard, MLflow), and says to print it', () => {
+    const logged = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], [], { logged: ['epoch', 'train/loss', 'val/loss', 'val/acc'] }), 'train.py');
+    expect(logged.spec.metric).toMatchObject({ name: 'val/loss', goal: 'minimize' });
+    expect(logged.proposal.text).toMatch(/^metric: \{name: val\/loss, goal: minimize\} +# a guess: see the notes above$/m);
+    expect(logged.proposal.notes.join('\n')).toContain('so the metric is val/loss (minimize), which it logs (wandb, TensorBoard, MLflow...) but does not print');
+    expect(logged.proposal.notes.join('\n')).toContain('`print(f"val/loss={value}")`');
+    const tb = checked(inspection([], [], { logged: ['Loss/train', 'Loss/val', 'Accuracy/val'] }), 'train.py');
+    expect(tb.spec.metric).toMatchObject({ name: 'Loss/val', goal: 'minimize' });
+    // Nothing like a loss or a score among them: the usual placeholder.
+    const none = checked(inspection([], [], { logged: ['epoch', 'lr'] }), 'train.py');
+    expect(none.spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    // The engine reads the printed form of such a name.
+    expect(parseAutoLine('Loss/val=0.25')).toEqual({ values: { 'Loss/val': 0.25 } });
+  });
+
   it('keeps data splits out but tunes ratios that are hyperparameters (l1_ratio, warmup_ratio)', () => {
     const { proposal, spec } = checked(
       inspection([
