@@ -419,6 +419,8 @@ const FLAG_SETTING_WORDS = new Set([
   'eval', 'evaluate', 'evaluation', 'test', 'testing', 'val', 'validate', 'predict', 'inference', 'infer', 'export', 'only', 'skip', 'no',
   'overwrite', 'force', 'download', 'deterministic', 'benchmark', 'compile', 'resume', 'sync', 'offline', 'show', 'display', 'visualize',
   'vis', 'viz', 'check', 'reset', 'clean', 'demo', 'interactive', 'fast', 'smoke', 'tiny', 'quick', 'dev',
+  // Fake data instead of the real one (the PyTorch ImageNet example's --dummy): the metric would mean nothing.
+  'dummy', 'fake', 'synthetic', 'mock', 'sanity', 'toy',
 ]);
 
 function metavarOf(arg: ScriptArgument): string {

@@ -605,6 +605,8 @@ describe('proposal heuristics', () => {
         flagArg('augment', 'store_true'),
         flagArg('eval-only', 'store_true'),
         flagArg('shuffle', 'store_false', ['--no-shuffle']),
+        flagArg('dummy', 'store_true'), // the PyTorch ImageNet example's "use fake data to benchmark"
+        flagArg('synthetic', 'store_true'),
       ], ['val_loss']),
       'train.py',
     );
@@ -619,6 +621,7 @@ describe('proposal heuristics', () => {
     ]);
     const notes = proposal.notes.join('\n');
     expect(notes).toMatch(/--eval-only \(a switch that changes what the script does\)/);
+    expect(notes).toMatch(/--dummy \(a switch that changes what the script does\), --synthetic \(a switch/);
     expect(notes).toMatch(/On\/off flags are not tuned: --no-shuffle/);
     // With each parameter by its own word (a short option elsewhere), a flag is a token that is only {name}.
     const explicit = checked(inspection([argument({ dest: 'lr', flags: ['-l'], type: 'float', default: 0.01 }), flagArg('augment', 'store_true')], ['val_loss']), 'train.py');
