@@ -1422,7 +1422,17 @@ class Inspector:
     def metric_prints(self):
         unprinted = []  # keys of dicts given to wandb.log(...) and the like
         dict_keys = self.dict_keys_by_name()
+        # Help texts are shown by --help, never printed by a run: `help="model architecture: " + " | ".join(names)`
+        # names no metric.
+        help_texts = set()
         for node in self.all_nodes():
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg in ("help", "description", "epilog", "usage", "metavar"):
+                        help_texts.update(id(n) for n in ast.walk(kw.value))
+        for node in self.all_nodes():
+            if id(node) in help_texts:
+                continue
             tpl = self.template(node)
             if tpl is not None:
                 self.scan_template(tpl, node)

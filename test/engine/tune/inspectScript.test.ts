@@ -873,6 +873,21 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     ]);
   });
 
+  it("takes no metric from help texts, which a run never prints (the PyTorch ImageNet example's --arch help)", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'names = ["resnet18", "vgg16"]',
+        'p = argparse.ArgumentParser(description="accuracy: " + "best")',
+        'p.add_argument("-a", "--arch", default="resnet18", help="model architecture: " + " | ".join(names) + " (default: resnet18)")',
+        'p.add_argument("--lr", type=float, default=0.1, help=f"learning rate: {0.1}")',
+        'print("val_acc: " + str(0.5))',
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => m.name)).toEqual(['val_acc']);
+  });
+
   it('finds the names the parser reads without `=` or `:` (val loss 0.4, iter N: loss 2.3), and LightGBM-style valid_0_auc', async () => {
     const source = [
       'import logging',
