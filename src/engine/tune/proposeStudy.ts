@@ -402,6 +402,13 @@ function label(arg: ScriptArgument): string {
 /** A required output folder (HF's --output_dir): each trial gets its own, {trial_dir}. */
 const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
 
+/**
+ * An output folder with a default (`--output_dir runs/exp`, `--save-dir checkpoints`): one folder for all trials,
+ * where parallel ones overwrite each other's checkpoints and a later one may resume from an earlier one's. Not
+ * `model_dir`, which is as often where a model is read from.
+ */
+const DEFAULTED_OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
+
 /** The parameter name: the long option without dashes (so `{args}` renders an option the script accepts). */
 function paramName(arg: ScriptArgument): { name: string; flag: string | undefined } {
   if (arg.env !== undefined) return { name: arg.env.toLowerCase(), flag: undefined };
@@ -455,6 +462,25 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
   }
   if (arg.env !== undefined && untunedRequired) {
     ctx.settings.push(`${who} (read with os.environ[...] and no default: set it in launcher: {env: {${arg.env}: ...}})`);
+    return { kind: 'skipped' };
+  }
+  if (
+    arg.argvIndex === undefined &&
+    arg.env === undefined &&
+    !arg.positional &&
+    !arg.flag &&
+    arg.nargs === null &&
+    arg.hasDefault &&
+    typeof arg.default === 'string' &&
+    arg.default !== '' &&
+    who.startsWith('-') &&
+    namesOf(arg).some((n) => DEFAULTED_OUTPUT_DIR_NAMES.test(n))
+  ) {
+    // A folder in the trial's, named as the default's last part: Rung has made {trial_dir} already, and scripts
+    // often create theirs with os.makedirs(dir), which fails on a folder that exists.
+    const base = arg.default.replace(/[\\/]+$/, '').split(/[\\/]/).pop()?.replace(/[^A-Za-z0-9_.-]/g, '') ?? '';
+    const sub = base === '' || /^\.+$/.test(base) ? normalise(arg.dest).replace(/[^A-Za-z0-9_]/g, '') || 'output' : base;
+    ctx.required.push({ tokens: [who, `{trial_dir}/${sub}`], label: `${who} (default ${arg.default}: one folder for all trials)`, arg, trialDir: true });
     return { kind: 'skipped' };
   }
   if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
@@ -959,7 +985,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const budgetWords = budgetMeta !== undefined ? [`${budgetMeta.when !== undefined && tunedGroups.has(budgetMeta.when.group) ? '++' : ''}${budgetMeta.key}={budget}`] : [commandWord(budgetFlag ?? ''), '{budget}'];
   const commandPart = (level: number): string[] => {
     const part: string[] = [];
-    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
+    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t.startsWith('{trial_dir}') ? t : commandWord(t))));
     if (!example && explicit) {
       const listed = new Set<string>();
       for (const p of parameters) {
@@ -1020,7 +1046,13 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     );
   }
   const trialDirs = ctx.required.filter((r) => r.trialDir === true);
-  if (trialDirs.length > 0) notes.push(`${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own.`);
+  if (trialDirs.length > 0) {
+    const inside = trialDirs.filter((r) => r.tokens[r.tokens.length - 1] !== '{trial_dir}');
+    notes.push(
+      `${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own` +
+        (inside.length > 0 ? ` (${inside.map((r) => r.tokens[r.tokens.length - 1]).join(', ')}: a folder in it, which the script creates as it would its default).` : '.'),
+    );
+  }
   const switches = ctx.required.filter((r) => r.switchOn === true);
   if (switches.length > 0) {
     notes.push(`The command passes ${switches.map((r) => r.label).join(' and ')}: the script reads ${switches.length === 1 ? 'it' : 'them'} (\`if training_args.${switches[0]?.arg.dest ?? 'do_train'}:\`), and without ${switches.length === 1 ? 'it' : 'them'} it would not train or print its eval metrics.`);

@@ -178,6 +178,32 @@ async function proposeAndRun(fileName: string, source: string, config: Record<st
 const hasClick = python !== undefined && spawnSync(python, ['-c', 'import click']).status === 0;
 
 describe.skipIf(python === undefined)('proposed commands run the script for real', () => {
+  it('an output folder with a default (--save-dir checkpoints) gets a folder in {trial_dir}, which the script can makedirs; model_dir and a None default are left alone', async () => {
+    const source = [
+      'import argparse, os',
+      'p = argparse.ArgumentParser()',
+      'p.add_argument("--lr", type=float, default=0.01)',
+      'p.add_argument("--save-dir", default="runs/exp/")',
+      'p.add_argument("--log_dir", default=".")',
+      'p.add_argument("--model_dir", default="pretrained")',
+      'p.add_argument("--output_dir", default=None)',
+      'a = p.parse_args()',
+      'os.makedirs(a.save_dir)  # fails on a folder that exists, as {trial_dir} does',
+      'os.makedirs(a.log_dir, exist_ok=True)',
+      'open(os.path.join(a.save_dir, "last.txt"), "w").write(str(a.lr))',
+      'print(f"val_loss={a.lr}")',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('train.py', source, { lr: 0.1 });
+    expect(r.spec.command).toEqual(['python3', 'train.py', '--save-dir', '{trial_dir}/exp', '--log_dir', '{trial_dir}/log_dir', '{args}']);
+    expect(r.argv).toEqual(['python3', 'train.py', '--save-dir', path.join(r.dir, 'exp'), '--log_dir', path.join(r.dir, 'log_dir'), '--lr=0.1']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('--save-dir (default runs/exp/: one folder for all trials), --log_dir (default .: one folder for all trials) are given {trial_dir}');
+    expect(notes).toMatch(/Not tuned, kept at the script's defaults: --model_dir \(a path\), --output_dir \(a path\)/);
+  });
+
   it("a script that reads Rung's params(): those names are the parameters, the command passes none, epochs is no budget", async () => {
     const source = [
       'import math',
@@ -953,7 +979,7 @@ describe.skipIf(python === undefined)('proposals for varied scripts, read only (
 
   it('tyro and simple_parsing dataclasses, python-fire functions', async () => {
     const tyro = await proposeFor('test/fixtures/scripts/propose/tyro_config.py');
-    expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '{args}', '--epochs', '{budget}']);
+    expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '--out-dir', '{trial_dir}/cnn', '{args}', '--epochs', '{budget}']); // out_dir: str = "runs/cnn"
     expect([...tyro.spec.space.params.keys()]).toEqual(['lr', 'weight-decay', 'batch-size', 'num-layers', 'optimizer']);
     expect(param(tyro.spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adamw', 'sgd'] });
     const sp = await proposeFor('test/fixtures/scripts/propose/simple_parsing_cfg.py');
