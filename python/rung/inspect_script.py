@@ -1817,7 +1817,8 @@ class Inspector:
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr.startswith("DEFINE_"):
                 receiver = dotted(func.value) or ""
-                if receiver in modules or receiver.endswith(".flags"):
+                # ml_collections' config_flags.DEFINE_config_file / DEFINE_config_dict (flax's and Google's examples).
+                if receiver in modules or receiver.endswith(".flags") or receiver.split(".")[-1] == "config_flags":
                     yield func.attr[len("DEFINE_") :], node
             elif isinstance(func, ast.Name) and func.id in functions:
                 yield functions[func.id][len("DEFINE_") :], node
@@ -1854,6 +1855,23 @@ class Inspector:
         given = dict(zip(names, call.args))
         given.update((k.arg, k.value) for k in call.keywords if k.arg)
         name = const_str(given["name"]) if "name" in given else None
+        if base in ("config_file", "config_dict", "config_dataclass") and name is not None:
+            # `--config=configs/default.py --config.learning_rate=0.1`: the values are in a Python file (or the
+            # script) this reader does not evaluate. The file option is kept (a placeholder when it is required).
+            self.warn(
+                "--%s is an ml_collections config (config_flags.DEFINE_%s): its values are not read; tune them with "
+                "--%s.<key>={%s.<key>} words in the command and parameters named %s.<key> (e.g. --%s.learning_rate={%s.learning_rate})"
+                % (name, base, name, name, name, name, name)
+            )
+            if base != "config_file":
+                return None
+            arg = new_argument("absl", ["--" + name], name, call.lineno, False)
+            arg["type"] = "path"
+            arg["typeText"] = "DEFINE_" + kind
+            default = given.get("default")
+            if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+                self.apply_default(arg, default)
+            return arg
         types = {"float": "float", "integer": "int", "string": "str", "bool": "bool", "boolean": "bool", "enum": "str", "enum_class": "str", "list": "str", "spaceseplist": "str"}
         if name is None or base not in types:
             if name is None and base in types:

@@ -400,14 +400,15 @@ function label(arg: ScriptArgument): string {
 }
 
 /** A required output folder (HF's --output_dir): each trial gets its own, {trial_dir}. */
-const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
+// work_dir: flax's examples (--workdir, required), MMDetection's (--work-dir).
+const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?|work)_?dir$|^outdir$|^output_path$/;
 
 /**
  * An output folder with a default (`--output_dir runs/exp`, `--save-dir checkpoints`): one folder for all trials,
  * where parallel ones overwrite each other's checkpoints and a later one may resume from an earlier one's. Not
  * `model_dir`, which is as often where a model is read from.
  */
-const DEFAULTED_OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
+const DEFAULTED_OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|log|logging|run|results?|work)_?dir$|^outdir$|^output_path$/;
 
 /** The parameter name: the long option without dashes (so `{args}` renders an option the script accepts). */
 function paramName(arg: ScriptArgument): { name: string; flag: string | undefined } {

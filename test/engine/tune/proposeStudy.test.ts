@@ -977,6 +977,35 @@ describe.skipIf(python === undefined)('proposals for varied scripts, read only (
     expect(notes).not.toMatch(/replace .* in command/);
   });
 
+  it("flax's examples: a required --workdir gets {trial_dir}, a required ml_collections --config a placeholder, and the notes say how to tune its values", async () => {
+    const source = [
+      'from absl import app, flags',
+      'from ml_collections import config_flags',
+      'FLAGS = flags.FLAGS',
+      "flags.DEFINE_string('workdir', None, 'Directory to store model data.')",
+      "config_flags.DEFINE_config_file('config', None, 'File path to the training hyperparameter configuration.', lock_config=True)",
+      'def main(argv):',
+      '    for epoch in range(1, FLAGS.config.num_epochs + 1):',
+      "        print(f'epoch: {epoch}, val_loss: {0.1:.4f}')",
+      "if __name__ == '__main__':",
+      "    flags.mark_flags_as_required(['config', 'workdir'])",
+      '    app.run(main)',
+      '',
+    ].join('\n');
+    const script = path.join(repoRoot, 'test/fixtures/scripts/propose/absl_train.py');
+    const read = await inspectScript(script, { python: python ?? 'python3', readerPath, source });
+    expect(read.arguments.map((a) => [a.dest, a.type, a.required, a.hasDefault])).toEqual([
+      ['workdir', 'str', true, false],
+      ['config', 'path', true, false],
+    ]);
+    const { proposal, spec } = checked(read, 'main.py');
+    expect(spec.command).toEqual(['python3', 'main.py', '--workdir', '{trial_dir}', '--config', 'CONFIG']);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('The script needs --config: replace CONFIG');
+    expect(notes).toContain('--config is an ml_collections config (config_flags.DEFINE_config_file): its values are not read');
+    expect(notes).toContain('--config.learning_rate={config.learning_rate}');
+  });
+
   it('tyro and simple_parsing dataclasses, python-fire functions', async () => {
     const tyro = await proposeFor('test/fixtures/scripts/propose/tyro_config.py');
     expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '--out-dir', '{trial_dir}/cnn', '{args}', '--epochs', '{budget}']); // out_dir: str = "runs/cnn"
