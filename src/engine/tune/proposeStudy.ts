@@ -101,7 +101,7 @@ type Category =
 
 const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
 // Boosting rounds too (num_boost_round, num_rounds): with early stopping they are a cap, not a hyperparameter.
-const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps|rounds|boost_rounds?|boosting_rounds?)$|^max_iter$/;
+const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps|rounds?|boost_rounds?|boosting_rounds?)$|^max_iter$/;
 
 /**
  * The category of an argument from its (normalised) name and type. Order matters: the exclusions come
@@ -120,7 +120,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (has('device', 'devices', 'gpu', 'gpus', 'cuda', 'cpu', 'tpu', 'mps', 'accelerator', 'rank', 'world', 'backend', 'nodes', 'distributed', 'ddp', 'amp', 'fp16', 'bf16') && !has('batch')) {
     return { kind: 'setting', why: 'hardware' };
   }
-  if (has('workers', 'worker', 'jobs', 'threads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
+  // nthread: XGBoost's and LightGBM's own name for the thread count.
+  if (has('workers', 'worker', 'jobs', 'threads', 'nthread', 'nthreads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
   if (has('eval', 'val', 'valid', 'validation', 'test', 'inference', 'predict') && has('batch', 'bs')) return { kind: 'setting', why: 'evaluation only' };
   if (
     has('log', 'logging', 'verbose', 'verbosity', 'quiet', 'debug', 'print', 'wandb', 'tensorboard', 'tb', 'project', 'exp', 'experiment', 'tag', 'tags', 'notes', 'dry', 'profile', 'progress', 'plot', 'save', 'every', 'freq', 'frequency', 'interval') ||
@@ -153,7 +154,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (norm === 'c' && arg.type === 'float') return { kind: 'inverse' };
   // Elastic net's l1_ratio (scikit-learn's ElasticNet, SGD, LogisticRegression): the L1 share, in [0, 1].
   if (has('l1', 'l2') && has('ratio', 'mix', 'mixing', 'share', 'fraction', 'frac')) return { kind: 'mix' };
-  if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
+  // XGBoost's min_child_weight (LightGBM's min_sum_hessian_in_leaf): the least hessian in a leaf, a regulariser on a log scale.
+  if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty') || norm === 'min_child_weight' || norm === 'min_sum_hessian_in_leaf') return { kind: 'reg' };
   if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
   // layer_sizes / layer_width: the width of each layer, not how many.
   if (has('layers', 'layer') && has('size', 'sizes', 'width', 'widths', 'units', 'dim', 'dims')) return { kind: 'hidden' };

@@ -545,6 +545,25 @@ describe('proposal heuristics', () => {
     expect(param(spec, 'n_features')).toMatchObject({ kind: 'int', low: 16, high: 256, log: true });
   });
 
+  it("XGBoost's own CLI names: num_round is a training length, nthread parallelism, min_child_weight a regulariser on a log scale", () => {
+    const { proposal, spec } = checked(
+      inspection(
+        [
+          argument({ dest: 'min_child_weight', type: 'float', default: 1 }),
+          argument({ dest: 'num_round', type: 'int', default: 200 }),
+          argument({ dest: 'nthread', type: 'int', default: 4 }),
+        ],
+        ['valid-auc'],
+      ),
+      'train.py',
+    );
+    expect(param(spec, 'min_child_weight')).toMatchObject({ kind: 'float', low: 0.033, high: 30, log: true });
+    expect([...spec.space.params.keys()]).toEqual(['min_child_weight']);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--nthread (parallelism)');
+    expect(notes).toContain('--num_round looks like a training length');
+  });
+
   it('runs the sub-command of a click group whose options it read', () => {
     const { spec } = checked(
       inspection([argument({ dest: 'ckpt', source: 'click', flags: [], positional: true, required: true }), argument({ dest: 'lr', source: 'click', type: 'float', default: 0.01 })], ['val_loss'], {
