@@ -59,6 +59,8 @@ What is read:
 - dataclass CLIs: the fields of the ``@dataclass`` classes given to ``HfArgumentParser((...))`` (with the
   usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
   ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
+- nanoGPT's ``exec(open('configurator.py').read())`` (source ``configurator``): the int, float and text settings
+  assigned at module level before it, set by ``--name=value`` words.
 - without a parser: ``x = float(sys.argv[1])`` (source ``sys.argv``) and ``X = int(os.environ.get("X", "8"))``
   (source ``env``); Rung's helper, ``p = params(); lr = float(p.get("lr", 1e-3))`` or ``params()["lr"]`` (source
   ``rung``: passed in RUNG_PARAMS, not on the command line).
@@ -1724,6 +1726,55 @@ class Inspector:
                 out.append(arg)
         return out
 
+    # ------------------------------------------------------------------ nanoGPT's configurator
+
+    def configurator_arguments(self):
+        """nanoGPT's `exec(open('configurator.py').read())`: it sets the module-level settings assigned before it from
+        `--name=value` words (literal_eval'd, of the default's type). Each int, float or text setting is an option; a
+        True/False one is not tuned (`--x=true` is no Python literal, and the type must match)."""
+        if self.arguments:
+            return
+        at = None
+        for i, stmt in enumerate(self.tree.body):
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if isinstance(call, ast.Call) and last_name(call.func) == "exec" and call.args:
+                inner = call.args[0]  # open('configurator.py').read()
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "read":
+                    opened = inner.func.value
+                    if isinstance(opened, ast.Call) and last_name(opened.func) == "open" and opened.args:
+                        path = const_str(opened.args[0])
+                        if path is not None and path.replace("\\", "/").split("/")[-1] == "configurator.py":
+                            at = i
+                            break
+        if at is None:
+            return
+        bools = []
+        for stmt in self.tree.body[:at]:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name.startswith("_") or not isinstance(stmt.value, (ast.Constant, ast.UnaryOp, ast.BinOp)):
+                continue
+            ok, value = self.try_value(stmt.value)
+            if not ok or value is None or isinstance(value, (list, dict, tuple)):
+                continue
+            if isinstance(value, bool):
+                bools.append(name)
+                continue
+            arg = new_argument("configurator", ["--" + name], name, stmt.lineno, False)
+            arg.update(
+                type="int" if isinstance(value, int) else "float" if isinstance(value, float) else "str",
+                hasDefault=True, default=value, defaultText=self.text(stmt.value),
+            )
+            self.add_argument(arg)
+        if self.arguments:
+            self.add_framework("configurator")
+            self.warn(
+                "the settings are the module-level values before exec(open('configurator.py').read()), which sets them from "
+                "--name=value words of the same type (a float must be written with a point)"
+                + ("; True/False ones are not tuned: %s" % ", ".join(bools) if bools else "")
+            )
+
     # ------------------------------------------------------------------ python-fire
 
     def fire_arguments(self):
@@ -2323,6 +2374,7 @@ class Inspector:
         self.lightning_cli_arguments()
         self.positional_and_env_arguments()
         self.rung_params_arguments()
+        self.configurator_arguments()
         self.hydra_main()
         if imported:
             self.tree.body = own_body

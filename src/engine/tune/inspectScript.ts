@@ -22,10 +22,12 @@ export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
 /**
  * Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read.
  * `hydra`: a value of a Hydra config (the reader names the framework; proposeStudy makes the arguments from the YAML).
+ * `configurator`: a module-level setting of a nanoGPT-style script that runs `exec(open('configurator.py').read())`,
+ * which sets it from a `--name=value` word.
  */
-export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'lightning' | 'sys.argv' | 'env' | 'rung' | 'hydra';
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'lightning' | 'sys.argv' | 'env' | 'rung' | 'hydra' | 'configurator';
 
-const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'lightning', 'sys.argv', 'env', 'rung', 'hydra'];
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'lightning', 'sys.argv', 'env', 'rung', 'hydra', 'configurator'];
 
 /** One command-line argument of the script. */
 export interface ScriptArgument {

@@ -140,7 +140,7 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (has('folds', 'fold', 'kfold', 'cv') || norm === 'n_splits') return { kind: 'setting', why: 'cross-validation folds: tuning them would change what the metric measures' };
   if (has('patience') || (has('early') && has('stopping', 'stop'))) return { kind: 'setting', why: 'early stopping: when to stop, not how to train' };
   // in_/out_ only at the start (in_channels, out_features): min_data_in_leaf is a hyperparameter.
-  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input') || /^(?:in|out)_/.test(norm) || norm === 'num_labels')) {
+  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input') || /^(?:in|out)_/.test(norm) || norm === 'num_labels' || norm === 'block_size')) {
     return { kind: 'setting', why: 'a data shape' };
   }
   if (!numeric) return { kind: 'other' };
@@ -483,7 +483,9 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     // often create theirs with os.makedirs(dir), which fails on a folder that exists.
     const base = arg.default.replace(/[\\/]+$/, '').split(/[\\/]/).pop()?.replace(/[^A-Za-z0-9_.-]/g, '') ?? '';
     const sub = base === '' || /^\.+$/.test(base) ? normalise(arg.dest).replace(/[^A-Za-z0-9_]/g, '') || 'output' : base;
-    ctx.required.push({ tokens: [who, `{trial_dir}/${sub}`], label: `${who} (default ${arg.default}: one folder for all trials)`, arg, trialDir: true });
+    // nanoGPT's configurator reads only `--name=value` words.
+    const tokens = arg.source === 'configurator' ? [`${who}={trial_dir}/${sub}`] : [who, `{trial_dir}/${sub}`];
+    ctx.required.push({ tokens, label: `${who} (default ${arg.default}: one folder for all trials)`, arg, trialDir: true });
     return { kind: 'skipped' };
   }
   if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
@@ -929,7 +931,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   } else if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
-        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, LightningCLI, sys.argv[i] and os.environ reads).'
+        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, LightningCLI, nanoGPT\'s configurator.py, sys.argv[i] and os.environ reads).'
         : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
     );
   }
@@ -988,7 +990,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const budgetWords = budgetMeta !== undefined ? [`${budgetMeta.when !== undefined && tunedGroups.has(budgetMeta.when.group) ? '++' : ''}${budgetMeta.key}={budget}`] : [commandWord(budgetFlag ?? ''), '{budget}'];
   const commandPart = (level: number): string[] => {
     const part: string[] = [];
-    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t.startsWith('{trial_dir}') ? t : commandWord(t))));
+    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t.includes('{trial_dir}') ? t : commandWord(t))));
     if (!example && explicit) {
       const listed = new Set<string>();
       for (const p of parameters) {
@@ -1050,10 +1052,10 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   }
   const trialDirs = ctx.required.filter((r) => r.trialDir === true);
   if (trialDirs.length > 0) {
-    const inside = trialDirs.filter((r) => r.tokens[r.tokens.length - 1] !== '{trial_dir}');
+    const inside = trialDirs.map((r) => (r.tokens[r.tokens.length - 1] ?? '').replace(/^[^=]*=/, '')).filter((t) => t !== '{trial_dir}');
     notes.push(
       `${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own` +
-        (inside.length > 0 ? ` (${inside.map((r) => r.tokens[r.tokens.length - 1]).join(', ')}: a folder in it, which the script creates as it would its default).` : '.'),
+        (inside.length > 0 ? ` (${inside.join(', ')}: a folder in it, which the script creates as it would its default).` : '.'),
     );
   }
   const switches = ctx.required.filter((r) => r.switchOn === true);

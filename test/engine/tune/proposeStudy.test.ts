@@ -178,6 +178,66 @@ async function proposeAndRun(fileName: string, source: string, config: Record<st
 const hasClick = python !== undefined && spawnSync(python, ['-c', 'import click']).status === 0;
 
 describe.skipIf(python === undefined)('proposed commands run the script for real', () => {
+  it("nanoGPT's exec(open('configurator.py').read()): the module-level settings before it are --name=value options, True/False ones kept; run for real", async () => {
+    const dir = tempDir('rung-propose-');
+    writeFileSync(
+      path.join(dir, 'configurator.py'),
+      [
+        'import sys',
+        'from ast import literal_eval',
+        'for arg in sys.argv[1:]:',
+        "    if '=' not in arg:",
+        "        assert not arg.startswith('--')",
+        '        exec(open(arg).read())',
+        '    else:',
+        "        assert arg.startswith('--')",
+        "        key, val = arg.split('=')",
+        '        key = key[2:]',
+        '        if key in globals():',
+        '            try:',
+        '                attempt = literal_eval(val)',
+        '            except (SyntaxError, ValueError):',
+        '                attempt = val',
+        '            assert type(attempt) == type(globals()[key])',
+        '            globals()[key] = attempt',
+        '        else:',
+        '            raise ValueError(f"Unknown config key: {key}")',
+        '',
+      ].join('\n'),
+    );
+    const source = [
+      'import os',
+      "out_dir = 'out'",
+      'eval_interval = 2000',
+      'batch_size = 12',
+      'block_size = 1024',
+      'n_layer = 12',
+      'dropout = 0.0',
+      'learning_rate = 6e-4',
+      'weight_decay = 1e-1',
+      'compile = True',
+      "exec(open('configurator.py').read())",
+      'os.makedirs(out_dir, exist_ok=True)',
+      'print(f"step 0: train loss {learning_rate * n_layer:.4f}, val loss {learning_rate * batch_size:.4f}")',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'train.py'), source);
+    const read = await inspectScript(path.join(dir, 'train.py'), { python: python ?? 'python3', readerPath });
+    expect(read.frameworks).toEqual(['configurator']);
+    const { proposal, spec } = checked(read, 'train.py');
+    expect(spec.command).toEqual(['python3', 'train.py', '--out_dir={trial_dir}/out', '{args}']);
+    expect([...spec.space.params.keys()]).toEqual(['batch_size', 'n_layer', 'dropout', 'learning_rate', 'weight_decay']);
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--block_size (a data shape)');
+    expect(notes).toContain('True/False ones are not tuned: compile');
+    const argv = renderCommand(spec.command, { config: { batch_size: 32, n_layer: 6, dropout: 0.1, learning_rate: 0.001, weight_decay: 0.01 } as never, space: spec.space, trialId: '1', trialDir: dir });
+    const ran = spawnSync(python ?? 'python3', argv.slice(1), { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toBe('step 0: train loss 0.0060, val loss 0.0320\n');
+  });
+
   it('an output folder with a default (--save-dir checkpoints) gets a folder in {trial_dir}, which the script can makedirs; model_dir and a None default are left alone', async () => {
     const source = [
       'import argparse, os',
