@@ -59,11 +59,15 @@ What is read:
 - dataclass CLIs: the fields of the ``@dataclass`` classes given to ``HfArgumentParser((...))`` (with the
   usual TrainingArguments options), simple_parsing's ``add_arguments(Cls, ...)`` and ``tyro.cli(Cls)`` (dashed names);
   ``fire.Fire(fn)`` (or a dict of functions, or a class's ``__init__``): the function's parameters.
+- nanoGPT's ``exec(open('configurator.py').read())`` (source ``configurator``): the int, float and text settings
+  assigned at module level before it, set by ``--name=value`` words.
 - without a parser: ``x = float(sys.argv[1])`` (source ``sys.argv``) and ``X = int(os.environ.get("X", "8"))``
   (source ``env``); Rung's helper, ``p = params(); lr = float(p.get("lr", 1e-3))`` or ``params()["lr"]`` (source
   ``rung``: passed in RUNG_PARAMS, not on the command line).
 - XGBoost's ``evals=[(d, "eval")]`` (``eval-rmse``), LightGBM's ``valid_names`` (``valid_auc``), the Trainer's
   ``eval_loss`` and ``eval_<compute_metrics key>``; ``crossValidation`` when the script cross-validates.
+- ``logged``, only when no metric is printed: the names the script logs without printing them (``wandb.log({...})``,
+  Lightning's ``self.log`` without ``prog_bar=True``, TensorBoard's ``add_scalar``, MLflow's ``log_metric(s)``).
 - Hydra: the ``@hydra.main(config_path=..., config_name=..., version_base=...)`` decorator (also ``from hydra import
   main``, under any alias), as ``hydra``: ``{"configPath", "configName", "versionBase", "line"}``, each key only when
   the decorator gives it (null for ``None``), and ``unknown`` naming those given as something other than a literal.
@@ -301,6 +305,7 @@ class Inspector:
         self.options_imported = []  # the script's own modules options were looked for in (see ImportedOptions)
         self.hydra = None  # the @hydra.main(...) decorator's arguments, see hydra_main
         self.optuna = None  # an Optuna objective function, see OptunaObjective
+        self.logged = []  # names logged but never printed (wandb.log, add_scalar, mlflow.log_metric), see metric_prints
         self.lightning_modules = {}  # path -> ImportedModule: local modules LightningCLI's classes were read from
         self.lightning_imported = []  # the classes read from them (their self.log calls are the metrics)
         self.nodes = None  # see all_nodes  # the source split as ast.get_source_segment does, once (it splits on every call)
@@ -1428,7 +1433,17 @@ class Inspector:
     def metric_prints(self):
         unprinted = []  # keys of dicts given to wandb.log(...) and the like
         dict_keys = self.dict_keys_by_name()
+        # Help texts are shown by --help, never printed by a run: `help="model architecture: " + " | ".join(names)`
+        # names no metric.
+        help_texts = set()
         for node in self.all_nodes():
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg in ("help", "description", "epilog", "usage", "metavar"):
+                        help_texts.update(id(n) for n in ast.walk(kw.value))
+        for node in self.all_nodes():
+            if id(node) in help_texts:
+                continue
             tpl = self.template(node)
             if tpl is not None:
                 self.scan_template(tpl, node)
@@ -1476,6 +1491,19 @@ class Inspector:
                         self.add_metric(name, node, self.text(node))
                     elif name and name not in unprinted:
                         unprinted.append(name)
+            # TensorBoard's writer.add_scalar("Loss/val", v, step) and MLflow's log_metric("val_loss", v) /
+            # log_metrics({...}) (MlflowClient's log_metric(run_id, key, v) too): they write files, not stdout.
+            if isinstance(node.func, ast.Attribute) and fn in ("add_scalar", "log_metric") and node.args:
+                key = const_str(node.args[0])
+                if fn == "log_metric" and len(node.args) > 2 and const_str(node.args[1]) is not None:
+                    key = const_str(node.args[1])  # MlflowClient().log_metric(run_id, key, value)
+                if key and key not in unprinted:
+                    unprinted.append(key)
+            if isinstance(node.func, ast.Attribute) and fn == "log_metrics" and node.args and isinstance(node.args[0], ast.Dict):
+                for k in node.args[0].keys:
+                    key = const_str(k) if k is not None else None
+                    if key and key not in unprinted:
+                        unprinted.append(key)
             # rung.report(val_loss=...), and tqdm's bar.set_postfix(val_loss=...), shown as `val_loss=0.21`.
             if fn in ("report", "set_postfix") and node.keywords:
                 for kw in node.keywords:
@@ -1486,9 +1514,11 @@ class Inspector:
         self.hf_trainer_metrics()
         self.fastai_metrics()
         if unprinted and not self.metrics:  # said only when it explains why no metric was found
+            # The names go out as `logged` too: the proposal picks its placeholder metric among them.
+            self.logged = unprinted
             self.warn(
-                "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), which prints nothing Rung can read: print %s too (e.g. %s=0.21)"
-                % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them", unprinted[0])
+                "%s %s logged with .log(...) (wandb, Lightning without prog_bar=True and the like), TensorBoard's add_scalar or MLflow's log_metric, which print nothing Rung can read: print %s too"
+                % (", ".join(unprinted[:5]) + (", ..." if len(unprinted) > 5 else ""), "is" if len(unprinted) == 1 else "are", "it" if len(unprinted) == 1 else "them")
             )
 
     def keras_fit_metrics(self):
@@ -1688,7 +1718,71 @@ class Inspector:
             else:
                 arg.update(hasDefault=True, default=default, defaultText=repr(default))
             out.append(arg)
+        # `if training_args.do_train: trainer.train()` (the transformers examples' run_glue.py and the like): without
+        # --do_train and --do_eval such a script neither trains nor prints eval_loss. Both are off by default, so a
+        # script that reads them is given them: a required on/off flag, passed as is.
+        reads = {}
+        for node in self.all_nodes():
+            if isinstance(node, ast.Attribute) and node.attr in ("do_train", "do_eval") and isinstance(node.ctx, ast.Load):
+                reads.setdefault(node.attr, node.lineno)
+        for name in ("do_train", "do_eval"):
+            if name in reads:
+                arg = new_argument("hf", ["--" + name], name, reads[name], False)
+                arg.update(
+                    type="bool", action="store_true", flag=True, required=True,
+                    help="the script %s only when it is given (transformers' TrainingArguments)" % ("trains" if name == "do_train" else "evaluates"),
+                )
+                out.append(arg)
         return out
+
+    # ------------------------------------------------------------------ nanoGPT's configurator
+
+    def configurator_arguments(self):
+        """nanoGPT's `exec(open('configurator.py').read())`: it sets the module-level settings assigned before it from
+        `--name=value` words (literal_eval'd, of the default's type). Each int, float or text setting is an option; a
+        True/False one is not tuned (`--x=true` is no Python literal, and the type must match)."""
+        if self.arguments:
+            return
+        at = None
+        for i, stmt in enumerate(self.tree.body):
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if isinstance(call, ast.Call) and last_name(call.func) == "exec" and call.args:
+                inner = call.args[0]  # open('configurator.py').read()
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "read":
+                    opened = inner.func.value
+                    if isinstance(opened, ast.Call) and last_name(opened.func) == "open" and opened.args:
+                        path = const_str(opened.args[0])
+                        if path is not None and path.replace("\\", "/").split("/")[-1] == "configurator.py":
+                            at = i
+                            break
+        if at is None:
+            return
+        bools = []
+        for stmt in self.tree.body[:at]:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name.startswith("_") or not isinstance(stmt.value, (ast.Constant, ast.UnaryOp, ast.BinOp)):
+                continue
+            ok, value = self.try_value(stmt.value)
+            if not ok or value is None or isinstance(value, (list, dict, tuple)):
+                continue
+            if isinstance(value, bool):
+                bools.append(name)
+                continue
+            arg = new_argument("configurator", ["--" + name], name, stmt.lineno, False)
+            arg.update(
+                type="int" if isinstance(value, int) else "float" if isinstance(value, float) else "str",
+                hasDefault=True, default=value, defaultText=self.text(stmt.value),
+            )
+            self.add_argument(arg)
+        if self.arguments:
+            self.add_framework("configurator")
+            self.warn(
+                "the settings are the module-level values before exec(open('configurator.py').read()), which sets them from "
+                "--name=value words of the same type (a float must be written with a point)"
+                + ("; True/False ones are not tuned: %s" % ", ".join(bools) if bools else "")
+            )
 
     # ------------------------------------------------------------------ python-fire
 
@@ -1783,7 +1877,8 @@ class Inspector:
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr.startswith("DEFINE_"):
                 receiver = dotted(func.value) or ""
-                if receiver in modules or receiver.endswith(".flags"):
+                # ml_collections' config_flags.DEFINE_config_file / DEFINE_config_dict (flax's and Google's examples).
+                if receiver in modules or receiver.endswith(".flags") or receiver.split(".")[-1] == "config_flags":
                     yield func.attr[len("DEFINE_") :], node
             elif isinstance(func, ast.Name) and func.id in functions:
                 yield functions[func.id][len("DEFINE_") :], node
@@ -1820,6 +1915,23 @@ class Inspector:
         given = dict(zip(names, call.args))
         given.update((k.arg, k.value) for k in call.keywords if k.arg)
         name = const_str(given["name"]) if "name" in given else None
+        if base in ("config_file", "config_dict", "config_dataclass") and name is not None:
+            # `--config=configs/default.py --config.learning_rate=0.1`: the values are in a Python file (or the
+            # script) this reader does not evaluate. The file option is kept (a placeholder when it is required).
+            self.warn(
+                "--%s is an ml_collections config (config_flags.DEFINE_%s): its values are not read; tune them with "
+                "--%s.<key>={%s.<key>} words in the command and parameters named %s.<key> (e.g. --%s.learning_rate={%s.learning_rate})"
+                % (name, base, name, name, name, name, name)
+            )
+            if base != "config_file":
+                return None
+            arg = new_argument("absl", ["--" + name], name, call.lineno, False)
+            arg["type"] = "path"
+            arg["typeText"] = "DEFINE_" + kind
+            default = given.get("default")
+            if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+                self.apply_default(arg, default)
+            return arg
         types = {"float": "float", "integer": "int", "string": "str", "bool": "bool", "boolean": "bool", "enum": "str", "enum_class": "str", "list": "str", "spaceseplist": "str"}
         if name is None or base not in types:
             if name is None and base in types:
@@ -2275,6 +2387,7 @@ class Inspector:
         self.lightning_cli_arguments()
         self.positional_and_env_arguments()
         self.rung_params_arguments()
+        self.configurator_arguments()
         self.hydra_main()
         if imported:
             self.tree.body = own_body
@@ -2306,6 +2419,7 @@ class Inspector:
             **({"subcommand": self.subcommand} if self.subcommand else {}),
             **({"subcommandPath": self.subcommand_path} if self.subcommand and self.subcommand_path and len(self.subcommand_path) > 1 else {}),
             **({"crossValidation": True} if self.cross_validates() else {}),
+            **({"logged": self.logged} if self.logged else {}),
             **({"hydra": self.hydra} if self.hydra is not None else {}),
             **({"optuna": self.optuna} if self.optuna is not None else {}),
         }

@@ -22,10 +22,12 @@ export type ScriptValueType = 'int' | 'float' | 'str' | 'bool' | 'path';
 /**
  * Where an argument comes from: an option library, a dataclass CLI (hf = HfArgumentParser), or a raw read.
  * `hydra`: a value of a Hydra config (the reader names the framework; proposeStudy makes the arguments from the YAML).
+ * `configurator`: a module-level setting of a nanoGPT-style script that runs `exec(open('configurator.py').read())`,
+ * which sets it from a `--name=value` word.
  */
-export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'lightning' | 'sys.argv' | 'env' | 'rung' | 'hydra';
+export type ScriptArgumentSource = 'argparse' | 'click' | 'typer' | 'hf' | 'simple_parsing' | 'tyro' | 'fire' | 'absl' | 'lightning' | 'sys.argv' | 'env' | 'rung' | 'hydra' | 'configurator';
 
-const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'lightning', 'sys.argv', 'env', 'rung', 'hydra'];
+const SOURCES: readonly ScriptArgumentSource[] = ['argparse', 'click', 'typer', 'hf', 'simple_parsing', 'tyro', 'fire', 'absl', 'lightning', 'sys.argv', 'env', 'rung', 'hydra', 'configurator'];
 
 /** One command-line argument of the script. */
 export interface ScriptArgument {
@@ -111,6 +113,11 @@ export interface ScriptInspection {
   readonly subcommandPath?: readonly string[];
   /** The script scores by cross-validation (cross_val_score, GridSearchCV...): what it prints is a validation score. */
   readonly crossValidation?: boolean;
+  /**
+   * Only when it prints no metric: the names it logs without printing them (wandb.log, Lightning's self.log
+   * without prog_bar, TensorBoard's add_scalar, MLflow's log_metric), in the order found.
+   */
+  readonly logged?: readonly string[];
   /** `@hydra.main(...)`: where its config is; inspectScript adds what it read of the YAML as `hydra.config`. */
   readonly hydra?: HydraMain;
   /** An Optuna objective function (`def objective(trial): trial.suggest_float(...)`), see {@link OptunaObjectiveInfo}. */
@@ -327,6 +334,7 @@ export function parseInspectorOutput(stdout: string, scriptName: string): Script
     ...(subcommand !== undefined && subcommand !== '' ? { subcommand } : {}),
     ...(subcommand !== undefined && subcommandPath.length > 1 && subcommandPath.join(' ') === subcommand ? { subcommandPath } : {}),
     ...(root['crossValidation'] === true ? { crossValidation: true } : {}),
+    ...logged(root['logged']),
     ...hydraMain(root['hydra']),
     ...optunaObjective(root['optuna']),
   };
@@ -393,6 +401,11 @@ function optunaObjective(raw: unknown): { optuna?: OptunaObjectiveInfo } {
       notes: Array.isArray(o['notes']) ? o['notes'].filter((n): n is string => typeof n === 'string') : [],
     },
   };
+}
+
+function logged(raw: unknown): { logged?: readonly string[] } {
+  const names = Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+  return names.length > 0 ? { logged: names } : {};
 }
 
 /** The reader's `hydra` object (`@hydra.main(...)`): each argument a string, null (None) or absent (not given). */

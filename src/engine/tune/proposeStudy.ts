@@ -103,7 +103,7 @@ type Category =
 
 const EPOCH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_|n)?(?:train_|training_)?epochs?$|^epochs?_(?:num|count)$/;
 // Boosting rounds too (num_boost_round, num_rounds): with early stopping they are a cap, not a hyperparameter.
-const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps|rounds|boost_rounds?|boosting_rounds?)$|^max_iter$/;
+const LENGTH_NAMES = /^(?:n_|num_|max_|total_|train_|nb_)?(?:steps|iters?|iterations|updates|train_steps|training_steps|rounds?|boost_rounds?|boosting_rounds?)$|^max_iter$/;
 
 /**
  * The category of an argument from its (normalised) name and type. Order matters: the exclusions come
@@ -122,7 +122,8 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (has('device', 'devices', 'gpu', 'gpus', 'cuda', 'cpu', 'tpu', 'mps', 'accelerator', 'rank', 'world', 'backend', 'nodes', 'distributed', 'ddp', 'amp', 'fp16', 'bf16') && !has('batch')) {
     return { kind: 'setting', why: 'hardware' };
   }
-  if (has('workers', 'worker', 'jobs', 'threads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
+  // nthread: XGBoost's and LightGBM's own name for the thread count.
+  if (has('workers', 'worker', 'jobs', 'threads', 'nthread', 'nthreads', 'nproc', 'procs', 'prefetch', 'pin') || norm === 'j') return { kind: 'setting', why: 'parallelism' };
   if (has('eval', 'val', 'valid', 'validation', 'test', 'inference', 'predict') && has('batch', 'bs')) return { kind: 'setting', why: 'evaluation only' };
   if (
     has('log', 'logging', 'verbose', 'verbosity', 'quiet', 'debug', 'print', 'wandb', 'tensorboard', 'tb', 'project', 'exp', 'experiment', 'tag', 'tags', 'notes', 'dry', 'profile', 'progress', 'plot', 'save', 'every', 'freq', 'frequency', 'interval') ||
@@ -141,7 +142,7 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (has('folds', 'fold', 'kfold', 'cv') || norm === 'n_splits') return { kind: 'setting', why: 'cross-validation folds: tuning them would change what the metric measures' };
   if (has('patience') || (has('early') && has('stopping', 'stop'))) return { kind: 'setting', why: 'early stopping: when to stop, not how to train' };
   // in_/out_ only at the start (in_channels, out_features): min_data_in_leaf is a hyperparameter.
-  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input') || /^(?:in|out)_/.test(norm) || norm === 'num_labels')) {
+  if (arg.type === 'int' && (has('classes', 'vocab', 'seq', 'len', 'length', 'image', 'img', 'resolution', 'context', 'input') || /^(?:in|out)_/.test(norm) || norm === 'num_labels' || norm === 'block_size')) {
     return { kind: 'setting', why: 'a data shape' };
   }
   if (!numeric) return { kind: 'other' };
@@ -155,17 +156,19 @@ function categorize(arg: ScriptArgument, norm: string, tokens: ReadonlySet<strin
   if (norm === 'c' && arg.type === 'float') return { kind: 'inverse' };
   // Elastic net's l1_ratio (scikit-learn's ElasticNet, SGD, LogisticRegression): the L1 share, in [0, 1].
   if (has('l1', 'l2') && has('ratio', 'mix', 'mixing', 'share', 'fraction', 'frac')) return { kind: 'mix' };
-  if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty')) return { kind: 'reg' };
+  // XGBoost's min_child_weight (LightGBM's min_sum_hessian_in_leaf): the least hessian in a leaf, a regulariser on a log scale.
+  if (has('alpha', 'lambda', 'lam', 'reg', 'regularization', 'regularisation', 'l1', 'l2', 'penalty') || norm === 'min_child_weight' || norm === 'min_sum_hessian_in_leaf') return { kind: 'reg' };
   if (has('batch', 'bs', 'batchsize') || norm === 'batch_size') return { kind: 'batch' };
   // layer_sizes / layer_width: the width of each layer, not how many.
   if (has('layers', 'layer') && has('size', 'sizes', 'width', 'widths', 'units', 'dim', 'dims')) return { kind: 'hidden' };
   if (has('layers', 'layer', 'depth', 'blocks', 'block', 'stages')) return { kind: 'layers' };
-  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || (arg.type === 'int' && has('leaf')) || norm === 'd_model') {
-    return { kind: 'hidden' };
-  }
-  // Row/column sampling of boosted trees and forests: in (0, 1], where 1 (no sampling) is a common best.
+  // Row/column sampling of boosted trees and forests: in (0, 1], where 1 (no sampling) is a common best. Before the
+  // sizes: a float max_features (scikit-learn's forests) is a fraction of the features, not a count.
   if (arg.type === 'float' && (has('subsample', 'colsample', 'bytree', 'bylevel', 'bynode') || /^(?:feature|bagging)_fraction$|^max_(?:samples|features)$/.test(norm))) {
     return { kind: 'sample' };
+  }
+  if (has('hidden', 'units', 'width', 'channels', 'filters', 'dim', 'neurons', 'features', 'embed', 'embedding', 'd_model', 'ffn', 'mlp', 'estimators', 'trees', 'leaves') || (arg.type === 'int' && has('leaf')) || norm === 'd_model') {
+    return { kind: 'hidden' };
   }
   if (has('dropout', 'drop', 'smoothing', 'mixup', 'cutmix', 'p')) return { kind: 'dropout' };
   if (has('momentum', 'beta', 'beta1', 'beta2', 'ema', 'rho')) return { kind: 'momentum' };
@@ -383,7 +386,8 @@ interface Context {
   readonly noRange: string[];
   /** `arg`: the option it is, to put it on its side of the sub-command's name (see subcommandLevelOf). */
   /** `trialDir`: the value is {trial_dir} (an output folder), not a placeholder to replace. */
-  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly arg: ScriptArgument; readonly trialDir?: true }[];
+  /** `switchOn`: an on/off flag the script needs (HF's --do_train), passed as is: no value to replace. */
+  readonly required: { readonly tokens: readonly string[]; readonly label: string; readonly arg: ScriptArgument; readonly trialDir?: true; readonly switchOn?: true }[];
   /** Words of sys.argv the script reads that are not tuned: a default to pass on, or a placeholder. */
   readonly argv: { readonly index: number; readonly word: string; readonly needed: boolean }[];
   readonly suggestions: ProposedParameter[];
@@ -400,7 +404,15 @@ function label(arg: ScriptArgument): string {
 }
 
 /** A required output folder (HF's --output_dir): each trial gets its own, {trial_dir}. */
-const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?)_?dir$|^outdir$|^output_path$/;
+// work_dir: flax's examples (--workdir, required), MMDetection's (--work-dir).
+const OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|model|log|logging|run|results?|work)_?dir$|^outdir$|^output_path$/;
+
+/**
+ * An output folder with a default (`--output_dir runs/exp`, `--save-dir checkpoints`): one folder for all trials,
+ * where parallel ones overwrite each other's checkpoints and a later one may resume from an earlier one's. Not
+ * `model_dir`, which is as often where a model is read from.
+ */
+const DEFAULTED_OUTPUT_DIR_NAMES = /^(?:output|out|save|checkpoint|ckpt|log|logging|run|results?|work)_?dir$|^outdir$|^output_path$/;
 
 /** The parameter name: the long option without dashes (so `{args}` renders an option the script accepts). */
 function paramName(arg: ScriptArgument): { name: string; flag: string | undefined } {
@@ -419,6 +431,8 @@ const FLAG_SETTING_WORDS = new Set([
   'eval', 'evaluate', 'evaluation', 'test', 'testing', 'val', 'validate', 'predict', 'inference', 'infer', 'export', 'only', 'skip', 'no',
   'overwrite', 'force', 'download', 'deterministic', 'benchmark', 'compile', 'resume', 'sync', 'offline', 'show', 'display', 'visualize',
   'vis', 'viz', 'check', 'reset', 'clean', 'demo', 'interactive', 'fast', 'smoke', 'tiny', 'quick', 'dev',
+  // Fake data instead of the real one (the PyTorch ImageNet example's --dummy): the metric would mean nothing.
+  'dummy', 'fake', 'synthetic', 'mock', 'sanity', 'toy',
 ]);
 
 function metavarOf(arg: ScriptArgument): string {
@@ -455,9 +469,35 @@ function classify(arg: ScriptArgument, ctx: Context): Outcome {
     ctx.settings.push(`${who} (read with os.environ[...] and no default: set it in launcher: {env: {${arg.env}: ...}})`);
     return { kind: 'skipped' };
   }
+  if (
+    arg.argvIndex === undefined &&
+    arg.env === undefined &&
+    !arg.positional &&
+    !arg.flag &&
+    arg.nargs === null &&
+    arg.hasDefault &&
+    typeof arg.default === 'string' &&
+    arg.default !== '' &&
+    who.startsWith('-') &&
+    namesOf(arg).some((n) => DEFAULTED_OUTPUT_DIR_NAMES.test(n))
+  ) {
+    // A folder in the trial's, named as the default's last part: Rung has made {trial_dir} already, and scripts
+    // often create theirs with os.makedirs(dir), which fails on a folder that exists.
+    const base = arg.default.replace(/[\\/]+$/, '').split(/[\\/]/).pop()?.replace(/[^A-Za-z0-9_.-]/g, '') ?? '';
+    const sub = base === '' || /^\.+$/.test(base) ? normalise(arg.dest).replace(/[^A-Za-z0-9_]/g, '') || 'output' : base;
+    // nanoGPT's configurator reads only `--name=value` words.
+    const tokens = arg.source === 'configurator' ? [`${who}={trial_dir}/${sub}`] : [who, `{trial_dir}/${sub}`];
+    ctx.required.push({ tokens, label: `${who} (default ${arg.default}: one folder for all trials)`, arg, trialDir: true });
+    return { kind: 'skipped' };
+  }
   if (arg.argvIndex === undefined && (arg.positional || untunedRequired)) {
     if (!arg.positional && arg.required && !arg.hasDefault && namesOf(arg).some((n) => OUTPUT_DIR_NAMES.test(n))) {
       ctx.required.push({ tokens: [who, '{trial_dir}'], label: who, arg, trialDir: true });
+      return { kind: 'skipped' };
+    }
+    if (arg.required && !arg.hasDefault && arg.flag && !arg.positional) {
+      // An on/off flag the script needs on (HF's --do_train, read by `if training_args.do_train:`): passed as is.
+      ctx.required.push({ tokens: [who], label: who, arg, switchOn: true });
       return { kind: 'skipped' };
     }
     if (arg.required && !arg.hasDefault) {
@@ -637,7 +677,7 @@ function goalOf(words: readonly string[]): 'minimize' | 'maximize' | undefined {
 }
 
 /** Picks the metric: a validation loss, else a validation accuracy-like score, else test, else training. */
-function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>, crossValidation = false): MetricChoice {
+function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlySet<string>, crossValidation = false, logged: readonly string[] = []): MetricChoice {
   const candidates = metrics.filter((m) => {
     const lower = m.name.toLowerCase();
     return !STEP_KEYS.has(lower) && !MESSAGE_KEYS.has(lower) && !argumentNames.has(normalise(m.name)) && /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(m.name);
@@ -654,6 +694,20 @@ function chooseMetric(metrics: readonly ScriptMetric[], argumentNames: ReadonlyS
   const best = scored.filter((s) => s.goal !== undefined).sort((a, b) => b.score - a.score || a.index - b.index)[0];
   const others = candidates.map((m) => m.name).filter((n) => n !== best?.m.name);
   if (best === undefined || best.goal === undefined) {
+    // Only logged (wandb, TensorBoard, MLflow): the placeholder is the one of those names it would pick if printed.
+    const fromLogs = logged.length > 0 ? chooseMetric(logged.map((name, i) => ({ name, line: i, text: null })), argumentNames, crossValidation) : undefined;
+    if (fromLogs !== undefined && !fromLogs.guessed) {
+      return {
+        name: fromLogs.name,
+        goal: fromLogs.goal,
+        guessed: true,
+        others,
+        notes: [
+          `No metric found in what the script prints, so the metric is ${fromLogs.name} (${fromLogs.goal}), which it logs (wandb, TensorBoard, MLflow...) but does not print. Make the script print it where it logs it, e.g. \`print(f"${fromLogs.name}={value}")\` (or use \`from rung import report\`): Rung reads a trial's output, not those logs.`,
+          ...fromLogs.notes,
+        ],
+      };
+    }
     const printed = candidates.length > 0 ? ` It prints ${candidates.map((m) => m.name).join(', ')}, but none looks like a loss or a score.` : '';
     return {
       name: 'val_loss',
@@ -881,7 +935,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   } else if (inspection.arguments.length === 0) {
     notes.push(
       inspection.frameworks.length === 0
-        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, LightningCLI, sys.argv[i] and os.environ reads).'
+        ? 'No command-line arguments found (Rung reads argparse, click, typer, HfArgumentParser/simple_parsing/tyro dataclasses, fire.Fire, absl flags, LightningCLI, nanoGPT\'s configurator.py, sys.argv[i] and os.environ reads).'
         : `No command-line arguments could be read from the ${inspection.frameworks.join('/')} declarations.`,
     );
   }
@@ -940,7 +994,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   const budgetWords = budgetMeta !== undefined ? [`${budgetMeta.when !== undefined && tunedGroups.has(budgetMeta.when.group) ? '++' : ''}${budgetMeta.key}={budget}`] : [commandWord(budgetFlag ?? ''), '{budget}'];
   const commandPart = (level: number): string[] => {
     const part: string[] = [];
-    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t === '{trial_dir}' ? t : commandWord(t))));
+    for (const r of ctx.required) if (levelOf(r.arg) === level) part.push(...r.tokens.map((t) => (r.trialDir && t.includes('{trial_dir}') ? t : commandWord(t))));
     if (!example && explicit) {
       const listed = new Set<string>();
       for (const p of parameters) {
@@ -994,14 +1048,24 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
     notes.push("hydra.run.dir is given {trial_dir}, each trial's own folder: Hydra writes its outputs there (.hydra/ with the composed config, the job's log), not in a shared timestamped outputs/ folder.");
   }
   const command = words.join(' ');
-  const placeholders = ctx.required.filter((r) => r.trialDir !== true);
+  const placeholders = ctx.required.filter((r) => r.trialDir !== true && r.switchOn !== true);
   if (placeholders.length > 0) {
     notes.push(
       `The script needs ${placeholders.map((r) => r.label).join(', ')}: replace ${placeholders.map((r) => r.tokens[r.tokens.length - 1]).join(', ')} in command: with real values.`,
     );
   }
   const trialDirs = ctx.required.filter((r) => r.trialDir === true);
-  if (trialDirs.length > 0) notes.push(`${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own.`);
+  if (trialDirs.length > 0) {
+    const inside = trialDirs.map((r) => (r.tokens[r.tokens.length - 1] ?? '').replace(/^[^=]*=/, '')).filter((t) => t !== '{trial_dir}');
+    notes.push(
+      `${trialDirs.map((r) => r.label).join(', ')} ${trialDirs.length === 1 ? 'is' : 'are'} given {trial_dir}, a folder of each trial's own` +
+        (inside.length > 0 ? ` (${inside.join(', ')}: a folder in it, which the script creates as it would its default).` : '.'),
+    );
+  }
+  const switches = ctx.required.filter((r) => r.switchOn === true);
+  if (switches.length > 0) {
+    notes.push(`The command passes ${switches.map((r) => r.label).join(' and ')}: the script reads ${switches.length === 1 ? 'it' : 'them'} (\`if training_args.${switches[0]?.arg.dest ?? 'do_train'}:\`), and without ${switches.length === 1 ? 'it' : 'them'} it would not train or print its eval metrics.`);
+  }
   const argvPlaceholders = ctx.argv.filter((a) => a.needed && a.index <= lastNeeded);
   if (argvPlaceholders.length > 0) {
     notes.push(`The script reads ${argvPlaceholders.map((a) => `sys.argv[${a.index}]`).join(', ')} with no default: replace ${argvPlaceholders.map((a) => a.word).join(', ')} in command: with real values.`);
@@ -1015,7 +1079,7 @@ export function proposeStudy(inspection: ScriptInspection, options: ProposeStudy
   // ---- metric
   // A printed option value (`learning_rate=...`) is no metric, whichever of its names it is printed under.
   const argumentNames = new Set(allArguments.flatMap(namesOf));
-  const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true);
+  const metric = chooseMetric(inspection.metrics, argumentNames, inspection.crossValidation === true, inspection.logged);
   notes.push(...metric.notes);
 
   // ---- what was left out

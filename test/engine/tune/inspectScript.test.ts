@@ -709,9 +709,9 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     });
     expect(hf.arguments).toEqual([]);
     expect(hf.warnings).toEqual([expect.stringMatching(/ModelArguments come from a class that is not defined in this file/), expect.stringMatching(/HfArgumentParser .*does not read/)]);
-    // absl flags are read (below); a kind of flag that is no plain option, such as ml_collections' config files, is not.
+    // absl flags are read (below); ml_collections' config files are an option whose values are not read, and said so.
     const absl = await inspect('no_args.py', { source: 'from absl import app, flags\nfrom ml_collections import config_flags\nconfig_flags.DEFINE_config_file("config")\n' });
-    expect(absl.warnings).toEqual([expect.stringMatching(/absl flags.*does not read/)]);
+    expect(absl.warnings).toEqual([expect.stringMatching(/^--config is an ml_collections config \(config_flags\.DEFINE_config_file\): its values are not read/)]);
     // Hydra's compose API (no @hydra.main, whose config Rung reads: see proposeHydra.test.ts).
     const hydra = await inspect('no_args.py', { source: 'from hydra import compose, initialize\nwith initialize(config_path="conf"):\n    cfg = compose(config_name="config")\n' });
     expect(hydra.warnings).toEqual([expect.stringMatching(/Hydra.*does not read/)]);
@@ -738,6 +738,30 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
     const only = await inspect('no_args.py', { source: 'import wandb\nwandb.log({"val/loss": 0.1, "train/loss": 0.2})\n' });
     expect(only.metrics).toEqual([]);
     expect(only.warnings).toEqual([expect.stringMatching(/^val\/loss, train\/loss are logged with \.log\(/)]);
+    expect(only.logged).toEqual(['val/loss', 'train/loss']);
+  });
+
+  it("names what TensorBoard's add_scalar and MLflow's log_metric(s) log, which prints nothing, as `logged`", async () => {
+    const tb = await inspect('no_args.py', {
+      source: [
+        'from torch.utils.tensorboard import SummaryWriter',
+        'writer = SummaryWriter()',
+        'writer.add_scalar("Loss/train", 0.3, 1)',
+        'writer.add_scalar("Loss/val", 0.4, 1)',
+        'import mlflow',
+        'mlflow.log_metric("val_rmse", 1.0)',
+        'mlflow.log_metrics({"val_r2": 0.5})',
+        'mlflow.tracking.MlflowClient().log_metric("run-id", "val_mae", 0.2)',
+        '',
+      ].join('\n'),
+    });
+    expect(tb.metrics).toEqual([]);
+    expect(tb.logged).toEqual(['Loss/train', 'Loss/val', 'val_rmse', 'val_r2', 'val_mae']);
+    expect(tb.warnings).toEqual([expect.stringMatching(/^Loss\/train, Loss\/val, .* are logged with .*add_scalar.*log_metric/)]);
+    // A script that prints a metric too: nothing logged is reported, it is not needed.
+    const printed = await inspect('no_args.py', { source: 'import mlflow\nmlflow.log_metric("val_rmse", 1.0)\nprint(f"val_rmse={1.0}")\n' });
+    expect(printed.metrics.map((m) => m.name)).toEqual(['val_rmse']);
+    expect(printed.logged).toBeUndefined();
   });
 
   it("finds PyTorch Lightning's self.log(..., prog_bar=True) metrics (shown in the progress bar)", async () => {
@@ -847,6 +871,21 @@ describe.skipIf(python === undefined)('inspect_script.py', () => {
       ['val_loss', 3],
       ['val_f1', 3],
     ]);
+  });
+
+  it("takes no metric from help texts, which a run never prints (the PyTorch ImageNet example's --arch help)", async () => {
+    const r = await inspect('no_args.py', {
+      source: [
+        'import argparse',
+        'names = ["resnet18", "vgg16"]',
+        'p = argparse.ArgumentParser(description="accuracy: " + "best")',
+        'p.add_argument("-a", "--arch", default="resnet18", help="model architecture: " + " | ".join(names) + " (default: resnet18)")',
+        'p.add_argument("--lr", type=float, default=0.1, help=f"learning rate: {0.1}")',
+        'print("val_acc: " + str(0.5))',
+        '',
+      ].join('\n'),
+    });
+    expect(r.metrics.map((m) => m.name)).toEqual(['val_acc']);
   });
 
   it('finds the names the parser reads without `=` or `:` (val loss 0.4, iter N: loss 2.3), and LightGBM-style valid_0_auc', async () => {

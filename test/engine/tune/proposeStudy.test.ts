@@ -178,6 +178,92 @@ async function proposeAndRun(fileName: string, source: string, config: Record<st
 const hasClick = python !== undefined && spawnSync(python, ['-c', 'import click']).status === 0;
 
 describe.skipIf(python === undefined)('proposed commands run the script for real', () => {
+  it("nanoGPT's exec(open('configurator.py').read()): the module-level settings before it are --name=value options, True/False ones kept; run for real", async () => {
+    const dir = tempDir('rung-propose-');
+    writeFileSync(
+      path.join(dir, 'configurator.py'),
+      [
+        'import sys',
+        'from ast import literal_eval',
+        'for arg in sys.argv[1:]:',
+        "    if '=' not in arg:",
+        "        assert not arg.startswith('--')",
+        '        exec(open(arg).read())',
+        '    else:',
+        "        assert arg.startswith('--')",
+        "        key, val = arg.split('=')",
+        '        key = key[2:]',
+        '        if key in globals():',
+        '            try:',
+        '                attempt = literal_eval(val)',
+        '            except (SyntaxError, ValueError):',
+        '                attempt = val',
+        '            assert type(attempt) == type(globals()[key])',
+        '            globals()[key] = attempt',
+        '        else:',
+        '            raise ValueError(f"Unknown config key: {key}")',
+        '',
+      ].join('\n'),
+    );
+    const source = [
+      'import os',
+      "out_dir = 'out'",
+      'eval_interval = 2000',
+      'batch_size = 12',
+      'block_size = 1024',
+      'n_layer = 12',
+      'dropout = 0.0',
+      'learning_rate = 6e-4',
+      'weight_decay = 1e-1',
+      'compile = True',
+      "exec(open('configurator.py').read())",
+      'os.makedirs(out_dir, exist_ok=True)',
+      'print(f"step 0: train loss {learning_rate * n_layer:.4f}, val loss {learning_rate * batch_size:.4f}")',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'train.py'), source);
+    const read = await inspectScript(path.join(dir, 'train.py'), { python: python ?? 'python3', readerPath });
+    expect(read.frameworks).toEqual(['configurator']);
+    const { proposal, spec } = checked(read, 'train.py');
+    expect(spec.command).toEqual(['python3', 'train.py', '--out_dir={trial_dir}/out', '{args}']);
+    expect([...spec.space.params.keys()]).toEqual(['batch_size', 'n_layer', 'dropout', 'learning_rate', 'weight_decay']);
+    expect(spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--block_size (a data shape)');
+    expect(notes).toContain('True/False ones are not tuned: compile');
+    const argv = renderCommand(spec.command, { config: { batch_size: 32, n_layer: 6, dropout: 0.1, learning_rate: 0.001, weight_decay: 0.01 } as never, space: spec.space, trialId: '1', trialDir: dir });
+    const ran = spawnSync(python ?? 'python3', argv.slice(1), { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toBe('step 0: train loss 0.0060, val loss 0.0320\n');
+  });
+
+  it('an output folder with a default (--save-dir checkpoints) gets a folder in {trial_dir}, which the script can makedirs; model_dir and a None default are left alone', async () => {
+    const source = [
+      'import argparse, os',
+      'p = argparse.ArgumentParser()',
+      'p.add_argument("--lr", type=float, default=0.01)',
+      'p.add_argument("--save-dir", default="runs/exp/")',
+      'p.add_argument("--log_dir", default=".")',
+      'p.add_argument("--model_dir", default="pretrained")',
+      'p.add_argument("--output_dir", default=None)',
+      'a = p.parse_args()',
+      'os.makedirs(a.save_dir)  # fails on a folder that exists, as {trial_dir} does',
+      'os.makedirs(a.log_dir, exist_ok=True)',
+      'open(os.path.join(a.save_dir, "last.txt"), "w").write(str(a.lr))',
+      'print(f"val_loss={a.lr}")',
+      '',
+    ].join('\n');
+    const r = await proposeAndRun('train.py', source, { lr: 0.1 });
+    expect(r.spec.command).toEqual(['python3', 'train.py', '--save-dir', '{trial_dir}/exp', '--log_dir', '{trial_dir}/log_dir', '{args}']);
+    expect(r.argv).toEqual(['python3', 'train.py', '--save-dir', path.join(r.dir, 'exp'), '--log_dir', path.join(r.dir, 'log_dir'), '--lr=0.1']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const notes = r.proposal.notes.join('\n');
+    expect(notes).toContain('--save-dir (default runs/exp/: one folder for all trials), --log_dir (default .: one folder for all trials) are given {trial_dir}');
+    expect(notes).toMatch(/Not tuned, kept at the script's defaults: --model_dir \(a path\), --output_dir \(a path\)/);
+  });
+
   it("a script that reads Rung's params(): those names are the parameters, the command passes none, epochs is no budget", async () => {
     const source = [
       'import math',
@@ -464,6 +550,21 @@ describe('proposal heuristics', () => {
     expect(training.notes.join('\n')).toMatch(/No validation metric/);
   });
 
+  it('takes the placeholder metric from what the script only logs (wandb, TensorBoard, MLflow), and says to print it', () => {
+    const logged = checked(inspection([argument({ dest: 'lr', type: 'float', default: 0.01 })], [], { logged: ['epoch', 'train/loss', 'val/loss', 'val/acc'] }), 'train.py');
+    expect(logged.spec.metric).toMatchObject({ name: 'val/loss', goal: 'minimize' });
+    expect(logged.proposal.text).toMatch(/^metric: \{name: val\/loss, goal: minimize\} +# a guess: see the notes above$/m);
+    expect(logged.proposal.notes.join('\n')).toContain('so the metric is val/loss (minimize), which it logs (wandb, TensorBoard, MLflow...) but does not print');
+    expect(logged.proposal.notes.join('\n')).toContain('`print(f"val/loss={value}")`');
+    const tb = checked(inspection([], [], { logged: ['Loss/train', 'Loss/val', 'Accuracy/val'] }), 'train.py');
+    expect(tb.spec.metric).toMatchObject({ name: 'Loss/val', goal: 'minimize' });
+    // Nothing like a loss or a score among them: the usual placeholder.
+    const none = checked(inspection([], [], { logged: ['epoch', 'lr'] }), 'train.py');
+    expect(none.spec.metric).toMatchObject({ name: 'val_loss', goal: 'minimize' });
+    // The engine reads the printed form of such a name.
+    expect(parseAutoLine('Loss/val=0.25')).toEqual({ values: { 'Loss/val': 0.25 } });
+  });
+
   it('keeps data splits out but tunes ratios that are hyperparameters (l1_ratio, warmup_ratio)', () => {
     const { proposal, spec } = checked(
       inspection([
@@ -506,6 +607,44 @@ describe('proposal heuristics', () => {
     expect(param(spec, 'eta')).toMatchObject({ kind: 'float', low: 0.01, high: 1, log: true });
     const hyperband = checked(inspection([argument({ dest: 'eta', type: 'int', default: 3 })], ['val_rmse']), 'train.py');
     expect(hyperband.proposal.parameters).toEqual([expect.objectContaining({ name: 'lr' })]); // only the example
+  });
+
+  it("reads a float max_features (scikit-learn's forests) as a fraction in (0, 1], an int one as a count", () => {
+    const { spec } = checked(
+      inspection(
+        [
+          argument({ dest: 'max_features', type: 'float', default: 0.3 }),
+          argument({ dest: 'n_features', type: 'int', default: 64 }),
+        ],
+        ['val_accuracy'],
+      ),
+      'train.py',
+    );
+    expect(param(spec, 'max_features')).toMatchObject({ kind: 'float', low: 0.3, high: 1 });
+    // typer's Annotated[float, typer.Option(min=0.1, max=1.0)] = 0.5: was a size on a log scale, clipped to [0.5, 1].
+    const typer = checked(inspection([argument({ source: 'typer', dest: 'max_features', flags: ['--max-features'], type: 'float', default: 0.5, min: 0.1, max: 1 })], ['cv_accuracy']), 'train.py');
+    expect(param(typer.spec, 'max-features')).toMatchObject({ kind: 'float', low: 0.5, high: 1 });
+    expect(typer.proposal.text).toMatch(/max-features: \{type: float, low: 0\.5, high: 1\}.*a sampling fraction/);
+    expect(param(spec, 'n_features')).toMatchObject({ kind: 'int', low: 16, high: 256, log: true });
+  });
+
+  it("XGBoost's own CLI names: num_round is a training length, nthread parallelism, min_child_weight a regulariser on a log scale", () => {
+    const { proposal, spec } = checked(
+      inspection(
+        [
+          argument({ dest: 'min_child_weight', type: 'float', default: 1 }),
+          argument({ dest: 'num_round', type: 'int', default: 200 }),
+          argument({ dest: 'nthread', type: 'int', default: 4 }),
+        ],
+        ['valid-auc'],
+      ),
+      'train.py',
+    );
+    expect(param(spec, 'min_child_weight')).toMatchObject({ kind: 'float', low: 0.033, high: 30, log: true });
+    expect([...spec.space.params.keys()]).toEqual(['min_child_weight']);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('--nthread (parallelism)');
+    expect(notes).toContain('--num_round looks like a training length');
   });
 
   it('runs the sub-command of a click group whose options it read', () => {
@@ -594,6 +733,8 @@ describe('proposal heuristics', () => {
         flagArg('augment', 'store_true'),
         flagArg('eval-only', 'store_true'),
         flagArg('shuffle', 'store_false', ['--no-shuffle']),
+        flagArg('dummy', 'store_true'), // the PyTorch ImageNet example's "use fake data to benchmark"
+        flagArg('synthetic', 'store_true'),
       ], ['val_loss']),
       'train.py',
     );
@@ -608,6 +749,7 @@ describe('proposal heuristics', () => {
     ]);
     const notes = proposal.notes.join('\n');
     expect(notes).toMatch(/--eval-only \(a switch that changes what the script does\)/);
+    expect(notes).toMatch(/--dummy \(a switch that changes what the script does\), --synthetic \(a switch/);
     expect(notes).toMatch(/On\/off flags are not tuned: --no-shuffle/);
     // With each parameter by its own word (a short option elsewhere), a flag is a token that is only {name}.
     const explicit = checked(inspection([argument({ dest: 'lr', flags: ['-l'], type: 'float', default: 0.01 }), flagArg('augment', 'store_true')], ['val_loss']), 'train.py');
@@ -907,9 +1049,68 @@ describe.skipIf(python === undefined)('proposals for varied scripts, read only (
     expect(proposal.notes.join('\n')).toMatch(/--eval_strategy epoch/);
   });
 
+  it("HfArgumentParser in a run_glue-style script (`if training_args.do_train:`): the command passes --do_train and --do_eval", async () => {
+    const source = [
+      'from dataclasses import dataclass, field',
+      'from transformers import HfArgumentParser, Trainer, TrainingArguments',
+      '@dataclass',
+      'class ModelArguments:',
+      '    model_name_or_path: str = field(default="distilbert-base-uncased")',
+      '    dropout: float = 0.1',
+      'def main():',
+      '    parser = HfArgumentParser((ModelArguments, TrainingArguments))',
+      '    model_args, training_args = parser.parse_args_into_dataclasses()',
+      '    trainer = Trainer(model=None, args=training_args)',
+      '    if training_args.do_train:',
+      '        trainer.train()',
+      '    if training_args.do_eval:',
+      '        metrics = trainer.evaluate()',
+      '        trainer.log_metrics("eval", metrics)',
+      'main()',
+      '',
+    ].join('\n');
+    const script = path.join(repoRoot, 'test/fixtures/scripts/propose/hf_dataclass.py');
+    const read = await inspectScript(script, { python: python ?? 'python3', readerPath, source });
+    const { proposal, spec } = checked(read, 'run_glue.py');
+    expect(spec.command).toEqual(['python3', 'run_glue.py', '--output_dir', '{trial_dir}', '--do_train', '--do_eval', '{args}', '--num_train_epochs', '{budget}']);
+    expect([...spec.space.params.keys()]).not.toContain('do_train');
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('The command passes --do_train and --do_eval');
+    expect(notes).not.toMatch(/replace .* in command/);
+  });
+
+  it("flax's examples: a required --workdir gets {trial_dir}, a required ml_collections --config a placeholder, and the notes say how to tune its values", async () => {
+    const source = [
+      'from absl import app, flags',
+      'from ml_collections import config_flags',
+      'FLAGS = flags.FLAGS',
+      "flags.DEFINE_string('workdir', None, 'Directory to store model data.')",
+      "config_flags.DEFINE_config_file('config', None, 'File path to the training hyperparameter configuration.', lock_config=True)",
+      'def main(argv):',
+      '    for epoch in range(1, FLAGS.config.num_epochs + 1):',
+      "        print(f'epoch: {epoch}, val_loss: {0.1:.4f}')",
+      "if __name__ == '__main__':",
+      "    flags.mark_flags_as_required(['config', 'workdir'])",
+      '    app.run(main)',
+      '',
+    ].join('\n');
+    const script = path.join(repoRoot, 'test/fixtures/scripts/propose/absl_train.py');
+    const read = await inspectScript(script, { python: python ?? 'python3', readerPath, source });
+    expect(read.arguments.map((a) => [a.dest, a.type, a.required, a.hasDefault])).toEqual([
+      ['workdir', 'str', true, false],
+      ['config', 'path', true, false],
+    ]);
+    const { proposal, spec } = checked(read, 'main.py');
+    expect(spec.command).toEqual(['python3', 'main.py', '--workdir', '{trial_dir}', '--config', 'CONFIG']);
+    const notes = proposal.notes.join('\n');
+    expect(notes).toContain('The script needs --config: replace CONFIG');
+    expect(notes).toContain('--config is an ml_collections config (config_flags.DEFINE_config_file): its values are not read');
+    expect(notes).toContain('--config.learning_rate={config.learning_rate}');
+  });
+
   it('tyro and simple_parsing dataclasses, python-fire functions', async () => {
     const tyro = await proposeFor('test/fixtures/scripts/propose/tyro_config.py');
-    expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '{args}', '--epochs', '{budget}']);
+    expect(tyro.spec.command).toEqual(['python3', 'tyro_config.py', '--out-dir', '{trial_dir}/cnn', '{args}', '--epochs', '{budget}']); // out_dir: str = "runs/cnn"
     expect([...tyro.spec.space.params.keys()]).toEqual(['lr', 'weight-decay', 'batch-size', 'num-layers', 'optimizer']);
     expect(param(tyro.spec, 'optimizer')).toMatchObject({ kind: 'categorical', choices: ['adamw', 'sgd'] });
     const sp = await proposeFor('test/fixtures/scripts/propose/simple_parsing_cfg.py');
