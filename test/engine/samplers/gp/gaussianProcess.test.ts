@@ -11,7 +11,17 @@ import {
   solveUpperTransposed,
 } from '../../../../src/engine/samplers/gp/gaussianProcess';
 import type { GpData } from '../../../../src/engine/samplers/gp/gaussianProcess';
-import { additiveCorrelation, additivePairTerms, covarianceMatrix, matern52, matern52Slope, scaleInputs } from '../../../../src/engine/samplers/gp/kernel';
+import {
+  EXP_RATIO_LIMIT,
+  additiveCorrelation,
+  additiveCrossTerms,
+  additivePairTerms,
+  covarianceMatrix,
+  expRatioTable,
+  matern52,
+  matern52Slope,
+  scaleInputs,
+} from '../../../../src/engine/samplers/gp/kernel';
 import { createRng } from '../../../../src/engine/util/rng';
 
 /** n points in [0, 1]^dims from a seeded rng, with y = f(x). */
@@ -93,6 +103,106 @@ describe('Matérn-5/2 kernel', () => {
   });
 });
 
+/** |a − b| ≤ tol·|b| (tol·tiny when b = 0). */
+function expectRelativelyClose(a: number, b: number, tol = 1e-12): void {
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(Math.abs(b), 1e-300));
+}
+
+describe('additive part by exp-ratio factors', () => {
+  // Scaled rows: dimension 0 continuous, 1 shared by every point (an inactive parameter), 2 a one-hot-like 0/1 column
+  // with coincident values, 3 large coordinates (ℓ at the floor, √5·s ≈ 89), 4 beyond EXP_RATIO_LIMIT (the guard).
+  const n = 9;
+  const dims = 5;
+  const beyond = (EXP_RATIO_LIMIT / Math.sqrt(5)) * 1.5;
+  const scaled = new Float64Array(n * dims);
+  const rng = createRng(7);
+  for (let i = 0; i < n; i++) {
+    scaled[i * dims] = rng.next() * 3;
+    scaled[i * dims + 1] = 0.5 / 0.3;
+    scaled[i * dims + 2] = i % 3 === 0 ? 1 / 0.2 : 0;
+    scaled[i * dims + 3] = rng.next() * 40;
+    scaled[i * dims + 4] = beyond * rng.next() + (i === 0 ? beyond : 0);
+  }
+  scaled[2 * dims + 3] = scaled[5 * dims + 3] ?? 0; // two points coincide in dimension 3 as well
+
+  const directSlope = (diff: number): number => matern52Slope(Math.abs(diff)) * diff * diff;
+
+  it('marks only the dimension past the limit for the direct exp, and holds exp(±√5·s) elsewhere', () => {
+    const table = expRatioTable(scaled, n, dims);
+    expect(Array.from(table.direct)).toEqual([0, 0, 0, 0, 1]);
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < 4; d++) {
+        const s = scaled[i * dims + d] ?? 0;
+        expectRelativelyClose(table.factors[2 * (i * dims + d)] ?? 0, Math.exp(Math.sqrt(5) * s));
+        expectRelativelyClose(table.factors[2 * (i * dims + d) + 1] ?? 0, Math.exp(-Math.sqrt(5) * s));
+      }
+    }
+  });
+
+  it('gives the pair correlations and slopes of the direct formula to 1e-12 (relative), also where points coincide', () => {
+    const pairs = (n * (n - 1)) / 2;
+    const corr = new Float64Array(pairs);
+    const slopes = new Float64Array(pairs * dims);
+    additivePairTerms(scaled, n, dims, corr, slopes);
+    const corrOnly = new Float64Array(pairs);
+    additivePairTerms(scaled, n, dims, corrOnly);
+    expect(corrOnly).toEqual(corr);
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++, p++) {
+        expectRelativelyClose(corr[p] ?? 0, additiveCorrelation(scaled, i, scaled, j, dims));
+        for (let d = 0; d < dims; d++) {
+          const diff = (scaled[i * dims + d] ?? 0) - (scaled[j * dims + d] ?? 0);
+          expectRelativelyClose(slopes[p * dims + d] ?? 0, directSlope(diff));
+          if (diff === 0) expect(slopes[p * dims + d]).toBe(0);
+        }
+      }
+    }
+    // A pair that coincides in every dimension has correlation 1 (to rounding) and zero slopes.
+    const same = Float64Array.of(0.3, 4, 0.3, 4);
+    const one = new Float64Array(1);
+    const flat = new Float64Array(2);
+    additivePairTerms(same, 2, 2, one, flat);
+    expectRelativelyClose(one[0] ?? 0, 1);
+    expect(Array.from(flat)).toEqual([0, 0]);
+  });
+
+  it('gives the cross correlations and per-dimension exps of the direct formula, with the guard on the query too', () => {
+    const table = expRatioTable(scaled, n, dims);
+    const corr = new Float64Array(n);
+    const exps = new Float64Array(n * dims);
+    const queries = [
+      Float64Array.of(1.1, 0.5 / 0.3, 0, 20, 3), // coincides with the shared and the one-hot dimensions
+      Float64Array.from(scaled.subarray(4 * dims, 5 * dims)), // a training point itself
+      Float64Array.of(-0.7, 2, 5, (EXP_RATIO_LIMIT / Math.sqrt(5)) * 1.2, 0), // query past the limit in dimension 3
+    ];
+    for (const q of queries) {
+      additiveCrossTerms(q, scaled, n, dims, table, corr, exps);
+      for (let i = 0; i < n; i++) {
+        expectRelativelyClose(corr[i] ?? 0, additiveCorrelation(q, 0, scaled, i, dims));
+        for (let d = 0; d < dims; d++) {
+          const diff = (q[d] ?? 0) - (scaled[i * dims + d] ?? 0);
+          expectRelativelyClose(exps[i * dims + d] ?? 0, Math.exp(-Math.sqrt(5) * Math.abs(diff)));
+        }
+      }
+    }
+    // A query equal to a training point has additive correlation 1 with it (to rounding).
+    additiveCrossTerms(queries[1] ?? new Float64Array(dims), scaled, n, dims, table, corr);
+    expectRelativelyClose(corr[4] ?? 0, 1);
+  });
+
+  it('builds the covariance matrix from the same pair terms', () => {
+    const k = covarianceMatrix(scaled, n, dims, 1.3, 0.01, 0.4);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const direct = 1.3 * matern52(Math.sqrt(Array.from({ length: dims }, (_, d) => ((scaled[i * dims + d] ?? 0) - (scaled[j * dims + d] ?? 0)) ** 2).reduce((a, b) => a + b, 0))) + 0.4 * additiveCorrelation(scaled, i, scaled, j, dims);
+        expectRelativelyClose(k[i * n + j] ?? 0, direct);
+        expect(k[j * n + i]).toBe(k[i * n + j]);
+      }
+    }
+  });
+});
+
 describe('Cholesky and solves', () => {
   it('factorises, solves and inverts a random SPD matrix', () => {
     const { x, n, dims } = dataset(12, 3, () => 0);
@@ -111,6 +221,55 @@ describe('Cholesky and solves', () => {
       }
       expect(kx).toBeCloseTo(b[i] ?? 0, 8);
       expect(invb).toBeCloseTo(sol[i] ?? 0, 6);
+    }
+  });
+
+  it('factorises and inverts two rows at a time bit-for-bit as one row at a time (odd and even n)', () => {
+    // The textbook loops, one entry and one summation chain at a time.
+    const referenceCholesky = (a: Float64Array, n: number): boolean => {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = a[i * n + j] ?? 0;
+          for (let k = 0; k < j; k++) s -= (a[i * n + k] ?? 0) * (a[j * n + k] ?? 0);
+          if (i === j) {
+            if (!(s > 0)) return false;
+            a[i * n + i] = Math.sqrt(s);
+          } else a[i * n + j] = s / (a[j * n + j] ?? 1);
+        }
+        for (let j = i + 1; j < n; j++) a[i * n + j] = 0;
+      }
+      return true;
+    };
+    const referenceInverse = (l: Float64Array, n: number): Float64Array => {
+      const u = new Float64Array(n * n);
+      for (let j = 0; j < n; j++) {
+        u[j * n + j] = 1 / (l[j * n + j] ?? 1);
+        for (let k = j + 1; k < n; k++) {
+          let s = 0;
+          for (let m = j; m < k; m++) s += (l[k * n + m] ?? 0) * (u[j * n + m] ?? 0);
+          u[j * n + k] = -s / (l[k * n + k] ?? 1);
+        }
+      }
+      const inv = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = i; k < n; k++) s += (u[i * n + k] ?? 0) * (u[j * n + k] ?? 0);
+          inv[i * n + j] = s;
+          inv[j * n + i] = s;
+        }
+      }
+      return inv;
+    };
+    for (const n of [1, 2, 3, 8, 13]) {
+      const { x, dims } = dataset(n, 3, () => 0, n);
+      const k = covarianceMatrix(scaleInputs(x, n, dims, Float64Array.of(0.3, 0.5, 0.2)), n, dims, 1.3, 1e-4, 0.3);
+      const fast = Float64Array.from(k);
+      const slow = Float64Array.from(k);
+      expect(cholesky(fast, n)).toBe(true);
+      expect(referenceCholesky(slow, n)).toBe(true);
+      expect(fast).toEqual(slow);
+      expect(inverseFromCholesky(fast, n)).toEqual(referenceInverse(slow, n));
     }
   });
 
