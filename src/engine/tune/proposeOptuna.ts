@@ -13,7 +13,8 @@
 import type { OptunaObjectiveInfo, OptunaSuggest, ScriptInspection } from './inspectScript';
 import type { ProposeStudyOptions, ProposedParameter, StudyProposal } from './proposeStudy';
 import { PARAM_NAME_PATTERN, RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
-import { commandWord as quotedCommandWord, oneLine, templateText, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
+import { proposalHeader } from './proposalHeader';
+import { commandWord as quotedCommandWord, oneLine, templateText, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
 type Choice = string | number | boolean;
 
@@ -211,13 +212,7 @@ interface RenderInput {
 
 function render(input: RenderInput): string {
   const { options, parameters, budget } = input;
-  const out: string[] = [];
-  out.push(`# Proposed by Rung's "Tune This Script" from ${oneLine(options.scriptFile)}: its Optuna objective was read, the script was not run.`);
-  out.push('# Review the ranges, then start the study (Rung: Start Study, or `rung run <this file>`).');
-  if (input.notes.length > 0) {
-    out.push('#', '# Notes: what Rung could not infer, chose for you, or read besides the script:');
-    for (const note of input.notes) out.push(...wrap(note, 100).map((line, i) => `#${i === 0 ? '   - ' : '     '}${line}`));
-  }
+  const out = proposalHeader(options.scriptFile, 'its Optuna objective was read', input.notes);
   const rows: [string, string][] = [];
   rows.push([`name: ${yamlScalar(options.studyName)}`, '']);
   rows.push([

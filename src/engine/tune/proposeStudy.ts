@@ -28,7 +28,8 @@ import type { ScriptArgument, ScriptInspection, ScriptMetric, ScriptValue } from
 import type { HydraConfig, HydraGroup, HydraLeaf } from './hydraConfig';
 import { RESERVED_PLACEHOLDERS } from '../runner/commandTemplate';
 import { proposeOptunaStudy } from './proposeOptuna';
-import { commandWord as quotedCommandWord, oneLine, templateText, wrap, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
+import { proposalHeader } from './proposalHeader';
+import { commandWord as quotedCommandWord, oneLine, templateText, yamlKey, yamlNumber, yamlScalar, yamlString } from '../spec/yamlText';
 
 /** Where the proposed study file goes relative to the script, and what it runs. */
 export interface ProposeStudyOptions {
@@ -1162,14 +1163,7 @@ interface RenderInput {
 function render(input: RenderInput): string {
   const { options, parameters, metric, budget, scheduler } = input;
   const script = options.scriptFile;
-  const out: string[] = [];
-  out.push(`# Proposed by Rung's "Tune This Script" from ${oneLine(script)}: its arguments and prints were read, the script was not run.`);
-  out.push('# Review the ranges, then start the study (Rung: Start Study, or `rung run <this file>`).');
-  if (input.notes.length > 0) {
-    // Not only gaps: also choices made for the user (a test metric, {trial_dir}) and files read besides the script.
-    out.push('#', '# Notes: what Rung could not infer, chose for you, or read besides the script:');
-    for (const note of input.notes) out.push(...wrap(note, 100).map((line, i) => `#${i === 0 ? '   - ' : '     '}${line}`));
-  }
+  const out = proposalHeader(script, 'its arguments and prints were read', input.notes);
 
   const rows: [string, string][] = [];
   rows.push([`name: ${yamlScalar(options.studyName)}`, '']);
