@@ -235,7 +235,11 @@ describe('pruning decisions view', () => {
     await dash.page.keyboard.press('ArrowUp');
     // The cursor is drawn on the next frame. Read without waiting (a locator's getAttribute would wait for
     // the row, up to 30 s, inside the poll) and in one go, so that index, seq and trial belong to one row.
-    await expect.poll(async () => (await cursorRow(dash))?.index).toBe('1');
+    // A shown row may briefly have its index before its decision is filled in (seq empty): wait for both.
+    await expect.poll(async () => {
+      const row = await cursorRow(dash);
+      return row !== null && row.seq !== '' ? row.index : undefined;
+    }).toBe('1');
     const { seq, trialId } = (await cursorRow(dash))!;
     expect(seq).toBe(String(study.decisions.at(-1)!.seq)); // newest first: the patch's decision, then the study's newest
     await dash.page.keyboard.press('Enter');
