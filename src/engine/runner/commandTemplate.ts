@@ -208,12 +208,15 @@ export function placeholdersIn(template: readonly string[]): {
 
 /**
  * Formats a value for the command line: shortest round-trip form for numbers (integers never in
- * exponent form), `true`/`false` for booleans, strings as they are.
+ * exponent form), `true`/`false` for booleans, strings as they are. A `float` parameter's whole value keeps a
+ * `.0` (`--dropout=0.0`), as Python prints a float: scripts that parse words as Python literals (fire,
+ * nanoGPT's configurator, which asserts the type of its default) would otherwise get an int.
  */
-export function formatParamValue(value: ParamValue): string {
+export function formatParamValue(value: ParamValue, spec?: ParamSpec): string {
   if (typeof value === 'number') {
     // String() switches to exponent form at 1e21; argparse's int() would reject that.
     if (Number.isInteger(value) && Math.abs(value) >= 1e21) return BigInt(value).toString();
+    if (spec?.kind === 'float' && Number.isInteger(value)) return `${String(value)}.0`;
     return String(value);
   }
   return String(value);
@@ -281,7 +284,7 @@ function argsItems(ctx: RenderContext): string[] {
     const value = ctx.config[name];
     if (value === undefined) continue;
     if (isFlag(spec)) items.push(...flagItems(name, value));
-    else items.push(`--${name}=${formatParamValue(value)}`);
+    else items.push(`--${name}=${formatParamValue(value, spec)}`);
   }
   return items;
 }
@@ -312,5 +315,5 @@ function placeholderValue(name: string, ctx: RenderContext): string {
   if (value === undefined) {
     throw new Error(`the command uses {${name}}, which is neither a parameter nor one of ${RESERVED_PLACEHOLDERS.join(', ')}`);
   }
-  return formatParamValue(value);
+  return formatParamValue(value, ctx.space.params.get(name));
 }

@@ -108,6 +108,19 @@ describe('formatParamValue', () => {
   ] as const)('%j -> %s', (value, text) => {
     expect(formatParamValue(value)).toBe(text);
   });
+
+  it("keeps a float parameter's whole value a float, as Python prints one (literal-parsing scripts would get an int)", () => {
+    const float = { kind: 'float', low: 0, high: 10 } as const;
+    expect(formatParamValue(0, float)).toBe('0.0');
+    expect(formatParamValue(1, float)).toBe('1.0');
+    expect(formatParamValue(-3, float)).toBe('-3.0');
+    expect(formatParamValue(0.5, float)).toBe('0.5');
+    expect(formatParamValue(1e-7, float)).toBe('1e-7');
+    expect(formatParamValue(1e21, float)).toBe('1000000000000000000000');
+    // ints and categoricals are printed as they are
+    expect(formatParamValue(3, { kind: 'int', low: 0, high: 10 })).toBe('3');
+    expect(formatParamValue(1, { kind: 'categorical', choices: [1, 2.5] })).toBe('1');
+  });
 });
 
 describe('leading environment assignments (programIndex / splitEnvAssignments)', () => {
@@ -168,6 +181,12 @@ describe('renderCommand', () => {
       ['python', '--lr=0.01', '--hidden=64', '--optimizer=adam'],
     ],
     ['{args} inside a token joins with spaces', ['run', 'ARGS={args}'], adam, ['run', 'ARGS=--lr=0.01 --hidden=64 --optimizer=adam']],
+    [
+      'a float at a whole number keeps its .0, in {args} and in a named placeholder',
+      ['python', '{args}', 'M={momentum}'],
+      { ...sgd, momentum: 0 },
+      ['python', '--lr=0.01', '--hidden=64', '--optimizer=sgd', '--momentum=0.0', 'M=0.0'],
+    ],
     [
       'named placeholders, trial id and dir',
       ['run', '--lr={lr}', '{hidden}', '--ckpt={trial_dir}/model.pt', '--name', 'trial-{trial_id}'],
