@@ -4,31 +4,18 @@
  * trials' ends unwritten. Built dist/cli.js, real processes, a real pipe closed by its reader.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStudyEvents } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, tempDir } from '../helpers/studyFixture';
-import { cli, ensureCliBuilt } from '../helpers/cliProcess';
+import { tempDir } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt, longStudyFile } from '../helpers/cliProcess';
 
 beforeAll(ensureCliBuilt);
 
 describe('rung run --json with its reader gone', () => {
   it('stops the study gracefully and logs it stopped, not crashed', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'piped.rung.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: piped',
-        `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "20", "--delay", "200"]`,
-        'metric: val_loss',
-        'parameters:',
-        '  lr: {type: float, low: 0.001, high: 0.1, log: true}',
-        'trials: 50',
-        'parallel: 2',
-      ].join('\n'),
-    );
+    const file = longStudyFile(dir, 'piped');
     const child = spawn(process.execPath, [cli, 'run', file, '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -5,12 +5,11 @@
  * bsdutils), closed by killing its owner, built dist/cli.js, real trial processes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLock, readStudyEvents } from '../../src/engine/store/jsonlStore';
-import { fakeTrainer, isAlive, tempDir, waitFor } from '../helpers/studyFixture';
-import { cli, ensureCliBuilt, twoTrialsReporting } from '../helpers/cliProcess';
+import { isAlive, tempDir, waitFor } from '../helpers/studyFixture';
+import { cli, ensureCliBuilt, longStudyFile, twoTrialsReporting } from '../helpers/cliProcess';
 
 beforeAll(ensureCliBuilt);
 
@@ -19,19 +18,7 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
 describe.skipIf(process.platform === 'win32' || !hasScript)('rung run in a terminal that is closed', () => {
   it('stops the study gracefully on SIGHUP: trials ended, the log says stopped', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'hup.rung.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: hup',
-        `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "20", "--delay", "200"]`,
-        'metric: val_loss',
-        'parameters:',
-        '  lr: {type: float, low: 0.001, high: 0.1, log: true}',
-        'trials: 50',
-        'parallel: 2',
-      ].join('\n'),
-    );
+    const file = longStudyFile(dir, 'hup');
     const store = path.join(dir, '.rung');
     // `script` gives rung a pseudo-terminal as its controlling terminal (`exec`: rung leads the session).
     const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run ${JSON.stringify(file)}`;

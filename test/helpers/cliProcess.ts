@@ -3,9 +3,9 @@
  * (a lone test file run before `npm run build`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, waitFor } from './studyFixture';
+import { fakeTrainer, repoRoot, waitFor } from './studyFixture';
 
 export const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -40,4 +40,25 @@ export async function twoTrialsReporting(store: string, study: string): Promise<
     15_000,
     'two trials reporting',
   );
+}
+
+/**
+ * Writes `<dir>/<name>.rung.yaml`: 50 trials of the fake trainer, 20 epochs of 200 ms each, two at a time — a
+ * study still under way when a test interrupts it. Returns the file's path.
+ */
+export function longStudyFile(dir: string, name: string): string {
+  const file = path.join(dir, `${name}.rung.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(fakeTrainer)}, "--lr={lr}", "--epochs", "20", "--delay", "200"]`,
+      'metric: val_loss',
+      'parameters:',
+      '  lr: {type: float, low: 0.001, high: 0.1, log: true}',
+      'trials: 50',
+      'parallel: 2',
+    ].join('\n'),
+  );
+  return file;
 }
