@@ -59,7 +59,9 @@ export function scaledDistance2(a: Float64Array, i: number, b: Float64Array, j: 
 /**
  * The first-order additive part of the kernel (Duvenaud, Nickisch & Rasmussen 2011, "Additive Gaussian
  * Processes", NeurIPS): (1/D)·Σ_d matern52(|x_d − x'_d|/ℓ_d) on rows i of `a` and j of `b` (already scaled).
- * It equals 1 at zero distance, so a² times it has prior variance a² like the joint part.
+ * It equals 1 at zero distance, so a² times it has prior variance a² like the joint part. This is the direct
+ * formula; the fit and the posterior compute the same by exp-ratio factors (`additivePairTerms`,
+ * `additiveCrossTerms`), and the tests hold them to it.
  */
 export function additiveCorrelation(a: Float64Array, i: number, b: Float64Array, j: number, dims: number): number {
   let s = 0;
@@ -204,8 +206,9 @@ export function covarianceMatrix(scaled: Float64Array, n: number, dims: number, 
 }
 
 /**
- * Covariances between one scaled query point `q` (length dims) and the n scaled rows of `scaled`,
- * written into `out` (length n); `radii`, when given, receives the scaled distances r_i.
+ * Covariances of the joint part between one scaled query point `q` (length dims) and the n scaled rows of
+ * `scaled`, written into `out` (length n); `radii`, when given, receives the scaled distances r_i. The additive
+ * part's are `additiveCrossTerms`.
  */
 export function crossCovariance(
   q: Float64Array,
@@ -215,7 +218,6 @@ export function crossCovariance(
   signalVariance: number,
   out: Float64Array,
   radii?: Float64Array,
-  additiveVariance = 0,
 ): void {
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -226,7 +228,6 @@ export function crossCovariance(
     }
     const r = Math.sqrt(s);
     out[i] = signalVariance * matern52(r);
-    if (additiveVariance > 0) out[i] = (out[i] ?? 0) + additiveVariance * additiveCorrelation(q, 0, scaled, i, dims);
     if (radii) radii[i] = r;
   }
 }
