@@ -688,7 +688,8 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         log(`python: ${python}, as the study's last run (--python or $RUNG_PYTHON sets another)`);
       }
     }
-    const trialBudget = { ...(spec.trials !== undefined ? { trials: spec.trials } : {}), ...(python !== undefined ? { python } : {}) };
+    // What a later run that names neither keeps (the trial budget, the interpreter).
+    const keptSettings = { ...(spec.trials !== undefined ? { trials: spec.trials } : {}), ...(python !== undefined ? { python } : {}) };
     if (created) {
       const { repairs, orphans, orphanJobs } = replay(existing);
       options.replayed?.(existing);
@@ -705,12 +706,12 @@ export function createStudyRunner(options: StudyRunnerOptions): StudyRunner {
         `resuming study ${spec.name}: ${counts.completed + counts.pruned + counts.failed} finished trials kept, ` +
           `${rerunQueue.length} unfinished to re-run`,
       );
-      await append([...repairs, { type: 'study.started', at: clock.now(), pid: process.pid, resumed: true, ...trialBudget }]);
+      await append([...repairs, { type: 'study.started', at: clock.now(), pid: process.pid, resumed: true, ...keptSettings }]);
     } else {
       if (spec.seed === undefined) log(`no seed in the study file; using seed ${seed} (recorded in the log)`);
       await append([
         { type: 'study.created', v: 1, at: clock.now(), study: spec.name, spec: options.stored, seed },
-        { type: 'study.started', at: clock.now(), pid: process.pid, resumed: false, ...trialBudget },
+        { type: 'study.started', at: clock.now(), pid: process.pid, resumed: false, ...keptSettings },
       ]);
     }
     await indexUpdate().catch(() => undefined);
